@@ -1,0 +1,138 @@
+//! `livemeta analyze data.csv [options]`: the engine from the command line, for
+//! scripting, reproducibility and the metafor cross-check.
+use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::csv_input::{parse_studies, to_csv};
+use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
+use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID]
+       livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
+                        [--knha] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
+                        [--level 0.95] [--json]
+FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("livemeta: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<String, String> {
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        Some("analyze") => {}
+        Some("export") => return export(args.collect()),
+        _ => return Err(USAGE.into()),
+    }
+    let mut path = None;
+    let mut options = AnalysisOptions::default();
+    let mut model = None;
+    let mut drop00 = None;
+    let mut json = false;
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--measure" => {
+                let v = value("--measure")?;
+                options.measure = Measure::from_code(&v).ok_or_else(|| format!("unknown measure {v}"))?;
+            }
+            "--method" => {
+                let v = value("--method")?;
+                model = Some(Model::from_code(&v).ok_or_else(|| format!("unknown method {v}"))?);
+            }
+            "--knha" => options.knapp_hartung = true,
+            "--pi" => {
+                options.prediction = match value("--pi")?.as_str() {
+                    "z" => PredictionCritical::Z,
+                    "t1" => PredictionCritical::TKMinus1,
+                    "t2" => PredictionCritical::TKMinus2,
+                    v => return Err(format!("unknown prediction interval critical value {v}")),
+                }
+            }
+            "--add" => {
+                let v = value("--add")?;
+                options.zero_cells.add = v.parse().map_err(|_| format!("--add: {v} is not a number"))?;
+            }
+            "--to" => {
+                let v = value("--to")?;
+                options.zero_cells.scope = CorrectionScope::from_code(&v).ok_or_else(|| format!("unknown --to {v}"))?;
+            }
+            "--drop00" => {
+                let v = value("--drop00")?;
+                drop00 = Some(v.parse::<bool>().map_err(|_| format!("--drop00 takes true or false, got {v}"))?);
+            }
+            "--level" => {
+                let v = value("--level")?;
+                options.level = v.parse().map_err(|_| format!("--level: {v} is not a number"))?;
+            }
+            "--json" => json = true,
+            other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
+            other => path = Some(other.to_string()),
+        }
+    }
+    if let Some(model) = model {
+        options = options.with_model(model);
+    }
+    if let Some(drop00) = drop00 {
+        options.zero_cells.drop_double_zero = drop00;
+    }
+    let path = path.ok_or_else(|| format!("no input file\n{USAGE}"))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let studies = parse_studies(&text)
+        .map_err(|errors| errors.iter().map(|e| format!("{path}: {e}")).collect::<Vec<_>>().join("\n"))?;
+    let analysis = analyze(&studies, &options).map_err(|e| e.to_string())?;
+    if json {
+        Ok(serde_json::to_string_pretty(&analysis).expect("analysis serialises"))
+    } else {
+        let p = &analysis.pooled;
+        let h = &analysis.heterogeneity;
+        Ok(format!(
+            "{} ({}), k = {}: {:.4} [{:.4}, {:.4}], p = {:.4}\nQ = {:.4} (df = {}), tau^2 = {:.4}, I^2 = {}",
+            analysis.measure.label(),
+            analysis.model_label,
+            analysis.k,
+            p.estimate,
+            p.ci_lower,
+            p.ci_upper,
+            p.p_value,
+            h.q,
+            h.df,
+            h.tau2,
+            h.i2.map_or("n/a".into(), |i| format!("{i:.1}%")),
+        ))
+    }
+}
+
+/// Writes the 2x2 tables a bundled dataset gives for one outcome, as analysis CSV: the same
+/// tables the app pools (trials that did not report the outcome are left out).
+fn export(args: Vec<String>) -> Result<String, String> {
+    let mut path = None;
+    let (mut outcome, mut dose, mut excluded) = (None, "all".to_string(), Vec::new());
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--outcome" => outcome = Some(value()?),
+            "--dose" => dose = value()?,
+            "--exclude" => excluded = value()?.split(',').map(String::from).collect(),
+            other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
+            other => path = Some(other.to_string()),
+        }
+    }
+    let path = path.ok_or_else(|| format!("no dataset file\n{USAGE}"))?;
+    let dataset = Dataset::from_json(&std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?)?;
+    let outcome_id = outcome.ok_or("--outcome is required")?;
+    let outcome = dataset.outcome(&outcome_id).ok_or_else(|| format!("no outcome {outcome_id} in {path}"))?;
+    let dose = if dose == "all" { DoseSelection::AllCombined } else { DoseSelection::Regimen(dose) };
+    let rows = trial_rows(&dataset, outcome, &dose, &|id| !excluded.iter().any(|x| x == id));
+    let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
+    Ok(to_csv(&studies).trim_end().to_string())
+}

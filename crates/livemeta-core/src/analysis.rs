@@ -1,0 +1,452 @@
+//! One analysis of a set of 2x2 tables: per-study estimates, the pooled estimate,
+//! heterogeneity and the prediction interval. Conventions follow metafor; see
+//! ARCHITECTURE.md for the places where a named preset departs from it.
+use crate::common::{mantel_haenszel, peto, PooledCounts};
+use crate::counts::{validate_all, StudyCounts, Table};
+use crate::dist;
+use crate::effect::{effect_sizes, CorrectionScope, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
+use crate::error::EngineError;
+use crate::tau2::{cochran_q, estimate_tau2, generalised_q, solve_decreasing, Tau2Method};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Model {
+    /// Inverse-variance common effect (`rma(method = "EE")`).
+    CommonInverseVariance,
+    /// Mantel-Haenszel common effect (`rma.mh`).
+    CommonMantelHaenszel,
+    /// Peto common effect (`rma.peto`).
+    CommonPeto,
+    /// Inverse-variance random effects with the given tau^2 estimator (`rma(method = ...)`).
+    Random(Tau2Method),
+    /// RevMan 5's "M-H, Random": DerSimonian-Laird tau^2 from Q around the MH estimate.
+    RevManMhRandom,
+}
+
+impl Model {
+    pub fn is_random(self) -> bool {
+        matches!(self, Model::Random(_) | Model::RevManMhRandom)
+    }
+    /// Short code used by the CLI and the URL: a tau^2 code (REML, DL, ...) for random
+    /// effects, or IV, MH, PETO, REVMAN.
+    pub fn code(self) -> &'static str {
+        match self {
+            Model::CommonInverseVariance => "IV",
+            Model::CommonMantelHaenszel => "MH",
+            Model::CommonPeto => "PETO",
+            Model::Random(m) => m.code(),
+            Model::RevManMhRandom => "REVMAN",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Model> {
+        match code.to_ascii_uppercase().as_str() {
+            "IV" | "EE" | "FE" => Some(Model::CommonInverseVariance),
+            "MH" => Some(Model::CommonMantelHaenszel),
+            "PETO" => Some(Model::CommonPeto),
+            "REVMAN" => Some(Model::RevManMhRandom),
+            other => Tau2Method::from_code(other).map(Model::Random),
+        }
+    }
+    pub fn label(self) -> String {
+        match self {
+            Model::CommonInverseVariance => "Common effect, inverse variance".into(),
+            Model::CommonMantelHaenszel => "Common effect, Mantel-Haenszel".into(),
+            Model::CommonPeto => "Common effect, Peto".into(),
+            Model::Random(m) => format!("Random effects, {}", m.code()),
+            Model::RevManMhRandom => "Random effects, M-H (RevMan 5)".into(),
+        }
+    }
+}
+
+/// Critical value for the prediction interval; the conventions differ between tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PredictionCritical {
+    /// Standard normal quantile (metafor's default with z tests).
+    Z,
+    /// t with k - 2 df (Cochrane Handbook, Riley 2011, meta <= 7).
+    TKMinus2,
+    /// t with k - 1 df (meta >= 8; metafor with Knapp-Hartung).
+    TKMinus1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisOptions {
+    pub measure: Measure,
+    pub model: Model,
+    pub zero_cells: ZeroCellPolicy,
+    pub knapp_hartung: bool,
+    pub prediction: PredictionCritical,
+    pub level: f64,
+}
+
+impl Default for AnalysisOptions {
+    /// metafor's defaults: `rma(measure = "RR", method = "REML")`.
+    fn default() -> Self {
+        AnalysisOptions {
+            measure: Measure::RR,
+            model: Model::Random(Tau2Method::Reml),
+            zero_cells: ZeroCellPolicy::default(),
+            knapp_hartung: false,
+            prediction: PredictionCritical::Z,
+            level: 0.95,
+        }
+    }
+}
+
+impl AnalysisOptions {
+    /// RevMan 5 "M-H, Random" as Fleming 2018 most likely ran it.
+    pub fn revman_mh_random(measure: Measure) -> Self {
+        AnalysisOptions {
+            measure,
+            model: Model::RevManMhRandom,
+            zero_cells: ZeroCellPolicy { add: 0.5, scope: CorrectionScope::OnlyZero, drop_double_zero: true },
+            ..AnalysisOptions::default()
+        }
+    }
+    /// `rma.mh` / `rma.peto` defaults for the per-study estimates: drop00 = TRUE.
+    pub fn with_model(mut self, model: Model) -> Self {
+        self.model = model;
+        if matches!(model, Model::CommonMantelHaenszel | Model::CommonPeto) {
+            self.zero_cells.drop_double_zero = true;
+        }
+        if model == Model::CommonPeto {
+            self.measure = Measure::PetoOR;
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyResult {
+    pub label: String,
+    /// `None` when the study could not be estimated; it is still listed.
+    pub effect: Option<EffectSize>,
+    pub not_estimable: Option<NotEstimable>,
+    /// Display scale (exponentiated for ratio measures).
+    pub estimate: Option<f64>,
+    pub ci_lower: Option<f64>,
+    pub ci_upper: Option<f64>,
+    /// Percent of the total weight in the pooled estimate; `None` if it did not contribute.
+    pub weight_percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Pooled {
+    /// Analysis scale (log for ratio measures).
+    pub y: f64,
+    pub se: f64,
+    /// Display scale.
+    pub estimate: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    /// z, or t with `df` under Knapp-Hartung.
+    pub statistic: f64,
+    pub df: Option<f64>,
+    pub p_value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    pub lower: f64,
+    pub upper: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Heterogeneity {
+    pub q: f64,
+    pub df: f64,
+    pub p_value: Option<f64>,
+    pub i2: Option<f64>,
+    pub h2: Option<f64>,
+    pub tau2: f64,
+    pub tau: f64,
+    /// Q-profile confidence intervals (random-effects models with k >= 2 only).
+    pub tau2_ci: Option<Interval>,
+    pub i2_ci: Option<Interval>,
+    pub h2_ci: Option<Interval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub measure: Measure,
+    pub model: Model,
+    pub model_label: String,
+    /// Studies that contributed to the pooled estimate.
+    pub k: usize,
+    pub studies: Vec<StudyResult>,
+    pub pooled: Pooled,
+    pub heterogeneity: Heterogeneity,
+    /// Display scale; random-effects models only.
+    pub prediction: Option<Interval>,
+}
+
+pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Analysis, EngineError> {
+    if studies.is_empty() {
+        return Err(EngineError::NoStudies);
+    }
+    validate_all(studies)?;
+    if !(options.level > 0.0 && options.level < 1.0) {
+        return Err(EngineError::Unsupported(format!("confidence level must lie in (0, 1), got {}", options.level)));
+    }
+    let measure = options.measure;
+    match (options.model, measure) {
+        (Model::CommonMantelHaenszel | Model::RevManMhRandom, Measure::PetoOR) => {
+            return Err(EngineError::Unsupported("Mantel-Haenszel pooling needs RR, OR or RD".into()))
+        }
+        (Model::CommonPeto, m) if m != Measure::PetoOR => {
+            return Err(EngineError::Unsupported("the Peto method pools the Peto odds ratio".into()))
+        }
+        _ => {}
+    }
+    let effects = effect_sizes(studies, measure, &options.zero_cells);
+    let estimable: Vec<(usize, EffectSize)> =
+        effects.iter().enumerate().filter_map(|(i, e)| e.ok().map(|e| (i, e))).collect();
+    let y: Vec<f64> = estimable.iter().map(|(_, e)| e.yi).collect();
+    let v: Vec<f64> = estimable.iter().map(|(_, e)| e.vi).collect();
+    let k_yi = y.len();
+    let z = dist::z_crit(options.level);
+
+    let mut weights = vec![None; studies.len()];
+    let (pooled, heterogeneity, prediction, k) = match options.model {
+        Model::CommonMantelHaenszel | Model::CommonPeto => {
+            let tables: Vec<Table> = studies.iter().map(StudyCounts::cells).collect();
+            let (fit, peto_q) = if options.model == Model::CommonPeto {
+                let (fit, q) = peto(&tables);
+                (fit, Some(q))
+            } else {
+                (mantel_haenszel(&tables, measure), None)
+            };
+            if !(fit.estimate.is_finite() && fit.se.is_finite() && fit.se > 0.0) {
+                return Err(EngineError::Unsupported(format!(
+                    "the {} estimate is not estimable from these counts (no events, or no non-events, in one arm of every study)",
+                    options.model.label()
+                )));
+            }
+            let total: f64 = fit.weights.iter().sum();
+            let contributing = fit.weights.iter().filter(|w| **w > 0.0).count();
+            for (slot, w) in weights.iter_mut().zip(&fit.weights) {
+                *slot = (*w > 0.0).then_some(100.0 * w / total);
+            }
+            // With one estimable table there is no heterogeneity to test; metafor sets Q = 0
+            // (the corrected table's estimate would otherwise differ from the raw-count pool).
+            let q = match peto_q {
+                _ if k_yi < 2 => 0.0,
+                Some(q) => q,
+                None => y.iter().zip(&v).map(|(yi, vi)| (yi - fit.estimate).powi(2) / vi).sum(),
+            };
+            let het = common_heterogeneity(q, k_yi);
+            (z_pooled(fit.estimate, fit.se, measure, z), het, None, contributing)
+        }
+        Model::CommonInverseVariance => {
+            require_estimable(k_yi)?;
+            let (mu, se) = inverse_variance(&y, &v, 0.0);
+            let (q, _) = cochran_q(&y, &v);
+            let sw: f64 = v.iter().map(|vi| 1.0 / vi).sum();
+            for (i, vi) in estimable.iter().map(|(i, e)| (*i, e.vi)) {
+                weights[i] = Some(100.0 / vi / sw);
+            }
+            (z_pooled(mu, se, measure, z), common_heterogeneity(q, k_yi), None, k_yi)
+        }
+        Model::Random(method) => {
+            require_estimable(k_yi)?;
+            let tau2 = estimate_tau2(&y, &v, method)?;
+            let (q, c) = cochran_q(&y, &v);
+            let het = random_heterogeneity(&y, &v, q, c, tau2, options.level)?;
+            let (pooled, pi) = random_pooled(&y, &v, tau2, options, &mut weights, &estimable)?;
+            (pooled, het, pi, k_yi)
+        }
+        Model::RevManMhRandom => {
+            require_estimable(k_yi)?;
+            let tables: Vec<Table> = estimable
+                .iter()
+                .map(|(i, _)| corrected_table(&studies[*i], &options.zero_cells, studies))
+                .collect();
+            let PooledCounts { estimate: mh, .. } = mantel_haenszel(&tables, measure);
+            let q: f64 = y.iter().zip(&v).map(|(yi, vi)| (yi - mh).powi(2) / vi).sum();
+            let (_, c) = cochran_q(&y, &v);
+            let tau2 = if k_yi > 1 { ((q - (k_yi as f64 - 1.0)) / c).max(0.0) } else { 0.0 };
+            let mut het = common_heterogeneity(q, k_yi);
+            het.tau2 = tau2;
+            het.tau = tau2.sqrt();
+            let (pooled, pi) = random_pooled(&y, &v, tau2, options, &mut weights, &estimable)?;
+            (pooled, het, pi, k_yi)
+        }
+    };
+
+    let studies = studies
+        .iter()
+        .zip(&effects)
+        .zip(weights)
+        .map(|((s, e), weight_percent)| match e {
+            Ok(e) => StudyResult {
+                label: s.label.clone(),
+                effect: Some(*e),
+                not_estimable: None,
+                estimate: Some(measure.to_display(e.yi)),
+                ci_lower: Some(measure.to_display(e.yi - z * e.vi.sqrt())),
+                ci_upper: Some(measure.to_display(e.yi + z * e.vi.sqrt())),
+                weight_percent,
+            },
+            Err(reason) => StudyResult {
+                label: s.label.clone(),
+                effect: None,
+                not_estimable: Some(*reason),
+                estimate: None,
+                ci_lower: None,
+                ci_upper: None,
+                weight_percent,
+            },
+        })
+        .collect();
+
+    Ok(Analysis {
+        measure,
+        model: options.model,
+        model_label: options.model.label(),
+        k,
+        studies,
+        pooled,
+        heterogeneity,
+        prediction,
+    })
+}
+
+fn require_estimable(k: usize) -> Result<(), EngineError> {
+    if k == 0 {
+        Err(EngineError::NoStudies)
+    } else {
+        Ok(())
+    }
+}
+
+/// The table exactly as the per-study estimate saw it, continuity correction included.
+fn corrected_table(study: &StudyCounts, policy: &ZeroCellPolicy, all: &[StudyCounts]) -> Table {
+    let add = match policy.scope {
+        CorrectionScope::All => policy.add,
+        CorrectionScope::OnlyZero if study.has_zero_cell() => policy.add,
+        CorrectionScope::IfAnyZero if all.iter().any(|s| !(policy.drop_double_zero && s.is_double_zero()) && s.has_zero_cell()) => {
+            policy.add
+        }
+        _ => 0.0,
+    };
+    study.cells().plus(add)
+}
+
+fn inverse_variance(y: &[f64], v: &[f64], tau2: f64) -> (f64, f64) {
+    let (mu, _) = generalised_q(y, v, tau2);
+    let sw: f64 = v.iter().map(|vi| 1.0 / (vi + tau2)).sum();
+    (mu, (1.0 / sw).sqrt())
+}
+
+fn z_pooled(y: f64, se: f64, measure: Measure, z: f64) -> Pooled {
+    let statistic = y / se;
+    Pooled {
+        y,
+        se,
+        estimate: measure.to_display(y),
+        ci_lower: measure.to_display(y - z * se),
+        ci_upper: measure.to_display(y + z * se),
+        statistic,
+        df: None,
+        p_value: dist::z_two_sided_p(statistic),
+    }
+}
+
+/// Q-based I^2 and H^2, as metafor reports them for common-effect models. With one study
+/// metafor reports P = 1, I^2 = 0 and H^2 = 1; so does the engine.
+fn common_heterogeneity(q: f64, k: usize) -> Heterogeneity {
+    let df = k.saturating_sub(1) as f64;
+    let (p_value, i2, h2) = if k > 1 {
+        (Some(dist::chi2_sf(q, df)), Some((100.0 * (q - df) / q).max(0.0)), Some(q / df))
+    } else {
+        (Some(1.0), Some(0.0), Some(1.0))
+    };
+    Heterogeneity { q, df, p_value, i2, h2, tau2: 0.0, tau: 0.0, tau2_ci: None, i2_ci: None, h2_ci: None }
+}
+
+/// tau^2-based I^2 and H^2 (Higgins & Thompson with metafor's typical within-study
+/// variance), plus Q-profile intervals.
+fn random_heterogeneity(y: &[f64], v: &[f64], q: f64, c: f64, tau2: f64, level: f64) -> Result<Heterogeneity, EngineError> {
+    let k = y.len();
+    let df = k.saturating_sub(1) as f64;
+    if k < 2 {
+        return Ok(Heterogeneity { tau2, tau: tau2.sqrt(), ..common_heterogeneity(q, k) });
+    }
+    let typical_v = df / c;
+    let i2_of = |t: f64| 100.0 * t / (typical_v + t);
+    let h2_of = |t: f64| (typical_v + t) / typical_v;
+    let tau2_ci = q_profile_tau2(y, v, level)?;
+    Ok(Heterogeneity {
+        q,
+        df,
+        p_value: Some(dist::chi2_sf(q, df)),
+        i2: Some(i2_of(tau2)),
+        h2: Some(h2_of(tau2)),
+        tau2,
+        tau: tau2.sqrt(),
+        tau2_ci: Some(tau2_ci),
+        i2_ci: Some(Interval { lower: i2_of(tau2_ci.lower), upper: i2_of(tau2_ci.upper) }),
+        h2_ci: Some(Interval { lower: h2_of(tau2_ci.lower), upper: h2_of(tau2_ci.upper) }),
+    })
+}
+
+/// Q-profile interval for tau^2 (Viechtbauer 2007), truncated at zero.
+pub fn q_profile_tau2(y: &[f64], v: &[f64], level: f64) -> Result<Interval, EngineError> {
+    let df = (y.len() - 1) as f64;
+    let alpha = 1.0 - level;
+    let solve_at = |quantile: f64| {
+        let target = dist::chi2_quantile(quantile, df);
+        solve_decreasing(|t| generalised_q(y, v, t).1 - target, "Q-profile")
+    };
+    Ok(Interval { lower: solve_at(1.0 - alpha / 2.0)?, upper: solve_at(alpha / 2.0)? })
+}
+
+fn random_pooled(
+    y: &[f64],
+    v: &[f64],
+    tau2: f64,
+    options: &AnalysisOptions,
+    weights: &mut [Option<f64>],
+    estimable: &[(usize, EffectSize)],
+) -> Result<(Pooled, Option<Interval>), EngineError> {
+    let k = y.len();
+    let measure = options.measure;
+    let (mu, se_z) = inverse_variance(y, v, tau2);
+    let sw: f64 = v.iter().map(|vi| 1.0 / (vi + tau2)).sum();
+    for (i, vi) in estimable.iter().map(|(i, e)| (*i, e.vi)) {
+        weights[i] = Some(100.0 / (vi + tau2) / sw);
+    }
+    // As metafor does, Knapp-Hartung falls back to a z test when there is one study.
+    let knapp_hartung = options.knapp_hartung && k >= 2;
+    let pooled = if knapp_hartung {
+        let df = (k - 1) as f64;
+        let q: f64 = y.iter().zip(v).map(|(yi, vi)| (yi - mu).powi(2) / (vi + tau2)).sum::<f64>() / df;
+        let se = (q / sw).sqrt();
+        let t = dist::t_crit(options.level, df);
+        let statistic = mu / se;
+        Pooled {
+            y: mu,
+            se,
+            estimate: measure.to_display(mu),
+            ci_lower: measure.to_display(mu - t * se),
+            ci_upper: measure.to_display(mu + t * se),
+            statistic,
+            df: Some(df),
+            p_value: dist::t_two_sided_p(statistic, df),
+        }
+    } else {
+        z_pooled(mu, se_z, measure, dist::z_crit(options.level))
+    };
+    let crit = match options.prediction {
+        PredictionCritical::Z => Some(dist::z_crit(options.level)),
+        PredictionCritical::TKMinus1 if k < 2 => Some(dist::z_crit(options.level)),
+        PredictionCritical::TKMinus1 => Some(dist::t_crit(options.level, (k - 1) as f64)),
+        PredictionCritical::TKMinus2 if k >= 3 => Some(dist::t_crit(options.level, (k - 2) as f64)),
+        _ => None,
+    };
+    let prediction = crit.map(|c| {
+        let half = c * (tau2 + pooled.se * pooled.se).sqrt();
+        Interval { lower: measure.to_display(mu - half), upper: measure.to_display(mu + half) }
+    });
+    Ok((pooled, prediction))
+}

@@ -1,0 +1,81 @@
+//! Common-effect (fixed-effect) pooling on the raw counts: Mantel-Haenszel and Peto,
+//! as `metafor::rma.mh` and `rma.peto` do them by default (no continuity correction
+//! inside the pooled estimate).
+use crate::counts::Table;
+use crate::effect::{peto_terms, Measure};
+
+/// A pooled estimate on the analysis scale (log for ratios) with its standard error,
+/// and each table's share of the weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PooledCounts {
+    pub estimate: f64,
+    pub se: f64,
+    pub weights: Vec<f64>,
+}
+
+pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
+    let (mut r, mut s) = (0.0, 0.0);
+    let mut weights = Vec::with_capacity(tables.len());
+    match measure {
+        Measure::OR | Measure::PetoOR => {
+            // Robins-Breslow-Greenland variance.
+            let (mut pr, mut ps_qr, mut qs) = (0.0, 0.0, 0.0);
+            for t in tables {
+                let n = t.n();
+                let (ri, si) = (t.a * t.d / n, t.b * t.c / n);
+                let (pi, qi) = ((t.a + t.d) / n, (t.b + t.c) / n);
+                r += ri;
+                s += si;
+                pr += pi * ri;
+                ps_qr += pi * si + qi * ri;
+                qs += qi * si;
+                weights.push(si);
+            }
+            let var = pr / (2.0 * r * r) + ps_qr / (2.0 * r * s) + qs / (2.0 * s * s);
+            PooledCounts { estimate: (r / s).ln(), se: var.sqrt(), weights }
+        }
+        Measure::RR => {
+            // Greenland-Robins variance.
+            let mut p = 0.0;
+            for t in tables {
+                let (n1, n2, n) = (t.n1(), t.n2(), t.n());
+                r += t.a * n2 / n;
+                s += t.c * n1 / n;
+                p += (n1 * n2 * (t.a + t.c) - t.a * t.c * n) / (n * n);
+                weights.push(t.c * n1 / n);
+            }
+            PooledCounts { estimate: (r / s).ln(), se: (p / (r * s)).sqrt(), weights }
+        }
+        Measure::RD => {
+            // Sato, Greenland and Robins (1989) variance.
+            let (mut num, mut den, mut p, mut q) = (0.0, 0.0, 0.0, 0.0);
+            for t in tables {
+                let (n1, n2, n) = (t.n1(), t.n2(), t.n());
+                num += (t.a * n2 - t.c * n1) / n;
+                den += n1 * n2 / n;
+                p += (n1 * n1 * t.c - n2 * n2 * t.a + n1 * n2 * (n2 - n1) / 2.0) / (n * n);
+                q += (t.a * (n2 - t.c) + t.c * (n1 - t.a)) / (2.0 * n);
+                weights.push(n1 * n2 / n);
+            }
+            let rd = num / den;
+            PooledCounts { estimate: rd, se: ((rd * p + q) / (den * den)).sqrt(), weights }
+        }
+    }
+}
+
+/// Peto's one-step estimate: sum(O - E) / sum(V), with its heterogeneity statistic.
+pub fn peto(tables: &[Table]) -> (PooledCounts, f64) {
+    let (mut s_oe, mut s_v, mut s_oe2_v) = (0.0, 0.0, 0.0);
+    let mut weights = Vec::with_capacity(tables.len());
+    for t in tables {
+        let (oe, v) = peto_terms(t);
+        if v > 0.0 {
+            s_oe += oe;
+            s_v += v;
+            s_oe2_v += oe * oe / v;
+        }
+        weights.push(v);
+    }
+    let q = s_oe2_v - s_oe * s_oe / s_v;
+    (PooledCounts { estimate: s_oe / s_v, se: (1.0 / s_v).sqrt(), weights }, q)
+}

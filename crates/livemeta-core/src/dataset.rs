@@ -1,0 +1,237 @@
+//! The bundled-dataset format (`livemeta-dataset`, version 1), documented in the README.
+//! Every count carries its source. A trial without a count for the chosen outcome is
+//! "not reported": it is shown, never pooled, and never filled in.
+use crate::counts::StudyCounts;
+use serde::{Deserialize, Serialize};
+
+pub const FORMAT: &str = "livemeta-dataset";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub format: String,
+    pub version: u32,
+    pub id: String,
+    pub title: String,
+    pub treatment_label: String,
+    pub control_label: String,
+    pub outcomes: Vec<Outcome>,
+    pub definitions: Vec<Definition>,
+    pub trials: Vec<Trial>,
+    #[serde(default)]
+    pub published: Vec<PublishedResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub id: String,
+    pub label: String,
+    /// Definition ids in order of preference; each trial uses the first it reports.
+    pub definition_preference: Vec<String>,
+    /// The measure and model code the published analysis used (e.g. "RR" and "REVMAN").
+    pub default_measure: String,
+    pub default_model: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Definition {
+    pub id: String,
+    pub outcome: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    pub id: String,
+    pub label: String,
+    pub publication: String,
+    pub year: u32,
+    pub registry: String,
+    pub phase: String,
+    /// "monotherapy" or "tcs" (with topical corticosteroids).
+    pub background: String,
+    pub weeks: u32,
+    pub link: String,
+    pub arms: Vec<Arm>,
+    #[serde(default)]
+    pub counts: Vec<Count>,
+    #[serde(default)]
+    pub missing: Vec<Missing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arm {
+    pub id: String,
+    /// "control" or "treatment".
+    pub role: String,
+    pub regimen: String,
+    pub n_randomized: Sourced,
+    pub n_safety: Sourced,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub outcome: String,
+    pub definition: String,
+    pub arm: String,
+    /// Patients with at least one event.
+    pub events: Sourced,
+    /// The denominator the count refers to.
+    pub n: i64,
+    pub window: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Missing {
+    pub outcome: String,
+    pub searched: String,
+}
+
+/// A number with its provenance. `value: None` means "not reported".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sourced {
+    pub value: Option<i64>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub snippet: Option<String>,
+    /// "direct" or "derived".
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub derivation: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedResult {
+    pub outcome: String,
+    pub measure: String,
+    pub model: String,
+    pub estimate: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub url: String,
+    pub snippet: String,
+}
+
+/// Which dupilumab arms are compared with placebo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoseSelection {
+    /// All treatment arms added together (the paper's choice).
+    AllCombined,
+    /// One regimen, by arm id (e.g. "d300q2w").
+    Regimen(String),
+}
+
+/// One trial's contribution to an analysis of one outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrialData {
+    Reported { counts: StudyCounts, definition: String, sources: Vec<(String, Sourced)> },
+    /// The trial does not run the chosen regimen.
+    NoSuchArm,
+    NotReported,
+}
+
+impl Dataset {
+    pub fn from_json(text: &str) -> Result<Dataset, String> {
+        let dataset: Dataset = serde_json::from_str(text).map_err(|e| format!("dataset is not valid: {e}"))?;
+        if dataset.format != FORMAT || dataset.version != VERSION {
+            return Err(format!(
+                "dataset format {} version {} is not supported (expected {FORMAT} version {VERSION})",
+                dataset.format, dataset.version
+            ));
+        }
+        Ok(dataset)
+    }
+
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        self.outcomes.iter().find(|o| o.id == id)
+    }
+
+    pub fn definition_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.definitions.iter().find(|d| d.id == id).map_or(id, |d| d.label.as_str())
+    }
+
+    /// Treatment regimens that occur in any trial, as (arm id, regimen label).
+    pub fn regimens(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for arm in self.trials.iter().flat_map(|t| &t.arms).filter(|a| a.role == "treatment") {
+            if !out.iter().any(|(id, _)| *id == arm.id) {
+                out.push((arm.id.clone(), arm.regimen.clone()));
+            }
+        }
+        out
+    }
+}
+
+impl Trial {
+    /// The 2x2 table for an outcome, using the first preferred definition for which every
+    /// needed arm has a count. Combined arms add events and denominators.
+    pub fn data_for(&self, outcome: &Outcome, dose: &DoseSelection) -> TrialData {
+        let treatment_arms: Vec<&Arm> = self
+            .arms
+            .iter()
+            .filter(|a| a.role == "treatment" && matches!(dose, DoseSelection::AllCombined) || matches!(dose, DoseSelection::Regimen(r) if *r == a.id))
+            .collect();
+        if treatment_arms.is_empty() {
+            return TrialData::NoSuchArm;
+        }
+        let Some(control) = self.arms.iter().find(|a| a.role == "control") else {
+            return TrialData::NotReported;
+        };
+        for definition in &outcome.definition_preference {
+            let count_of = |arm: &Arm| {
+                self.counts.iter().find(|c| c.outcome == outcome.id && c.definition == *definition && c.arm == arm.id && c.events.value.is_some())
+            };
+            let Some(control_count) = count_of(control) else { continue };
+            let treated: Option<Vec<&Count>> = treatment_arms.iter().map(|a| count_of(a)).collect();
+            let Some(treated) = treated else { continue };
+            let events_treatment = treated.iter().filter_map(|c| c.events.value).sum();
+            let total_treatment = treated.iter().map(|c| c.n).sum();
+            let mut sources: Vec<(String, Sourced)> =
+                treated.iter().map(|c| (c.arm.clone(), c.events.clone())).collect();
+            sources.push((control.id.clone(), control_count.events.clone()));
+            return TrialData::Reported {
+                counts: StudyCounts::new(
+                    self.label.clone(),
+                    events_treatment,
+                    total_treatment,
+                    control_count.events.value.unwrap_or_default(),
+                    control_count.n,
+                ),
+                definition: definition.clone(),
+                sources,
+            };
+        }
+        TrialData::NotReported
+    }
+}
+
+/// A row of the forest plot before analysis: the trial, whether the user switched it on,
+/// and what the dataset holds for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialRow {
+    pub trial_id: String,
+    pub label: String,
+    pub enabled: bool,
+    pub data: TrialData,
+}
+
+impl TrialRow {
+    pub fn pooled_counts(&self) -> Option<&StudyCounts> {
+        match (&self.data, self.enabled) {
+            (TrialData::Reported { counts, .. }, true) => Some(counts),
+            _ => None,
+        }
+    }
+}
+
+pub fn trial_rows(dataset: &Dataset, outcome: &Outcome, dose: &DoseSelection, enabled: &dyn Fn(&str) -> bool) -> Vec<TrialRow> {
+    dataset
+        .trials
+        .iter()
+        .map(|t| TrialRow { trial_id: t.id.clone(), label: t.label.clone(), enabled: enabled(&t.id), data: t.data_for(outcome, dose) })
+        .collect()
+}

@@ -1,0 +1,51 @@
+//! Thin wrappers over statrs so the rest of the engine reads like the formulas. statrs
+//! panics on NaN arguments, so every wrapper answers NaN (or the limit) itself first.
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+
+fn standard_normal() -> Normal {
+    Normal::new(0.0, 1.0).expect("valid normal")
+}
+
+fn students_t(df: f64) -> Option<StudentsT> {
+    (df > 0.0 && df.is_finite()).then(|| StudentsT::new(0.0, 1.0, df).expect("df > 0"))
+}
+
+/// Two-sided critical value, e.g. 1.959964 for level 0.95.
+pub fn z_crit(level: f64) -> f64 {
+    standard_normal().inverse_cdf(1.0 - (1.0 - level) / 2.0)
+}
+
+pub fn t_crit(level: f64, df: f64) -> f64 {
+    students_t(df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+}
+
+pub fn z_two_sided_p(z: f64) -> f64 {
+    match z {
+        z if z.is_nan() => f64::NAN,
+        z if z.is_infinite() => 0.0,
+        z => 2.0 * standard_normal().sf(z.abs()),
+    }
+}
+
+pub fn t_two_sided_p(t: f64, df: f64) -> f64 {
+    match (t, students_t(df)) {
+        (t, Some(_)) if t.is_infinite() => 0.0,
+        (t, Some(dist)) if t.is_finite() => 2.0 * dist.sf(t.abs()),
+        _ => f64::NAN,
+    }
+}
+
+/// Upper-tail probability of a chi-squared statistic; NaN when df = 0.
+pub fn chi2_sf(x: f64, df: f64) -> f64 {
+    if !(df > 0.0) || x.is_nan() {
+        return f64::NAN;
+    }
+    ChiSquared::new(df).expect("df > 0").sf(x.max(0.0))
+}
+
+pub fn chi2_quantile(p: f64, df: f64) -> f64 {
+    if !(df > 0.0) || !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    ChiSquared::new(df).expect("df > 0").inverse_cdf(p)
+}

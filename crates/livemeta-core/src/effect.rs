@@ -1,0 +1,170 @@
+//! Per-study effect sizes, following metafor's `escalc` for 2x2 tables.
+use crate::counts::{StudyCounts, Table};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Measure {
+    /// Risk ratio, analysed as log RR.
+    RR,
+    /// Odds ratio, analysed as log OR.
+    OR,
+    /// Risk difference.
+    RD,
+    /// Peto's one-step odds ratio, analysed as log OR.
+    PetoOR,
+}
+
+impl Measure {
+    /// Ratio measures are analysed on the log scale and shown exponentiated.
+    pub fn is_ratio(self) -> bool {
+        !matches!(self, Measure::RD)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::RR => "RR",
+            Measure::OR => "OR",
+            Measure::RD => "RD",
+            Measure::PetoOR => "Peto OR",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::RR => "RR",
+            Measure::OR => "OR",
+            Measure::RD => "RD",
+            Measure::PetoOR => "PETO",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Measure> {
+        [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR].into_iter().find(|m| m.code().eq_ignore_ascii_case(code))
+    }
+    /// The value on the display scale (ratio measures are exponentiated).
+    pub fn to_display(self, y: f64) -> f64 {
+        if self.is_ratio() { y.exp() } else { y }
+    }
+    /// The value of "no effect" on the analysis scale.
+    pub fn null_value(self) -> f64 {
+        0.0
+    }
+}
+
+/// When to add the continuity correction: metafor's `to` argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CorrectionScope {
+    /// To every cell of tables that have a zero cell (metafor's default).
+    OnlyZero,
+    /// To every table.
+    All,
+    /// To every table, but only if at least one table has a zero cell.
+    IfAnyZero,
+    /// Never.
+    None,
+}
+
+impl CorrectionScope {
+    /// metafor's name for the option (`to = ...`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CorrectionScope::OnlyZero => "only0",
+            CorrectionScope::All => "all",
+            CorrectionScope::IfAnyZero => "if0all",
+            CorrectionScope::None => "none",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<CorrectionScope> {
+        [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None]
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(code))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ZeroCellPolicy {
+    pub add: f64,
+    pub scope: CorrectionScope,
+    /// Leave out studies with no events (or only events) in both arms.
+    pub drop_double_zero: bool,
+}
+
+impl Default for ZeroCellPolicy {
+    /// `escalc(add = 1/2, to = "only0", drop00 = FALSE)`.
+    fn default() -> Self {
+        ZeroCellPolicy { add: 0.5, scope: CorrectionScope::OnlyZero, drop_double_zero: false }
+    }
+}
+
+/// Why a study has no estimate. It stays in the results, marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotEstimable {
+    /// Dropped by the double-zero rule.
+    DoubleZero,
+    /// A zero cell with no correction makes the estimate or its variance infinite.
+    ZeroCell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EffectSize {
+    pub yi: f64,
+    pub vi: f64,
+}
+
+/// Computes y_i and v_i for every study; `Err` marks a study that cannot be estimated.
+pub fn effect_sizes(
+    studies: &[StudyCounts],
+    measure: Measure,
+    policy: &ZeroCellPolicy,
+) -> Vec<Result<EffectSize, NotEstimable>> {
+    let any_zero = studies.iter().any(|s| !(policy.drop_double_zero && s.is_double_zero()) && s.has_zero_cell());
+    studies
+        .iter()
+        .map(|s| {
+            if policy.drop_double_zero && s.is_double_zero() {
+                return Err(NotEstimable::DoubleZero);
+            }
+            let add = match policy.scope {
+                CorrectionScope::All => policy.add,
+                CorrectionScope::OnlyZero if s.has_zero_cell() => policy.add,
+                CorrectionScope::IfAnyZero if any_zero => policy.add,
+                _ => 0.0,
+            };
+            let es = table_effect(&s.cells().plus(add), measure);
+            if es.yi.is_finite() && es.vi.is_finite() && es.vi > 0.0 {
+                Ok(es)
+            } else {
+                Err(NotEstimable::ZeroCell)
+            }
+        })
+        .collect()
+}
+
+pub fn table_effect(t: &Table, measure: Measure) -> EffectSize {
+    let (n1, n2) = (t.n1(), t.n2());
+    match measure {
+        Measure::RR => EffectSize {
+            yi: (t.a / n1).ln() - (t.c / n2).ln(),
+            vi: 1.0 / t.a - 1.0 / n1 + 1.0 / t.c - 1.0 / n2,
+        },
+        Measure::OR => EffectSize {
+            yi: (t.a * t.d / (t.b * t.c)).ln(),
+            vi: 1.0 / t.a + 1.0 / t.b + 1.0 / t.c + 1.0 / t.d,
+        },
+        Measure::RD => {
+            let (p1, p2) = (t.a / n1, t.c / n2);
+            EffectSize { yi: p1 - p2, vi: p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2 }
+        }
+        Measure::PetoOR => {
+            let (o_minus_e, v) = peto_terms(t);
+            EffectSize { yi: o_minus_e / v, vi: 1.0 / v }
+        }
+    }
+}
+
+/// Observed minus expected treatment events, and the hypergeometric variance.
+pub fn peto_terms(t: &Table) -> (f64, f64) {
+    let (n1, n2, n) = (t.n1(), t.n2(), t.n());
+    let events = t.a + t.c;
+    let non_events = t.b + t.d;
+    let expected = n1 * events / n;
+    let variance = n1 * n2 * events * non_events / (n * n * (n - 1.0));
+    (t.a - expected, variance)
+}

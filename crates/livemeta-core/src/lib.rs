@@ -1,0 +1,17 @@
+//! livemeta-core: a pure meta-analysis engine for 2x2 data. No web dependencies, so it is
+//! tested natively, driven by the `livemeta` CLI, and compiled to wasm for the app.
+pub mod analysis;
+pub mod common;
+pub mod counts;
+pub mod csv_input;
+pub mod dataset;
+pub mod dist;
+pub mod effect;
+pub mod error;
+pub mod tau2;
+
+pub use analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
+pub use counts::StudyCounts;
+pub use effect::{CorrectionScope, Measure, ZeroCellPolicy};
+pub use error::EngineError;
+pub use tau2::Tau2Method;

@@ -1,0 +1,132 @@
+//! Behaviour that metafor cannot check for us: input validation, RevMan's M-H random
+//! effects worked by hand, and properties that must hold for any data.
+use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
+use livemeta_core::csv_input::parse_studies;
+use livemeta_core::{EngineError, Measure, StudyCounts, Tau2Method};
+use proptest::prelude::*;
+
+fn study(label: &str, a: i64, n1: i64, c: i64, n2: i64) -> StudyCounts {
+    StudyCounts::new(label, a, n1, c, n2)
+}
+
+fn invalid_field(result: Result<impl std::fmt::Debug, EngineError>) -> (String, &'static str) {
+    match result {
+        Err(EngineError::InvalidInput { study, field, .. }) => (study, field),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+#[test]
+fn nonsense_input_names_the_study_and_the_field() {
+    let options = AnalysisOptions::default();
+    let ok = study("fine", 1, 10, 2, 10);
+    assert_eq!(invalid_field(analyze(&[ok.clone(), study("neg", -1, 10, 2, 10)], &options)), ("neg".into(), "events_treatment"));
+    assert_eq!(invalid_field(analyze(&[ok.clone(), study("big", 1, 10, 12, 10)], &options)), ("big".into(), "events_control"));
+    assert_eq!(invalid_field(analyze(&[ok.clone(), study("empty", 0, 0, 2, 10)], &options)), ("empty".into(), "total_treatment"));
+    assert_eq!(analyze(&[], &options).unwrap_err(), EngineError::NoStudies);
+}
+
+#[test]
+fn csv_errors_list_every_bad_row_with_line_and_field() {
+    let errors = parse_studies("study,events_treatment,total_treatment,events_control,total_control\nA,1,10,2,10\nB,x,10,2,10\nC,3,2,1,10\n,1,1,1,1\n").unwrap_err();
+    let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    assert_eq!(found, vec![(3, "events_treatment"), (4, "events_treatment"), (5, "study")]);
+    assert!(errors[0].to_string().contains("line 3 (study \"B\"), field events_treatment: \"x\" is not a whole number"));
+    let missing = parse_studies("study,events,total\nA,1,2\n").unwrap_err();
+    assert!(missing.iter().any(|e| e.field == "events_treatment" && e.line == 1));
+}
+
+#[test]
+fn double_zero_studies_are_reported_not_dropped_silently() {
+    let studies = [study("A", 3, 20, 6, 20), study("B", 0, 15, 0, 15), study("C", 5, 30, 9, 31)];
+    let options = AnalysisOptions::default().with_model(Model::CommonMantelHaenszel);
+    let analysis = analyze(&studies, &options).unwrap();
+    assert_eq!(analysis.studies.len(), 3);
+    assert!(analysis.studies[1].not_estimable.is_some());
+    assert_eq!(analysis.studies[1].weight_percent, None);
+}
+
+/// RevMan 5 "M-H, Random" for RR, worked step by step for two tables, one with a zero cell.
+#[test]
+fn revman_mh_random_matches_a_hand_worked_example() {
+    let studies = [study("A", 0, 10, 4, 12), study("B", 6, 40, 12, 38)];
+    // Study A has a zero cell: add 0.5 to each cell, so a = 0.5, n1 = 11, c = 4.5, n2 = 13.
+    let (a1, n11, c1, n21): (f64, f64, f64, f64) = (0.5, 11.0, 4.5, 13.0);
+    let (a2, n12, c2, n22): (f64, f64, f64, f64) = (6.0, 40.0, 12.0, 38.0);
+    let y = [((a1 / n11) / (c1 / n21)).ln(), ((a2 / n12) / (c2 / n22)).ln()];
+    let v = [1.0 / a1 - 1.0 / n11 + 1.0 / c1 - 1.0 / n21, 1.0 / a2 - 1.0 / n12 + 1.0 / c2 - 1.0 / n22];
+    // MH risk ratio over the corrected tables.
+    let (t1, t2) = (n11 + n21, n12 + n22);
+    let mh = ((a1 * n21 / t1 + a2 * n22 / t2) / (c1 * n11 / t1 + c2 * n12 / t2)).ln();
+    // Q around the MH estimate with inverse-variance weights; DL tau^2 from that Q.
+    let w = [1.0 / v[0], 1.0 / v[1]];
+    let q = w[0] * (y[0] - mh).powi(2) + w[1] * (y[1] - mh).powi(2);
+    let tau2 = ((q - 1.0) / (w[0] + w[1] - (w[0] * w[0] + w[1] * w[1]) / (w[0] + w[1]))).max(0.0);
+    let ws = [1.0 / (v[0] + tau2), 1.0 / (v[1] + tau2)];
+    let pooled = (ws[0] * y[0] + ws[1] * y[1]) / (ws[0] + ws[1]);
+    let se = (1.0 / (ws[0] + ws[1])).sqrt();
+
+    let analysis = analyze(&studies, &AnalysisOptions::revman_mh_random(Measure::RR)).unwrap();
+    let close = |x: f64, y: f64| (x - y).abs() < 1e-12;
+    assert!(close(analysis.heterogeneity.q, q), "Q {} vs {q}", analysis.heterogeneity.q);
+    assert!(close(analysis.heterogeneity.tau2, tau2));
+    assert!(close(analysis.pooled.y, pooled));
+    assert!(close(analysis.pooled.se, se));
+    assert!(close(analysis.pooled.ci_lower, (pooled - 1.959963984540054 * se).exp()));
+}
+
+fn table() -> impl Strategy<Value = StudyCounts> {
+    (1i64..400, 1i64..400, 0.0f64..1.0, 0.0f64..1.0).prop_map(|(n1, n2, p1, p2)| {
+        StudyCounts::new("s", (p1 * n1 as f64).round() as i64, n1, (p2 * n2 as f64).round() as i64, n2)
+    })
+}
+
+fn models() -> impl Strategy<Value = Model> {
+    prop_oneof![
+        Just(Model::CommonInverseVariance),
+        Just(Model::CommonMantelHaenszel),
+        Just(Model::RevManMhRandom),
+        proptest::sample::select(Tau2Method::ALL.to_vec()).prop_map(Model::Random),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn permuting_studies_changes_nothing(studies in proptest::collection::vec(table(), 2..12), model in models(), seed in any::<u64>()) {
+        let options = AnalysisOptions::default().with_model(model);
+        let mut shuffled = studies.clone();
+        let n = shuffled.len();
+        for i in 0..n { shuffled.swap(i, (seed as usize).wrapping_add(i * 7919) % n); }
+        match (analyze(&studies, &options), analyze(&shuffled, &options)) {
+            (Ok(a), Ok(b)) => {
+                prop_assert!((a.pooled.y - b.pooled.y).abs() < 1e-9);
+                prop_assert!((a.pooled.se - b.pooled.se).abs() < 1e-9);
+                prop_assert!((a.heterogeneity.tau2 - b.heterogeneity.tau2).abs() < 1e-8);
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "one order failed: {:?} / {:?}", a.err(), b.err()),
+        }
+    }
+
+    #[test]
+    fn swapping_arms_inverts_ratios(studies in proptest::collection::vec(table(), 1..10), model in models(), odds in any::<bool>()) {
+        let measure = if odds { Measure::OR } else { Measure::RR };
+        let options = AnalysisOptions { measure, ..AnalysisOptions::default() }.with_model(model);
+        let swapped: Vec<StudyCounts> = studies.iter()
+            .map(|s| StudyCounts::new("s", s.events_control, s.total_control, s.events_treatment, s.total_treatment))
+            .collect();
+        if let (Ok(a), Ok(b)) = (analyze(&studies, &options), analyze(&swapped, &options)) {
+            prop_assert!((a.pooled.estimate * b.pooled.estimate - 1.0).abs() < 1e-8, "{} vs {}", a.pooled.estimate, b.pooled.estimate);
+            prop_assert!((a.pooled.ci_lower * b.pooled.ci_upper - 1.0).abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn pooled_ci_contains_the_estimate(studies in proptest::collection::vec(table(), 1..15), model in models()) {
+        if let Ok(a) = analyze(&studies, &AnalysisOptions::default().with_model(model)) {
+            prop_assert!(a.pooled.ci_lower <= a.pooled.estimate && a.pooled.estimate <= a.pooled.ci_upper);
+        }
+    }
+}

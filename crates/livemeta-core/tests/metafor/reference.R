@@ -1,0 +1,140 @@
+# Reference values from metafor for the engine cross-check (tests/metafor_crosscheck.rs).
+# Usage: Rscript reference.R OUTDIR
+#   Writes metafor's binary datasets and generated edge cases to OUTDIR/datasets/*.csv
+#   (livemeta's CSV format), then fits every case on every CSV found there (including
+#   any the Rust test put there first) and writes OUTDIR/expected.csv:
+#   dataset,case,quantity,value
+suppressPackageStartupMessages(library(metafor))
+args <- commandArgs(trailingOnly = TRUE)
+out <- args[1]
+dir.create(file.path(out, "datasets"), recursive = TRUE, showWarnings = FALSE)
+
+write_study_csv <- function(name, study, ai, n1i, ci, n2i) {
+  d <- data.frame(study = study, events_treatment = ai, total_treatment = n1i,
+                  events_control = ci, total_control = n2i)
+  d <- d[complete.cases(d), ]
+  write.csv(d, file.path(out, "datasets", paste0(name, ".csv")), row.names = FALSE, quote = TRUE)
+}
+
+# metafor's binary datasets, exported at test time.
+with(dat.bcg, write_study_csv("bcg", paste(author, year), tpos, tpos + tneg, cpos, cpos + cneg))
+with(dat.egger2001, write_study_csv("egger2001", study, ai, n1i, ci, n2i))
+with(dat.nielweise2007, write_study_csv("nielweise2007", paste(author, year), ai, n1i, ci, n2i))
+yus <- dat.yusuf1985[complete.cases(dat.yusuf1985[, c("ai", "n1i", "ci", "n2i")]), ]
+yus <- yus[yus$table == names(which.max(table(yus$table))), ]
+with(yus, write_study_csv("yusuf1985", trial, ai, n1i, ci, n2i))
+with(dat.hine1989, write_study_csv("hine1989", study, ai, n1i, ci, n2i))
+with(dat.collins1985a, write_study_csv("collins1985a", trial, b.xti, nti, b.xci, nci))
+
+# Generated edge cases (fixed seed, so every run sees the same data).
+set.seed(20181)
+gen <- function(k, n1, n2, p1, p2) {
+  n1i <- rep_len(n1, k); n2i <- rep_len(n2, k)
+  list(study = paste("S", seq_len(k)), ai = rbinom(k, n1i, p1), n1i = n1i, ci = rbinom(k, n2i, p2), n2i = n2i)
+}
+edge <- list(
+  zero_cells   = list(study = paste("Z", 1:6), ai = c(0, 3, 5, 0, 7, 2), n1i = c(40, 55, 60, 38, 90, 30),
+                      ci = c(4, 0, 9, 6, 12, 5), n2i = c(41, 50, 61, 40, 88, 29)),
+  double_zero  = list(study = paste("D", 1:5), ai = c(0, 2, 0, 4, 6), n1i = c(30, 45, 25, 60, 80),
+                      ci = c(0, 5, 0, 7, 9), n2i = c(31, 44, 26, 58, 79)),
+  k1           = list(study = "only", ai = 7, n1i = 50, ci = 12, n2i = 51),
+  k2           = list(study = c("A", "B"), ai = c(7, 15), n1i = c(50, 120), ci = c(12, 14), n2i = c(51, 118)),
+  tau2_zero    = list(study = paste("H", 1:5), ai = c(10, 20, 30, 15, 25), n1i = c(100, 200, 300, 150, 250),
+                      ci = c(10, 20, 30, 15, 25), n2i = c(100, 200, 300, 150, 250)),
+  imbalance    = list(study = paste("I", 1:4), ai = c(1, 240, 3, 150), n1i = c(1000, 900, 12, 3000),
+                      ci = c(2, 60, 1, 40), n2i = c(10, 950, 300, 2900)),
+  k1000        = gen(1000, c(50, 120, 300), c(60, 100, 280), 0.12, 0.18)
+)
+for (name in names(edge)) with(edge[[name]], write_study_csv(name, study, ai, n1i, ci, n2i))
+
+# ---- cases -------------------------------------------------------------------------
+ctrl <- list(threshold = 1e-13, maxiter = 10000, tol = 1e-13, stepadj = 0.5)
+ci_ctrl <- list(tol = 1e-13, maxiter = 10000, tau2.max = 1e8)
+rows <- list()
+emit <- function(dataset, case, quantity, value) {
+  rows[[length(rows) + 1]] <<- data.frame(dataset = dataset, case = case, quantity = quantity,
+                                          value = sprintf("%.17g", value))
+}
+# weights() leaves out studies that could not be estimated; put them back in place.
+full_weights <- function(res) { w <- rep(NA_real_, length(res$not.na)); w[res$not.na] <- weights(res); w }
+emit_common <- function(dataset, case, res, ratio, weights) {
+  tr <- if (ratio) exp else identity
+  emit(dataset, case, "beta", res$beta[1]); emit(dataset, case, "se", res$se)
+  emit(dataset, case, "ci_lb", tr(res$ci.lb)); emit(dataset, case, "ci_ub", tr(res$ci.ub))
+  emit(dataset, case, "zval", res$zval); emit(dataset, case, "pval", res$pval)
+  emit(dataset, case, "QE", res$QE); emit(dataset, case, "k", res$k)
+  if (!is.na(res$QEp)) emit(dataset, case, "QEp", res$QEp)
+  if (!is.null(res$I2) && !is.na(res$I2)) emit(dataset, case, "I2", res$I2)
+  if (!is.null(res$H2) && !is.na(res$H2)) emit(dataset, case, "H2", res$H2)
+  emit(dataset, case, "tau2", if (is.null(res$tau2)) 0 else res$tau2)
+  for (i in seq_along(weights)) if (!is.na(weights[i])) emit(dataset, case, paste0("w", i), weights[i])
+}
+case_name <- function(measure, method, knha = FALSE, to = "only0", add = 0.5, drop00 = FALSE, pi = "z") {
+  sprintf("measure=%s;method=%s;knha=%d;to=%s;add=%s;drop00=%d;pi=%s", measure, method, knha, to, add, drop00, pi)
+}
+
+fit_dataset <- function(name, d) {
+  k <- nrow(d)
+  # metafor's REML and ML take seconds per fit at k = 1000 (k x k matrices), so the large
+  # dataset gets the main estimators only.
+  large <- k > 100
+  for (measure in if (large) c("RR", "OR") else c("RR", "OR", "RD", "PETO")) {
+    ratio <- measure != "RD"
+    tr <- if (ratio) exp else identity
+    for (method in if (large) c("EE", "DL", "REML", "PM") else c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) {
+      for (knha in c(FALSE, TRUE)) {
+        if (knha && (large || !(method %in% c("DL", "REML")))) next
+        for (to in c("only0", "all", "if0all", "none")) {
+          if (to != "only0" && (large || !(method %in% c("DL", "EE")))) next
+          for (drop00 in c(FALSE, TRUE)) {
+            if (drop00 && (large || method != "DL")) next
+            case <- case_name(measure, method, knha, to, 0.5, drop00, if (knha) "t1" else "z")
+            res <- tryCatch(suppressWarnings(rma(ai = d$events_treatment, n1i = d$total_treatment,
+                       ci = d$events_control, n2i = d$total_control, measure = measure, method = method,
+                       test = if (knha) "knha" else "z", add = 0.5, to = to, drop00 = drop00, control = ctrl)),
+                     error = function(e) NULL)
+            if (is.null(res)) { emit(name, case, "error", 1); next }
+            emit_common(name, case, res, ratio, full_weights(res))
+            es <- escalc(measure = measure, ai = d$events_treatment, n1i = d$total_treatment,
+                         ci = d$events_control, n2i = d$total_control, add = 0.5, to = to, drop00 = drop00)
+            for (i in seq_len(k)) if (!is.na(es$yi[i])) { emit(name, case, paste0("yi", i), es$yi[i]); emit(name, case, paste0("vi", i), es$vi[i]) }
+            if (method != "EE" && res$k > 1) {
+              ci <- tryCatch(suppressWarnings(confint(res, control = ci_ctrl)), error = function(e) NULL)
+              if (!is.null(ci)) {
+                emit(name, case, "tau2_lb", ci$random["tau^2", "ci.lb"]); emit(name, case, "tau2_ub", ci$random["tau^2", "ci.ub"])
+                emit(name, case, "I2_lb", ci$random["I^2(%)", "ci.lb"]); emit(name, case, "I2_ub", ci$random["I^2(%)", "ci.ub"])
+                emit(name, case, "H2_lb", ci$random["H^2", "ci.lb"]); emit(name, case, "H2_ub", ci$random["H^2", "ci.ub"])
+              }
+              p <- predict(res)
+              emit(name, case, "pi_lb", tr(p$pi.lb)); emit(name, case, "pi_ub", tr(p$pi.ub))
+              if (!knha && res$k > 2) {
+                # Prediction interval with t(k-2), as the Cochrane Handbook gives it.
+                case2 <- case_name(measure, method, knha, to, 0.5, drop00, "t2")
+                half <- qt(0.975, res$k - 2) * sqrt(res$tau2 + res$se^2)
+                emit(name, case2, "pi_lb", tr(res$beta[1] - half)); emit(name, case2, "pi_ub", tr(res$beta[1] + half))
+              }
+            }
+          }
+        }
+      }
+    }
+    # Mantel-Haenszel and Peto common effects on the raw counts.
+    if (measure != "PETO") {
+      case <- case_name(measure, "MH", drop00 = TRUE)
+      res <- tryCatch(suppressWarnings(rma.mh(ai = d$events_treatment, n1i = d$total_treatment,
+                 ci = d$events_control, n2i = d$total_control, measure = measure)), error = function(e) NULL)
+      if (is.null(res) || !is.finite(res$beta[1])) emit(name, case, "error", 1) else emit_common(name, case, res, ratio, full_weights(res))
+    } else {
+      case <- case_name("PETO", "PETO", drop00 = TRUE)
+      res <- tryCatch(suppressWarnings(rma.peto(ai = d$events_treatment, n1i = d$total_treatment,
+                 ci = d$events_control, n2i = d$total_control)), error = function(e) NULL)
+      if (is.null(res) || !is.finite(res$beta[1])) emit(name, case, "error", 1) else emit_common(name, case, res, TRUE, full_weights(res))
+    }
+  }
+}
+
+for (f in sort(list.files(file.path(out, "datasets"), pattern = "\\.csv$", full.names = TRUE))) {
+  d <- read.csv(f, stringsAsFactors = FALSE)
+  fit_dataset(sub("\\.csv$", "", basename(f)), d)
+}
+write.csv(do.call(rbind, rows), file.path(out, "expected.csv"), row.names = FALSE)

@@ -1,0 +1,83 @@
+use crate::{ForestPlot, ForestRow, RowStatus};
+use livemeta_core::analysis::{Analysis, AnalysisOptions};
+use livemeta_core::dataset::{TrialData, TrialRow};
+use livemeta_core::dist::z_crit;
+use livemeta_core::effect::effect_sizes;
+use livemeta_core::EngineError;
+
+/// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
+/// export use the same thing the screen shows.
+pub fn forest_plot(
+    rows: &[TrialRow],
+    analysis: &Result<Analysis, EngineError>,
+    options: &AnalysisOptions,
+    treatment_label: &str,
+    control_label: &str,
+) -> ForestPlot {
+    let ok = analysis.as_ref().ok();
+    let mut pooled_index = 0;
+    let plot_rows = rows
+        .iter()
+        .map(|row| {
+            let mut out = ForestRow {
+                label: row.label.clone(),
+                treatment: None,
+                control: None,
+                weight_percent: None,
+                estimate: None,
+                status: RowStatus::NotReported,
+            };
+            if let TrialData::Reported { counts, .. } = &row.data {
+                out.treatment = Some((counts.events_treatment, counts.total_treatment));
+                out.control = Some((counts.events_control, counts.total_control));
+                // Pooled trials take their estimate and weight from the engine; a switched-off
+                // trial is estimated alone so the audience still sees what was removed.
+                let estimate = if row.enabled {
+                    let study = ok.and_then(|a| a.studies.get(pooled_index));
+                    pooled_index += 1;
+                    out.weight_percent = study.and_then(|s| s.weight_percent);
+                    study.and_then(|s| s.effect)
+                } else {
+                    effect_sizes(std::slice::from_ref(counts), options.measure, &options.zero_cells)[0].ok()
+                };
+                let z = z_crit(options.level);
+                out.estimate = estimate.map(|e| {
+                    let half = z * e.vi.sqrt();
+                    (options.measure.to_display(e.yi), options.measure.to_display(e.yi - half), options.measure.to_display(e.yi + half))
+                });
+                out.status = match (row.enabled, out.estimate.is_some()) {
+                    (false, _) => RowStatus::Excluded,
+                    (true, true) => RowStatus::Included,
+                    (true, false) => RowStatus::NotEstimable,
+                };
+            }
+            out
+        })
+        .collect();
+    let (pooled, footer) = match ok {
+        Some(a) => {
+            let h = a.heterogeneity;
+            let mut footer = vec![format!(
+                "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} (P = {}); I² = {}",
+                h.tau2,
+                h.q,
+                h.df,
+                h.p_value.map_or("n/a".into(), |p| format!("{p:.3}")),
+                h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
+            )];
+            footer.push(format!("Test for overall effect: {} = {:.2} (P = {:.4})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, a.pooled.p_value));
+            (Some((format!("Total ({})", a.model_label), a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)), footer)
+        }
+        None => (None, vec![]),
+    };
+    ForestPlot {
+        measure_label: options.measure.label().to_string(),
+        is_ratio: options.measure.is_ratio(),
+        treatment_label: treatment_label.to_string(),
+        control_label: control_label.to_string(),
+        rows: plot_rows,
+        pooled,
+        footer,
+    }
+}
+

@@ -1,0 +1,10 @@
+//! One concern per file; each component receives the shared `AppState`.
+mod analysis_controls;
+mod forest_plot_canvas;
+mod pooled_summary;
+mod trial_toggles;
+
+pub use analysis_controls::AnalysisControls;
+pub use forest_plot_canvas::ForestPlotCanvas;
+pub use pooled_summary::PooledSummary;
+pub use trial_toggles::TrialToggles;

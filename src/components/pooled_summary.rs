@@ -1,0 +1,89 @@
+use crate::state::{AppState, DATASET};
+use leptos::prelude::*;
+use livemeta_core::dataset::TrialData;
+use std::collections::BTreeSet;
+
+/// A number as people read it, with the full-precision value in `data-value` for scripts.
+#[component]
+fn Number(testid: &'static str, value: Option<f64>, digits: usize, #[prop(optional)] suffix: &'static str) -> impl IntoView {
+    let text = value.map_or("–".to_string(), |v| format!("{v:.digits$}{suffix}"));
+    let data_value = value.map_or(String::new(), |v| format!("{v:e}"));
+    view! { <span data-testid=testid data-value=data_value>{text}</span> }
+}
+
+/// The live pooled result, the published reference beside it, and heterogeneity.
+#[component]
+pub fn PooledSummary(state: AppState) -> impl IntoView {
+    let coverage = move || {
+        state.rows.with(|rows| {
+            let reported = rows.iter().filter(|r| matches!(r.data, TrialData::Reported { .. })).count();
+            let pooled = rows.iter().filter(|r| r.pooled_counts().is_some()).count();
+            let definitions: BTreeSet<&str> = rows
+                .iter()
+                .filter(|r| r.enabled)
+                .filter_map(|r| match &r.data {
+                    TrialData::Reported { definition, .. } => Some(definition.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let mixed = (definitions.len() > 1).then(|| {
+                format!(
+                    "Caution: the pooled trials use {} different outcome definitions ({}).",
+                    definitions.len(),
+                    definitions.iter().map(|d| DATASET.definition_label(d)).collect::<Vec<_>>().join("; ")
+                )
+            });
+            (format!("{reported} of {} trials reported this outcome; {pooled} pooled.", rows.len()), mixed)
+        })
+    };
+    let published = move || {
+        state.selection.with(|s| {
+            DATASET.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
+                let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
+                view! {
+                    <p class="published" data-testid="published-reference">
+                        "Published (Fleming 2018): " {format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper)}
+                        " " <a href=p.url.clone() target="_blank" rel="noopener">"source"</a>
+                    </p>
+                }
+            })
+        })
+    };
+    let result = move || {
+        state.analysis.with(|analysis| match analysis {
+            Ok(a) => {
+                let p = a.pooled;
+                let h = a.heterogeneity;
+                view! {
+                    <p class="pooled" aria-live="polite">
+                        <span class="pooled-label">{format!("Pooled {} ", a.measure.label())}</span>
+                        <Number testid="pooled-estimate" value=Some(p.estimate) digits=2 />
+                        " (95% CI "
+                        <Number testid="pooled-ci-lower" value=Some(p.ci_lower) digits=2 />
+                        " to "
+                        <Number testid="pooled-ci-upper" value=Some(p.ci_upper) digits=2 />
+                        ")"
+                        <span class="model">{format!(" · {} · {} trials", a.model_label, a.k)}</span>
+                    </p>
+                    <p class="heterogeneity">
+                        "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 digits=0 suffix="%" />
+                        ", τ² = " <Number testid="heterogeneity-tau2" value=Some(h.tau2) digits=3 />
+                        ", Q = " <Number testid="heterogeneity-q" value=Some(h.q) digits=2 />
+                        {format!(" (df = {})", h.df)}
+                        ", P = " <Number testid="heterogeneity-p" value=h.p_value digits=3 />
+                    </p>
+                }
+                .into_any()
+            }
+            Err(e) => view! { <p class="pooled error" data-testid="pooled-estimate" data-value="">{format!("No pooled estimate: {e}")}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="summary">
+            {result}
+            {published}
+            <p class="coverage" data-testid="coverage">{move || coverage().0}</p>
+            {move || coverage().1.map(|m| view! { <p class="warning" data-testid="definition-warning">{m}</p> })}
+        </section>
+    }
+}

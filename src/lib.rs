@@ -1,0 +1,10 @@
+//! livemeta web front end: a thin Leptos layer over `livemeta-core`.
+pub mod app;
+pub mod components;
+pub mod state;
+pub mod url_state;
+
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

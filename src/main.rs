@@ -1,0 +1,3 @@
+fn main() {
+    livemeta_web::mount();
+}

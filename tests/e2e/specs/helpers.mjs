@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from '@playwright/test';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const cli = join(root, 'target/native/livemeta');
+
+/** The native engine's answer for the same data, as the oracle for what the page shows. */
+export function expectedAnalysis({ outcome, dose = 'all', exclude = [], measure, method }) {
+  const csv = execFileSync(cli, ['export', join(root, 'assets/dupilumab.json'), '--outcome', outcome, '--dose', dose,
+    ...(exclude.length ? ['--exclude', exclude.join(',')] : [])], { encoding: 'utf8' });
+  const file = join(mkdtempSync(join(tmpdir(), 'livemeta-')), 'data.csv');
+  writeFileSync(file, csv);
+  return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, '--json'], { encoding: 'utf8' }));
+}
+
+/** Opens the app and waits until the wasm has rendered a result. */
+export async function openApp(page, query = '') {
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+  page.on('pageerror', (err) => problems.push(String(err)));
+  page.on('request', (req) => {
+    if (!req.url().startsWith('http://127.0.0.1:8181/') && !req.url().startsWith('data:')) problems.push(`off-site request ${req.url()}`);
+  });
+  await page.goto(`/index.html${query}`);
+  await expect(page.getByTestId('app-ready')).toBeVisible();
+  await expect(page.getByTestId('pooled-estimate')).toBeVisible();
+  return problems;
+}
+
+export async function shownValue(page, testid) {
+  return Number(await page.getByTestId(testid).getAttribute('data-value'));
+}
