@@ -1,4 +1,4 @@
-use crate::components::{AnalysisControls, ForestPlotCanvas, PooledSummary, TrialToggles};
+use crate::components::{AnalysisControls, ForestPlotCanvas, PooledSummary, StudyTable, TrialToggles};
 use crate::state::{AppState, DATASET};
 use crate::url_state::{initial_selection, sync_with_url};
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
             <section class="results">
                 <PooledSummary state=state />
                 <ForestPlotCanvas state=state />
+                <StudyTable state=state />
             </section>
         </main>
     }

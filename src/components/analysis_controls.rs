@@ -1,5 +1,6 @@
 use crate::state::{AppState, Selection, DATASET};
 use leptos::prelude::*;
+use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
 
 const MEASURES: [Measure; 4] = [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR];
@@ -19,6 +20,11 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
         .outcomes
         .iter()
         .map(|o| view! { <option value=o.id.clone()>{o.label.clone()}</option> })
+        .collect_view();
+    let dose_options = DATASET
+        .regimens()
+        .into_iter()
+        .map(|(id, _)| view! { <option value=id.clone()>{dose_label(&id)}</option> })
         .collect_view();
     let measure_options = MEASURES
         .iter()
@@ -45,6 +51,20 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                     }
                 >
                     {outcome_options}
+                </select>
+            </label>
+            <label>
+                "Dupilumab dose"
+                <select
+                    data-testid="dose-select"
+                    prop:value=move || state.selection.with(|s| s.dose.clone())
+                    on:change=move |ev| {
+                        let dose = event_target_value(&ev);
+                        state.selection.update(|s| s.dose = dose);
+                    }
+                >
+                    <option value="all">"All dupilumab arms combined (as the paper)"</option>
+                    {dose_options}
                 </select>
             </label>
             <label>

@@ -40,11 +40,27 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         state.selection.with(|s| {
             DATASET.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
+                let published = format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+                // The difference is stated, never hidden: the live pool rarely has all eight trials.
+                let difference = state.analysis.with(|a| match a {
+                    Ok(a) if a.measure.label() == label => {
+                        let live = format!("{:.2} ({:.2}-{:.2})", a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper);
+                        let same = live == format!("{:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+                        if same {
+                            "The live result matches the published one.".to_string()
+                        } else {
+                            format!("The live result, {label} {live} from {} trials, differs from the published one.", a.k)
+                        }
+                    }
+                    Ok(a) => format!("The live analysis uses {}, the paper used {label}.", a.measure.label()),
+                    Err(_) => "No live result to compare.".to_string(),
+                });
                 view! {
                     <p class="published" data-testid="published-reference">
-                        "Published (Fleming 2018): " {format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper)}
+                        "Published (Fleming 2018): " {published}
                         " " <a href=p.url.clone() target="_blank" rel="noopener">"source"</a>
                     </p>
+                    <p class="difference" data-testid="published-difference">{difference}</p>
                 }
             })
         })

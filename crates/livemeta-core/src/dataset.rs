@@ -52,6 +52,8 @@ pub struct Trial {
     pub background: String,
     pub weeks: u32,
     pub link: String,
+    /// Participants randomized in the whole trial.
+    pub n_randomized_total: Sourced,
     pub arms: Vec<Arm>,
     #[serde(default)]
     pub counts: Vec<Count>,
@@ -125,10 +127,21 @@ pub enum DoseSelection {
     Regimen(String),
 }
 
+/// Where one arm's count came from, for the provenance shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmSource {
+    pub arm: String,
+    pub regimen: String,
+    pub role: String,
+    pub events: Sourced,
+    pub n: i64,
+    pub window: String,
+}
+
 /// One trial's contribution to an analysis of one outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrialData {
-    Reported { counts: StudyCounts, definition: String, sources: Vec<(String, Sourced)> },
+    Reported { counts: StudyCounts, definition: String, sources: Vec<ArmSource> },
     /// The trial does not run the chosen regimen.
     NoSuchArm,
     NotReported,
@@ -173,7 +186,10 @@ impl Trial {
         let treatment_arms: Vec<&Arm> = self
             .arms
             .iter()
-            .filter(|a| a.role == "treatment" && matches!(dose, DoseSelection::AllCombined) || matches!(dose, DoseSelection::Regimen(r) if *r == a.id))
+            .filter(|a| match dose {
+                DoseSelection::AllCombined => a.role == "treatment",
+                DoseSelection::Regimen(r) => *r == a.id,
+            })
             .collect();
         if treatment_arms.is_empty() {
             return TrialData::NoSuchArm;
@@ -190,9 +206,16 @@ impl Trial {
             let Some(treated) = treated else { continue };
             let events_treatment = treated.iter().filter_map(|c| c.events.value).sum();
             let total_treatment = treated.iter().map(|c| c.n).sum();
-            let mut sources: Vec<(String, Sourced)> =
-                treated.iter().map(|c| (c.arm.clone(), c.events.clone())).collect();
-            sources.push((control.id.clone(), control_count.events.clone()));
+            let source = |arm: &Arm, c: &Count| ArmSource {
+                arm: arm.id.clone(),
+                regimen: arm.regimen.clone(),
+                role: arm.role.clone(),
+                events: c.events.clone(),
+                n: c.n,
+                window: c.window.clone(),
+            };
+            let mut sources: Vec<ArmSource> = treatment_arms.iter().zip(&treated).map(|(a, c)| source(a, c)).collect();
+            sources.push(source(control, control_count));
             return TrialData::Reported {
                 counts: StudyCounts::new(
                     self.label.clone(),
@@ -234,4 +257,19 @@ pub fn trial_rows(dataset: &Dataset, outcome: &Outcome, dose: &DoseSelection, en
         .iter()
         .map(|t| TrialRow { trial_id: t.id.clone(), label: t.label.clone(), enabled: enabled(&t.id), data: t.data_for(outcome, dose) })
         .collect()
+}
+
+/// A readable name for a regimen id such as "d300q2w" (dose in mg, then qw / q2w / q4w).
+pub fn dose_label(id: &str) -> String {
+    let Some(rest) = id.strip_prefix('d') else { return id.to_string() };
+    let split = rest.find('q').unwrap_or(rest.len());
+    let (mg, interval) = rest.split_at(split);
+    let every = match interval {
+        "qw" => "weekly".to_string(),
+        "q2w" => "every 2 weeks".to_string(),
+        "q4w" => "every 4 weeks".to_string(),
+        other => other.to_string(),
+    };
+    let approved = if id == "d300q2w" { " (approved dose)" } else { "" };
+    format!("{mg} mg {every}{approved}")
 }

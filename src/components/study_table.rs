@@ -1,0 +1,85 @@
+use crate::state::{AppState, DATASET};
+use leptos::prelude::*;
+use livemeta_core::dataset::{ArmSource, TrialData};
+
+/// One count with its provenance, shown on hover and on keyboard focus.
+#[component]
+fn SourcedCount(testid: String, sources: Vec<ArmSource>) -> impl IntoView {
+    let events: i64 = sources.iter().filter_map(|s| s.events.value).sum();
+    let n: i64 = sources.iter().map(|s| s.n).sum();
+    let details = sources
+        .into_iter()
+        .map(|s| {
+            let url = s.events.url.clone().unwrap_or_default();
+            let kind = match s.events.kind.as_deref() {
+                Some("derived") => format!("derived: {}", s.events.derivation.clone().unwrap_or_default()),
+                _ => "read directly".to_string(),
+            };
+            view! {
+                <span class="provenance-arm">
+                    <strong>{format!("{}: {}/{}", s.regimen, s.events.value.unwrap_or_default(), s.n)}</strong>
+                    " · " {s.window.clone()} " · " {kind}
+                    <q>{s.events.snippet.clone().unwrap_or_default()}</q>
+                    <a href=url.clone() target="_blank" rel="noopener">{url.clone()}</a>
+                </span>
+            }
+        })
+        .collect_view();
+    view! {
+        <span class="count" tabindex="0" data-testid=testid>
+            {format!("{events}/{n}")}
+            <span class="provenance" role="tooltip">{details}</span>
+        </span>
+    }
+}
+
+/// The numbers behind the plot, each with its source: also the text alternative to the canvas.
+#[component]
+pub fn StudyTable(state: AppState) -> impl IntoView {
+    let rows = move || {
+        state.rows.with(|rows| {
+            rows.iter()
+                .map(|row| {
+                    let trial = DATASET.trials.iter().find(|t| t.id == row.trial_id);
+                    let (treatment, control, definition) = match &row.data {
+                        TrialData::Reported { sources, definition, .. } => {
+                            let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
+                            (
+                                view! { <SourcedCount testid=format!("count-{}-treatment", row.trial_id) sources=t /> }.into_any(),
+                                view! { <SourcedCount testid=format!("count-{}-control", row.trial_id) sources=c /> }.into_any(),
+                                DATASET.definition_label(definition).to_string(),
+                            )
+                        }
+                        TrialData::NoSuchArm => ("no such arm".into_any(), "–".into_any(), String::new()),
+                        TrialData::NotReported => ("not reported".into_any(), "not reported".into_any(), String::new()),
+                    };
+                    let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. }) { "pooled" } else { "–" };
+                    view! {
+                        <tr class=if row.enabled { "" } else { "excluded" } data-testid=format!("study-row-{}", row.trial_id)>
+                            <th scope="row">{row.label.clone()}<br /><small>{trial.map(|t| t.publication.clone())}</small></th>
+                            <td>{treatment}</td>
+                            <td>{control}</td>
+                            <td class="definition">{definition}</td>
+                            <td>{status}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <table class="study-table" data-testid="study-table">
+            <caption>"Data behind the plot. Hover over or tab to a count to see its source."</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Trial"</th>
+                    <th scope="col">{format!("{} events/N", DATASET.treatment_label)}</th>
+                    <th scope="col">{format!("{} events/N", DATASET.control_label)}</th>
+                    <th scope="col">"Definition"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
