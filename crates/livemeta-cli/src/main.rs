@@ -1,15 +1,19 @@
 //! `livemeta analyze data.csv [options]`: the engine from the command line, for
 //! scripting, reproducibility and the metafor cross-check.
 use livemeta_core::analysis::PredictionCritical;
-use livemeta_core::csv_input::{parse_studies, to_csv};
+use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID]
+       livemeta synthetic K [SEED]   (deterministic test data as CSV)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
-                        [--level 0.95] [--json]
+                        [--level 0.95] [--json] [--sensitivity] [--subgroups]
+  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill
+                and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
 fn main() -> ExitCode {
@@ -30,6 +34,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
     match args.next().as_deref() {
         Some("analyze") => {}
         Some("export") => return export(args.collect()),
+        Some("synthetic") => {
+            let k: usize = args.next().and_then(|k| k.parse().ok()).ok_or(USAGE)?;
+            let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);
+            return Ok(to_csv(&livemeta_core::synthetic::synthetic_studies(k, seed)).trim_end().to_string());
+        }
         _ => return Err(USAGE.into()),
     }
     let mut path = None;
@@ -37,6 +46,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut model = None;
     let mut drop00 = None;
     let mut json = false;
+    let mut sensitivity = false;
+    let mut by_subgroup = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
@@ -74,6 +85,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 options.level = v.parse().map_err(|_| format!("--level: {v} is not a number"))?;
             }
             "--json" => json = true,
+            "--sensitivity" => sensitivity = true,
+            "--subgroups" => by_subgroup = true,
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
             other => path = Some(other.to_string()),
         }
@@ -89,6 +102,26 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let studies = parse_studies(&text)
         .map_err(|errors| errors.iter().map(|e| format!("{path}: {e}")).collect::<Vec<_>>().join("\n"))?;
     let analysis = analyze(&studies, &options).map_err(|e| e.to_string())?;
+    if sensitivity || by_subgroup {
+        let mut out = serde_json::json!({ "analysis": analysis });
+        if sensitivity {
+            out["leave_one_out"] = serde_json::to_value(leave_one_out(&studies, &options)).expect("serialises");
+            out["cumulative"] = serde_json::to_value(cumulative(&studies, &options)).expect("serialises");
+            out["influence"] = to_json(influence(&analysis));
+            out["baujat"] = to_json(baujat(&analysis));
+            out["egger"] = to_json(egger(&analysis, options.level));
+            out["begg"] = to_json(begg(&analysis));
+            out["trim_and_fill"] = to_json(trim_and_fill(&analysis));
+            if analysis.k <= 16 {
+                out["gosh"] = to_json(gosh(&analysis));
+            }
+        }
+        if by_subgroup {
+            let groups = parse_subgroups(&text).ok_or("--subgroups needs a subgroup column in the CSV")?;
+            out["subgroups"] = to_json(subgroups(&studies, &groups, &options));
+        }
+        return Ok(serde_json::to_string_pretty(&out).expect("serialises"));
+    }
     if json {
         Ok(serde_json::to_string_pretty(&analysis).expect("analysis serialises"))
     } else {
@@ -135,4 +168,12 @@ fn export(args: Vec<String>) -> Result<String, String> {
     let rows = trial_rows(&dataset, outcome, &dose, &|id| !excluded.iter().any(|x| x == id));
     let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
     Ok(to_csv(&studies).trim_end().to_string())
+}
+
+/// A result as JSON, or `{"error": "..."}` when that analysis does not apply.
+fn to_json<T: serde::Serialize>(result: Result<T, livemeta_core::EngineError>) -> serde_json::Value {
+    match result {
+        Ok(value) => serde_json::to_value(value).expect("results serialise"),
+        Err(e) => serde_json::json!({ "error": e.to_string() }),
+    }
 }

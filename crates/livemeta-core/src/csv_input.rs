@@ -118,3 +118,11 @@ pub fn to_csv(studies: &[StudyCounts]) -> String {
     }
     out
 }
+
+/// The optional `subgroup` column, one label per study row (empty when absent).
+pub fn parse_subgroups(text: &str) -> Option<Vec<String>> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = split_line(lines.next()?.trim_start_matches('\u{feff}'));
+    let column = header.iter().position(|h| h.eq_ignore_ascii_case("subgroup"))?;
+    Some(lines.map(|l| split_line(l).get(column).cloned().unwrap_or_default()).collect())
+}

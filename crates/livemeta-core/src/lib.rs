@@ -8,6 +8,8 @@ pub mod dataset;
 pub mod dist;
 pub mod effect;
 pub mod error;
+pub mod sensitivity;
+pub mod synthetic;
 pub mod tau2;
 
 pub use analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};

@@ -163,6 +163,7 @@ fn bisect(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64, method: &'static str
 fn fisher_scoring(y: &[f64], v: &[f64], restricted: bool) -> Result<f64, EngineError> {
     let method = if restricted { "REML" } else { "ML" };
     let mut tau2 = estimate_tau2(y, v, Tau2Method::Hedges)?;
+    let (mut damping, mut previous_step) = (1.0, 0.0);
     for _ in 0..MAX_ITERATIONS {
         let (mu, _) = generalised_q(y, v, tau2);
         let (mut sw, mut sw2, mut sw3, mut sw2r2) = (0.0, 0.0, 0.0, 0.0);
@@ -180,13 +181,19 @@ fn fisher_scoring(y: &[f64], v: &[f64], restricted: bool) -> Result<f64, EngineE
         } else {
             (sw2r2 - sw, sw2)
         };
-        let mut step = score / information;
+        let mut step = damping * score / information;
         if tau2 == 0.0 && step <= 0.0 {
             return Ok(0.0);
+        }
+        // Fisher scoring can overshoot back and forth; damp it when the step changes sign.
+        if step * previous_step < 0.0 {
+            damping *= 0.5;
+            step *= 0.5;
         }
         while tau2 + step < 0.0 {
             step /= 2.0;
         }
+        previous_step = step;
         tau2 += step;
         if step.abs() <= TOLERANCE * (1.0 + tau2) {
             return Ok(tau2);

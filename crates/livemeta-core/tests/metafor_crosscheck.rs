@@ -3,11 +3,13 @@
 //! results; every number is then compared with the engine to 1e-6 (relative above 1).
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model, PredictionCritical};
-use livemeta_core::csv_input::{parse_studies, to_csv};
+use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::process::Command;
 
 const TOLERANCE: f64 = 1e-6;
@@ -63,10 +65,15 @@ fn unquote(s: &str) -> &str {
     s.trim().trim_matches('"')
 }
 
-#[test]
-fn engine_matches_metafor() {
+/// Runs reference.R once for all tests in this file.
+fn metafor_output() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(run_reference_script)
+}
+
+fn run_reference_script() -> PathBuf {
     // LIVEMETA_METAFOR_OUTPUT reuses an earlier run's output while working on the engine.
-    let out = match std::env::var_os("LIVEMETA_METAFOR_OUTPUT") {
+    match std::env::var_os("LIVEMETA_METAFOR_OUTPUT") {
         Some(dir) => PathBuf::from(dir),
         None => {
             let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("metafor-crosscheck");
@@ -82,7 +89,20 @@ fn engine_matches_metafor() {
             assert!(status.success(), "reference.R failed");
             out
         }
-    };
+    }
+}
+
+fn close(got: f64, want: f64) -> bool {
+    if want.is_nan() {
+        got.is_nan()
+    } else {
+        (got - want).abs() <= TOLERANCE * want.abs().max(1.0)
+    }
+}
+
+#[test]
+fn engine_matches_metafor() {
+    let out = metafor_output();
 
     let expected = std::fs::read_to_string(out.join("expected.csv")).unwrap();
     let mut cases: BTreeMap<(String, String), Vec<(String, f64)>> = BTreeMap::new();
@@ -161,11 +181,7 @@ fn engine_matches_metafor() {
                 }
             };
             compared += 1;
-            let ok = match got {
-                Some(g) if want.is_nan() => g.is_nan(),
-                Some(g) => (g - want).abs() <= TOLERANCE * want.abs().max(1.0),
-                None => false,
-            };
+            let ok = got.is_some_and(|g| close(g, *want));
             if !ok {
                 mismatches.push(format!("{dataset} {case} {quantity}: metafor {want:.12e}, engine {got:?}"));
             }
@@ -175,4 +191,110 @@ fn engine_matches_metafor() {
     println!("metafor cross-check: {} cases, {compared} numbers compared, {both_refused} refused by both, {engine_drops_zero_variance} where metafor refused a zero-variance RD that the engine marks not estimable", cases.len());
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
     assert!(compared > 10_000, "only {compared} numbers compared");
+}
+
+/// Leave-one-out, cumulative, subgroups, GOSH, influence, Baujat, Egger, Begg and
+/// trim-and-fill against metafor's functions of the same names.
+#[test]
+fn sensitivity_analyses_match_metafor() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let mut groups: BTreeMap<(String, String), Vec<(String, usize, String, f64)>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        groups.entry((f[0].to_string(), f[1].to_string())).or_default().push((f[2].to_string(), f[3].parse().unwrap(), f[4].to_string(), f[5].parse().unwrap()));
+    }
+    let mut compared = 0usize;
+    let mut mismatches = Vec::new();
+    for ((dataset, case), rows) in &groups {
+        let options = options_from_case(case);
+        let file = if dataset == "bcg_subgroups" { out.join("bcg_subgroups.csv") } else { out.join("datasets").join(format!("{dataset}.csv")) };
+        let csv = std::fs::read_to_string(&file).unwrap();
+        let studies = parse_studies(&csv).unwrap();
+        let full = analyze(&studies, &options).unwrap();
+        let ratio_scale = |x: f64| if options.measure.is_ratio() { x.exp() } else { x };
+        let loo = leave_one_out(&studies, &options);
+        let cum = cumulative(&studies, &options);
+        let infl = influence(&full);
+        let bj = baujat(&full);
+        let eg = egger(&full, 0.95);
+        let rk = begg(&full);
+        let tf = trim_and_fill(&full);
+        let go = if full.k <= 10 { Some(gosh(&full)) } else { None };
+        let sub = parse_subgroups(&csv).map(|g| subgroups(&studies, &g, &options));
+        for (analysis, index, quantity, want) in rows {
+            let refit = |r: &[livemeta_core::sensitivity::Refit]| -> Option<f64> {
+                let a = r[*index - 1].analysis.as_ref().ok()?;
+                Some(match quantity.as_str() {
+                    "estimate" => a.pooled.y,
+                    "se" => a.pooled.se,
+                    "pval" => a.pooled.p_value,
+                    "ci.lb" => a.pooled.ci_lower.ln(),
+                    "ci.ub" => a.pooled.ci_upper.ln(),
+                    "Q" => a.heterogeneity.q,
+                    "tau2" => a.heterogeneity.tau2,
+                    "I2" => a.heterogeneity.i2?,
+                    _ => return None,
+                })
+            };
+            let got: Option<f64> = match analysis.as_str() {
+                "leave1out" => refit(&loo),
+                "cumul" => refit(&cum),
+                "influence" => infl.as_ref().ok().map(|v| {
+                    let i = &v[*index - 1];
+                    match quantity.as_str() {
+                        "rstudent" => i.rstudent,
+                        "dffits" => i.dffits,
+                        "cook.d" => i.cook_d,
+                        "cov.r" => i.cov_r,
+                        "tau2.del" => i.tau2_deleted,
+                        "QE.del" => i.q_deleted,
+                        "hat" => i.hat,
+                        "weight" => i.weight_percent,
+                        _ => i.dfbetas,
+                    }
+                }),
+                "baujat" => bj.as_ref().ok().map(|v| if quantity == "x" { v[*index - 1].0 } else { v[*index - 1].1 }),
+                "egger" => eg.as_ref().ok().map(|e| match quantity.as_str() {
+                    "zval" => e.t,
+                    "pval" => e.p_value,
+                    "est" => e.limit_estimate,
+                    "ci.lb" => e.limit_ci_lower,
+                    _ => e.limit_ci_upper,
+                }),
+                "begg" => rk.as_ref().ok().map(|b| if quantity == "tau" { b.tau } else { b.p_value }),
+                "trimfill" => tf.as_ref().ok().map(|t| match quantity.as_str() {
+                    "k0" => t.k0 as f64,
+                    "right" => (t.side == "right") as i32 as f64,
+                    "beta" => t.fit.estimate,
+                    "se" => t.fit.se,
+                    _ => t.fit.tau2,
+                }),
+                "gosh" => go.as_ref().and_then(|g| g.as_ref().ok()).map(|g| {
+                    let f = &g[*index - 1];
+                    match quantity.as_str() {
+                        "QE" => f.q,
+                        "I2" => f.i2,
+                        "H2" => f.h2,
+                        "tau2" => f.tau2,
+                        _ => f.estimate,
+                    }
+                }),
+                "subgroup" => sub.as_ref().and_then(|s| s.as_ref().ok()).map(|s| match quantity.as_str() {
+                    "estimate" => s.groups[*index - 1].1.pooled.y,
+                    "QM" => s.q_between,
+                    _ => s.p_value,
+                }),
+                other => panic!("unknown analysis {other}"),
+            };
+            let _ = ratio_scale;
+            compared += 1;
+            if !got.is_some_and(|g| close(g, *want)) {
+                mismatches.push(format!("{dataset} {case} {analysis}[{index}] {quantity}: metafor {want:.12e}, engine {got:?}"));
+            }
+        }
+    }
+    std::fs::write(out.join("sensitivity-mismatches.txt"), mismatches.join("\n")).unwrap();
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(compared > 5_000, "only {compared} numbers compared");
 }

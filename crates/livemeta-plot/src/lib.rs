@@ -41,3 +41,65 @@ pub struct ForestPlot {
     /// Summary lines printed under the plot (heterogeneity, overall effect).
     pub footer: Vec<String>,
 }
+
+/// The plot as an SVG document: the same drawing code as the canvas, for export.
+pub fn forest_svg(plot: &ForestPlot, width: u32) -> String {
+    use plotters::prelude::{IntoDrawingArea, SVGBackend};
+    let height = forest_height(plot).ceil() as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_forest(&root, plot, 1.0).expect("drawing into a string cannot fail");
+    }
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use livemeta_core::analysis::{analyze, AnalysisOptions};
+    use livemeta_core::dataset::{TrialData, TrialRow};
+    use livemeta_core::StudyCounts;
+
+    fn rows() -> Vec<TrialRow> {
+        let reported = |id: &str, counts: StudyCounts, enabled: bool| TrialRow {
+            trial_id: id.into(),
+            label: counts.label.clone(),
+            enabled,
+            data: TrialData::Reported { counts, definition: "d".into(), sources: vec![] },
+        };
+        vec![
+            reported("a", StudyCounts::new("Trial A", 2, 55, 14, 54), true),
+            reported("b", StudyCounts::new("Trial B", 38, 425, 56, 315), true),
+            reported("c", StudyCounts::new("Trial C", 10, 100, 12, 100), false),
+            TrialRow { trial_id: "d".into(), label: "Trial D".into(), enabled: true, data: TrialData::NotReported },
+        ]
+    }
+
+    fn plot() -> ForestPlot {
+        let rows = rows();
+        let options = AnalysisOptions::default();
+        let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
+        forest_plot(&rows, &analyze(&studies, &options), &options, "Dupilumab", "Placebo")
+    }
+
+    #[test]
+    fn plot_marks_excluded_and_unreported_trials_and_weights_the_pooled_ones() {
+        let plot = plot();
+        let status: Vec<_> = plot.rows.iter().map(|r| r.status.clone()).collect();
+        assert_eq!(status, vec![RowStatus::Included, RowStatus::Included, RowStatus::Excluded, RowStatus::NotReported]);
+        let total: f64 = plot.rows.iter().filter_map(|r| r.weight_percent).sum();
+        assert!((total - 100.0).abs() < 1e-9);
+        assert!(plot.rows[2].estimate.is_some(), "an excluded trial keeps its own estimate");
+        assert!(plot.pooled.is_some());
+    }
+
+    #[test]
+    fn svg_export_is_a_complete_document_with_the_rows() {
+        let svg = forest_svg(&plot(), 900);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        for text in ["Trial A", "excluded", "not reported", "Favours dupilumab"] {
+            assert!(svg.contains(text), "SVG lacks {text}");
+        }
+    }
+}

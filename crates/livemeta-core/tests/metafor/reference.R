@@ -138,3 +138,65 @@ for (f in sort(list.files(file.path(out, "datasets"), pattern = "\\.csv$", full.
   fit_dataset(sub("\\.csv$", "", basename(f)), d)
 }
 write.csv(do.call(rbind, rows), file.path(out, "expected.csv"), row.names = FALSE)
+
+# ---- sensitivity, influence and small-study analyses ---------------------------------
+# OUTDIR/sensitivity.csv: dataset,case,analysis,index,quantity,value
+srows <- list()
+semit <- function(dataset, case, analysis, index, quantity, value) {
+  if (length(value) == 1 && !is.na(value))
+    srows[[length(srows) + 1]] <<- data.frame(dataset = dataset, case = case, analysis = analysis, index = index,
+                                              quantity = quantity, value = sprintf("%.17g", value))
+}
+write.csv(transform(dat.bcg, study = paste(author, year), events_treatment = tpos, total_treatment = tpos + tneg,
+                    events_control = cpos, total_control = cpos + cneg, subgroup = alloc)[,
+          c("study", "events_treatment", "total_treatment", "events_control", "total_control", "subgroup")],
+          file.path(out, "bcg_subgroups.csv"), row.names = FALSE)
+pdf(NULL)
+for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", "zero_cells")) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")), stringsAsFactors = FALSE)
+  for (measure in c("RR", "OR")) for (method in c("EE", "DL", "REML", "PM")) {
+    case <- case_name(measure, method)
+    res <- rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control,
+               measure = measure, method = method, control = ctrl)
+    l1 <- leave1out(res)
+    for (i in seq_along(l1$estimate)) for (q in c("estimate", "se", "pval", "ci.lb", "ci.ub", "Q", "tau2", "I2"))
+      semit(name, case, "leave1out", i, q, l1[[q]][i])
+    cu <- cumul(res)
+    for (i in seq_along(cu$estimate)) for (q in c("estimate", "se", "pval", "ci.lb", "ci.ub", "Q", "tau2", "I2"))
+      semit(name, case, "cumul", i, q, cu[[q]][i])
+    inf <- influence(res)
+    for (q in c("rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight"))
+      for (i in seq_along(inf$inf[[q]])) semit(name, case, "influence", i, q, inf$inf[[q]][i])
+    for (i in seq_along(inf$dfbs$intrcpt)) semit(name, case, "influence", i, "dfbs", inf$dfbs$intrcpt[i])
+    bj <- baujat(res)
+    for (i in seq_len(nrow(bj))) { semit(name, case, "baujat", i, "x", bj$x[i]); semit(name, case, "baujat", i, "y", bj$y[i]) }
+    eg <- regtest(res, model = "lm")
+    semit(name, case, "egger", 0, "zval", eg$zval); semit(name, case, "egger", 0, "pval", eg$pval)
+    semit(name, case, "egger", 0, "est", eg$est); semit(name, case, "egger", 0, "ci.lb", eg$ci.lb); semit(name, case, "egger", 0, "ci.ub", eg$ci.ub)
+    rk <- suppressWarnings(ranktest(res))
+    semit(name, case, "begg", 0, "tau", rk$tau); semit(name, case, "begg", 0, "pval", rk$pval)
+    tf <- trimfill(res, control = ctrl)
+    semit(name, case, "trimfill", 0, "k0", tf$k0); semit(name, case, "trimfill", 0, "right", as.numeric(tf$side == "right"))
+    semit(name, case, "trimfill", 0, "beta", tf$beta[1]); semit(name, case, "trimfill", 0, "se", tf$se); semit(name, case, "trimfill", 0, "tau2", tf$tau2)
+    if (res$k <= 10) {
+      g <- gosh(res, progbar = FALSE)
+      for (r in seq_len(nrow(g$res))) {
+        mask <- sum(2^(which(g$incl[r, ]) - 1))
+        for (q in c("QE", "I2", "H2", "tau2", "estimate")) if (!is.null(g$res[[q]])) semit(name, case, "gosh", mask, q, g$res[[q]][r])
+      }
+    }
+  }
+}
+# Subgroups: separate fits per allocation method, then the test for subgroup differences.
+sg <- read.csv(file.path(out, "bcg_subgroups.csv"), stringsAsFactors = FALSE)
+for (method in c("EE", "DL", "REML")) {
+  fits <- lapply(unique(sg$subgroup), function(g) { s <- sg[sg$subgroup == g, ]
+    rma(ai = s$events_treatment, n1i = s$total_treatment, ci = s$events_control, n2i = s$total_control,
+        measure = "RR", method = method, control = ctrl) })
+  est <- sapply(fits, function(f) f$beta[1]); se <- sapply(fits, function(f) f$se)
+  qb <- rma(yi = est, sei = se, method = "EE")
+  case <- case_name("RR", method)
+  for (i in seq_along(fits)) semit("bcg_subgroups", case, "subgroup", i, "estimate", est[i])
+  semit("bcg_subgroups", case, "subgroup", 0, "QM", qb$QE); semit("bcg_subgroups", case, "subgroup", 0, "QMp", qb$QEp)
+}
+write.csv(do.call(rbind, srows), file.path(out, "sensitivity.csv"), row.names = FALSE)

@@ -1,0 +1,42 @@
+//! Criterion benchmarks of the engine: `cargo bench -p livemeta-core` (or `./x bench`).
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
+use livemeta_core::sensitivity::{gosh, leave_one_out};
+use livemeta_core::synthetic::synthetic_studies;
+use livemeta_core::Tau2Method;
+use std::hint::black_box;
+use std::time::Duration;
+
+fn fits(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fit");
+    for k in [8usize, 100, 10_000] {
+        let studies = synthetic_studies(k, 42);
+        for (name, model) in [
+            ("DL", Model::Random(Tau2Method::DerSimonianLaird)),
+            ("REML", Model::Random(Tau2Method::Reml)),
+            ("MH", Model::CommonMantelHaenszel),
+        ] {
+            let options = AnalysisOptions::default().with_model(model);
+            group.bench_with_input(BenchmarkId::new(name, k), &studies, |b, s| b.iter(|| analyze(black_box(s), &options).unwrap()));
+        }
+    }
+    group.finish();
+}
+
+fn sensitivity(c: &mut Criterion) {
+    let options = AnalysisOptions::default();
+    let studies = synthetic_studies(100, 7);
+    c.bench_function("leave_one_out/REML/100", |b| b.iter(|| leave_one_out(black_box(&studies), &options)));
+
+    let mut group = c.benchmark_group("gosh");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    for k in [16usize, 20] {
+        let dl = AnalysisOptions::default().with_model(Model::Random(Tau2Method::DerSimonianLaird));
+        let analysis = analyze(&synthetic_studies(k, 11), &dl).unwrap();
+        group.bench_with_input(BenchmarkId::new("DL", k), &analysis, |b, a| b.iter(|| gosh(black_box(a)).unwrap()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, fits, sensitivity);
+criterion_main!(benches);

@@ -1,0 +1,33 @@
+# Times the same fits as crates/livemeta-core/examples/time_fits.rs with metafor, on the same
+# CSV files. Prints `name k median_seconds`. Usage: Rscript metafor_timings.R DIR
+suppressPackageStartupMessages(library(metafor))
+dir <- commandArgs(trailingOnly = TRUE)[1]
+load <- function(k) read.csv(file.path(dir, paste0("k", k, ".csv")))
+median_seconds <- function(expr_fn, reps) {
+  times <- replicate(reps, system.time(expr_fn())[["elapsed"]])
+  median(times)
+}
+reps_for <- function(k) if (k <= 100) 30 else 3
+for (k in c(8, 100, 10000)) {
+  d <- load(k)
+  fit <- function(method) rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control,
+                              n2i = d$total_control, measure = "RR", method = method)
+  # Tiny fits are below system.time's resolution: time batches of 20 and divide.
+  batch <- if (k <= 100) 20 else 1
+  for (method in c("DL", "REML")) {
+    s <- median_seconds(function() for (i in seq_len(batch)) fit(method), reps_for(k)) / batch
+    cat(method, k, sprintf("%.6e", s), "\n")
+  }
+  s <- median_seconds(function() for (i in seq_len(batch)) rma.mh(ai = d$events_treatment, n1i = d$total_treatment,
+       ci = d$events_control, n2i = d$total_control, measure = "RR"), reps_for(k)) / batch
+  cat("MH", k, sprintf("%.6e", s), "\n")
+}
+d <- load(100)
+res <- rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control, measure = "RR")
+cat("LOO-REML 100", sprintf("%.6e", median_seconds(function() leave1out(res), 3)), "\n")
+for (k in c(16, 20)) {
+  d <- load(k)
+  res <- rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control,
+             measure = "RR", method = "DL")
+  cat("GOSH-DL", k, sprintf("%.6e", median_seconds(function() gosh(res, progbar = FALSE, subsets = 2^k), 1)), "\n")
+}

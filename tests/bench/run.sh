@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# ./x bench: every benchmark, printing figures (medians). Run after ./x test has set things up.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+echo "== wasm size (release build)"
+trunk build --release >/dev/null 2>&1
+wasm=dist/livemeta-web_bg.wasm
+echo "raw $(stat -c %s "$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
+echo "== browser: cold load to interactive"
+(cd tests/e2e && node ../bench/browser_load.mjs)
+echo "== native engine vs R metafor (same data, same run)"
+bash tests/bench/compare_metafor.sh
+echo "== criterion (engine)"
+cargo bench -q -p livemeta-core --bench engine -- --noplot 2>/dev/null | grep -E "^[a-zA-Z_/0-9-]+\s|time:"
