@@ -1,5 +1,8 @@
-use crate::components::{AnalysisControls, ForestPlotCanvas, PooledSummary, StudyTable, TrialToggles};
-use crate::state::{AppState, DATASET};
+use crate::components::keyboard::install_shortcuts;
+use crate::components::{
+    AnalysisControls, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, StudyTable, TrialToggles,
+};
+use crate::state::{AppState, DataSource, DATASET};
 use crate::url_state::{initial_selection, sync_with_url};
 use leptos::prelude::*;
 
@@ -7,21 +10,38 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let state = AppState::new(initial_selection());
     sync_with_url(state.selection);
+    install_shortcuts(state);
+    let presenter = move || state.selection.with(|s| s.presenter);
+    let title = move || match state.source.with(|s| matches!(s, DataSource::Bundled)) {
+        true => DATASET.title.clone(),
+        false => "Your imported data (not stored in the link)".to_string(),
+    };
     view! {
-        <header class="masthead">
-            <h1>"livemeta"</h1>
-            <p class="subtitle">{DATASET.title.clone()}</p>
-        </header>
-        <main class="layout" data-testid="app-ready">
-            <aside class="sidebar">
-                <AnalysisControls state=state />
-                <TrialToggles state=state />
-            </aside>
-            <section class="results">
-                <PooledSummary state=state />
-                <ForestPlotCanvas state=state />
-                <StudyTable state=state />
-            </section>
-        </main>
+        <div class="app" class:presenter=presenter>
+            <header class="masthead">
+                <h1>"livemeta"</h1>
+                <p class="subtitle">{title}</p>
+                <label class="presenter-toggle">
+                    <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
+                        on:change=move |ev| state.selection.update(|s| s.presenter = event_target_checked(&ev)) />
+                    "Presenter mode " <kbd>"p"</kbd>
+                </label>
+            </header>
+            <main class="layout" data-testid="app-ready">
+                <aside class="sidebar">
+                    <AnalysisControls state=state />
+                    <TrialToggles state=state />
+                    <ModelOptions state=state />
+                    <DataImport state=state />
+                </aside>
+                <section class="results">
+                    <PooledSummary state=state />
+                    <ForestPlotCanvas state=state />
+                    <ExportPanel state=state />
+                    <ResultsPanel state=state />
+                    <StudyTable state=state />
+                </section>
+            </main>
+        </div>
     }
 }

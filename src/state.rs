@@ -1,15 +1,15 @@
 //! The one place application state lives. Everything on screen derives from these signals
-//! through memos; `url_state` mirrors them into the address bar.
+//! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
-use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model};
-use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialRow};
-use livemeta_core::{EngineError, Measure};
+use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
+use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
+use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use std::sync::LazyLock;
 
 pub static DATASET: LazyLock<Dataset> =
     LazyLock::new(|| Dataset::from_json(include_str!("../assets/dupilumab.json")).expect("bundled dataset is valid"));
 
-/// The user's choices: the whole analysis is a function of these.
+/// The user's choices: the whole analysis is a function of these (and of the data source).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selection {
     pub outcome: String,
@@ -19,18 +19,39 @@ pub struct Selection {
     pub model: Model,
     /// Trial ids the user switched off.
     pub excluded: Vec<String>,
+    pub knapp_hartung: bool,
+    /// `None` hides the prediction interval.
+    pub prediction: Option<PredictionCritical>,
+    pub zero_cells: ZeroCellPolicy,
+    /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
+    pub compare_models: bool,
+    pub presenter: bool,
+}
+
+/// Each model's own zero-cell convention: metafor's `rma.mh`/`rma.peto` and RevMan drop
+/// double-zero studies from the per-study estimates; `rma.uni` keeps them.
+pub fn zero_cells_for(model: Model) -> ZeroCellPolicy {
+    let mut policy = ZeroCellPolicy::default();
+    policy.drop_double_zero = matches!(model, Model::CommonMantelHaenszel | Model::CommonPeto | Model::RevManMhRandom);
+    policy
 }
 
 impl Selection {
     /// Reproduces the published method for the outcome.
     pub fn for_outcome(outcome: &str) -> Selection {
         let o = DATASET.outcome(outcome).unwrap_or(&DATASET.outcomes[0]);
+        let model = Model::from_code(&o.default_model).unwrap_or(Model::RevManMhRandom);
         Selection {
             outcome: o.id.clone(),
             dose: "all".into(),
             measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
-            model: Model::from_code(&o.default_model).unwrap_or(Model::RevManMhRandom),
+            model,
             excluded: Vec::new(),
+            knapp_hartung: false,
+            prediction: None,
+            zero_cells: zero_cells_for(model),
+            compare_models: false,
+            presenter: false,
         }
     }
 
@@ -39,35 +60,83 @@ impl Selection {
     }
 
     pub fn options(&self) -> AnalysisOptions {
-        let base = match self.model {
-            Model::RevManMhRandom => AnalysisOptions::revman_mh_random(self.measure),
-            _ => AnalysisOptions { measure: self.measure, ..AnalysisOptions::default() },
-        };
-        base.with_model(self.model)
+        let measure = if self.model == Model::CommonPeto { Measure::PetoOR } else { self.measure };
+        AnalysisOptions {
+            measure,
+            model: self.model,
+            zero_cells: self.zero_cells,
+            knapp_hartung: self.knapp_hartung && self.model.is_random(),
+            prediction: self.prediction.unwrap_or(PredictionCritical::Z),
+            level: 0.95,
+        }
     }
+
+    /// The model drawn as a second diamond when comparing: the common-effect counterpart of
+    /// a random-effects model, and the outcome's random-effects method otherwise.
+    pub fn comparison_model(&self) -> Model {
+        match self.model {
+            Model::RevManMhRandom => Model::CommonMantelHaenszel,
+            Model::Random(_) => Model::CommonInverseVariance,
+            Model::CommonPeto => Model::Random(livemeta_core::Tau2Method::DerSimonianLaird),
+            _ => Model::RevManMhRandom,
+        }
+    }
+}
+
+/// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataSource {
+    Bundled,
+    Imported(Vec<StudyCounts>),
+}
+
+/// What the last change did to the pooled estimate, for the change marker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeMarker {
+    /// Previous pooled (estimate, lower, upper) on the display scale, same measure as now.
+    pub before: Option<(f64, f64, f64)>,
+    pub description: String,
 }
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub selection: RwSignal<Selection>,
+    pub source: RwSignal<DataSource>,
     pub rows: Memo<Vec<TrialRow>>,
     pub analysis: Memo<Result<Analysis, EngineError>>,
+    pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
+    pub change: RwSignal<Option<ChangeMarker>>,
 }
 
 impl AppState {
     pub fn new(initial: Selection) -> AppState {
         let selection = RwSignal::new(initial);
+        let source = RwSignal::new(DataSource::Bundled);
         let rows = Memo::new(move |_| {
-            selection.with(|s| {
-                let outcome = DATASET.outcome(&s.outcome).unwrap_or(&DATASET.outcomes[0]);
-                trial_rows(&DATASET, outcome, &s.dose_selection(), &|id| !s.excluded.iter().any(|x| x == id))
+            source.with(|source| {
+                selection.with(|s| match source {
+                    DataSource::Bundled => {
+                        let outcome = DATASET.outcome(&s.outcome).unwrap_or(&DATASET.outcomes[0]);
+                        trial_rows(&DATASET, outcome, &s.dose_selection(), &|id| !s.excluded.iter().any(|x| x == id))
+                    }
+                    DataSource::Imported(studies) => imported_rows(studies, &s.excluded),
+                })
             })
         });
-        let analysis = Memo::new(move |_| {
-            let studies: Vec<_> = rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect());
-            analyze(&studies, &selection.with(Selection::options))
+        let pooled_studies = move || -> Vec<StudyCounts> { rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()) };
+        let analysis = Memo::new(move |_| analyze(&pooled_studies(), &selection.with(Selection::options)));
+        let comparison = Memo::new(move |_| {
+            selection.with(|s| s.compare_models).then(|| {
+                let options = selection.with(|s| {
+                    let model = s.comparison_model();
+                    Selection { model, zero_cells: zero_cells_for(model), ..s.clone() }.options()
+                });
+                analyze(&pooled_studies(), &options)
+            })
         });
-        AppState { selection, rows, analysis }
+        let change = RwSignal::new(None);
+        track_changes(selection, source, analysis, change);
+        AppState { selection, source, rows, analysis, comparison, change }
     }
 
     pub fn toggle_trial(&self, id: &str) {
@@ -79,4 +148,84 @@ impl AppState {
             }
         });
     }
+
+    /// Ids and labels of the trials currently listed (bundled or imported).
+    pub fn trial_ids(&self) -> Vec<(String, String)> {
+        self.rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect())
+    }
+}
+
+pub fn imported_rows(studies: &[StudyCounts], excluded: &[String]) -> Vec<TrialRow> {
+    studies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let id = format!("row{}", i + 1);
+            TrialRow {
+                enabled: !excluded.contains(&id),
+                trial_id: id,
+                label: s.label.clone(),
+                data: TrialData::Reported { counts: s.clone(), definition: "imported".into(), sources: vec![] },
+            }
+        })
+        .collect()
+}
+
+/// Remembers the pooled result before each change, and says in words what changed.
+fn track_changes(
+    selection: RwSignal<Selection>,
+    source: RwSignal<DataSource>,
+    analysis: Memo<Result<Analysis, EngineError>>,
+    change: RwSignal<Option<ChangeMarker>>,
+) {
+    type Snapshot = (Selection, Option<(Measure, f64, f64, f64)>);
+    Effect::new(move |previous: Option<Snapshot>| {
+        source.track();
+        let now = selection.get();
+        let pooled = analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
+        if let Some((before, before_pooled)) = previous {
+            if before != now {
+                let same_measure = matches!((before_pooled, pooled), (Some(b), Some(n)) if b.0 == n.0);
+                change.set(Some(ChangeMarker {
+                    before: before_pooled.filter(|_| same_measure).map(|(_, e, l, u)| (e, l, u)),
+                    description: describe_change(&before, &now),
+                }));
+            }
+        }
+        (now, pooled)
+    });
+}
+
+/// "SOLO 1 excluded", "model: Random effects, REML", ...
+pub fn describe_change(before: &Selection, now: &Selection) -> String {
+    let label = |id: &str| DATASET.trials.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.label.clone());
+    let mut parts = Vec::new();
+    for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)) {
+        parts.push(format!("{} excluded", label(id)));
+    }
+    for id in before.excluded.iter().filter(|id| !now.excluded.contains(id)) {
+        parts.push(format!("{} included", label(id)));
+    }
+    if before.outcome != now.outcome {
+        parts.push(format!("outcome: {}", DATASET.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())));
+    }
+    if before.dose != now.dose {
+        parts.push(format!("dose: {}", if now.dose == "all" { "all arms".to_string() } else { livemeta_core::dataset::dose_label(&now.dose) }));
+    }
+    if before.measure != now.measure {
+        parts.push(format!("measure: {}", now.measure.label()));
+    }
+    if before.model != now.model {
+        parts.push(format!("model: {}", now.model.label()));
+    }
+    if before.knapp_hartung != now.knapp_hartung {
+        parts.push(format!("Knapp-Hartung {}", if now.knapp_hartung { "on" } else { "off" }));
+    }
+    if before.zero_cells != now.zero_cells {
+        parts.push("zero-cell handling changed".into());
+    }
+    if parts.is_empty() {
+        parts.push("display changed".into());
+    }
+    parts.join(", ")
 }

@@ -1,15 +1,39 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Selection, DATASET};
+use crate::state::{zero_cells_for, Selection, DATASET};
 use leptos::prelude::*;
-use livemeta_core::{Measure, Model};
+use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::{CorrectionScope, Measure, Model};
 use wasm_bindgen::prelude::*;
+
+fn prediction_code(p: PredictionCritical) -> &'static str {
+    match p {
+        PredictionCritical::Z => "z",
+        PredictionCritical::TKMinus1 => "t1",
+        PredictionCritical::TKMinus2 => "t2",
+    }
+}
 
 pub fn encode(s: &Selection) -> String {
     let mut q = format!("?outcome={}&dose={}&measure={}&model={}", s.outcome, s.dose, s.measure.code(), s.model.code());
     if !s.excluded.is_empty() {
-        q.push_str("&off=");
-        q.push_str(&s.excluded.join(","));
+        q.push_str(&format!("&off={}", s.excluded.join(",")));
+    }
+    if s.knapp_hartung {
+        q.push_str("&knha=1");
+    }
+    if let Some(p) = s.prediction {
+        q.push_str(&format!("&pi={}", prediction_code(p)));
+    }
+    if s.zero_cells != zero_cells_for(s.model) {
+        let z = s.zero_cells;
+        q.push_str(&format!("&add={}&to={}&drop00={}", z.add, z.scope.code(), z.drop_double_zero as u8));
+    }
+    if s.compare_models {
+        q.push_str("&both=1");
+    }
+    if s.presenter {
+        q.push_str("&presenter=1");
     }
     q
 }
@@ -19,6 +43,7 @@ pub fn decode(query: &str) -> Selection {
     let params: Vec<(&str, &str)> =
         query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect();
     let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let flag = |key: &str| get(key) == Some("1");
     let mut s = Selection::for_outcome(get("outcome").unwrap_or(""));
     if let Some(dose) = get("dose").filter(|d| *d == "all" || DATASET.regimens().iter().any(|(id, _)| id == d)) {
         s.dose = dose.to_string();
@@ -28,10 +53,31 @@ pub fn decode(query: &str) -> Selection {
     }
     if let Some(m) = get("model").and_then(Model::from_code) {
         s.model = m;
+        s.zero_cells = zero_cells_for(m);
     }
     if let Some(off) = get("off") {
-        s.excluded = off.split(',').filter(|id| DATASET.trials.iter().any(|t| t.id == *id)).map(String::from).collect();
+        // Bundled trial ids, or imported rows ("row3").
+        let known = |id: &str| DATASET.trials.iter().any(|t| t.id == id) || id.strip_prefix("row").is_some_and(|n| n.parse::<usize>().is_ok());
+        s.excluded = off.split(',').filter(|id| known(id)).map(String::from).collect();
     }
+    s.knapp_hartung = flag("knha");
+    s.prediction = match get("pi") {
+        Some("z") => Some(PredictionCritical::Z),
+        Some("t1") => Some(PredictionCritical::TKMinus1),
+        Some("t2") => Some(PredictionCritical::TKMinus2),
+        _ => None,
+    };
+    if let Some(add) = get("add").and_then(|a| a.parse::<f64>().ok()).filter(|a| *a >= 0.0 && a.is_finite()) {
+        s.zero_cells.add = add;
+    }
+    if let Some(scope) = get("to").and_then(CorrectionScope::from_code) {
+        s.zero_cells.scope = scope;
+    }
+    if let Some(drop) = get("drop00") {
+        s.zero_cells.drop_double_zero = drop == "1";
+    }
+    s.compare_models = flag("both");
+    s.presenter = flag("presenter");
     s
 }
 

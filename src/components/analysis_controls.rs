@@ -1,4 +1,5 @@
-use crate::state::{AppState, Selection, DATASET};
+use crate::components::choice::Choice;
+use crate::state::{zero_cells_for, AppState, Selection, DATASET};
 use leptos::prelude::*;
 use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
@@ -12,89 +13,57 @@ fn models() -> Vec<Model> {
     all
 }
 
-/// Outcome, measure and model pickers. Changing the outcome restores that outcome's
+/// Outcome, dose, measure and model pickers. Changing the outcome restores that outcome's
 /// published method, keeping the trials the user switched off.
 #[component]
 pub fn AnalysisControls(state: AppState) -> impl IntoView {
-    let outcome_options = DATASET
-        .outcomes
-        .iter()
-        .map(|o| view! { <option value=o.id.clone()>{o.label.clone()}</option> })
-        .collect_view();
-    let dose_options = DATASET
-        .regimens()
-        .into_iter()
-        .map(|(id, _)| view! { <option value=id.clone()>{dose_label(&id)}</option> })
-        .collect_view();
-    let measure_options = MEASURES
-        .iter()
-        .map(|m| view! { <option value=m.code()>{m.label()}</option> })
-        .collect_view();
-    let model_options = models()
-        .into_iter()
-        .map(|m| view! { <option value=m.code()>{m.label()}</option> })
-        .collect_view();
+    let selection = state.selection;
+    let outcomes = DATASET.outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect();
+    let mut doses = vec![("all".to_string(), "All dupilumab arms combined (as the paper)".to_string())];
+    doses.extend(DATASET.regimens().into_iter().map(|(id, _)| (id.clone(), dose_label(&id))));
+    let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect();
+    let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect();
     view! {
         <fieldset class="controls">
             <legend>"Analysis"</legend>
-            <label>
-                "Outcome"
-                <select
-                    data-testid="outcome-select"
-                    prop:value=move || state.selection.with(|s| s.outcome.clone())
-                    on:change=move |ev| {
-                        let outcome = event_target_value(&ev);
-                        state.selection.update(|s| {
-                            let excluded = std::mem::take(&mut s.excluded);
-                            *s = Selection { excluded, ..Selection::for_outcome(&outcome) };
-                        });
+            <Choice
+                label="Outcome"
+                testid="outcome-select"
+                options=outcomes
+                current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
+                on_pick=move |outcome| selection.update(|s| {
+                    let excluded = std::mem::take(&mut s.excluded);
+                    *s = Selection { excluded, ..Selection::for_outcome(&outcome) };
+                })
+            />
+            <Choice
+                label="Dupilumab dose"
+                testid="dose-select"
+                options=doses
+                current=Signal::derive(move || selection.with(|s| s.dose.clone()))
+                on_pick=move |dose| selection.update(|s| s.dose = dose)
+            />
+            <Choice
+                label="Effect measure"
+                testid="measure-select"
+                options=measures
+                current=Signal::derive(move || selection.with(|s| s.measure.code().to_string()))
+                on_pick=move |code| { if let Some(m) = Measure::from_code(&code) { selection.update(|s| s.measure = m) } }
+            />
+            <Choice
+                label="Model"
+                testid="model-select"
+                options=model_options
+                current=Signal::derive(move || selection.with(|s| s.model.code().to_string()))
+                on_pick=move |code| {
+                    if let Some(m) = Model::from_code(&code) {
+                        selection.update(|s| {
+                            s.model = m;
+                            s.zero_cells = zero_cells_for(m);
+                        })
                     }
-                >
-                    {outcome_options}
-                </select>
-            </label>
-            <label>
-                "Dupilumab dose"
-                <select
-                    data-testid="dose-select"
-                    prop:value=move || state.selection.with(|s| s.dose.clone())
-                    on:change=move |ev| {
-                        let dose = event_target_value(&ev);
-                        state.selection.update(|s| s.dose = dose);
-                    }
-                >
-                    <option value="all">"All dupilumab arms combined (as the paper)"</option>
-                    {dose_options}
-                </select>
-            </label>
-            <label>
-                "Effect measure"
-                <select
-                    data-testid="measure-select"
-                    prop:value=move || state.selection.with(|s| s.measure.code())
-                    on:change=move |ev| {
-                        if let Some(m) = Measure::from_code(&event_target_value(&ev)) {
-                            state.selection.update(|s| s.measure = m);
-                        }
-                    }
-                >
-                    {measure_options}
-                </select>
-            </label>
-            <label>
-                "Model"
-                <select
-                    data-testid="model-select"
-                    prop:value=move || state.selection.with(|s| s.model.code())
-                    on:change=move |ev| {
-                        if let Some(m) = Model::from_code(&event_target_value(&ev)) {
-                            state.selection.update(|s| s.model = m);
-                        }
-                    }
-                >
-                    {model_options}
-                </select>
-            </label>
+                }
+            />
         </fieldset>
     }
 }

@@ -37,6 +37,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         })
     };
     let published = move || {
+        if !state.source.with(|s| matches!(s, crate::state::DataSource::Bundled)) {
+            return None;
+        }
         state.selection.with(|s| {
             DATASET.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
@@ -79,7 +82,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         " to "
                         <Number testid="pooled-ci-upper" value=Some(p.ci_upper) digits=2 />
                         ")"
-                        <span class="model">{format!(" · {} · {} trials", a.model_label, a.k)}</span>
+                        <span class="model">{format!(" · {} · {} {}", a.model_label, a.k, if a.k == 1 { "trial" } else { "trials" })}</span>
                     </p>
                     <p class="heterogeneity">
                         "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 digits=0 suffix="%" />
@@ -94,9 +97,23 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             Err(e) => view! { <p class="pooled error" data-testid="pooled-estimate" data-value="">{format!("No pooled estimate: {e}")}</p> }.into_any(),
         })
     };
+    let comparison = move || {
+        state.comparison.get().map(|c| match c {
+            Ok(a) => view! {
+                <p class="comparison">
+                    {format!("{}: {} ", a.model_label, a.measure.label())}
+                    <Number testid="comparison-estimate" value=Some(a.pooled.estimate) digits=2 />
+                    {format!(" ({:.2} to {:.2})", a.pooled.ci_lower, a.pooled.ci_upper)}
+                </p>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="comparison">{format!("Other model: {e}")}</p> }.into_any(),
+        })
+    };
     view! {
         <section class="summary">
             {result}
+            {comparison}
             {published}
             <p class="coverage" data-testid="coverage">{move || coverage().0}</p>
             {move || coverage().1.map(|m| view! { <p class="warning" data-testid="definition-warning">{m}</p> })}

@@ -68,6 +68,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
         })
     };
     view! {
+        <div class="table-scroll">
         <table class="study-table" data-testid="study-table">
             <caption>"Data behind the plot. Hover over or tab to a count to see its source."</caption>
             <thead>
@@ -81,5 +82,6 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }

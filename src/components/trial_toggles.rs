@@ -1,36 +1,58 @@
-use crate::state::{AppState, DATASET};
+use crate::state::{AppState, DataSource, DATASET};
 use leptos::prelude::*;
 
-/// One checkbox per trial; unchecking removes the trial from the pool (it stays in the plot).
+/// One checkbox per trial, plus bulk choices. Unchecking removes the trial from the pool; it
+/// stays in the plot, greyed out. Keys 1-9 toggle the first nine trials.
 #[component]
 pub fn TrialToggles(state: AppState) -> impl IntoView {
-    let trials = DATASET
-        .trials
-        .iter()
-        .map(|trial| {
-            let id = trial.id.clone();
-            let checked_id = id.clone();
-            let is_on = move || state.selection.with(|s| !s.excluded.contains(&checked_id));
-            view! {
-                <li>
-                    <label>
-                        <input
-                            type="checkbox"
-                            data-testid=format!("trial-toggle-{id}")
-                            prop:checked=is_on
-                            on:change=move |_| state.toggle_trial(&id)
-                        />
-                        <span class="trial-label">{trial.label.clone()}</span>
-                        <span class="trial-meta">{format!("{} · {} wk · {}", trial.publication, trial.weeks, if trial.background == "tcs" { "with TCS" } else { "monotherapy" })}</span>
-                    </label>
-                </li>
-            }
-        })
-        .collect_view();
+    let selection = state.selection;
+    let set_excluded = move |keep_on: &dyn Fn(&str) -> bool| {
+        let ids = state.trial_ids();
+        selection.update(|s| s.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
+    };
+    let background_is = |id: &str, background: &str| DATASET.trials.iter().any(|t| t.id == id && t.background == background);
+    let bundled = move || state.source.with(|s| matches!(s, DataSource::Bundled));
+    let rows = move || {
+        state
+            .trial_ids()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, label))| {
+                let meta = DATASET.trials.iter().find(|t| t.id == id).filter(|_| bundled()).map(|t| {
+                    format!("{} · {} wk · {}", t.publication, t.weeks, if t.background == "tcs" { "with TCS" } else { "monotherapy" })
+                });
+                let checked_id = id.clone();
+                let is_on = move || selection.with(|s| !s.excluded.contains(&checked_id));
+                let key = (i < 9).then(|| format!("{}", i + 1));
+                view! {
+                    <li>
+                        <label>
+                            <input type="checkbox" data-testid=format!("trial-toggle-{id}") prop:checked=is_on
+                                on:change=move |_| state.toggle_trial(&id) />
+                            <span class="trial-label">{label}{key.map(|k| view! { <kbd class="shortcut">{k}</kbd> })}</span>
+                            <span class="trial-meta">{meta}</span>
+                        </label>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <fieldset class="trials">
             <legend>"Trials"</legend>
-            <ul>{trials}</ul>
+            <div class="bulk" role="group" aria-label="Select trials">
+                <button type="button" data-testid="trials-all" on:click=move |_| set_excluded(&|_| true)>"All"</button>
+                <button type="button" data-testid="trials-none" on:click=move |_| set_excluded(&|_| false)>"None"</button>
+                <button type="button" data-testid="trials-invert" on:click=move |_| {
+                    let off = selection.with(|s| s.excluded.clone());
+                    set_excluded(&|id| off.iter().any(|x| x == id));
+                }>"Invert"</button>
+                <Show when=bundled>
+                    <button type="button" data-testid="trials-monotherapy" on:click=move |_| set_excluded(&|id| background_is(id, "monotherapy"))>"Only monotherapy"</button>
+                    <button type="button" data-testid="trials-tcs" on:click=move |_| set_excluded(&|id| background_is(id, "tcs"))>"Only with TCS"</button>
+                </Show>
+            </div>
+            <ul>{rows}</ul>
         </fieldset>
     }
 }

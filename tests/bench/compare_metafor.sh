@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=$(mktemp -d)
-cargo build -q --profile native -p livemeta-cli -p livemeta-core --example time_fits
+cargo build -q --profile native -p livemeta-cli
+cargo build -q --profile native -p livemeta-core --example time_fits
 for k in 8 16 20 100 10000; do ./target/native/livemeta synthetic "$k" 42 > "$dir/k$k.csv"; done
 ./target/native/examples/time_fits "$dir" > "$dir/native.txt"
 Rscript tests/bench/metafor_timings.R "$dir" > "$dir/metafor.txt"

@@ -1,4 +1,4 @@
-use crate::{ForestPlot, ForestRow, RowStatus};
+use crate::{ForestPlot, ForestRow, PooledRow, RowStatus};
 use livemeta_core::analysis::{Analysis, AnalysisOptions};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
@@ -54,6 +54,12 @@ pub fn forest_plot(
             out
         })
         .collect();
+    let pooled_row = |a: &Analysis| PooledRow {
+        label: format!("Total ({})", a.model_label),
+        estimate: a.pooled.estimate,
+        lower: a.pooled.ci_lower,
+        upper: a.pooled.ci_upper,
+    };
     let (pooled, footer) = match ok {
         Some(a) => {
             let h = a.heterogeneity;
@@ -66,9 +72,9 @@ pub fn forest_plot(
                 h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
             )];
             footer.push(format!("Test for overall effect: {} = {:.2} (P = {:.4})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, a.pooled.p_value));
-            (Some((format!("Total ({})", a.model_label), a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)), footer)
+            (vec![pooled_row(a)], footer)
         }
-        None => (None, vec![]),
+        None => (vec![], vec![]),
     };
     ForestPlot {
         measure_label: options.measure.label().to_string(),
@@ -77,6 +83,9 @@ pub fn forest_plot(
         control_label: control_label.to_string(),
         rows: plot_rows,
         pooled,
+        prediction: ok.and_then(|a| a.prediction).map(|p| (p.lower, p.upper)),
+        previous: None,
+        change_note: None,
         footer,
     }
 }

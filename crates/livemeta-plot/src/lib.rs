@@ -30,14 +30,27 @@ pub struct ForestRow {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct PooledRow {
+    pub label: String,
+    pub estimate: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForestPlot {
     pub measure_label: String,
     pub is_ratio: bool,
     pub treatment_label: String,
     pub control_label: String,
     pub rows: Vec<ForestRow>,
-    /// (label, estimate, lower, upper) of the pooled diamond.
-    pub pooled: Option<(String, f64, f64, f64)>,
+    /// One diamond per model shown (the first is the main analysis).
+    pub pooled: Vec<PooledRow>,
+    /// Prediction interval of the main analysis, drawn as a line through its diamond.
+    pub prediction: Option<(f64, f64)>,
+    /// The main diamond before the last change, drawn as a faint outline, and what changed.
+    pub previous: Option<(f64, f64, f64)>,
+    pub change_note: Option<String>,
     /// Summary lines printed under the plot (heterogeneity, overall effect).
     pub footer: Vec<String>,
 }
@@ -91,7 +104,7 @@ mod tests {
         let total: f64 = plot.rows.iter().filter_map(|r| r.weight_percent).sum();
         assert!((total - 100.0).abs() < 1e-9);
         assert!(plot.rows[2].estimate.is_some(), "an excluded trial keeps its own estimate");
-        assert!(plot.pooled.is_some());
+        assert_eq!(plot.pooled.len(), 1);
     }
 
     #[test]

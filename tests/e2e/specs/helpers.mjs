@@ -8,12 +8,35 @@ const root = new URL('../../../', import.meta.url).pathname;
 const cli = join(root, 'target/native/livemeta');
 
 /** The native engine's answer for the same data, as the oracle for what the page shows. */
-export function expectedAnalysis({ outcome, dose = 'all', exclude = [], measure, method }) {
+export function expectedAnalysis({ outcome, dose = 'all', exclude = [], measure, method, extra = [] }) {
   const csv = execFileSync(cli, ['export', join(root, 'assets/dupilumab.json'), '--outcome', outcome, '--dose', dose,
     ...(exclude.length ? ['--exclude', exclude.join(',')] : [])], { encoding: 'utf8' });
+  return expectedFromCsv(csv, { measure, method, extra });
+}
+
+/** The native engine on CSV text the test wrote itself. */
+export function expectedFromCsv(csv, { measure, method, extra = [] }) {
   const file = join(mkdtempSync(join(tmpdir(), 'livemeta-')), 'data.csv');
   writeFileSync(file, csv);
-  return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, '--json'], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, ...extra, '--json'], { encoding: 'utf8' }));
+}
+
+/** Runs an R script and returns the "livemeta pooled est lower upper" line it prints. */
+export function runR(code) {
+  const file = join(mkdtempSync(join(tmpdir(), 'livemeta-r-')), 'analysis.R');
+  writeFileSync(file, code);
+  const out = execFileSync('Rscript', [file], { encoding: 'utf8' });
+  const line = out.split('\n').find((l) => l.startsWith('livemeta pooled'));
+  const [estimate, lower, upper] = line.split(' ').slice(2).map(Number);
+  return { estimate, lower, upper };
+}
+
+export async function expectPooled(page, expected) {
+  await expect(page.getByTestId('pooled-estimate')).toHaveAttribute('data-value', /.+/);
+  await expect.poll(async () => Number(await page.getByTestId('pooled-estimate').getAttribute('data-value')))
+    .toBeCloseTo(expected.pooled.estimate, 9);
+  expect(await shownValue(page, 'pooled-ci-lower')).toBeCloseTo(expected.pooled.ci_lower, 9);
+  expect(await shownValue(page, 'pooled-ci-upper')).toBeCloseTo(expected.pooled.ci_upper, 9);
 }
 
 /** Opens the app and waits until the wasm has rendered a result. */

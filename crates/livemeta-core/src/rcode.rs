@@ -1,0 +1,66 @@
+//! "Copy R code": a metafor script that reproduces the current analysis on the current data.
+//! Its last line prints the pooled estimate in a fixed form, so tests can compare it.
+use crate::analysis::{AnalysisOptions, Model, PredictionCritical};
+use crate::counts::StudyCounts;
+use crate::effect::Measure;
+
+fn r_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> String {
+    let column = |f: &dyn Fn(&StudyCounts) -> String| studies.iter().map(f).collect::<Vec<_>>().join(", ");
+    let measure = match options.measure {
+        Measure::PetoOR => "PETO",
+        m => m.code(),
+    };
+    let z = options.zero_cells;
+    let (add, to, drop00) = (z.add, z.scope.code(), if z.drop_double_zero { "TRUE" } else { "FALSE" });
+    let counts = "ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat";
+    let mut out = format!(
+        "# livemeta: {} , {}\n# install.packages(\"metafor\") if needed\nlibrary(metafor)\ndat <- data.frame(\n  study = c({}),\n  ai = c({}), n1i = c({}),\n  ci = c({}), n2i = c({}))\n",
+        options.model.label(),
+        options.measure.label(),
+        column(&|s| r_string(&s.label)),
+        column(&|s| s.events_treatment.to_string()),
+        column(&|s| s.total_treatment.to_string()),
+        column(&|s| s.events_control.to_string()),
+        column(&|s| s.total_control.to_string()),
+    );
+    let tight = "control = list(threshold = 1e-10, tol = 1e-10, maxiter = 1000)";
+    match options.model {
+        Model::Random(method) => out.push_str(&format!(
+            "res <- rma({counts}, slab = study, measure = \"{measure}\", method = \"{}\", test = \"{}\",\n           add = {add}, to = \"{to}\", drop00 = {drop00}, {tight})\n",
+            method.code(),
+            if options.knapp_hartung { "knha" } else { "z" }
+        )),
+        Model::CommonInverseVariance => out.push_str(&format!(
+            "res <- rma({counts}, slab = study, measure = \"{measure}\", method = \"EE\", add = {add}, to = \"{to}\", drop00 = {drop00})\n"
+        )),
+        Model::CommonMantelHaenszel => out.push_str(&format!(
+            "res <- rma.mh({counts}, slab = study, measure = \"{measure}\", add = c({add}, 0), to = c(\"{to}\", \"none\"), drop00 = c({drop00}, FALSE))\n"
+        )),
+        Model::CommonPeto => out.push_str(&format!(
+            "res <- rma.peto({counts}, slab = study, add = c({add}, 0), to = c(\"{to}\", \"none\"), drop00 = c({drop00}, FALSE))\n"
+        )),
+        Model::RevManMhRandom => out.push_str(&format!(
+            "# RevMan 5 \"M-H, Random\": MH estimate on the corrected tables, Q around it with\n# inverse-variance weights, DerSimonian-Laird tau^2 from that Q, then inverse-variance pooling.\nmh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\ntau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2)\n"
+        )),
+    }
+    out.push_str("print(res)\n");
+    let back = if options.measure.is_ratio() { "exp" } else { "identity" };
+    if options.model.is_random() {
+        let pi = match options.prediction {
+            PredictionCritical::Z => "predict(res, transf = ".to_string() + back + ")",
+            _ => {
+                let df = if options.prediction == PredictionCritical::TKMinus1 { "res$k - 1" } else { "res$k - 2" };
+                format!("{back}(c(res$beta) + c(-1, 1) * qt(0.975, {df}) * sqrt(res$tau2 + res$se^2))  # prediction interval")
+            }
+        };
+        out.push_str(&format!("print({pi})\n"));
+    }
+    out.push_str(&format!(
+        "cat(sprintf(\"livemeta pooled %.10f %.10f %.10f\\n\", {back}(c(res$beta)), {back}(res$ci.lb), {back}(res$ci.ub)))\n"
+    ));
+    out
+}

@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+/// A labelled `<select>` bound to one part of the selection.
+#[component]
+pub fn Choice(
+    label: &'static str,
+    testid: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(into)] current: Signal<String>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let options = options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view();
+    view! {
+        <label>
+            {label}
+            <select data-testid=testid prop:value=move || current.get() on:change=move |ev| on_pick(event_target_value(&ev))>
+                {options}
+            </select>
+        </label>
+    }
+}
+

@@ -1,0 +1,39 @@
+use crate::state::{AppState, DataSource};
+use leptos::prelude::*;
+use livemeta_core::csv_input::{parse_studies, COLUMNS};
+
+/// Paste your own 2x2 data as CSV. Problems are listed by line, study and field; the text
+/// stays as typed so nothing is lost.
+#[component]
+pub fn DataImport(state: AppState) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<String>::new());
+    let import = move |_| {
+        match parse_studies(&text.get()) {
+            Ok(studies) => {
+                errors.set(vec![]);
+                state.selection.update(|s| s.excluded.clear());
+                state.source.set(DataSource::Imported(studies));
+            }
+            Err(problems) => errors.set(problems.iter().map(|e| e.to_string()).collect()),
+        }
+    };
+    view! {
+        <details class="import">
+            <summary>"Use your own data"</summary>
+            <label for="import-text">{format!("CSV with the header {}", COLUMNS.join(","))}</label>
+            <textarea id="import-text" data-testid="import-text" rows="8" prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <div class="bulk">
+                <button type="button" data-testid="import-apply" on:click=import>"Analyse this data"</button>
+                <button type="button" data-testid="import-reset" on:click=move |_| {
+                    state.selection.update(|s| s.excluded.clear());
+                    state.source.set(DataSource::Bundled);
+                }>"Back to the dupilumab trials"</button>
+            </div>
+            <ul class="import-errors" data-testid="import-errors" role="alert">
+                {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+            </ul>
+        </details>
+    }
+}

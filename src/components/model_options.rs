@@ -1,0 +1,83 @@
+use crate::components::choice::Choice;
+use crate::state::AppState;
+use leptos::prelude::*;
+use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::CorrectionScope;
+
+/// A labelled checkbox bound to one flag of the selection.
+#[component]
+fn Toggle(
+    label: &'static str,
+    testid: &'static str,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+    on_toggle: impl Fn(bool) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" data-testid=testid prop:checked=move || checked.get() prop:disabled=move || disabled.get()
+                on:change=move |ev| on_toggle(event_target_checked(&ev)) />
+            {label}
+        </label>
+    }
+}
+
+/// Knapp-Hartung, prediction interval, model comparison and zero-cell handling.
+#[component]
+pub fn ModelOptions(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let is_random = move || selection.with(|s| s.model.is_random());
+    let prediction_code = move || {
+        selection.with(|s| match s.prediction {
+            None => "off",
+            Some(PredictionCritical::Z) => "z",
+            Some(PredictionCritical::TKMinus1) => "t1",
+            Some(PredictionCritical::TKMinus2) => "t2",
+        })
+    };
+    view! {
+        <fieldset class="controls options">
+            <legend>"Options"</legend>
+            <Toggle label="Knapp-Hartung adjustment" testid="knha-toggle"
+                checked=Signal::derive(move || selection.with(|s| s.knapp_hartung))
+                disabled=Signal::derive(move || !is_random())
+                on_toggle=move |on| selection.update(|s| s.knapp_hartung = on) />
+            <Choice label="Prediction interval" testid="prediction-select"
+                options=vec![
+                    ("off".into(), "Off".into()),
+                    ("z".into(), "On: z (metafor default)".into()),
+                    ("t2".into(), "On: t, k-2 df (Cochrane Handbook)".into()),
+                    ("t1".into(), "On: t, k-1 df (meta >= 8)".into()),
+                ]
+                current=Signal::derive(move || prediction_code().to_string())
+                on_pick=move |code| {
+                    let p = match code.as_str() {
+                        "z" => Some(PredictionCritical::Z),
+                        "t1" => Some(PredictionCritical::TKMinus1),
+                        "t2" => Some(PredictionCritical::TKMinus2),
+                        _ => None,
+                    };
+                    selection.update(|s| s.prediction = p);
+                } />
+            <Toggle label="Show the other model's diamond too" testid="compare-toggle"
+                checked=Signal::derive(move || selection.with(|s| s.compare_models))
+                on_toggle=move |on| selection.update(|s| s.compare_models = on) />
+            <Choice label="Zero cells: add" testid="zero-add-select"
+                options=["0.5", "0.25", "0.1", "1"].iter().map(|a| (a.to_string(), a.to_string())).collect()
+                current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
+                on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
+            <Choice label="to" testid="zero-scope-select"
+                options=vec![
+                    ("only0".into(), "tables with a zero cell (metafor)".into()),
+                    ("all".into(), "all tables".into()),
+                    ("if0all".into(), "all tables, if any has a zero".into()),
+                    ("none".into(), "none".into()),
+                ]
+                current=Signal::derive(move || selection.with(|s| s.zero_cells.scope.code().to_string()))
+                on_pick=move |code| { if let Some(scope) = CorrectionScope::from_code(&code) { selection.update(|s| s.zero_cells.scope = scope) } } />
+            <Toggle label="Leave out trials with no events in either arm" testid="drop00-toggle"
+                checked=Signal::derive(move || selection.with(|s| s.zero_cells.drop_double_zero))
+                on_toggle=move |on| selection.update(|s| s.zero_cells.drop_double_zero = on) />
+        </fieldset>
+    }
+}

@@ -1,0 +1,111 @@
+import { test, expect } from '@playwright/test';
+import { expectedAnalysis, expectedFromCsv, expectPooled, openApp } from './helpers.mjs';
+
+const skin = (over = {}) => expectedAnalysis({ outcome: 'skin_infections', measure: 'RR', method: 'REVMAN', ...over });
+
+test('effect measure and model selects recompute as the engine does', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('measure-select').selectOption('OR');
+  await expectPooled(page, skin({ measure: 'OR' }));
+  await page.getByTestId('measure-select').selectOption('RR');
+  for (const method of ['REML', 'DL', 'PM', 'MH', 'IV']) {
+    await page.getByTestId('model-select').selectOption(method);
+    await expectPooled(page, skin({ method }));
+  }
+});
+
+test('Knapp-Hartung and the prediction interval', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('model-select').selectOption('REML');
+  await page.getByTestId('knha-toggle').check();
+  await expectPooled(page, skin({ method: 'REML', extra: ['--knha'] }));
+  await page.getByTestId('knha-toggle').uncheck();
+  await page.getByTestId('prediction-select').selectOption('z');
+  const expected = skin({ method: 'REML', extra: ['--pi', 'z'] });
+  await expect(page.getByTestId('result-prediction')).toContainText(expected.prediction.lower.toFixed(3));
+  await expect(page.getByTestId('result-prediction')).toContainText(expected.prediction.upper.toFixed(3));
+});
+
+test('outcome select restores the published method (Peto OR for eczema herpeticum)', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('outcome-select').selectOption('eczema_herpeticum');
+  await expect(page.getByTestId('model-select')).toHaveValue('PETO');
+  await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'PETO', method: 'PETO' }));
+});
+
+test('zero-cell correction changes the estimate of a zero-cell trial', async ({ page }) => {
+  await openApp(page, '?outcome=eczema_herpeticum&dose=all&measure=RR&model=REML');
+  const eh = (extra) => expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'RR', method: 'REML', extra });
+  await expectPooled(page, eh([]));
+  await page.getByTestId('zero-add-select').selectOption('0.25');
+  await expectPooled(page, eh(['--add', '0.25']));
+});
+
+test('trial bulk controls: none, all, invert, monotherapy only, TCS only', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('trials-none').click();
+  await expect(page.getByTestId('pooled-estimate')).toContainText('No pooled estimate');
+  await page.getByTestId('trials-all').click();
+  await expectPooled(page, skin());
+  await page.getByTestId('trials-monotherapy').click();
+  await expectPooled(page, skin({ exclude: ['chronos'] }));
+  await page.getByTestId('trials-tcs').click();
+  await expectPooled(page, skin({ exclude: ['beck_m12'] }));
+  await page.getByTestId('trials-invert').click();
+  await expectPooled(page, skin({ exclude: ['chronos'] }));
+});
+
+test('comparison diamond: the other model is computed and shown', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('compare-toggle').check();
+  const mh = skin({ method: 'MH' });
+  await expect.poll(async () => Number(await page.getByTestId('comparison-estimate').getAttribute('data-value'))).toBeCloseTo(mh.pooled.estimate, 9);
+});
+
+test('imported data: errors name line and field, text is kept, double-zero option acts', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  const bad = 'study,events_treatment,total_treatment,events_control,total_control\nA,3,40,x,41\nB,50,20,1,20\n';
+  await page.getByTestId('import-text').fill(bad);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-errors')).toContainText('line 2 (study "A"), field events_control: "x" is not a whole number');
+  await expect(page.getByTestId('import-errors')).toContainText('line 3 (study "B"), field events_treatment');
+  await expect(page.getByTestId('import-text')).toHaveValue(bad);
+  const good = 'study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nB,0,30,0,31\nC,5,60,11,58\nD,2,25,7,24\n';
+  await page.getByTestId('import-text').fill(good);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('model-select').selectOption('REML');
+  await expectPooled(page, expectedFromCsv(good, { measure: 'RR', method: 'REML' }));
+  await page.getByTestId('drop00-toggle').check();
+  await expectPooled(page, expectedFromCsv(good, { measure: 'RR', method: 'REML', extra: ['--drop00', 'true'] }));
+  await page.getByTestId('import-reset').click();
+  await expectPooled(page, skin({ method: 'REML' }));
+});
+
+test('keyboard: digits toggle trials, c and r switch models, p presenter mode', async ({ page }) => {
+  await openApp(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('8');
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+  await expectPooled(page, skin({ exclude: ['chronos'] }));
+  await page.keyboard.press('8');
+  await page.keyboard.press('c');
+  await expectPooled(page, skin({ method: 'MH' }));
+  await page.keyboard.press('r');
+  await expectPooled(page, skin());
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('presenter-toggle')).toBeChecked();
+});
+
+test('every control is reachable with the keyboard', async ({ page }) => {
+  await openApp(page);
+  const reached = new Set();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    if (id) reached.add(id);
+  }
+  for (const id of ['outcome-select', 'dose-select', 'measure-select', 'model-select', 'trials-all', 'trial-toggle-chronos', 'knha-toggle', 'prediction-select']) {
+    expect(reached, `Tab reaches ${id}`).toContain(id);
+  }
+});

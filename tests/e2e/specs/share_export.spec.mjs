@@ -1,0 +1,76 @@
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expectedAnalysis, openApp, runR, shownValue } from './helpers.mjs';
+
+test('the URL holds the whole state: a link restores it, back and forward step through changes', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('model-select').selectOption('REML');
+  await page.getByTestId('knha-toggle').check();
+  await page.getByTestId('trial-toggle-beck_m12').click();
+  const url = page.url();
+  expect(url).toMatch(/model=REML/);
+  expect(url).toMatch(/knha=1/);
+  expect(url).toMatch(/off=beck_m12/);
+  const value = await shownValue(page, 'pooled-estimate');
+
+  const other = await page.context().newPage();
+  await openApp(other, url.slice(url.indexOf('?')));
+  expect(await shownValue(other, 'pooled-estimate')).toBe(value);
+  await expect(other.getByTestId('knha-toggle')).toBeChecked();
+  await expect(other.getByTestId('trial-toggle-beck_m12')).not.toBeChecked();
+
+  await page.goBack();
+  await expect(page.getByTestId('trial-toggle-beck_m12')).toBeChecked();
+  await page.goBack();
+  await expect(page.getByTestId('knha-toggle')).not.toBeChecked();
+  await page.goForward();
+  await expect(page.getByTestId('knha-toggle')).toBeChecked();
+});
+
+test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => {
+  await openApp(page);
+  const save = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    return readFileSync(await download.path());
+  };
+  const svg = (await save('export-svg')).toString('utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, root: doc.documentElement.nodeName, text: doc.documentElement.textContent };
+  }, svg);
+  expect(parsed.error).toBe(false);
+  expect(parsed.root).toBe('svg');
+  expect(parsed.text).toContain('CHRONOS');
+  expect(parsed.text).toContain('Total');
+  const png = await save('export-png');
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  const csv = (await save('export-csv')).toString('utf8').trim().split('\n');
+  expect(csv[0]).toContain('study,status');
+  expect(csv).toHaveLength(9);
+  expect(csv.find((l) => l.startsWith('CHRONOS'))).toContain('included,38,425,56,315');
+});
+
+for (const query of ['', '?model=REML&knha=1', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {
+  test(`Copy R code reproduces the pooled estimate in metafor (${query || 'default'})`, async ({ page }) => {
+    await openApp(page, query);
+    const code = await page.getByTestId('r-code').inputValue();
+    const r = runR(code);
+    expect(r.estimate).toBeCloseTo(await shownValue(page, 'pooled-estimate'), 6);
+    expect(r.lower).toBeCloseTo(await shownValue(page, 'pooled-ci-lower'), 6);
+    expect(r.upper).toBeCloseTo(await shownValue(page, 'pooled-ci-upper'), 6);
+  });
+}
+
+test('screenshots: presenter mode and a phone-width view', async ({ browser }, testInfo) => {
+  const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await openApp(projector, '?presenter=1');
+  await projector.screenshot({ path: testInfo.outputPath('presenter-1280x720.png') });
+  const canvas = await projector.getByTestId('forest-plot').boundingBox();
+  expect(canvas.x + canvas.width).toBeLessThanOrEqual(1280);
+  const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+  await openApp(phone);
+  await phone.screenshot({ path: testInfo.outputPath('phone-375.png'), fullPage: true });
+  await phone.getByTestId('forest-plot').screenshot({ path: testInfo.outputPath('phone-375-forest.png') });
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(375);
+});
