@@ -6,8 +6,11 @@ echo "== wasm size (release build)"
 trunk build --release >/dev/null 2>&1
 wasm=dist/livemeta-web_bg.wasm
 echo "raw $(stat -c %s "$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
+cargo build -q --profile native -p livemeta-cli
 echo "== browser: cold load to interactive"
 (cd tests/e2e && node ../bench/browser_load.mjs)
+echo "== browser: toggle to repaint"
+(cd tests/e2e && node ../bench/browser_toggle.mjs)
 echo "== native engine vs R metafor (same data, same run)"
 bash tests/bench/compare_metafor.sh
 echo "== criterion (engine)"

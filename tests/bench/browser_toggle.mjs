@@ -1,0 +1,56 @@
+// Toggle benchmark: 200 trial toggles in headless Chromium, timing from the click to the end
+// of the forest-plot redraw (the app marks 'forest-drawn' when the canvas is drawn) and to the
+// next animation frame (when the browser paints it). Reports p50 and p95, for the 8 bundled
+// trials and for a 200-study imported dataset. Run from tests/e2e: node ../bench/browser_toggle.mjs
+import { chromium } from '@playwright/test';
+import { spawn, execFileSync } from 'node:child_process';
+import { chromiumFlags } from '../e2e/playwright.config.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const server = spawn('node', ['serve.mjs', '../../dist', '8183'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 500));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
+
+async function toggles(page, selector, n) {
+  return page.evaluate(async ({ selector, n }) => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      performance.clearMarks('forest-drawn');
+      const t0 = performance.now();
+      document.querySelector(selector).click();
+      while (performance.getEntriesByName('forest-drawn').length === 0) await new Promise((r) => setTimeout(r, 0));
+      const drawn = performance.getEntriesByName('forest-drawn')[0].startTime - t0;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push([drawn, performance.now() - t0]);
+    }
+    return times;
+  }, { selector, n });
+}
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+function report(name, times) {
+  const drawn = times.map((t) => t[0]);
+  const frame = times.map((t) => t[1]);
+  console.log(`${name}: click -> redrawn p50 ${pct(drawn, 0.5).toFixed(2)} ms, p95 ${pct(drawn, 0.95).toFixed(2)} ms; ` +
+    `click -> next frame p50 ${pct(frame, 0.5).toFixed(2)} ms, p95 ${pct(frame, 0.95).toFixed(2)} ms (n = ${times.length})`);
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto('http://127.0.0.1:8183/index.html');
+  await page.waitForSelector('[data-testid=pooled-estimate]');
+  await toggles(page, '[data-testid=trial-toggle-chronos]', 20); // warm-up
+  report('8 trials (bundled)', await toggles(page, '[data-testid=trial-toggle-chronos]', 200));
+
+  const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', '200', '42'], { encoding: 'utf8' });
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await page.waitForSelector('[data-testid=trial-toggle-row200]');
+  await page.getByTestId('model-select').selectOption('REML');
+  await toggles(page, '[data-testid=trial-toggle-row1]', 20);
+  report('200 studies (imported, REML)', await toggles(page, '[data-testid=trial-toggle-row1]', 200));
+} finally {
+  await browser.close();
+  server.kill();
+}
