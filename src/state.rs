@@ -103,6 +103,9 @@ pub struct AppState {
     pub selection: RwSignal<Selection>,
     pub source: RwSignal<DataSource>,
     pub rows: Memo<Vec<TrialRow>>,
+    /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
+    /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
+    pub trials: Memo<Vec<(String, String)>>,
     pub analysis: Memo<Result<Analysis, EngineError>>,
     pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
     pub change: RwSignal<Option<ChangeMarker>>,
@@ -123,6 +126,7 @@ impl AppState {
                 })
             })
         });
+        let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
         let pooled_studies = move || -> Vec<StudyCounts> { rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()) };
         let analysis = Memo::new(move |_| analyze(&pooled_studies(), &selection.with(Selection::options)));
         let comparison = Memo::new(move |_| {
@@ -136,7 +140,7 @@ impl AppState {
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
-        AppState { selection, source, rows, analysis, comparison, change }
+        AppState { selection, source, rows, trials, analysis, comparison, change }
     }
 
     pub fn toggle_trial(&self, id: &str) {
@@ -149,10 +153,6 @@ impl AppState {
         });
     }
 
-    /// Ids and labels of the trials currently listed (bundled or imported).
-    pub fn trial_ids(&self) -> Vec<(String, String)> {
-        self.rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect())
-    }
 }
 
 pub fn imported_rows(studies: &[StudyCounts], excluded: &[String]) -> Vec<TrialRow> {

@@ -45,20 +45,39 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
 pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
     let canvas_ref = NodeRef::<Canvas>::new();
     let plot = Memo::new(move |_| current_plot(&state));
-    let resize_tick = RwSignal::new(0u32);
-    let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || resize_tick.update(|t| *t += 1));
+    // The container width is read only at mount and on resize: reading clientWidth after the
+    // table has changed forces a synchronous layout, which cost more than the whole redraw.
+    let container_width = RwSignal::new(None::<f64>);
+    let measure = move || canvas_ref.get_untracked().and_then(|c| c.parent_element()).map(|p| p.client_width() as f64);
+    let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || container_width.set(measure()));
     let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
     on_resize.forget();
     Effect::new(move |_| {
-        resize_tick.track();
         let zoom = if state.selection.with(|s| s.presenter) { 1.3 } else { 1.0 };
         let Some(canvas) = canvas_ref.get() else { return };
+        let width = match container_width.get_untracked() {
+            Some(w) => {
+                container_width.track();
+                w
+            }
+            None => {
+                let w = measure().unwrap_or(800.0);
+                container_width.set(Some(w));
+                w
+            }
+        };
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
-            let css_width = canvas.parent_element().map_or(800, |p| p.client_width()).clamp(320, 1400) as f64;
+            let css_width = width.clamp(320.0, 1400.0);
             let css_height = forest_height(plot) * zoom;
-            canvas.set_width((css_width * dpr).round() as u32);
-            canvas.set_height((css_height * dpr).round() as u32);
+            // Assigning a canvas size reallocates its bitmap even when unchanged; skip that.
+            let (width, height) = ((css_width * dpr).round() as u32, (css_height * dpr).round() as u32);
+            if canvas.width() != width {
+                canvas.set_width(width);
+            }
+            if canvas.height() != height {
+                canvas.set_height(height);
+            }
             let style = web_sys::HtmlElement::style(&canvas);
             let _ = style.set_property("width", &format!("{css_width}px"));
             let _ = style.set_property("height", &format!("{css_height}px"));

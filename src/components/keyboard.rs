@@ -18,7 +18,7 @@ pub fn install_shortcuts(state: AppState) {
         match ev.key().as_str() {
             digit @ ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9") => {
                 let index: usize = digit.parse::<usize>().unwrap_or(1) - 1;
-                if let Some((id, _)) = state.trial_ids().get(index) {
+                if let Some((id, _)) = state.trials.get_untracked().get(index) {
                     state.toggle_trial(id);
                 }
             }

@@ -33,39 +33,58 @@ fn SourcedCount(testid: String, sources: Vec<ArmSource>) -> impl IntoView {
     }
 }
 
+/// One table row as displayed; its key changes exactly when its rendering would.
+#[derive(Debug, Clone, PartialEq)]
+struct TableRow {
+    key: String,
+    id: String,
+    label: String,
+    publication: Option<String>,
+    data: TrialData,
+    enabled: bool,
+}
+
 /// The numbers behind the plot, each with its source: also the text alternative to the canvas.
+/// Rows are keyed, so switching one trial re-renders one row, not the table.
 #[component]
 pub fn StudyTable(state: AppState) -> impl IntoView {
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         state.rows.with(|rows| {
             rows.iter()
-                .map(|row| {
-                    let trial = DATASET.trials.iter().find(|t| t.id == row.trial_id);
-                    let (treatment, control, definition) = match &row.data {
-                        TrialData::Reported { sources, definition, .. } => {
-                            let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
-                            (
-                                view! { <SourcedCount testid=format!("count-{}-treatment", row.trial_id) sources=t /> }.into_any(),
-                                view! { <SourcedCount testid=format!("count-{}-control", row.trial_id) sources=c /> }.into_any(),
-                                DATASET.definition_label(definition).to_string(),
-                            )
-                        }
-                        TrialData::NoSuchArm => ("no such arm".into_any(), "–".into_any(), String::new()),
-                        TrialData::NotReported => ("not reported".into_any(), "not reported".into_any(), String::new()),
-                    };
-                    let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. }) { "pooled" } else { "–" };
-                    view! {
-                        <tr class=if row.enabled { "" } else { "excluded" } data-testid=format!("study-row-{}", row.trial_id)>
-                            <th scope="row">{row.label.clone()}<br /><small>{trial.map(|t| t.publication.clone())}</small></th>
-                            <td>{treatment}</td>
-                            <td>{control}</td>
-                            <td class="definition">{definition}</td>
-                            <td>{status}</td>
-                        </tr>
-                    }
+                .map(|row| TableRow {
+                    key: format!("{}|{}|{:?}", row.trial_id, row.enabled, row.data),
+                    id: row.trial_id.clone(),
+                    label: row.label.clone(),
+                    publication: DATASET.trials.iter().find(|t| t.id == row.trial_id).map(|t| t.publication.clone()),
+                    data: row.data.clone(),
+                    enabled: row.enabled,
                 })
-                .collect_view()
+                .collect::<Vec<_>>()
         })
+    });
+    let render = |row: TableRow| {
+        let (treatment, control, definition) = match &row.data {
+            TrialData::Reported { sources, definition, .. } => {
+                let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
+                (
+                    view! { <SourcedCount testid=format!("count-{}-treatment", row.id) sources=t /> }.into_any(),
+                    view! { <SourcedCount testid=format!("count-{}-control", row.id) sources=c /> }.into_any(),
+                    DATASET.definition_label(definition).to_string(),
+                )
+            }
+            TrialData::NoSuchArm => ("no such arm".into_any(), "–".into_any(), String::new()),
+            TrialData::NotReported => ("not reported".into_any(), "not reported".into_any(), String::new()),
+        };
+        let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. }) { "pooled" } else { "–" };
+        view! {
+            <tr class=if row.enabled { "" } else { "excluded" } data-testid=format!("study-row-{}", row.id)>
+                <th scope="row">{row.label.clone()}<br /><small>{row.publication.clone()}</small></th>
+                <td>{treatment}</td>
+                <td>{control}</td>
+                <td class="definition">{definition}</td>
+                <td>{status}</td>
+            </tr>
+        }
     };
     view! {
         <div class="table-scroll">
@@ -80,7 +99,9 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                     <th scope="col">"Status"</th>
                 </tr>
             </thead>
-            <tbody>{rows}</tbody>
+            <tbody>
+                <For each=move || rows.get() key=|row| row.key.clone() children=render />
+            </tbody>
         </table>
         </div>
     }

@@ -7,14 +7,15 @@ use leptos::prelude::*;
 pub fn TrialToggles(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let set_excluded = move |keep_on: &dyn Fn(&str) -> bool| {
-        let ids = state.trial_ids();
+        let ids = state.trials.get_untracked();
         selection.update(|s| s.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
     };
     let background_is = |id: &str, background: &str| DATASET.trials.iter().any(|t| t.id == id && t.background == background);
     let bundled = move || state.source.with(|s| matches!(s, DataSource::Bundled));
     let rows = move || {
         state
-            .trial_ids()
+            .trials
+            .get()
             .into_iter()
             .enumerate()
             .map(|(i, (id, label))| {

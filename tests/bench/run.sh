@@ -8,9 +8,9 @@ wasm=dist/livemeta-web_bg.wasm
 echo "raw $(stat -c %s "$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
 cargo build -q --profile native -p livemeta-cli
 echo "== browser: cold load to interactive"
-(cd tests/e2e && node ../bench/browser_load.mjs)
+(cd tests/e2e && node bench/load.mjs)
 echo "== browser: toggle to repaint"
-(cd tests/e2e && node ../bench/browser_toggle.mjs)
+(cd tests/e2e && node bench/toggle.mjs)
 echo "== native engine vs R metafor (same data, same run)"
 bash tests/bench/compare_metafor.sh
 echo "== criterion (engine)"

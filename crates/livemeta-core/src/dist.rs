@@ -1,6 +1,30 @@
 //! Thin wrappers over statrs so the rest of the engine reads like the formulas. statrs
 //! panics on NaN arguments, so every wrapper answers NaN (or the limit) itself first.
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+thread_local! {
+    /// Quantiles depend only on (distribution, p, df) and statrs inverts them iteratively,
+    /// which costs more than a whole k = 8 fit; an analysis asks for the same few each time.
+    static QUANTILES: RefCell<HashMap<(u8, u64, u64), f64>> = RefCell::new(HashMap::new());
+}
+
+fn cached(kind: u8, p: f64, df: f64, compute: impl FnOnce() -> f64) -> f64 {
+    let key = (kind, p.to_bits(), df.to_bits());
+    if let Some(q) = QUANTILES.with(|c| c.borrow().get(&key).copied()) {
+        return q;
+    }
+    let q = compute();
+    QUANTILES.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        cache.insert(key, q);
+    });
+    q
+}
 
 fn standard_normal() -> Normal {
     Normal::new(0.0, 1.0).expect("valid normal")
@@ -12,11 +36,11 @@ fn students_t(df: f64) -> Option<StudentsT> {
 
 /// Two-sided critical value, e.g. 1.959964 for level 0.95.
 pub fn z_crit(level: f64) -> f64 {
-    standard_normal().inverse_cdf(1.0 - (1.0 - level) / 2.0)
+    cached(0, level, 0.0, || standard_normal().inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
 pub fn t_crit(level: f64, df: f64) -> f64 {
-    students_t(df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+    cached(1, level, df, || students_t(df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0)))
 }
 
 pub fn z_two_sided_p(z: f64) -> f64 {
@@ -47,5 +71,5 @@ pub fn chi2_quantile(p: f64, df: f64) -> f64 {
     if !(df > 0.0) || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
-    ChiSquared::new(df).expect("df > 0").inverse_cdf(p)
+    cached(2, p, df, || ChiSquared::new(df).expect("df > 0").inverse_cdf(p))
 }

@@ -39,6 +39,11 @@ test('zero-cell correction changes the estimate of a zero-cell trial', async ({ 
   await expectPooled(page, eh([]));
   await page.getByTestId('zero-add-select').selectOption('0.25');
   await expectPooled(page, eh(['--add', '0.25']));
+  await page.getByTestId('zero-scope-select').selectOption('all');
+  await expectPooled(page, eh(['--add', '0.25', '--to', 'all']));
+  // Without a correction the only trial has a zero cell: nothing can be pooled, and the page says so.
+  await page.getByTestId('zero-scope-select').selectOption('none');
+  await expect(page.getByTestId('pooled-estimate')).toContainText('No pooled estimate');
 });
 
 test('trial bulk controls: none, all, invert, monotherapy only, TCS only', async ({ page }) => {

@@ -1,10 +1,10 @@
 // Cold-load benchmark: 10 loads, each in a fresh browser context (empty cache), from navigation
 // start to the app being interactive (boot.js marks 'livemeta-interactive' once the wasm app
 // has mounted). Prints each load and the median. Run from tests/e2e (it needs Playwright):
-//   node ../bench/browser_load.mjs
+//   node bench/load.mjs
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { chromiumFlags } from '../e2e/playwright.config.mjs';
+import { chromiumFlags } from '../playwright.config.mjs';
 
 const server = spawn('node', ['serve.mjs', '../../dist', '8182'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 500));

@@ -1,12 +1,12 @@
 // Toggle benchmark: 200 trial toggles in headless Chromium, timing from the click to the end
 // of the forest-plot redraw (the app marks 'forest-drawn' when the canvas is drawn) and to the
 // next animation frame (when the browser paints it). Reports p50 and p95, for the 8 bundled
-// trials and for a 200-study imported dataset. Run from tests/e2e: node ../bench/browser_toggle.mjs
+// trials and for a 200-study imported dataset. Run from tests/e2e: node bench/toggle.mjs
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
-import { chromiumFlags } from '../e2e/playwright.config.mjs';
+import { chromiumFlags } from '../playwright.config.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
 const server = spawn('node', ['serve.mjs', '../../dist', '8183'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 500));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
