@@ -116,18 +116,43 @@ impl AnalysisOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudyResult {
     pub label: String,
     /// `None` when the study could not be estimated; it is still listed.
     pub effect: Option<EffectSize>,
     pub not_estimable: Option<NotEstimable>,
-    /// Display scale (exponentiated for ratio measures).
-    pub estimate: Option<f64>,
-    pub ci_lower: Option<f64>,
-    pub ci_upper: Option<f64>,
     /// Percent of the total weight in the pooled estimate; `None` if it did not contribute.
     pub weight_percent: Option<f64>,
+    measure: Measure,
+    z: f64,
+}
+
+impl StudyResult {
+    /// The estimate and its CI on the display scale. Computed on request: at k = 10,000 the
+    /// exponentials for every study cost more than the pooling itself.
+    pub fn estimate_with_ci(&self) -> Option<(f64, f64, f64)> {
+        self.effect.map(|e| {
+            let half = self.z * e.vi.sqrt();
+            (self.measure.to_display(e.yi), self.measure.to_display(e.yi - half), self.measure.to_display(e.yi + half))
+        })
+    }
+}
+
+impl Serialize for StudyResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let shown = self.estimate_with_ci();
+        let mut out = serializer.serialize_struct("StudyResult", 7)?;
+        out.serialize_field("label", &self.label)?;
+        out.serialize_field("effect", &self.effect)?;
+        out.serialize_field("not_estimable", &self.not_estimable)?;
+        out.serialize_field("estimate", &shown.map(|s| s.0))?;
+        out.serialize_field("ci_lower", &shown.map(|s| s.1))?;
+        out.serialize_field("ci_upper", &shown.map(|s| s.2))?;
+        out.serialize_field("weight_percent", &self.weight_percent)?;
+        out.end()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -277,25 +302,13 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         .iter()
         .zip(&effects)
         .zip(weights)
-        .map(|((s, e), weight_percent)| match e {
-            Ok(e) => StudyResult {
-                label: s.label.clone(),
-                effect: Some(*e),
-                not_estimable: None,
-                estimate: Some(measure.to_display(e.yi)),
-                ci_lower: Some(measure.to_display(e.yi - z * e.vi.sqrt())),
-                ci_upper: Some(measure.to_display(e.yi + z * e.vi.sqrt())),
-                weight_percent,
-            },
-            Err(reason) => StudyResult {
-                label: s.label.clone(),
-                effect: None,
-                not_estimable: Some(*reason),
-                estimate: None,
-                ci_lower: None,
-                ci_upper: None,
-                weight_percent,
-            },
+        .map(|((s, e), weight_percent)| StudyResult {
+            label: s.label.clone(),
+            effect: e.ok(),
+            not_estimable: e.err(),
+            weight_percent,
+            measure,
+            z,
         })
         .collect();
 

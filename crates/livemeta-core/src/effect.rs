@@ -42,10 +42,6 @@ impl Measure {
     pub fn to_display(self, y: f64) -> f64 {
         if self.is_ratio() { y.exp() } else { y }
     }
-    /// The value of "no effect" on the analysis scale.
-    pub fn null_value(self) -> f64 {
-        0.0
-    }
 }
 
 /// When to add the continuity correction: metafor's `to` argument.

@@ -278,7 +278,7 @@ pub fn kendall_test(x: &[f64], y: &[f64]) -> BeggTest {
     let (mut concordant, mut discordant, mut ties_x, mut ties_y) = (0i64, 0i64, 0i64, 0i64);
     for i in 0..n {
         for j in (i + 1)..n {
-            let (dx, dy) = ((x[i] - x[j]).signum() * ((x[i] != x[j]) as i32 as f64), (y[i] - y[j]).signum() * ((y[i] != y[j]) as i32 as f64));
+            let (dx, dy) = (x[i] - x[j], y[i] - y[j]);
             match (dx == 0.0, dy == 0.0) {
                 (true, true) => {
                     ties_x += 1;

@@ -91,7 +91,7 @@ fn models() -> impl Strategy<Value = Model> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn permuting_studies_changes_nothing(studies in proptest::collection::vec(table(), 2..12), model in models(), seed in any::<u64>()) {

@@ -295,6 +295,7 @@ fn sensitivity_analyses_match_metafor() {
         }
     }
     std::fs::write(out.join("sensitivity-mismatches.txt"), mismatches.join("\n")).unwrap();
+    println!("metafor sensitivity cross-check: {} dataset/model groups, {compared} numbers compared", groups.len());
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
     assert!(compared > 5_000, "only {compared} numbers compared");
 }
