@@ -1,5 +1,6 @@
 //! Deterministic synthetic 2x2 tables for benchmarks and stress tests (no RNG dependency):
-//! arm sizes 40-400, control risk 5-30%, and a true log risk ratio that varies by study.
+//! arm sizes 40-400, control risk 5-30%, and a true log risk ratio that varies by study
+//! (spread wide enough that tau^2 > 0, so iterative estimators do real work).
 use crate::counts::StudyCounts;
 
 pub fn synthetic_studies(k: usize, seed: u64) -> Vec<StudyCounts> {
@@ -13,7 +14,7 @@ pub fn synthetic_studies(k: usize, seed: u64) -> Vec<StudyCounts> {
             let n1 = 40 + (next() * 360.0) as i64;
             let n2 = 40 + (next() * 360.0) as i64;
             let p2 = 0.05 + 0.25 * next();
-            let p1 = (p2 * (-0.4 + 0.6 * (next() - 0.5)).exp()).min(0.95);
+            let p1 = (p2 * (-0.4 + 1.6 * (next() - 0.5)).exp()).min(0.95);
             StudyCounts::new(format!("S{}", i + 1), (p1 * n1 as f64).round() as i64, n1, (p2 * n2 as f64).round() as i64, n2)
         })
         .collect()
