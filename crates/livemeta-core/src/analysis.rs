@@ -132,10 +132,7 @@ impl StudyResult {
     /// The estimate and its CI on the display scale. Computed on request: at k = 10,000 the
     /// exponentials for every study cost more than the pooling itself.
     pub fn estimate_with_ci(&self) -> Option<(f64, f64, f64)> {
-        self.effect.map(|e| {
-            let half = self.z * e.vi.sqrt();
-            (self.measure.to_display(e.yi), self.measure.to_display(e.yi - half), self.measure.to_display(e.yi + half))
-        })
+        self.effect.map(|e| e.display_interval(self.measure, self.z))
     }
 }
 

@@ -104,6 +104,14 @@ pub struct EffectSize {
     pub vi: f64,
 }
 
+impl EffectSize {
+    /// (estimate, lower, upper) on the display scale, with a normal interval of width `z`.
+    pub fn display_interval(&self, measure: Measure, z: f64) -> (f64, f64, f64) {
+        let half = z * self.vi.sqrt();
+        (measure.to_display(self.yi), measure.to_display(self.yi - half), measure.to_display(self.yi + half))
+    }
+}
+
 /// Computes y_i and v_i for every study; `Err` marks a study that cannot be estimated.
 pub fn effect_sizes(
     studies: &[StudyCounts],

@@ -40,11 +40,7 @@ pub fn forest_plot(
                 } else {
                     effect_sizes(std::slice::from_ref(counts), options.measure, &options.zero_cells)[0].ok()
                 };
-                let z = z_crit(options.level);
-                out.estimate = estimate.map(|e| {
-                    let half = z * e.vi.sqrt();
-                    (options.measure.to_display(e.yi), options.measure.to_display(e.yi - half), options.measure.to_display(e.yi + half))
-                });
+                out.estimate = estimate.map(|e| e.display_interval(options.measure, z_crit(options.level)));
                 out.status = match (row.enabled, out.estimate.is_some()) {
                     (false, _) => RowStatus::Excluded,
                     (true, true) => RowStatus::Included,
