@@ -28,13 +28,6 @@ pub struct Selection {
     pub presenter: bool,
 }
 
-/// Each model's own zero-cell convention: metafor's `rma.mh`/`rma.peto` and RevMan drop
-/// double-zero studies from the per-study estimates; `rma.uni` keeps them.
-pub fn zero_cells_for(model: Model) -> ZeroCellPolicy {
-    let mut policy = ZeroCellPolicy::default();
-    policy.drop_double_zero = matches!(model, Model::CommonMantelHaenszel | Model::CommonPeto | Model::RevManMhRandom);
-    policy
-}
 
 impl Selection {
     /// Reproduces the published method for the outcome.
@@ -49,7 +42,7 @@ impl Selection {
             excluded: Vec::new(),
             knapp_hartung: false,
             prediction: None,
-            zero_cells: zero_cells_for(model),
+            zero_cells: ZeroCellPolicy::for_model(model),
             compare_models: false,
             presenter: false,
         }
@@ -133,7 +126,7 @@ impl AppState {
             selection.with(|s| s.compare_models).then(|| {
                 let options = selection.with(|s| {
                     let model = s.comparison_model();
-                    Selection { model, zero_cells: zero_cells_for(model), ..s.clone() }.options()
+                    Selection { model, zero_cells: ZeroCellPolicy::for_model(model), ..s.clone() }.options()
                 });
                 analyze(&pooled_studies(), &options)
             })

@@ -1,9 +1,9 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{zero_cells_for, Selection, DATASET};
+use crate::state::{Selection, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
-use livemeta_core::{CorrectionScope, Measure, Model};
+use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
 fn prediction_code(p: PredictionCritical) -> &'static str {
@@ -25,7 +25,7 @@ pub fn encode(s: &Selection) -> String {
     if let Some(p) = s.prediction {
         q.push_str(&format!("&pi={}", prediction_code(p)));
     }
-    if s.zero_cells != zero_cells_for(s.model) {
+    if s.zero_cells != ZeroCellPolicy::for_model(s.model) {
         let z = s.zero_cells;
         q.push_str(&format!("&add={}&to={}&drop00={}", z.add, z.scope.code(), z.drop_double_zero as u8));
     }
@@ -53,7 +53,7 @@ pub fn decode(query: &str) -> Selection {
     }
     if let Some(m) = get("model").and_then(Model::from_code) {
         s.model = m;
-        s.zero_cells = zero_cells_for(m);
+        s.zero_cells = ZeroCellPolicy::for_model(m);
     }
     if let Some(off) = get("off") {
         // Bundled trial ids, or imported rows ("row3").

@@ -1,5 +1,6 @@
 use crate::components::choice::Choice;
-use crate::state::{zero_cells_for, AppState, Selection, DATASET};
+use crate::state::{AppState, Selection, DATASET};
+use livemeta_core::ZeroCellPolicy;
 use leptos::prelude::*;
 use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
@@ -59,7 +60,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                     if let Some(m) = Model::from_code(&code) {
                         selection.update(|s| {
                             s.model = m;
-                            s.zero_cells = zero_cells_for(m);
+                            s.zero_cells = ZeroCellPolicy::for_model(m);
                         })
                     }
                 }

@@ -96,19 +96,12 @@ impl Default for AnalysisOptions {
 impl AnalysisOptions {
     /// RevMan 5 "M-H, Random" as Fleming 2018 most likely ran it.
     pub fn revman_mh_random(measure: Measure) -> Self {
-        AnalysisOptions {
-            measure,
-            model: Model::RevManMhRandom,
-            zero_cells: ZeroCellPolicy { add: 0.5, scope: CorrectionScope::OnlyZero, drop_double_zero: true },
-            ..AnalysisOptions::default()
-        }
+        AnalysisOptions { measure, ..AnalysisOptions::default() }.with_model(Model::RevManMhRandom)
     }
-    /// `rma.mh` / `rma.peto` defaults for the per-study estimates: drop00 = TRUE.
+    /// Switches model and takes that model's zero-cell convention with it.
     pub fn with_model(mut self, model: Model) -> Self {
         self.model = model;
-        if matches!(model, Model::CommonMantelHaenszel | Model::CommonPeto) {
-            self.zero_cells.drop_double_zero = true;
-        }
+        self.zero_cells = ZeroCellPolicy::for_model(model);
         if model == Model::CommonPeto {
             self.measure = Measure::PetoOR;
         }

@@ -89,6 +89,18 @@ impl Default for ZeroCellPolicy {
     }
 }
 
+impl ZeroCellPolicy {
+    /// Each model's own convention: metafor's `rma.mh` and `rma.peto` (drop00 = TRUE for the
+    /// per-study estimates) and RevMan leave double-zero studies out; `rma.uni` keeps them.
+    pub fn for_model(model: crate::analysis::Model) -> ZeroCellPolicy {
+        use crate::analysis::Model;
+        ZeroCellPolicy {
+            drop_double_zero: matches!(model, Model::CommonMantelHaenszel | Model::CommonPeto | Model::RevManMhRandom),
+            ..ZeroCellPolicy::default()
+        }
+    }
+}
+
 /// Why a study has no estimate. It stays in the results, marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NotEstimable {
