@@ -44,7 +44,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut path = None;
     let mut options = AnalysisOptions::default();
     let mut model = None;
-    let mut drop00 = None;
+    // Zero-cell flags are applied after the model, which brings its own convention.
+    let (mut add, mut to, mut drop00) = (None, None, None);
     let mut json = false;
     let mut sensitivity = false;
     let mut by_subgroup = false;
@@ -70,11 +71,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
             }
             "--add" => {
                 let v = value("--add")?;
-                options.zero_cells.add = v.parse().map_err(|_| format!("--add: {v} is not a number"))?;
+                add = Some(v.parse::<f64>().map_err(|_| format!("--add: {v} is not a number"))?);
             }
             "--to" => {
                 let v = value("--to")?;
-                options.zero_cells.scope = CorrectionScope::from_code(&v).ok_or_else(|| format!("unknown --to {v}"))?;
+                to = Some(CorrectionScope::from_code(&v).ok_or_else(|| format!("unknown --to {v}"))?);
             }
             "--drop00" => {
                 let v = value("--drop00")?;
@@ -94,9 +95,10 @@ fn run(args: Vec<String>) -> Result<String, String> {
     if let Some(model) = model {
         options = options.with_model(model);
     }
-    if let Some(drop00) = drop00 {
-        options.zero_cells.drop_double_zero = drop00;
-    }
+    let zero = &mut options.zero_cells;
+    zero.add = add.unwrap_or(zero.add);
+    zero.scope = to.unwrap_or(zero.scope);
+    zero.drop_double_zero = drop00.unwrap_or(zero.drop_double_zero);
     let path = path.ok_or_else(|| format!("no input file\n{USAGE}"))?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     let studies = parse_studies(&text)
