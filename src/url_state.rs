@@ -6,14 +6,6 @@ use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
-fn prediction_code(p: PredictionCritical) -> &'static str {
-    match p {
-        PredictionCritical::Z => "z",
-        PredictionCritical::TKMinus1 => "t1",
-        PredictionCritical::TKMinus2 => "t2",
-    }
-}
-
 pub fn encode(s: &Selection) -> String {
     let mut q = format!("?outcome={}&dose={}&measure={}&model={}", s.outcome, s.dose, s.measure.code(), s.model.code());
     if !s.excluded.is_empty() {
@@ -23,7 +15,7 @@ pub fn encode(s: &Selection) -> String {
         q.push_str("&knha=1");
     }
     if let Some(p) = s.prediction {
-        q.push_str(&format!("&pi={}", prediction_code(p)));
+        q.push_str(&format!("&pi={}", p.code()));
     }
     if s.zero_cells != ZeroCellPolicy::for_model(s.model) {
         let z = s.zero_cells;
@@ -61,12 +53,7 @@ pub fn decode(query: &str) -> Selection {
         s.excluded = off.split(',').filter(|id| known(id)).map(String::from).collect();
     }
     s.knapp_hartung = flag("knha");
-    s.prediction = match get("pi") {
-        Some("z") => Some(PredictionCritical::Z),
-        Some("t1") => Some(PredictionCritical::TKMinus1),
-        Some("t2") => Some(PredictionCritical::TKMinus2),
-        _ => None,
-    };
+    s.prediction = get("pi").and_then(PredictionCritical::from_code);
     if let Some(add) = get("add").and_then(|a| a.parse::<f64>().ok()).filter(|a| *a >= 0.0 && a.is_finite()) {
         s.zero_cells.add = add;
     }

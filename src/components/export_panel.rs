@@ -1,7 +1,6 @@
 use crate::components::forest_plot_canvas::current_plot;
 use crate::state::{AppState, Selection};
 use leptos::prelude::*;
-use livemeta_core::dataset::TrialData;
 use livemeta_core::rcode::metafor_script;
 use livemeta_plot::forest_svg;
 use wasm_bindgen::JsCast;
@@ -44,15 +43,7 @@ fn table_csv(state: &AppState) -> String {
 #[component]
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
-        let studies: Vec<_> = state.rows.with(|rows| {
-            rows.iter()
-                .filter(|r| r.enabled)
-                .filter_map(|r| match &r.data {
-                    TrialData::Reported { counts, .. } => Some(counts.clone()),
-                    _ => None,
-                })
-                .collect()
-        });
+        let studies: Vec<_> = state.rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect());
         metafor_script(&studies, &state.selection.with(Selection::options))
     });
     let copied = RwSignal::new(false);

@@ -27,14 +27,7 @@ fn Toggle(
 pub fn ModelOptions(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let is_random = move || selection.with(|s| s.model.is_random());
-    let prediction_code = move || {
-        selection.with(|s| match s.prediction {
-            None => "off",
-            Some(PredictionCritical::Z) => "z",
-            Some(PredictionCritical::TKMinus1) => "t1",
-            Some(PredictionCritical::TKMinus2) => "t2",
-        })
-    };
+    let prediction_code = move || selection.with(|s| s.prediction.map_or("off", PredictionCritical::code));
     view! {
         <fieldset class="controls options">
             <legend>"Options"</legend>
@@ -50,15 +43,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                     ("t1".into(), "On: t, k-1 df (meta >= 8)".into()),
                 ]
                 current=Signal::derive(move || prediction_code().to_string())
-                on_pick=move |code| {
-                    let p = match code.as_str() {
-                        "z" => Some(PredictionCritical::Z),
-                        "t1" => Some(PredictionCritical::TKMinus1),
-                        "t2" => Some(PredictionCritical::TKMinus2),
-                        _ => None,
-                    };
-                    selection.update(|s| s.prediction = p);
-                } />
+                on_pick=move |code| selection.update(|s| s.prediction = PredictionCritical::from_code(&code)) />
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />

@@ -14,7 +14,8 @@ fn Number(testid: &'static str, value: Option<f64>, digits: usize, #[prop(option
 /// The live pooled result, the published reference beside it, and heterogeneity.
 #[component]
 pub fn PooledSummary(state: AppState) -> impl IntoView {
-    let coverage = move || {
+    // One pass over the rows serves both the count line and the definitions warning.
+    let coverage = Memo::new(move |_| {
         state.rows.with(|rows| {
             let reported = rows.iter().filter(|r| matches!(r.data, TrialData::Reported { .. })).count();
             let pooled = rows.iter().filter(|r| r.pooled_counts().is_some()).count();
@@ -35,7 +36,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             });
             (format!("{reported} of {} trials reported this outcome; {pooled} pooled.", rows.len()), mixed)
         })
-    };
+    });
     let published = move || {
         if !state.source.with(|s| matches!(s, crate::state::DataSource::Bundled)) {
             return None;
@@ -115,8 +116,8 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             {result}
             {comparison}
             {published}
-            <p class="coverage" data-testid="coverage">{move || coverage().0}</p>
-            {move || coverage().1.map(|m| view! { <p class="warning" data-testid="definition-warning">{m}</p> })}
+            <p class="coverage" data-testid="coverage">{move || coverage.with(|c| c.0.clone())}</p>
+            {move || coverage.with(|c| c.1.clone()).map(|m| view! { <p class="warning" data-testid="definition-warning">{m}</p> })}
         </section>
     }
 }

@@ -62,12 +62,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
             }
             "--knha" => options.knapp_hartung = true,
             "--pi" => {
-                options.prediction = match value("--pi")?.as_str() {
-                    "z" => PredictionCritical::Z,
-                    "t1" => PredictionCritical::TKMinus1,
-                    "t2" => PredictionCritical::TKMinus2,
-                    v => return Err(format!("unknown prediction interval critical value {v}")),
-                }
+                let v = value("--pi")?;
+                options.prediction = PredictionCritical::from_code(&v).ok_or_else(|| format!("unknown prediction interval critical value {v}"))?;
             }
             "--add" => {
                 let v = value("--add")?;

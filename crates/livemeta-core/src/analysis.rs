@@ -4,7 +4,7 @@
 use crate::common::{mantel_haenszel, peto, PooledCounts};
 use crate::counts::{validate_all, StudyCounts, Table};
 use crate::dist;
-use crate::effect::{effect_sizes, CorrectionScope, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
+use crate::effect::{corrected_tables, effect_sizes, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
 use crate::error::EngineError;
 use crate::tau2::{cochran_q, estimate_tau2, generalised_q, solve_decreasing, Tau2Method};
 use serde::{Deserialize, Serialize};
@@ -67,6 +67,20 @@ pub enum PredictionCritical {
     TKMinus2,
     /// t with k - 1 df (meta >= 8; metafor with Knapp-Hartung).
     TKMinus1,
+}
+
+impl PredictionCritical {
+    /// Short code used by the CLI and the URL: "z", "t1" or "t2".
+    pub fn code(self) -> &'static str {
+        match self {
+            PredictionCritical::Z => "z",
+            PredictionCritical::TKMinus1 => "t1",
+            PredictionCritical::TKMinus2 => "t2",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<PredictionCritical> {
+        [PredictionCritical::Z, PredictionCritical::TKMinus1, PredictionCritical::TKMinus2].into_iter().find(|p| p.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -272,10 +286,8 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         }
         Model::RevManMhRandom => {
             require_estimable(k_yi)?;
-            let tables: Vec<Table> = estimable
-                .iter()
-                .map(|(i, _)| corrected_table(&studies[*i], &options.zero_cells, studies))
-                .collect();
+            let corrected = corrected_tables(studies, &options.zero_cells);
+            let tables: Vec<Table> = estimable.iter().filter_map(|(i, _)| corrected[*i]).collect();
             let PooledCounts { estimate: mh, .. } = mantel_haenszel(&tables, measure);
             let q: f64 = y.iter().zip(&v).map(|(yi, vi)| (yi - mh).powi(2) / vi).sum();
             let (_, c) = cochran_q(&y, &v);
@@ -320,19 +332,6 @@ fn require_estimable(k: usize) -> Result<(), EngineError> {
     } else {
         Ok(())
     }
-}
-
-/// The table exactly as the per-study estimate saw it, continuity correction included.
-fn corrected_table(study: &StudyCounts, policy: &ZeroCellPolicy, all: &[StudyCounts]) -> Table {
-    let add = match policy.scope {
-        CorrectionScope::All => policy.add,
-        CorrectionScope::OnlyZero if study.has_zero_cell() => policy.add,
-        CorrectionScope::IfAnyZero if all.iter().any(|s| !(policy.drop_double_zero && s.is_double_zero()) && s.has_zero_cell()) => {
-            policy.add
-        }
-        _ => 0.0,
-    };
-    study.cells().plus(add)
 }
 
 fn inverse_variance(y: &[f64], v: &[f64], tau2: f64) -> (f64, f64) {

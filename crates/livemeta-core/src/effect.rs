@@ -124,26 +124,35 @@ impl EffectSize {
     }
 }
 
-/// Computes y_i and v_i for every study; `Err` marks a study that cannot be estimated.
-pub fn effect_sizes(
-    studies: &[StudyCounts],
-    measure: Measure,
-    policy: &ZeroCellPolicy,
-) -> Vec<Result<EffectSize, NotEstimable>> {
-    let any_zero = studies.iter().any(|s| !(policy.drop_double_zero && s.is_double_zero()) && s.has_zero_cell());
+/// Each study's table as the per-study estimate sees it, continuity correction added;
+/// `None` for a study the double-zero rule leaves out.
+pub fn corrected_tables(studies: &[StudyCounts], policy: &ZeroCellPolicy) -> Vec<Option<Table>> {
+    let dropped = |s: &StudyCounts| policy.drop_double_zero && s.is_double_zero();
+    let any_zero = studies.iter().any(|s| !dropped(s) && s.has_zero_cell());
     studies
         .iter()
         .map(|s| {
-            if policy.drop_double_zero && s.is_double_zero() {
-                return Err(NotEstimable::DoubleZero);
-            }
             let add = match policy.scope {
                 CorrectionScope::All => policy.add,
                 CorrectionScope::OnlyZero if s.has_zero_cell() => policy.add,
                 CorrectionScope::IfAnyZero if any_zero => policy.add,
                 _ => 0.0,
             };
-            let es = table_effect(&s.cells().plus(add), measure);
+            (!dropped(s)).then(|| s.cells().plus(add))
+        })
+        .collect()
+}
+
+/// Computes y_i and v_i for every study; `Err` marks a study that cannot be estimated.
+pub fn effect_sizes(
+    studies: &[StudyCounts],
+    measure: Measure,
+    policy: &ZeroCellPolicy,
+) -> Vec<Result<EffectSize, NotEstimable>> {
+    corrected_tables(studies, policy)
+        .into_iter()
+        .map(|table| {
+            let es = table_effect(&table.ok_or(NotEstimable::DoubleZero)?, measure);
             if es.yi.is_finite() && es.vi.is_finite() && es.vi > 0.0 {
                 Ok(es)
             } else {

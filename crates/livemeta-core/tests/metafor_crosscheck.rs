@@ -31,11 +31,7 @@ fn options_from_case(case: &str) -> AnalysisOptions {
             drop_double_zero: field("drop00") == "1",
         },
         knapp_hartung: field("knha") == "1",
-        prediction: match field("pi") {
-            "z" => PredictionCritical::Z,
-            "t1" => PredictionCritical::TKMinus1,
-            _ => PredictionCritical::TKMinus2,
-        },
+        prediction: PredictionCritical::from_code(field("pi")).expect("pi"),
         level: 0.95,
     }
 }
