@@ -8,8 +8,9 @@ use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(initial_selection());
-    sync_with_url(state.selection);
+    let (selection, ignored) = initial_selection();
+    let state = AppState::new(selection, ignored);
+    sync_with_url(state.selection, state.notice);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
     let title = move || match state.source.with(|s| matches!(s, DataSource::Bundled)) {

@@ -52,16 +52,57 @@ impl Selection {
         if self.dose == "all" { DoseSelection::AllCombined } else { DoseSelection::Regimen(self.dose.clone()) }
     }
 
+    /// The analysis these choices ask for. The measure and model always go together: the
+    /// `pick_*` methods and the URL decoder keep them so, and nothing here overrides them.
     pub fn options(&self) -> AnalysisOptions {
-        let measure = if self.model == Model::CommonPeto { Measure::PetoOR } else { self.measure };
         AnalysisOptions {
-            measure,
+            measure: self.measure,
             model: self.model,
             zero_cells: self.zero_cells,
             knapp_hartung: self.knapp_hartung && self.model.is_random(),
             prediction: self.prediction.unwrap_or(PredictionCritical::Z),
             level: 0.95,
         }
+    }
+
+    /// Sets the effect measure. A model that cannot pool it changes with it, visibly, and the
+    /// returned sentence says why.
+    pub fn pick_measure(&mut self, measure: Measure) -> Option<String> {
+        let needed = self.options().with_measure(measure).model;
+        self.measure = measure;
+        (needed != self.model).then(|| {
+            let before = self.model;
+            self.set_model(needed);
+            format!("{} cannot pool the {}, so the model changed to {}.", before.label(), measure.label(), needed.label())
+        })
+    }
+
+    /// Sets the model. A measure it cannot pool changes with it, and the returned sentence
+    /// says why.
+    pub fn pick_model(&mut self, model: Model) -> Option<String> {
+        self.set_model(model);
+        let needed = self.options().with_model(model).measure;
+        (needed != self.measure).then(|| {
+            let before = std::mem::replace(&mut self.measure, needed);
+            format!("{} cannot pool the {}, so the effect measure changed to {}.", model.label(), before.label(), needed.label())
+        })
+    }
+
+    /// The model's own zero-cell convention comes with it, unless the user chose other
+    /// settings: those are kept.
+    fn set_model(&mut self, model: Model) {
+        if self.zero_cells == ZeroCellPolicy::for_model(self.model) {
+            self.zero_cells = ZeroCellPolicy::for_model(model);
+        }
+        self.model = model;
+    }
+
+    /// Whether the analysis (not just the display) differs between two selections.
+    pub fn same_analysis(&self, other: &Selection) -> bool {
+        self.outcome == other.outcome
+            && self.dose == other.dose
+            && self.excluded == other.excluded
+            && self.options() == other.options()
     }
 
     /// The model drawn as a second diamond when comparing: the common-effect counterpart of
@@ -73,6 +114,16 @@ impl Selection {
             Model::CommonPeto => Model::Random(livemeta_core::Tau2Method::DerSimonianLaird),
             _ => Model::RevManMhRandom,
         }
+    }
+
+    /// The comparison diamond's analysis: the other model on the same measure, where it can
+    /// pool it (a Peto OR compared under RevMan's M-H is compared under DerSimonian-Laird).
+    pub fn comparison_options(&self) -> AnalysisOptions {
+        let mut other = self.clone();
+        let model = self.comparison_model();
+        let model = if model.pools(self.measure) { model } else { Model::Random(livemeta_core::Tau2Method::DerSimonianLaird) };
+        other.set_model(model);
+        other.options()
     }
 }
 
@@ -102,38 +153,25 @@ pub struct AppState {
     pub analysis: Memo<Result<Analysis, EngineError>>,
     pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
     pub change: RwSignal<Option<ChangeMarker>>,
+    /// A sentence explaining a choice the app made for the user (a control that changed
+    /// another, a link parameter that was ignored); shown beside the controls.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl AppState {
-    pub fn new(initial: Selection) -> AppState {
+    pub fn new(initial: Selection, notice: Option<String>) -> AppState {
         let selection = RwSignal::new(initial);
         let source = RwSignal::new(DataSource::Bundled);
-        let rows = Memo::new(move |_| {
-            source.with(|source| {
-                selection.with(|s| match source {
-                    DataSource::Bundled => {
-                        let outcome = DATASET.outcome(&s.outcome).unwrap_or(&DATASET.outcomes[0]);
-                        trial_rows(&DATASET, outcome, &s.dose_selection(), &|id| !s.excluded.iter().any(|x| x == id))
-                    }
-                    DataSource::Imported(studies) => imported_rows(studies, &s.excluded),
-                })
-            })
-        });
+        let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
-        let pooled_studies = move || -> Vec<StudyCounts> { rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()) };
-        let analysis = Memo::new(move |_| analyze(&pooled_studies(), &selection.with(Selection::options)));
+        let studies = move || rows.with(|rows| pooled_studies(rows));
+        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
         let comparison = Memo::new(move |_| {
-            selection.with(|s| s.compare_models).then(|| {
-                let options = selection.with(|s| {
-                    let model = s.comparison_model();
-                    Selection { model, zero_cells: ZeroCellPolicy::for_model(model), ..s.clone() }.options()
-                });
-                analyze(&pooled_studies(), &options)
-            })
+            selection.with(|s| s.compare_models).then(|| analyze(&studies(), &selection.with(Selection::comparison_options)))
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
-        AppState { selection, source, rows, trials, analysis, comparison, change }
+        AppState { selection, source, rows, trials, analysis, comparison, change, notice: RwSignal::new(notice) }
     }
 
     pub fn toggle_trial(&self, id: &str) {
@@ -146,6 +184,23 @@ impl AppState {
         });
     }
 
+}
+
+/// The rows on screen for a selection: every trial of the data source, switched on or off,
+/// with its 2x2 table for the outcome and dose, or "not reported".
+pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
+    match source {
+        DataSource::Bundled => {
+            let outcome = DATASET.outcome(&selection.outcome).unwrap_or(&DATASET.outcomes[0]);
+            trial_rows(&DATASET, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id))
+        }
+        DataSource::Imported(studies) => imported_rows(studies, &selection.excluded),
+    }
+}
+
+/// The tables that go into the pool: reported rows that are switched on.
+pub fn pooled_studies(rows: &[TrialRow]) -> Vec<StudyCounts> {
+    rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()
 }
 
 pub fn imported_rows(studies: &[StudyCounts], excluded: &[String]) -> Vec<TrialRow> {
@@ -164,7 +219,8 @@ pub fn imported_rows(studies: &[StudyCounts], excluded: &[String]) -> Vec<TrialR
         .collect()
 }
 
-/// Remembers the pooled result before each change, and says in words what changed.
+/// Remembers the pooled result before each change, and says in words what changed. Only
+/// changes to the analysis count: presenter mode or the comparison diamond leave it alone.
 fn track_changes(
     selection: RwSignal<Selection>,
     source: RwSignal<DataSource>,
@@ -177,20 +233,25 @@ fn track_changes(
         let now = selection.get();
         let pooled = analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
         if let Some((before, before_pooled)) = previous {
-            if before != now {
+            let result_moved = before_pooled != pooled;
+            if !before.same_analysis(&now) || result_moved {
                 let same_measure = matches!((before_pooled, pooled), (Some(b), Some(n)) if b.0 == n.0);
-                change.set(Some(ChangeMarker {
-                    before: before_pooled.filter(|_| same_measure).map(|(_, e, l, u)| (e, l, u)),
-                    description: describe_change(&before, &now),
-                }));
+                if let Some(description) = describe_change(&before, &now, result_moved) {
+                    change.set(Some(ChangeMarker {
+                        before: before_pooled.filter(|_| same_measure).map(|(_, e, l, u)| (e, l, u)),
+                        description,
+                    }));
+                }
             }
         }
         (now, pooled)
     });
 }
 
-/// "SOLO 1 excluded", "model: Random effects, REML", ...
-pub fn describe_change(before: &Selection, now: &Selection) -> String {
+/// "SOLO 1 excluded", "model: Random effects, REML", ... A zero-cell setting is named only
+/// when it moved the result (with no zero cells in the pooled tables it changes nothing).
+/// `None` when nothing in the analysis changed.
+pub fn describe_change(before: &Selection, now: &Selection, result_moved: bool) -> Option<String> {
     let label = |id: &str| DATASET.trials.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.label.clone());
     let mut parts = Vec::new();
     for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)) {
@@ -205,20 +266,21 @@ pub fn describe_change(before: &Selection, now: &Selection) -> String {
     if before.dose != now.dose {
         parts.push(format!("dose: {}", if now.dose == "all" { "all arms".to_string() } else { livemeta_core::dataset::dose_label(&now.dose) }));
     }
-    if before.measure != now.measure {
-        parts.push(format!("measure: {}", now.measure.label()));
+    let (b, n) = (before.options(), now.options());
+    if b.measure != n.measure {
+        parts.push(format!("measure: {}", n.measure.label()));
     }
-    if before.model != now.model {
-        parts.push(format!("model: {}", now.model.label()));
+    if b.model != n.model {
+        parts.push(format!("model: {}", n.model.label()));
     }
-    if before.knapp_hartung != now.knapp_hartung {
-        parts.push(format!("Knapp-Hartung {}", if now.knapp_hartung { "on" } else { "off" }));
+    if b.knapp_hartung != n.knapp_hartung {
+        parts.push(format!("Knapp-Hartung {}", if n.knapp_hartung { "on" } else { "off" }));
     }
-    if before.zero_cells != now.zero_cells {
+    if b.zero_cells != n.zero_cells && result_moved {
         parts.push("zero-cell handling changed".into());
     }
-    if parts.is_empty() {
-        parts.push("display changed".into());
+    if parts.is_empty() && result_moved {
+        parts.push("data changed".into());
     }
-    parts.join(", ")
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

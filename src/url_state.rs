@@ -30,54 +30,101 @@ pub fn encode(s: &Selection) -> String {
     q
 }
 
-/// Unknown or malformed parameters fall back to the outcome's defaults.
-pub fn decode(query: &str) -> Selection {
+/// The continuity corrections the controls offer; a link may set only these, so the select
+/// always shows the value the analysis uses.
+pub const OFFERED_ADD: [f64; 4] = [0.5, 0.25, 0.1, 1.0];
+
+/// Reads a link. Unknown or malformed parameters fall back to the outcome's defaults, and each
+/// one that was ignored or changed is named in the returned notes, so the page can say so.
+pub fn decode(query: &str) -> (Selection, Vec<String>) {
     let params: Vec<(&str, &str)> =
         query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect();
     let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let flag = |key: &str| get(key) == Some("1");
-    let mut s = Selection::for_outcome(get("outcome").unwrap_or(""));
-    if let Some(dose) = get("dose").filter(|d| *d == "all" || DATASET.regimens().iter().any(|(id, _)| id == d)) {
-        s.dose = dose.to_string();
+    let mut notes = Vec::new();
+    let mut ignored = |key: &str, value: &str, why: &str| notes.push(format!("{key}={value} ({why})"));
+    let outcome = get("outcome").unwrap_or("");
+    if !outcome.is_empty() && DATASET.outcome(outcome).is_none() {
+        ignored("outcome", outcome, "no such outcome");
     }
-    if let Some(m) = get("measure").and_then(Measure::from_code) {
-        s.measure = m;
+    let mut s = Selection::for_outcome(outcome);
+    match get("dose") {
+        Some(dose) if dose == "all" || DATASET.regimens().iter().any(|(id, _)| id == dose) => s.dose = dose.to_string(),
+        Some(dose) => ignored("dose", dose, "no such dose arm"),
+        None => {}
     }
-    if let Some(m) = get("model").and_then(Model::from_code) {
-        s.model = m;
-        s.zero_cells = ZeroCellPolicy::for_model(m);
+    let measure = get("measure").map(|code| (code, Measure::from_code(code)));
+    match measure {
+        Some((_, Some(m))) => s.measure = m,
+        Some((code, None)) => ignored("measure", code, "not RR, OR, RD or PETO"),
+        None => {}
+    }
+    match get("model").map(|code| (code, Model::from_code(code))) {
+        Some((_, Some(m))) => {
+            s.model = m;
+            s.zero_cells = ZeroCellPolicy::for_model(m);
+        }
+        Some((code, None)) => ignored("model", code, "no such model"),
+        None => {}
+    }
+    if !s.model.pools(s.measure) {
+        let picked = s.measure;
+        s.pick_model(s.model);
+        ignored("measure", picked.code(), &format!("{} cannot pool it; {} used", s.model.label(), s.measure.label()));
     }
     if let Some(off) = get("off") {
         // Bundled trial ids, or imported rows ("row3").
-        let known = |id: &str| DATASET.trials.iter().any(|t| t.id == id) || id.strip_prefix("row").is_some_and(|n| n.parse::<usize>().is_ok());
-        s.excluded = off.split(',').filter(|id| known(id)).map(String::from).collect();
+        let known = |id: &str| {
+            DATASET.trials.iter().any(|t| t.id == id)
+                || id.strip_prefix("row").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=1_000_000).contains(&n))
+        };
+        let (kept, unknown): (Vec<&str>, Vec<&str>) = off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
+        s.excluded = kept.into_iter().map(String::from).collect();
+        if !unknown.is_empty() {
+            ignored("off", &unknown.join(","), "no such trial");
+        }
     }
     s.knapp_hartung = flag("knha");
-    s.prediction = get("pi").and_then(PredictionCritical::from_code);
-    if let Some(add) = get("add").and_then(|a| a.parse::<f64>().ok()).filter(|a| *a >= 0.0 && a.is_finite()) {
-        s.zero_cells.add = add;
+    match get("pi").map(|code| (code, PredictionCritical::from_code(code))) {
+        Some((_, p)) if p.is_some() => s.prediction = p,
+        Some((code, _)) => ignored("pi", code, "not z, t1 or t2"),
+        None => {}
     }
-    if let Some(scope) = get("to").and_then(CorrectionScope::from_code) {
-        s.zero_cells.scope = scope;
+    match get("add").map(|a| (a, a.parse::<f64>())) {
+        Some((_, Ok(add))) if OFFERED_ADD.contains(&add) => s.zero_cells.add = add,
+        Some((raw, _)) => ignored("add", raw, &format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.zero_cells.add)),
+        None => {}
+    }
+    match get("to").map(|code| (code, CorrectionScope::from_code(code))) {
+        Some((_, Some(scope))) => s.zero_cells.scope = scope,
+        Some((code, None)) => ignored("to", code, "not only0, all, if0all or none"),
+        None => {}
     }
     if let Some(drop) = get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
     s.compare_models = flag("both");
     s.presenter = flag("presenter");
-    s
+    (s, notes)
+}
+
+/// The notes from `decode` as one sentence for the page.
+pub fn ignored_sentence(notes: &[String]) -> Option<String> {
+    (!notes.is_empty()).then(|| format!("Ignored from the link: {}.", notes.join("; ")))
 }
 
 fn current_query() -> String {
     window().location().search().unwrap_or_default()
 }
 
-pub fn initial_selection() -> Selection {
-    decode(&current_query())
+/// The selection the address bar asks for, and what in it was ignored.
+pub fn initial_selection() -> (Selection, Option<String>) {
+    let (selection, notes) = decode(&current_query());
+    (selection, ignored_sentence(&notes))
 }
 
 /// Pushes a history entry on every change, and restores the selection on back/forward.
-pub fn sync_with_url(selection: RwSignal<Selection>) {
+pub fn sync_with_url(selection: RwSignal<Selection>, notice: RwSignal<Option<String>>) {
     Effect::new(move |previous: Option<()>| {
         let query = selection.with(encode);
         if query != current_query() {
@@ -88,7 +135,11 @@ pub fn sync_with_url(selection: RwSignal<Selection>) {
             });
         }
     });
-    let on_pop = Closure::<dyn Fn()>::new(move || selection.set(initial_selection()));
+    let on_pop = Closure::<dyn Fn()>::new(move || {
+        let (restored, ignored) = initial_selection();
+        selection.set(restored);
+        notice.set(ignored);
+    });
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     on_pop.forget();
 }

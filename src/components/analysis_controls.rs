@@ -1,6 +1,5 @@
 use crate::components::choice::Choice;
 use crate::state::{AppState, Selection, DATASET};
-use livemeta_core::ZeroCellPolicy;
 use leptos::prelude::*;
 use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
@@ -32,10 +31,13 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 testid="outcome-select"
                 options=outcomes
                 current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
-                on_pick=move |outcome| selection.update(|s| {
-                    let excluded = std::mem::take(&mut s.excluded);
-                    *s = Selection { excluded, ..Selection::for_outcome(&outcome) };
-                })
+                on_pick=move |outcome| {
+                    state.notice.set(None);
+                    selection.update(|s| {
+                        let excluded = std::mem::take(&mut s.excluded);
+                        *s = Selection { excluded, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&outcome) };
+                    })
+                }
             />
             <Choice
                 label="Dupilumab dose"
@@ -49,7 +51,11 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 testid="measure-select"
                 options=measures
                 current=Signal::derive(move || selection.with(|s| s.measure.code().to_string()))
-                on_pick=move |code| { if let Some(m) = Measure::from_code(&code) { selection.update(|s| s.measure = m) } }
+                on_pick=move |code| {
+                    if let Some(m) = Measure::from_code(&code) {
+                        selection.update(|s| state.notice.set(s.pick_measure(m)))
+                    }
+                }
             />
             <Choice
                 label="Model"
@@ -58,13 +64,11 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 current=Signal::derive(move || selection.with(|s| s.model.code().to_string()))
                 on_pick=move |code| {
                     if let Some(m) = Model::from_code(&code) {
-                        selection.update(|s| {
-                            s.model = m;
-                            s.zero_cells = ZeroCellPolicy::for_model(m);
-                        })
+                        selection.update(|s| state.notice.set(s.pick_model(m)))
                     }
                 }
             />
+            <p class="notice" role="status" data-testid="control-notice">{move || state.notice.get()}</p>
         </fieldset>
     }
 }

@@ -7,13 +7,14 @@ pub fn Choice(
     testid: &'static str,
     options: Vec<(String, String)>,
     #[prop(into)] current: Signal<String>,
+    #[prop(into, optional)] disabled: Signal<bool>,
     on_pick: impl Fn(String) + 'static,
 ) -> impl IntoView {
     let options = options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view();
     view! {
         <label>
             {label}
-            <select data-testid=testid prop:value=move || current.get() on:change=move |ev| on_pick(event_target_value(&ev))>
+            <select data-testid=testid prop:value=move || current.get() prop:disabled=move || disabled.get() on:change=move |ev| on_pick(event_target_value(&ev))>
                 {options}
             </select>
         </label>

@@ -1,8 +1,8 @@
 use crate::components::forest_plot_canvas::current_plot;
-use crate::state::{AppState, Selection};
+use crate::state::{pooled_studies, AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::rcode::metafor_script;
-use livemeta_plot::forest_svg;
+use livemeta_plot::{forest_csv, forest_svg};
 use wasm_bindgen::JsCast;
 
 /// Offers `contents` as a file download, from memory (no server involved).
@@ -25,26 +25,11 @@ fn download_url(filename: &str, url: &str) {
     }
 }
 
-/// The table behind the plot as CSV: counts, per-trial estimate, CI and weight.
-fn table_csv(state: &AppState) -> String {
-    let plot = current_plot(state);
-    let mut out = String::from("study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent\n");
-    for row in &plot.rows {
-        let counts = |c: Option<(i64, i64)>| c.map_or(",".to_string(), |(e, n)| format!("{e},{n}"));
-        let est = row.estimate.map_or(",,".to_string(), |(e, l, u)| format!("{e},{l},{u}"));
-        let status = format!("{:?}", row.status).to_lowercase();
-        let label = if row.label.contains([',', '"']) { format!("\"{}\"", row.label.replace('"', "\"\"")) } else { row.label.clone() };
-        out.push_str(&format!("{label},{status},{},{},{est},{}\n", counts(row.treatment), counts(row.control), row.weight_percent.map_or(String::new(), |w| w.to_string())));
-    }
-    out
-}
-
 /// SVG and PNG of the plot, the table as CSV, and a metafor script for the current analysis.
 #[component]
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
-        let studies: Vec<_> = state.rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect());
-        metafor_script(&studies, &state.selection.with(Selection::options))
+        metafor_script(&state.rows.with(|rows| pooled_studies(rows)), &state.selection.with(Selection::options))
     });
     let copied = RwSignal::new(false);
     view! {
@@ -58,7 +43,7 @@ pub fn ExportPanel(state: AppState) -> impl IntoView {
                     download_url("forest-plot.png", &url);
                 }
             }>"Plot as PNG"</button>
-            <button type="button" data-testid="export-csv" on:click=move |_| download("livemeta-table.csv", "text/csv", &table_csv(&state))>"Table as CSV"</button>
+            <button type="button" data-testid="export-csv" on:click=move |_| download("livemeta-table.csv", "text/csv", &forest_csv(&current_plot(&state)))>"Table as CSV"</button>
             <button type="button" data-testid="copy-r-code" on:click=move |_| {
                 let _ = window().navigator().clipboard().write_text(&r_code.get());
                 copied.set(true);

@@ -1,23 +1,36 @@
-use crate::state::{AppState, DataSource, DATASET};
+use crate::state::{AppState, DataSource, Selection, DATASET};
+use livemeta_core::dataset::TrialRow;
+use livemeta_core::{Analysis, EngineError};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use livemeta_plot::{draw_forest, forest_height, forest_plot, ForestPlot, PooledRow};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+/// The plot of one analysis of one selection, before the screen's extras (comparison
+/// diamond, change marker): the part every export and the selection test share.
+pub fn plot_of(selection: &Selection, source: &DataSource, rows: &[TrialRow], analysis: &Result<Analysis, EngineError>) -> ForestPlot {
+    let (outcome, treatment, control) = match source {
+        DataSource::Bundled => (
+            DATASET.outcome(&selection.outcome).map_or("", |o| o.label.as_str()),
+            DATASET.treatment_label.as_str(),
+            DATASET.control_label.as_str(),
+        ),
+        DataSource::Imported(_) => ("Imported data", "Treatment", "Control"),
+    };
+    let mut plot = forest_plot(rows, analysis, &selection.options(), outcome, treatment, control);
+    if selection.prediction.is_none() {
+        plot.prediction = None;
+    }
+    plot
+}
+
 /// What the plot shows now: the main analysis, the comparison diamond, the prediction
 /// interval when asked for, and the change marker. The SVG export uses the same value.
 pub fn current_plot(state: &AppState) -> ForestPlot {
     let selection = state.selection.get();
     let options = selection.options();
-    let (treatment, control) = match state.source.with(|s| matches!(s, DataSource::Bundled)) {
-        true => (DATASET.treatment_label.as_str(), DATASET.control_label.as_str()),
-        false => ("Treatment", "Control"),
-    };
-    let mut plot = state.rows.with(|rows| state.analysis.with(|a| forest_plot(rows, a, &options, treatment, control)));
-    if selection.prediction.is_none() {
-        plot.prediction = None;
-    }
+    let mut plot = state.source.with(|source| state.rows.with(|rows| state.analysis.with(|a| plot_of(&selection, source, rows, a))));
     if let Some(Ok(other)) = state.comparison.get() {
         if other.measure == options.measure {
             plot.pooled.push(PooledRow {

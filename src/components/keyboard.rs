@@ -1,6 +1,6 @@
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::{Model, ZeroCellPolicy};
+use livemeta_core::Model;
 use wasm_bindgen::prelude::*;
 
 /// Keys for the presenter: 1-9 toggle trials, r / c switch to the outcome's random-effects
@@ -24,12 +24,12 @@ pub fn install_shortcuts(state: AppState) {
             }
             "r" => state.selection.update(|s| {
                 let outcome_default = crate::state::Selection::for_outcome(&s.outcome).model;
-                s.model = if outcome_default.is_random() { outcome_default } else { Model::RevManMhRandom };
-                s.zero_cells = ZeroCellPolicy::for_model(s.model);
+                let model = if outcome_default.is_random() { outcome_default } else { Model::RevManMhRandom };
+                state.notice.set(s.pick_model(model));
             }),
             "c" => state.selection.update(|s| {
-                s.model = if s.measure == livemeta_core::Measure::PetoOR { Model::CommonPeto } else { Model::CommonMantelHaenszel };
-                s.zero_cells = ZeroCellPolicy::for_model(s.model);
+                let model = if s.measure == livemeta_core::Measure::PetoOR { Model::CommonPeto } else { Model::CommonMantelHaenszel };
+                state.notice.set(s.pick_model(model));
             }),
             "p" => state.selection.update(|s| s.presenter = !s.presenter),
             _ => {}

@@ -14,7 +14,7 @@ mod trial_toggles;
 pub use analysis_controls::AnalysisControls;
 pub use data_import::DataImport;
 pub use export_panel::ExportPanel;
-pub use forest_plot_canvas::ForestPlotCanvas;
+pub use forest_plot_canvas::{plot_of, ForestPlotCanvas};
 pub use model_options::ModelOptions;
 pub use pooled_summary::PooledSummary;
 pub use results_panel::ResultsPanel;

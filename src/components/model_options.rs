@@ -1,8 +1,9 @@
 use crate::components::choice::Choice;
 use crate::state::AppState;
+use crate::url_state::OFFERED_ADD;
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
-use livemeta_core::CorrectionScope;
+use livemeta_core::{CorrectionScope, Model};
 
 /// A labelled checkbox bound to one flag of the selection.
 #[component]
@@ -27,14 +28,28 @@ fn Toggle(
 pub fn ModelOptions(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let is_random = move || selection.with(|s| s.model.is_random());
+    let is_peto = move || selection.with(|s| s.model == Model::CommonPeto);
+    // Which tables the correction reaches differs between tools; say which rule is in use.
+    let zero_cell_note = move || {
+        selection.with(|s| match s.model {
+            Model::CommonPeto => "Peto's method needs no correction: it pools the raw counts, and its study rows are (O − E)/V from raw counts (RevMan).",
+            Model::CommonMantelHaenszel | Model::RevManMhRandom => {
+                "Mantel-Haenszel pools the same corrected tables as the study rows (RevMan 5, R meta). metafor's rma.mh pools raw counts: choose \"none\" for that."
+            }
+            _ => "The correction applies to each study's estimate, as metafor's escalc does.",
+        })
+    };
     let prediction_code = move || selection.with(|s| s.prediction.map_or("off", PredictionCritical::code));
     view! {
         <fieldset class="controls options">
             <legend>"Options"</legend>
             <Toggle label="Knapp-Hartung adjustment" testid="knha-toggle"
-                checked=Signal::derive(move || selection.with(|s| s.knapp_hartung))
+                checked=Signal::derive(move || selection.with(|s| s.options().knapp_hartung))
                 disabled=Signal::derive(move || !is_random())
                 on_toggle=move |on| selection.update(|s| s.knapp_hartung = on) />
+            <Show when=move || !is_random()>
+                <p class="note" data-testid="knha-note">"Knapp-Hartung applies to random-effects models only."</p>
+            </Show>
             <Choice label="Prediction interval" testid="prediction-select"
                 options=vec![
                     ("off".into(), "Off".into()),
@@ -47,11 +62,11 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />
-            <Choice label="Zero cells: add" testid="zero-add-select"
-                options=["0.5", "0.25", "0.1", "1"].iter().map(|a| (a.to_string(), a.to_string())).collect()
+            <Choice label="Zero cells: add" testid="zero-add-select" disabled=Signal::derive(is_peto)
+                options=OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect()
                 current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
                 on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
-            <Choice label="to" testid="zero-scope-select"
+            <Choice label="to" testid="zero-scope-select" disabled=Signal::derive(is_peto)
                 options=vec![
                     ("only0".into(), "tables with a zero cell (metafor)".into()),
                     ("all".into(), "all tables".into()),
@@ -62,7 +77,9 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 on_pick=move |code| { if let Some(scope) = CorrectionScope::from_code(&code) { selection.update(|s| s.zero_cells.scope = scope) } } />
             <Toggle label="Leave out trials with no events in either arm" testid="drop00-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.zero_cells.drop_double_zero))
+                disabled=Signal::derive(is_peto)
                 on_toggle=move |on| selection.update(|s| s.zero_cells.drop_double_zero = on) />
+            <p class="note" data-testid="zero-cell-note">{zero_cell_note}</p>
         </fieldset>
     }
 }

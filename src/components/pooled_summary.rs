@@ -11,6 +11,10 @@ fn Number(testid: &'static str, value: Option<f64>, digits: usize, #[prop(option
     view! { <span data-testid=testid data-value=data_value>{text}</span> }
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "trial" } else { "trials" }
+}
+
 /// The live pooled result, the published reference beside it, and heterogeneity.
 #[component]
 pub fn PooledSummary(state: AppState) -> impl IntoView {
@@ -18,7 +22,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     let coverage = Memo::new(move |_| {
         state.rows.with(|rows| {
             let reported = rows.iter().filter(|r| matches!(r.data, TrialData::Reported { .. })).count();
-            let pooled = rows.iter().filter(|r| r.pooled_counts().is_some()).count();
+            let asked = rows.iter().filter(|r| r.pooled_counts().is_some()).count();
             let definitions: BTreeSet<&str> = rows
                 .iter()
                 .filter(|r| r.enabled)
@@ -34,7 +38,21 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                     definitions.iter().map(|d| DATASET.definition_label(d)).collect::<Vec<_>>().join("; ")
                 )
             });
-            (format!("{reported} of {} trials reported this outcome; {pooled} pooled.", rows.len()), mixed)
+            // What was actually pooled comes from the analysis, not from the rows asked for.
+            let (pooled, not_estimable) = state.analysis.with(|a| match a {
+                Ok(a) => (a.k, a.studies.iter().filter(|s| s.weight_percent.is_none()).count()),
+                Err(_) => (0, asked),
+            });
+            let off = reported - asked;
+            let mut line = format!("{reported} of {} {} reported this outcome; {pooled} pooled", rows.len(), plural(rows.len()));
+            if off > 0 {
+                line.push_str(&format!(", {off} switched off"));
+            }
+            if not_estimable > 0 {
+                line.push_str(&format!(", {not_estimable} not estimable"));
+            }
+            line.push('.');
+            (line, mixed)
         })
     });
     let published = move || {
@@ -53,7 +71,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         if same {
                             "The live result matches the published one.".to_string()
                         } else {
-                            format!("The live result, {label} {live} from {} trials, differs from the published one.", a.k)
+                            format!("The live result, {label} {live} from {} {}, differs from the published one.", a.k, plural(a.k))
                         }
                     }
                     Ok(a) => format!("The live analysis uses {}, the paper used {label}.", a.measure.label()),
@@ -83,7 +101,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         " to "
                         <Number testid="pooled-ci-upper" value=Some(p.ci_upper) digits=2 />
                         ")"
-                        <span class="model">{format!(" · {} · {} {}", a.model_label, a.k, if a.k == 1 { "trial" } else { "trials" })}</span>
+                        <span class="model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
                     </p>
                     <p class="heterogeneity">
                         "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 digits=0 suffix="%" />

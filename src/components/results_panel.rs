@@ -41,9 +41,16 @@ pub fn result_lines(a: &Analysis, show_prediction: bool) -> Vec<(&'static str, S
                 } else {
                     "Between-trial variance of the true risk differences; τ is their standard deviation.".into()
                 }));
-    if let (true, Some(pi)) = (show_prediction, a.prediction) {
-        lines.push(("prediction", format!("Prediction interval {} to {}", fmt(pi.lower, 3), fmt(pi.upper, 3)),
-                    format!("Where the true {m} of a new, similar trial would be expected to lie.")));
+    match (show_prediction, a.prediction) {
+        (true, Some(pi)) => lines.push(("prediction", format!("Prediction interval {} to {}", fmt(pi.lower, 3), fmt(pi.upper, 3)),
+                                        format!("Where the true {m} of a new, similar trial would be expected to lie."))),
+        (true, None) => lines.push(("prediction", "Prediction interval: not defined here".into(),
+                                    if a.model.is_random() {
+                                        "With t on k − 2 degrees of freedom it needs at least 3 pooled trials.".into()
+                                    } else {
+                                        "A common-effect model assumes every trial has the same true effect, so there is no between-trial spread to predict. Choose a random-effects model.".into()
+                                    })),
+        _ => {}
     }
     lines
 }

@@ -1,7 +1,7 @@
 //! `livemeta analyze data.csv [options]`: the engine from the command line, for
 //! scripting, reproducibility and the metafor cross-check.
 use livemeta_core::analysis::PredictionCritical;
-use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
+use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
@@ -44,6 +44,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut path = None;
     let mut options = AnalysisOptions::default();
     let mut model = None;
+    let mut measure_given = false;
     // Zero-cell flags are applied after the model, which brings its own convention.
     let (mut add, mut to, mut drop00) = (None, None, None);
     let mut json = false;
@@ -55,6 +56,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "--measure" => {
                 let v = value("--measure")?;
                 options.measure = Measure::from_code(&v).ok_or_else(|| format!("unknown measure {v}"))?;
+                measure_given = true;
             }
             "--method" => {
                 let v = value("--method")?;
@@ -89,7 +91,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
         }
     }
     if let Some(model) = model {
+        let asked = options.measure;
         options = options.with_model(model);
+        if measure_given && options.measure != asked {
+            return Err(format!("{} cannot pool the {}; use --measure {}", model.label(), asked.label(), options.measure.code()));
+        }
     }
     let zero = &mut options.zero_cells;
     zero.add = add.unwrap_or(zero.add);
@@ -97,8 +103,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
     zero.drop_double_zero = drop00.unwrap_or(zero.drop_double_zero);
     let path = path.ok_or_else(|| format!("no input file\n{USAGE}"))?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    let studies = parse_studies(&text)
+    let mut studies = parse_studies(&text)
         .map_err(|errors| errors.iter().map(|e| format!("{path}: {e}")).collect::<Vec<_>>().join("\n"))?;
+    if let Some(warning) = distinguish_duplicates(&mut studies) {
+        eprintln!("livemeta: {path}: {warning}");
+    }
     let analysis = analyze(&studies, &options).map_err(|e| e.to_string())?;
     if sensitivity || by_subgroup {
         let mut out = serde_json::json!({ "analysis": analysis });

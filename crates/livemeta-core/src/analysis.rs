@@ -4,7 +4,7 @@
 use crate::common::{mantel_haenszel, peto, PooledCounts};
 use crate::counts::{validate_all, StudyCounts, Table};
 use crate::dist;
-use crate::effect::{corrected_tables, effect_sizes, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
+use crate::effect::{corrected_tables, effect_sizes, peto_terms, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
 use crate::error::EngineError;
 use crate::tau2::{cochran_q, estimate_tau2, generalised_q, solve_decreasing, Tau2Method};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,15 @@ impl Model {
             "PETO" => Some(Model::CommonPeto),
             "REVMAN" => Some(Model::RevManMhRandom),
             other => Tau2Method::from_code(other).map(Model::Random),
+        }
+    }
+    /// Whether this model can pool `measure`: Mantel-Haenszel pools RR, OR or RD, and Peto's
+    /// method pools only its own odds ratio.
+    pub fn pools(self, measure: Measure) -> bool {
+        match self {
+            Model::CommonMantelHaenszel | Model::RevManMhRandom => measure != Measure::PetoOR,
+            Model::CommonPeto => measure == Measure::PetoOR,
+            Model::CommonInverseVariance | Model::Random(_) => true,
         }
     }
     pub fn label(self) -> String {
@@ -112,15 +121,47 @@ impl AnalysisOptions {
     pub fn revman_mh_random(measure: Measure) -> Self {
         AnalysisOptions { measure, ..AnalysisOptions::default() }.with_model(Model::RevManMhRandom)
     }
-    /// Switches model and takes that model's zero-cell convention with it.
+    /// Switches model and takes that model's zero-cell convention with it. A measure the
+    /// model cannot pool gives way: Peto's method takes the Peto OR, Mantel-Haenszel the OR.
     pub fn with_model(mut self, model: Model) -> Self {
         self.model = model;
         self.zero_cells = ZeroCellPolicy::for_model(model);
-        if model == Model::CommonPeto {
-            self.measure = Measure::PetoOR;
+        if !model.pools(self.measure) {
+            self.measure = if model == Model::CommonPeto { Measure::PetoOR } else { Measure::OR };
         }
         self
     }
+    /// Switches measure. A model that cannot pool it gives way: the Peto OR goes to Peto's
+    /// method, any other measure from Peto's method to Mantel-Haenszel.
+    pub fn with_measure(mut self, measure: Measure) -> Self {
+        self.measure = measure;
+        if !self.model.pools(measure) {
+            let model = if measure == Measure::PetoOR { Model::CommonPeto } else { Model::CommonMantelHaenszel };
+            self = self.with_model(model);
+        }
+        self
+    }
+}
+
+/// Each study's estimate computed the way its model pools it, so a one-study pool equals its
+/// study row. Peto's method pools raw counts, so its rows are (O - E)/V from raw counts, as
+/// RevMan shows them; metafor's `rma.peto` would add 0.5 to zero-cell rows for display only.
+/// Every other model pools the corrected tables that `effect_sizes` describes.
+pub fn study_effects(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Result<EffectSize, NotEstimable>> {
+    if options.model != Model::CommonPeto {
+        return effect_sizes(studies, options.measure, &options.zero_cells);
+    }
+    studies
+        .iter()
+        .map(|s| {
+            let (o_minus_e, v) = peto_terms(&s.cells());
+            if v > 0.0 {
+                Ok(EffectSize { yi: o_minus_e / v, vi: 1.0 / v })
+            } else {
+                Err(NotEstimable::DoubleZero)
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,16 +259,13 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         return Err(EngineError::Unsupported(format!("confidence level must lie in (0, 1), got {}", options.level)));
     }
     let measure = options.measure;
-    match (options.model, measure) {
-        (Model::CommonMantelHaenszel | Model::RevManMhRandom, Measure::PetoOR) => {
-            return Err(EngineError::Unsupported("Mantel-Haenszel pooling needs RR, OR or RD".into()))
-        }
-        (Model::CommonPeto, m) if m != Measure::PetoOR => {
-            return Err(EngineError::Unsupported("the Peto method pools the Peto odds ratio".into()))
-        }
-        _ => {}
+    if !options.model.pools(measure) {
+        return Err(EngineError::Unsupported(match options.model {
+            Model::CommonPeto => "the Peto method pools only the Peto odds ratio".into(),
+            _ => "Mantel-Haenszel pooling needs RR, OR or RD".into(),
+        }));
     }
-    let effects = effect_sizes(studies, measure, &options.zero_cells);
+    let effects = study_effects(studies, options);
     let estimable: Vec<(usize, EffectSize)> =
         effects.iter().enumerate().filter_map(|(i, e)| e.ok().map(|e| (i, e))).collect();
     let y: Vec<f64> = estimable.iter().map(|(_, e)| e.yi).collect();
@@ -238,12 +276,20 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
     let mut weights = vec![None; studies.len()];
     let (pooled, heterogeneity, prediction, k) = match options.model {
         Model::CommonMantelHaenszel | Model::CommonPeto => {
-            let tables: Vec<Table> = studies.iter().map(StudyCounts::cells).collect();
+            // Mantel-Haenszel pools the same corrected tables its rows show (RevMan 5 and R
+            // meta; metafor's rma.mh pools raw counts, which `to = none` reproduces). A table
+            // the double-zero rule leaves out has no row and no weight.
+            let tables = if options.model == Model::CommonPeto {
+                studies.iter().map(|s| Some(s.cells())).collect()
+            } else {
+                corrected_tables(studies, &options.zero_cells)
+            };
+            let present: Vec<Table> = tables.iter().flatten().copied().collect();
             let (fit, peto_q) = if options.model == Model::CommonPeto {
-                let (fit, q) = peto(&tables);
+                let (fit, q) = peto(&present);
                 (fit, Some(q))
             } else {
-                (mantel_haenszel(&tables, measure), None)
+                (mantel_haenszel(&present, measure), None)
             };
             if !(fit.estimate.is_finite() && fit.se.is_finite() && fit.se > 0.0) {
                 return Err(EngineError::Unsupported(format!(
@@ -253,11 +299,11 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
             }
             let total: f64 = fit.weights.iter().sum();
             let contributing = fit.weights.iter().filter(|w| **w > 0.0).count();
-            for (slot, w) in weights.iter_mut().zip(&fit.weights) {
+            let slots = weights.iter_mut().zip(&tables).filter_map(|(slot, t)| t.map(|_| slot));
+            for (slot, w) in slots.zip(&fit.weights) {
                 *slot = (*w > 0.0).then_some(100.0 * w / total);
             }
-            // With one estimable table there is no heterogeneity to test; metafor sets Q = 0
-            // (the corrected table's estimate would otherwise differ from the raw-count pool).
+            // With one estimable table there is no heterogeneity to test; metafor sets Q = 0.
             let q = match peto_q {
                 _ if k_yi < 2 => 0.0,
                 Some(q) => q,

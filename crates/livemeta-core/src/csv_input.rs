@@ -31,8 +31,33 @@ impl std::fmt::Display for RowError {
     }
 }
 
-/// Splits one CSV line, honouring double quotes ("" inside quotes is a literal quote).
-fn split_line(line: &str) -> Vec<String> {
+/// First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_PREFIXES: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One text cell for a CSV file that may be opened in a spreadsheet: a cell that would start
+/// a formula gets a leading apostrophe (OWASP's neutralisation), and the cell is quoted when
+/// it holds a delimiter, a quote or a line break. `split_line` undoes both, so names survive
+/// an export and re-import unchanged.
+pub fn csv_text(text: &str) -> String {
+    let neutral = if text.starts_with(FORMULA_PREFIXES) { format!("'{text}") } else { text.to_string() };
+    if neutral.contains([',', ';', '"', '\n', '\r', '\t']) || neutral.trim() != neutral {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+/// Undoes `csv_text`'s apostrophe: a cell that is an apostrophe and then a formula character.
+fn unneutralise(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_PREFIXES) => rest.to_string(),
+        _ => cell,
+    }
+}
+
+/// Splits one line at `delimiter`, honouring double quotes ("" inside quotes is a literal
+/// quote).
+fn split_line(line: &str, delimiter: char) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -44,12 +69,26 @@ fn split_line(line: &str) -> Vec<String> {
                 chars.next();
             }
             '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            d if d == delimiter && !quoted => fields.push(std::mem::take(&mut field)),
             _ => field.push(ch),
         }
     }
     fields.push(field);
-    fields.into_iter().map(|f| f.trim().to_string()).collect()
+    fields.into_iter().map(|f| unneutralise(f.trim().to_string())).collect()
+}
+
+/// The delimiter of a header line: comma, semicolon (European spreadsheets) or tab (a block
+/// copied from a spreadsheet), whichever splits it into the most columns; comma on a tie.
+pub fn detect_delimiter(header: &str) -> char {
+    [',', ';', '\t'].into_iter().max_by_key(|d| (split_line(header, *d).len(), *d == ',')).unwrap_or(',')
+}
+
+fn delimiter_name(delimiter: char) -> &'static str {
+    match delimiter {
+        ';' => "semicolons",
+        '\t' => "tabs",
+        _ => "commas",
+    }
 }
 
 pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
@@ -57,13 +96,25 @@ pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
     let Some((_, header)) = lines.next() else {
         return Err(vec![RowError { line: 1, study: None, field: "header".into(), message: format!("the file is empty; expected the header {}", COLUMNS.join(",")) }]);
     };
-    let header: Vec<String> = split_line(header.trim_start_matches('\u{feff}')).into_iter().map(|h| h.to_lowercase()).collect();
+    let header = header.trim_start_matches('\u{feff}');
+    let delimiter = detect_delimiter(header);
+    let header: Vec<String> = split_line(header, delimiter).into_iter().map(|h| h.to_lowercase()).collect();
     let mut column_of = [0usize; 5];
     let mut errors = Vec::new();
     for (slot, name) in column_of.iter_mut().zip(COLUMNS) {
         match header.iter().position(|h| h == name) {
             Some(i) => *slot = i,
-            None => errors.push(RowError { line: 1, study: None, field: name.into(), message: format!("missing column \"{name}\"; the header must contain {}", COLUMNS.join(",")) }),
+            None => errors.push(RowError {
+                line: 1,
+                study: None,
+                field: name.into(),
+                message: format!(
+                    "missing column \"{name}\"; the header, split at {}, has the columns {}, and must contain {}",
+                    delimiter_name(delimiter),
+                    header.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", "),
+                    COLUMNS.join(",")
+                ),
+            }),
         }
     }
     if !errors.is_empty() {
@@ -72,7 +123,7 @@ pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
     let mut studies = Vec::new();
     for (index, line) in lines {
         let line_no = index + 1;
-        let fields = split_line(line);
+        let fields = split_line(line, delimiter);
         let study = fields.get(column_of[0]).cloned().unwrap_or_default();
         let label = (!study.is_empty()).then(|| study.clone());
         if study.is_empty() {
@@ -113,16 +164,33 @@ pub fn to_csv(studies: &[StudyCounts]) -> String {
     let mut out = COLUMNS.join(",");
     out.push('\n');
     for s in studies {
-        let label = if s.label.contains([',', '"']) { format!("\"{}\"", s.label.replace('"', "\"\"")) } else { s.label.clone() };
-        out.push_str(&format!("{label},{},{},{},{}\n", s.events_treatment, s.total_treatment, s.events_control, s.total_control));
+        out.push_str(&format!("{},{},{},{},{}\n", csv_text(&s.label), s.events_treatment, s.total_treatment, s.events_control, s.total_control));
     }
     out
+}
+
+/// Gives studies that share a name distinct names, "Smith 2001 (row 2)" and "Smith 2001
+/// (row 5)", so that every table, plot and export tells them apart; the returned warning
+/// says which rows were renamed.
+pub fn distinguish_duplicates(studies: &mut [StudyCounts]) -> Option<String> {
+    let mut renamed = Vec::new();
+    let labels: Vec<String> = studies.iter().map(|s| s.label.clone()).collect();
+    for (i, study) in studies.iter_mut().enumerate() {
+        if labels.iter().filter(|l| **l == study.label).count() > 1 {
+            let old = std::mem::replace(&mut study.label, format!("{} (row {})", labels[i], i + 1));
+            renamed.push(format!("row {} \"{old}\"", i + 1));
+        }
+    }
+    (!renamed.is_empty()).then(|| {
+        format!("Duplicate study names: {}. Each is shown with its row number so they stay distinguishable.", renamed.join(", "))
+    })
 }
 
 /// The optional `subgroup` column, one label per study row (empty when absent).
 pub fn parse_subgroups(text: &str) -> Option<Vec<String>> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header = split_line(lines.next()?.trim_start_matches('\u{feff}'));
-    let column = header.iter().position(|h| h.eq_ignore_ascii_case("subgroup"))?;
-    Some(lines.map(|l| split_line(l).get(column).cloned().unwrap_or_default()).collect())
+    let header = lines.next()?.trim_start_matches('\u{feff}');
+    let delimiter = detect_delimiter(header);
+    let column = split_line(header, delimiter).iter().position(|h| h.eq_ignore_ascii_case("subgroup"))?;
+    Some(lines.map(|l| split_line(l, delimiter).get(column).cloned().unwrap_or_default()).collect())
 }

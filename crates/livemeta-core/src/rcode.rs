@@ -4,8 +4,26 @@ use crate::analysis::{AnalysisOptions, Model, PredictionCritical};
 use crate::counts::StudyCounts;
 use crate::effect::Measure;
 
-fn r_string(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+/// A double-quoted R string literal holding `s` exactly: backslashes, quotes and control
+/// characters are escaped, so no study name can end the string or the line.
+pub fn r_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // R strings cannot hold NUL; it becomes the replacement character.
+            '\0' => out.push_str("\\ufffd"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> String {
@@ -38,10 +56,10 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
             "res <- rma({counts}, slab = study, measure = \"{measure}\", method = \"EE\", add = {add}, to = \"{to}\", drop00 = {drop00})\n"
         )),
         Model::CommonMantelHaenszel => out.push_str(&format!(
-            "res <- rma.mh({counts}, slab = study, measure = \"{measure}\", add = c({add}, 0), to = c(\"{to}\", \"none\"), drop00 = c({drop00}, FALSE))\n"
+            "# Mantel-Haenszel on the same corrected tables as the study rows (RevMan 5, R meta).\nres <- rma.mh({counts}, slab = study, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\n"
         )),
         Model::CommonPeto => out.push_str(&format!(
-            "res <- rma.peto({counts}, slab = study, add = c({add}, 0), to = c(\"{to}\", \"none\"), drop00 = c({drop00}, FALSE))\n"
+            "# Peto pools raw counts; livemeta's study rows are (O - E)/V from raw counts too\n# (RevMan's convention), where metafor's forest() would show 0.5-corrected rows.\nres <- rma.peto({counts}, slab = study, add = 0, to = \"none\")\n"
         )),
         Model::RevManMhRandom => out.push_str(&format!(
             "# RevMan 5 \"M-H, Random\": MH estimate on the corrected tables, Q around it with\n# inverse-variance weights, DerSimonian-Laird tau^2 from that Q, then inverse-variance pooling.\nmh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\ntau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2)\n"

@@ -1,8 +1,8 @@
 //! Behaviour that metafor cannot check for us: input validation, RevMan's M-H random
 //! effects worked by hand, and properties that must hold for any data.
-use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
+use livemeta_core::analysis::{analyze, study_effects, AnalysisOptions, Model};
 use livemeta_core::csv_input::parse_studies;
-use livemeta_core::{EngineError, Measure, StudyCounts, Tau2Method};
+use livemeta_core::{CorrectionScope, EngineError, Measure, StudyCounts, Tau2Method, ZeroCellPolicy};
 use proptest::prelude::*;
 
 fn study(label: &str, a: i64, n1: i64, c: i64, n2: i64) -> StudyCounts {
@@ -129,4 +129,105 @@ proptest! {
             prop_assert!(a.pooled.ci_lower <= a.pooled.estimate && a.pooled.estimate <= a.pooled.ci_upper);
         }
     }
+}
+
+/// Every model, every measure it can pool, every zero-cell policy.
+fn every_analysis_choice() -> Vec<AnalysisOptions> {
+    let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
+    models.extend(Tau2Method::ALL.map(Model::Random));
+    let mut all = Vec::new();
+    for model in models {
+        for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR].into_iter().filter(|m| model.pools(*m)) {
+            for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
+                for (add, drop_double_zero, knapp_hartung) in [(0.5, false, false), (0.1, true, true), (1.0, false, true)] {
+                    all.push(AnalysisOptions {
+                        measure,
+                        model,
+                        zero_cells: ZeroCellPolicy { add, scope, drop_double_zero },
+                        knapp_hartung,
+                        ..AnalysisOptions::default()
+                    });
+                }
+            }
+        }
+    }
+    all
+}
+
+/// Small tables, often with zero cells, double zeros and all-event arms.
+fn sparse_table() -> impl Strategy<Value = StudyCounts> {
+    (1i64..40, 1i64..40, 0usize..4, 0usize..4, 0.0f64..1.0, 0.0f64..1.0).prop_map(|(n1, n2, k1, k2, p1, p2)| {
+        let pick = |kind: usize, n: i64, p: f64| match kind {
+            0 => 0,
+            1 => n,
+            _ => (p * n as f64).round() as i64,
+        };
+        StudyCounts::new("s", pick(k1, n1, p1), n1, pick(k2, n2, p2), n2)
+    })
+}
+
+fn same(x: f64, y: f64) -> bool {
+    (x - y).abs() <= 1e-9 * x.abs().max(1.0)
+}
+
+#[test]
+fn measure_and_model_never_disagree() {
+    for options in every_analysis_choice() {
+        for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR] {
+            let switched = options.with_measure(measure);
+            assert_eq!(switched.measure, measure, "the measure the user picked is kept");
+            assert!(switched.model.pools(switched.measure), "{:?} cannot pool {measure:?}", switched.model);
+            assert_eq!(switched.model == options.model, options.model.pools(measure), "the model changes only when it must");
+        }
+        let with_model = AnalysisOptions::default().with_measure(options.measure).with_model(options.model);
+        assert!(with_model.model.pools(with_model.measure));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A one-study pool is that study's row, for every model, measure and zero-cell policy:
+    /// both give the same estimate and interval, or neither gives one.
+    #[test]
+    fn a_one_study_pool_equals_its_row(study in sparse_table()) {
+        for options in every_analysis_choice() {
+            let row = study_effects(std::slice::from_ref(&study), &options)[0];
+            let pooled = analyze(std::slice::from_ref(&study), &options);
+            match (&pooled, row) {
+                (Ok(a), Ok(_)) => {
+                    let (estimate, lower, upper) = a.studies[0].estimate_with_ci().expect("row shown");
+                    prop_assert!(same(a.pooled.estimate, estimate) && same(a.pooled.ci_lower, lower) && same(a.pooled.ci_upper, upper),
+                        "{options:?} {study:?}: pool {} [{}, {}] vs row {estimate} [{lower}, {upper}]", a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper);
+                    prop_assert!(a.studies[0].weight_percent.is_some_and(|w| same(w, 100.0)));
+                }
+                (Err(_), Err(_)) => {}
+                (a, r) => prop_assert!(false, "{options:?} {study:?}: pool {:?} but row {r:?}", a.as_ref().map(|a| a.pooled.estimate)),
+            }
+        }
+    }
+}
+
+#[test]
+fn pasted_tables_are_read_whatever_their_delimiter() {
+    let comma = "study,events_treatment,total_treatment,events_control,total_control\nA,1,10,2,11\n\"B, the second\",3,30,4,31\n";
+    let expected = parse_studies(comma).unwrap();
+    let tab = "study\tevents_treatment\ttotal_treatment\tevents_control\ttotal_control\nA\t1\t10\t2\t11\nB, the second\t3\t30\t4\t31\n";
+    let semicolon = "\u{feff}study;events_treatment;total_treatment;events_control;total_control\r\nA;1;10;2;11\r\n\"B, the second\";3;30;4;31\r\n";
+    assert_eq!(parse_studies(tab).unwrap(), expected);
+    assert_eq!(parse_studies(semicolon).unwrap(), expected);
+    // A header that still lacks a column says what it saw, not just what it missed.
+    let wrong = parse_studies("study;events;n\nA;1;2\n").unwrap_err();
+    assert!(wrong[0].message.contains("split at semicolons") && wrong[0].message.contains("\"events\""), "{}", wrong[0]);
+}
+
+#[test]
+fn duplicate_study_names_are_kept_apart_and_reported() {
+    use livemeta_core::csv_input::distinguish_duplicates;
+    let mut studies = parse_studies("study,events_treatment,total_treatment,events_control,total_control\nSmith,1,10,2,11\nJones,2,20,3,21\nSmith,3,30,4,31\n").unwrap();
+    let warning = distinguish_duplicates(&mut studies).expect("a warning");
+    let names: Vec<&str> = studies.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(names, ["Smith (row 1)", "Jones", "Smith (row 3)"]);
+    assert!(warning.contains("row 1 \"Smith\"") && warning.contains("row 3 \"Smith\""), "{warning}");
+    assert_eq!(distinguish_duplicates(&mut studies), None, "distinct names need no warning");
 }

@@ -1,8 +1,7 @@
 use crate::{ForestPlot, ForestRow, PooledRow, RowStatus};
-use livemeta_core::analysis::{Analysis, AnalysisOptions};
+use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
-use livemeta_core::effect::effect_sizes;
 use livemeta_core::EngineError;
 
 /// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
@@ -11,6 +10,7 @@ pub fn forest_plot(
     rows: &[TrialRow],
     analysis: &Result<Analysis, EngineError>,
     options: &AnalysisOptions,
+    outcome_label: &str,
     treatment_label: &str,
     control_label: &str,
 ) -> ForestPlot {
@@ -31,14 +31,15 @@ pub fn forest_plot(
                 out.treatment = Some((counts.events_treatment, counts.total_treatment));
                 out.control = Some((counts.events_control, counts.total_control));
                 // Pooled trials take their estimate and weight from the engine; a switched-off
-                // trial is estimated alone so the audience still sees what was removed.
+                // trial is estimated alone, the way the model estimates its rows, so the
+                // audience still sees what was removed.
                 let estimate = if row.enabled {
                     let study = ok.and_then(|a| a.studies.get(pooled_index));
                     pooled_index += 1;
                     out.weight_percent = study.and_then(|s| s.weight_percent);
                     study.and_then(|s| s.effect)
                 } else {
-                    effect_sizes(std::slice::from_ref(counts), options.measure, &options.zero_cells)[0].ok()
+                    study_effects(std::slice::from_ref(counts), options)[0].ok()
                 };
                 out.estimate = estimate.map(|e| e.display_interval(options.measure, z_crit(options.level)));
                 out.status = match (row.enabled, out.estimate.is_some()) {
@@ -73,6 +74,8 @@ pub fn forest_plot(
         None => (vec![], vec![]),
     };
     ForestPlot {
+        outcome_label: outcome_label.to_string(),
+        model_label: options.model.label(),
         measure_label: options.measure.label().to_string(),
         is_ratio: options.measure.is_ratio(),
         treatment_label: treatment_label.to_string(),

@@ -80,7 +80,7 @@ pub fn draw_forest<DB: DrawingBackend>(
         };
         // On narrow screens the registry number in parentheses gives way to the numbers.
         let label = if narrow { row.label.split(" (").next().unwrap_or(&row.label) } else { row.label.as_str() };
-        root.draw_text(label, &font(text, ink, HPos::Left), (p(8.0), p(y)))?;
+        root.draw_text(&printable(label), &font(text, ink, HPos::Left), (p(8.0), p(y)))?;
         let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
         root.draw_text(&cell(row.treatment), &font(text, ink, HPos::Right), (p(col_treat), p(y)))?;
         root.draw_text(&cell(row.control), &font(text, ink, HPos::Right), (p(col_ctrl), p(y)))?;
@@ -148,7 +148,7 @@ pub fn draw_forest<DB: DrawingBackend>(
             }
         }
         let label = if narrow { "Total" } else { row.label.as_str() };
-        root.draw_text(label, &bold(text, HPos::Left), (p(8.0), p(pooled_y)))?;
+        root.draw_text(&printable(label), &bold(text, HPos::Left), (p(8.0), p(pooled_y)))?;
         root.draw_text(
             &format!("{} [{}, {}]", format_value(row.estimate), format_value(row.lower), format_value(row.upper)),
             &bold(text, HPos::Left),
@@ -185,4 +185,10 @@ pub fn draw_forest<DB: DrawingBackend>(
         fy += FOOTER_LINE;
     }
     root.present()
+}
+
+/// A study name as drawn: control characters (which XML 1.0 cannot hold, and a canvas cannot
+/// show) become spaces. Markup characters are left to the backend, which escapes them.
+fn printable(label: &str) -> String {
+    label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }

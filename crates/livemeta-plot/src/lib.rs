@@ -2,9 +2,11 @@
 //! backend, so the canvas on screen and the SVG export come from the same code.
 mod build;
 mod draw;
+mod export;
 mod scale;
 
 pub use build::forest_plot;
+pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height};
 pub use scale::AxisScale;
 
@@ -15,6 +17,18 @@ pub enum RowStatus {
     Excluded,
     NotReported,
     NotEstimable,
+}
+
+impl RowStatus {
+    /// The words shown in the plot and written in exports.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RowStatus::Included => "included",
+            RowStatus::Excluded => "excluded",
+            RowStatus::NotReported => "not reported",
+            RowStatus::NotEstimable => "not estimable",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +53,9 @@ pub struct PooledRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestPlot {
+    /// What was analysed, for export titles: the outcome, and the model as the engine names it.
+    pub outcome_label: String,
+    pub model_label: String,
     pub measure_label: String,
     pub is_ratio: bool,
     pub treatment_label: String,
@@ -93,7 +110,7 @@ mod tests {
         let rows = rows();
         let options = AnalysisOptions::default();
         let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
-        forest_plot(&rows, &analyze(&studies, &options), &options, "Dupilumab", "Placebo")
+        forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo")
     }
 
     #[test]

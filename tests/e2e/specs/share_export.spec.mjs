@@ -45,9 +45,11 @@ test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => 
   const png = await save('export-png');
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   const csv = (await save('export-csv')).toString('utf8').trim().split('\n');
-  expect(csv[0]).toContain('study,status');
-  expect(csv).toHaveLength(9);
-  expect(csv.find((l) => l.startsWith('CHRONOS'))).toContain('included,38,425,56,315');
+  expect(csv[0]).toContain('outcome,measure,model,row,study,status');
+  expect(csv).toHaveLength(10);
+  expect(csv.find((l) => l.includes(',CHRONOS'))).toContain('included,38,425,56,315');
+  expect(csv.filter((l) => l.includes(',not reported,'))).toHaveLength(6);
+  expect(csv[9]).toMatch(/,pooled,Total \(|,pooled,"Total \(/);
 });
 
 for (const query of ['', '?model=REML&knha=1', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {

@@ -118,17 +118,28 @@ fit_dataset <- function(name, d) {
         }
       }
     }
-    # Mantel-Haenszel and Peto common effects on the raw counts.
+    # Mantel-Haenszel pools the corrected tables its rows show (metafor's second add/to/drop00
+    # element; to = "none" is rma.mh's default raw-count pool). Peto pools raw counts, and its
+    # rows are (O - E)/V from raw counts, computed here by hand.
     if (measure != "PETO") {
-      case <- case_name(measure, "MH", drop00 = TRUE)
-      res <- tryCatch(suppressWarnings(rma.mh(ai = d$events_treatment, n1i = d$total_treatment,
-                 ci = d$events_control, n2i = d$total_control, measure = measure)), error = function(e) NULL)
-      if (is.null(res) || !is.finite(res$beta[1])) emit(name, case, "error", 1) else emit_common(name, case, res, ratio, full_weights(res))
+      for (to in c("only0", "all", "if0all", "none")) {
+        case <- case_name(measure, "MH", to = to, drop00 = TRUE)
+        res <- tryCatch(suppressWarnings(rma.mh(ai = d$events_treatment, n1i = d$total_treatment,
+                   ci = d$events_control, n2i = d$total_control, measure = measure,
+                   add = c(0.5, 0.5), to = c(to, to), drop00 = c(TRUE, TRUE))), error = function(e) NULL)
+        if (is.null(res) || !is.finite(res$beta[1]) || !is.finite(res$se)) emit(name, case, "error", 1) else emit_common(name, case, res, ratio, full_weights(res))
+      }
     } else {
       case <- case_name("PETO", "PETO", drop00 = TRUE)
       res <- tryCatch(suppressWarnings(rma.peto(ai = d$events_treatment, n1i = d$total_treatment,
                  ci = d$events_control, n2i = d$total_control)), error = function(e) NULL)
-      if (is.null(res) || !is.finite(res$beta[1])) emit(name, case, "error", 1) else emit_common(name, case, res, TRUE, full_weights(res))
+      if (is.null(res) || !is.finite(res$beta[1])) emit(name, case, "error", 1) else {
+        emit_common(name, case, res, TRUE, full_weights(res))
+        n1 <- as.numeric(d$total_treatment); n2 <- as.numeric(d$total_control); n <- n1 + n2
+        ev <- as.numeric(d$events_treatment + d$events_control)
+        V <- ev * (n - ev) * n1 * n2 / (n^2 * (n - 1)); OE <- d$events_treatment - ev * n1 / n
+        for (i in seq_len(k)) if (V[i] > 0) { emit(name, case, paste0("yi", i), OE[i] / V[i]); emit(name, case, paste0("vi", i), 1 / V[i]) }
+      }
     }
   }
 }

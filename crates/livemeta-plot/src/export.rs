@@ -1,0 +1,40 @@
+//! The table behind the plot as CSV: the same `ForestPlot` the screen and the SVG show.
+use crate::ForestPlot;
+use livemeta_core::csv_input::csv_text;
+
+const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent";
+
+/// One line per study, then one per pooled diamond, each naming the outcome, measure and
+/// model; every text cell goes through `csv_text`, which neutralises spreadsheet formulas.
+pub fn forest_csv(plot: &ForestPlot) -> String {
+    let context = format!("{},{},{}", csv_text(&plot.outcome_label), csv_text(&plot.measure_label), csv_text(&plot.model_label));
+    let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+    let arm = |c: Option<(i64, i64)>| c.map_or(",".to_string(), |(e, n)| format!("{e},{n}"));
+    let mut out = format!("{HEADER}\n");
+    for row in &plot.rows {
+        let (e, l, u) = row.estimate.map_or((None, None, None), |(e, l, u)| (Some(e), Some(l), Some(u)));
+        out.push_str(&format!(
+            "{context},study,{},{},{},{},{},{},{},{}\n",
+            csv_text(&row.label),
+            row.status.label(),
+            arm(row.treatment),
+            arm(row.control),
+            number(e),
+            number(l),
+            number(u),
+            number(row.weight_percent)
+        ));
+    }
+    for (i, pooled) in plot.pooled.iter().enumerate() {
+        let weight = if i == 0 { "100" } else { "" };
+        out.push_str(&format!(
+            "{context},pooled,{},{},,,,,{},{},{},{weight}\n",
+            csv_text(&pooled.label),
+            if i == 0 { "pooled" } else { "comparison" },
+            pooled.estimate,
+            pooled.lower,
+            pooled.upper
+        ));
+    }
+    out
+}

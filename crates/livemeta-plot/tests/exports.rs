@@ -1,0 +1,138 @@
+//! Study names are user input, and every export must carry them as inert text: the CSV
+//! neutralises spreadsheet formulas, the SVG escapes XML, the R code escapes R strings.
+use livemeta_core::analysis::{analyze, AnalysisOptions};
+use livemeta_core::csv_input::{parse_studies, to_csv};
+use livemeta_core::dataset::{TrialData, TrialRow};
+use livemeta_core::rcode::metafor_script;
+use livemeta_core::StudyCounts;
+use livemeta_plot::{forest_csv, forest_plot, forest_svg, ForestPlot};
+use std::process::Command;
+
+const HOSTILE: [&str; 13] = [
+    "bell\u{7} and nul\u{0}",
+    "=HYPERLINK(\"http://x\")",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    "\rCR",
+    "=1;2",
+    "<script>alert('x')</script> & co",
+    "a \"quoted\" \\ name",
+    "line\nbreak",
+    "\")); system(\"echo pwned\") #",
+    "Thaçi 2016 – Ωmega",
+];
+
+fn studies() -> Vec<StudyCounts> {
+    HOSTILE.iter().enumerate().map(|(i, name)| StudyCounts::new(*name, 3 + i as i64, 50, 7, 52)).collect()
+}
+
+fn plot() -> ForestPlot {
+    let rows: Vec<TrialRow> = studies()
+        .into_iter()
+        .enumerate()
+        .map(|(i, counts)| TrialRow {
+            trial_id: format!("row{i}"),
+            label: counts.label.clone(),
+            enabled: i != 3,
+            data: TrialData::Reported { counts, definition: "d".into(), sources: vec![] },
+        })
+        .collect();
+    let options = AnalysisOptions::default();
+    let pooled: Vec<StudyCounts> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
+    forest_plot(&rows, &analyze(&pooled, &options), &options, "=outcome", "Treatment", "Control")
+}
+
+/// RFC 4180 cells, quoted fields may hold delimiters and line breaks.
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut cell, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => row.push(std::mem::take(&mut cell)),
+            '\n' if !quoted => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            _ => cell.push(ch),
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv_export_neutralises_every_formula_prefix() {
+    let csv = forest_csv(&plot());
+    let rows = csv_cells(&csv);
+    assert_eq!(rows.len(), 1 + HOSTILE.len() + 1, "header, studies, pooled row");
+    for row in &rows {
+        assert_eq!(row.len(), rows[0].len(), "ragged row {row:?}");
+        for cell in row {
+            let numeric = cell.parse::<f64>().is_ok();
+            assert!(numeric || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "live formula cell {cell:?}");
+        }
+    }
+    let names: Vec<&str> = rows[1..=HOSTILE.len()].iter().map(|r| r[4].as_str()).collect();
+    for (name, cell) in HOSTILE.iter().zip(names) {
+        let expected = if name.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{name}") } else { name.to_string() };
+        assert_eq!(cell, expected);
+    }
+    assert_eq!(rows[1][0], "'=outcome", "the outcome label is text too");
+}
+
+#[test]
+fn data_csv_round_trips_hostile_names_exactly() {
+    let original = studies();
+    let text = to_csv(&original);
+    for line in text.lines().skip(1) {
+        assert!(!line.starts_with(['=', '+', '-', '@', '\t', '\r']), "live formula {line:?}");
+    }
+    // A name with a line break cannot survive a line-based format; every other one must.
+    let single_line: Vec<StudyCounts> = original.into_iter().filter(|s| !s.label.contains(['\n', '\r'])).collect();
+    assert_eq!(parse_studies(&to_csv(&single_line)).unwrap(), single_line);
+    for delimiter in [";", "\t"] {
+        let text = to_csv(&single_line).replace(',', delimiter);
+        let parsed = parse_studies(&text);
+        assert!(parsed.is_ok(), "{delimiter:?}: {parsed:?}");
+    }
+}
+
+#[test]
+fn svg_export_escapes_names_as_xml_text() {
+    let svg = forest_svg(&plot(), 960);
+    assert!(!svg.contains("<script"), "raw markup in the SVG");
+    assert!(!svg.chars().any(|c| c.is_control() && c != '\n'), "a control character XML cannot hold");
+    assert!(svg.contains("&lt;script&gt;"), "escaped name missing");
+    // Every ampersand starts an entity.
+    for (i, _) in svg.match_indices('&') {
+        let rest = &svg[i..];
+        assert!(rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;") || rest.starts_with("&quot;") || rest.starts_with("&apos;") || rest.starts_with("&#"), "bare & at {}", &svg[i..(i + 12).min(svg.len())]);
+    }
+}
+
+#[test]
+fn r_code_carries_every_name_as_an_inert_string() {
+    let studies = studies();
+    let mut script = metafor_script(&studies, &AnalysisOptions::default());
+    script.push_str("cat(sapply(dat$study, function(s) paste(charToRaw(enc2utf8(s)), collapse = \"\")), sep = \"\\n\")\n");
+    let dir = std::env::temp_dir().join(format!("livemeta-rcode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("analysis.R");
+    std::fs::write(&file, &script).unwrap();
+    let out = Command::new("Rscript").arg(&file).env("LC_ALL", "C.UTF-8").output().expect("Rscript runs (./x test installs R)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains("pwned"), "a name ran as code");
+    let hex: Vec<&str> = stdout.lines().rev().take(studies.len()).collect::<Vec<_>>().into_iter().rev().collect();
+    for (study, got) in studies.iter().zip(hex) {
+        // R strings cannot hold NUL; r_string writes the replacement character instead.
+        let want: String = study.label.replace('\0', "\u{fffd}").bytes().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(got, want, "name {:?} changed in R", study.label);
+    }
+}

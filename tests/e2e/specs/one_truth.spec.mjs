@@ -1,0 +1,105 @@
+// The wrong-number class: every number on screen and in the exports comes from the one analysis
+// the pooled value comes from, and every control shows the choice that analysis used.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expectedAnalysis, expectPooled, openApp, shownValue } from './helpers.mjs';
+
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return readFileSync(await file.path()).toString('utf8');
+}
+
+/** CSV lines split into cells (quoted cells may hold commas). */
+function cells(csv) {
+  return csv.trim().split('\n').map((line) => {
+    const out = [];
+    let cell = '';
+    let quoted = false;
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === ',' && !quoted) { out.push(cell); cell = ''; } else cell += ch;
+    }
+    out.push(cell);
+    return out;
+  });
+}
+
+test('eczema herpeticum, Peto, CHRONOS alone: its row and the pool are one number, in the page and the CSV', async ({ page }) => {
+  await openApp(page, '?outcome=eczema_herpeticum');
+  const expected = expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'PETO', method: 'PETO' });
+  await expectPooled(page, expected);
+  expect(expected.k).toBe(1);
+  const row = expected.studies[0];
+  expect(row.estimate).toBeCloseTo(expected.pooled.estimate, 12);
+  const csv = cells(await download(page, 'export-csv'));
+  const header = csv[0];
+  const col = (name) => header.indexOf(name);
+  const chronos = csv.find((r) => r[col('study')].startsWith('CHRONOS'));
+  const pooled = csv.find((r) => r[col('row')] === 'pooled');
+  expect(chronos[col('status')]).toBe('included');
+  for (const name of ['estimate', 'ci_lower', 'ci_upper']) {
+    expect(Number(chronos[col(name)])).toBeCloseTo(Number(pooled[col(name)]), 12);
+  }
+  expect(pooled[col('measure')]).toBe('Peto OR');
+  expect(pooled[col('model')]).toBe('Common effect, Peto');
+  expect(pooled[col('outcome')]).toBe('Eczema herpeticum');
+  await expect(page.getByTestId('zero-scope-select')).toBeDisabled();
+  await expect(page.getByTestId('zero-cell-note')).toContainText('raw counts');
+});
+
+test('a measure the model cannot pool moves the model, visibly, and the marker says both', async ({ page }) => {
+  await openApp(page, '?outcome=eczema_herpeticum');
+  await page.getByTestId('measure-select').selectOption('OR');
+  await expect(page.getByTestId('model-select')).toHaveValue('MH');
+  await expect(page.getByTestId('control-notice')).toContainText('cannot pool the OR');
+  await expect(page.locator('.pooled-label')).toHaveText('Pooled OR ');
+  expect(page.url()).toMatch(/measure=OR&model=MH/);
+  await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'OR', method: 'MH' }));
+  const csv = cells(await download(page, 'export-csv'));
+  expect(csv.slice(1).every((r) => r[1] === 'OR')).toBe(true);
+  // And back: choosing Peto's method brings the Peto OR with it.
+  await page.getByTestId('model-select').selectOption('PETO');
+  await expect(page.getByTestId('measure-select')).toHaveValue('PETO');
+  await expect(page.getByTestId('control-notice')).toContainText('so the effect measure changed to Peto OR');
+});
+
+test('the change marker reports only changes to the analysis', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('presenter-toggle').check();
+  await page.getByTestId('zero-add-select').selectOption('0.1');
+  const svg = await download(page, 'export-svg');
+  expect(svg).not.toContain('display changed');
+  expect(svg).not.toContain('zero-cell handling changed');
+  await page.getByTestId('trial-toggle-chronos').click();
+  expect(await download(page, 'export-svg')).toContain('CHRONOS excluded');
+});
+
+test('a link with an out-of-range parameter says what it ignored', async ({ page }) => {
+  await openApp(page, '?outcome=eczema_herpeticum&measure=RR&model=REML&add=1e308');
+  await expect(page.getByTestId('control-notice')).toContainText('Ignored from the link: add=1e308');
+  await expect(page.getByTestId('zero-add-select')).toHaveValue('0.5');
+  await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'RR', method: 'REML' }));
+});
+
+test('with nothing estimable the counts say nothing was pooled', async ({ page }) => {
+  await openApp(page, '?outcome=eczema_herpeticum&measure=RR&model=REML&to=none');
+  await expect(page.getByTestId('pooled-estimate')).toContainText('No pooled estimate');
+  await expect(page.getByTestId('coverage')).toContainText('0 pooled');
+  await expect(page.getByTestId('coverage')).toContainText('not estimable');
+});
+
+test('a block pasted from a spreadsheet (tabs) and duplicate names', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  const tsv = 'study\tevents_treatment\ttotal_treatment\tevents_control\ttotal_control\nSmith\t3\t40\t6\t41\nJones\t5\t60\t11\t58\nSmith\t2\t25\t7\t24\n';
+  await page.getByTestId('import-text').fill(tsv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-errors')).toBeEmpty();
+  await expect(page.getByTestId('import-warnings')).toContainText('Duplicate study names');
+  await expect(page.getByTestId('trial-toggle-row1')).toBeVisible();
+  await expect(page.locator('label', { has: page.getByTestId('trial-toggle-row3') })).toContainText('Smith (row 3)');
+  const csv = await download(page, 'export-csv');
+  expect(csv).toContain('Smith (row 1)');
+  expect(csv).toContain('Smith (row 3)');
+  expect(await shownValue(page, 'pooled-estimate')).toBeGreaterThan(0);
+});
