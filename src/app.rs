@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <div class="app" class:presenter=presenter>
+            <a class="skip-link" href="#results">"Skip to the results"</a>
             <header class="masthead">
                 <h1>"livemeta"</h1>
                 <p class="subtitle">{title}</p>
@@ -35,7 +36,7 @@ pub fn App() -> impl IntoView {
                     <ModelOptions state=state />
                     <DataImport state=state />
                 </aside>
-                <section class="results">
+                <section class="results" id="results" tabindex="-1">
                     <PooledSummary state=state />
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />

@@ -70,31 +70,37 @@ impl Selection {
     pub fn pick_measure(&mut self, measure: Measure) -> Option<String> {
         let needed = self.options().with_measure(measure).model;
         self.measure = measure;
-        (needed != self.model).then(|| {
-            let before = self.model;
-            self.set_model(needed);
-            format!("{} cannot pool the {}, so the model changed to {}.", before.label(), measure.label(), needed.label())
-        })
+        if needed == self.model {
+            return None;
+        }
+        let before = self.model;
+        let convention = self.set_model(needed);
+        let why = format!("{} cannot pool the {}, so the model changed to {}.", before.label(), measure.label(), needed.label());
+        Some(join_sentences(Some(why), convention))
     }
 
     /// Sets the model. A measure it cannot pool changes with it, and the returned sentence
-    /// says why.
+    /// says why; so does a change of zero-cell convention.
     pub fn pick_model(&mut self, model: Model) -> Option<String> {
-        self.set_model(model);
+        let convention = self.set_model(model);
         let needed = self.options().with_model(model).measure;
-        (needed != self.measure).then(|| {
+        let why = (needed != self.measure).then(|| {
             let before = std::mem::replace(&mut self.measure, needed);
             format!("{} cannot pool the {}, so the effect measure changed to {}.", model.label(), before.label(), needed.label())
-        })
+        });
+        (why.is_some() || convention.is_some()).then(|| join_sentences(why, convention))
     }
 
     /// The model's own zero-cell convention comes with it, unless the user chose other
-    /// settings: those are kept.
-    fn set_model(&mut self, model: Model) {
-        if self.zero_cells == ZeroCellPolicy::for_model(self.model) {
-            self.zero_cells = ZeroCellPolicy::for_model(model);
-        }
+    /// settings: those are kept. Returns a sentence when the convention changed them.
+    fn set_model(&mut self, model: Model) -> Option<String> {
+        let (old, new) = (ZeroCellPolicy::for_model(self.model), ZeroCellPolicy::for_model(model));
         self.model = model;
+        (self.zero_cells == old && new != old).then(|| {
+            self.zero_cells = new;
+            let double_zero = if new.drop_double_zero { "left out" } else { "kept" };
+            format!("Zero cells follow this model's convention: trials with no events in either arm are {double_zero}.")
+        })
     }
 
     /// Whether the analysis (not just the display) differs between two selections.
@@ -125,6 +131,10 @@ impl Selection {
         other.set_model(model);
         other.options()
     }
+}
+
+fn join_sentences(a: Option<String>, b: Option<String>) -> String {
+    [a, b].into_iter().flatten().collect::<Vec<_>>().join(" ")
 }
 
 /// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported.

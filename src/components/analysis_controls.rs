@@ -1,5 +1,5 @@
 use crate::components::choice::Choice;
-use crate::state::{AppState, Selection, DATASET};
+use crate::state::{AppState, DataSource, Selection, DATASET};
 use leptos::prelude::*;
 use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
@@ -23,6 +23,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     doses.extend(DATASET.regimens().into_iter().map(|(id, _)| (id.clone(), dose_label(&id))));
     let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect();
     let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect();
+    let imported = Signal::derive(move || state.source.with(|s| !matches!(s, DataSource::Bundled)));
     view! {
         <fieldset class="controls">
             <legend>"Analysis"</legend>
@@ -30,6 +31,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 label="Outcome"
                 testid="outcome-select"
                 options=outcomes
+                disabled=imported
                 current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
                 on_pick=move |outcome| {
                     state.notice.set(None);
@@ -43,9 +45,13 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 label="Dupilumab dose"
                 testid="dose-select"
                 options=doses
+                disabled=imported
                 current=Signal::derive(move || selection.with(|s| s.dose.clone()))
                 on_pick=move |dose| selection.update(|s| s.dose = dose)
             />
+            <Show when=move || imported.get()>
+                <p class="note" data-testid="imported-note">"Outcome and dose belong to the bundled dupilumab trials; your data is analysed as you gave it."</p>
+            </Show>
             <Choice
                 label="Effect measure"
                 testid="measure-select"

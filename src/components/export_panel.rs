@@ -1,4 +1,4 @@
-use crate::components::forest_plot_canvas::current_plot;
+use crate::components::forest_plot_canvas::{current_plot, paint};
 use crate::state::{pooled_studies, AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::rcode::metafor_script;
@@ -25,6 +25,9 @@ fn download_url(filename: &str, url: &str) {
     }
 }
 
+/// Width of exported plots in CSS pixels: a slide's or a journal column's worth.
+const EXPORT_WIDTH: f64 = 960.0;
+
 /// SVG and PNG of the plot, the table as CSV, and a metafor script for the current analysis.
 #[component]
 pub fn ExportPanel(state: AppState) -> impl IntoView {
@@ -35,12 +38,18 @@ pub fn ExportPanel(state: AppState) -> impl IntoView {
     view! {
         <section class="export" aria-label="Export">
             <button type="button" data-testid="export-svg" on:click=move |_| {
-                download("forest-plot.svg", "image/svg+xml", &forest_svg(&current_plot(&state), 960));
+                download("forest-plot.svg", "image/svg+xml", &forest_svg(&current_plot(&state).for_export(), EXPORT_WIDTH as u32));
             }>"Plot as SVG"</button>
             <button type="button" data-testid="export-png" on:click=move |_| {
-                let canvas = window().document().and_then(|d| d.query_selector("[data-testid=forest-plot]").ok().flatten());
-                if let Some(url) = canvas.and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()).and_then(|c| c.to_data_url().ok()) {
-                    download_url("forest-plot.png", &url);
+                // Drawn afresh off screen at twice the screen's resolution or more, so it stays
+                // sharp on a slide whatever screen it was exported from.
+                let scale = window().device_pixel_ratio().max(1.0) * 2.0;
+                let canvas = window().document().and_then(|d| d.create_element("canvas").ok()).and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+                if let Some(canvas) = canvas {
+                    paint(&canvas, &current_plot(&state).for_export(), EXPORT_WIDTH, scale);
+                    if let Ok(url) = canvas.to_data_url() {
+                        download_url("forest-plot.png", &url);
+                    }
                 }
             }>"Plot as PNG"</button>
             <button type="button" data-testid="export-csv" on:click=move |_| download("livemeta-table.csv", "text/csv", &forest_csv(&current_plot(&state)))>"Table as CSV"</button>

@@ -3,7 +3,7 @@ use livemeta_core::dataset::TrialRow;
 use livemeta_core::{Analysis, EngineError};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use livemeta_plot::{draw_forest, forest_height, forest_plot, ForestPlot, PooledRow};
+use livemeta_plot::{draw_forest, forest_height, forest_plot, ForestPlot, PooledRow, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -52,6 +52,27 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
     plot
 }
 
+/// The smallest text in presenter mode, in CSS pixels.
+const PRESENTER_TEXT: f64 = 22.0;
+
+/// Draws `plot` on `canvas` at `scale` device pixels per layout pixel, `css_width` layout
+/// pixels wide; returns the height in layout pixels.
+pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &ForestPlot, css_width: f64, scale: f64) -> f64 {
+    let css_height = forest_height(plot, css_width);
+    let (width, height) = ((css_width * scale).round() as u32, (css_height * scale).round() as u32);
+    // Assigning a canvas size reallocates its bitmap even when unchanged; skip that.
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+        let _ = draw_forest(&backend.into_drawing_area(), plot, scale);
+    }
+    css_height
+}
+
 /// The forest plot on a canvas sized in device pixels, so it stays sharp at any
 /// devicePixelRatio; presenter mode draws it larger.
 #[component]
@@ -66,7 +87,8 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
     let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
     on_resize.forget();
     Effect::new(move |_| {
-        let zoom = if state.selection.with(|s| s.presenter) { 1.3 } else { 1.0 };
+        // On a projector the smallest plot text is at least 22 px.
+        let zoom = if state.selection.with(|s| s.presenter) { PRESENTER_TEXT / SMALL_TEXT } else { 1.0 };
         let Some(canvas) = canvas_ref.get() else { return };
         let width = match container_width.get_untracked() {
             Some(w) => {
@@ -82,22 +104,11 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
             let css_width = width.clamp(320.0, 1400.0);
-            let css_height = forest_height(plot) * zoom;
-            // Assigning a canvas size reallocates its bitmap even when unchanged; skip that.
-            let (width, height) = ((css_width * dpr).round() as u32, (css_height * dpr).round() as u32);
-            if canvas.width() != width {
-                canvas.set_width(width);
-            }
-            if canvas.height() != height {
-                canvas.set_height(height);
-            }
+            // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
+            let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;
             let style = web_sys::HtmlElement::style(&canvas);
             let _ = style.set_property("width", &format!("{css_width}px"));
-            let _ = style.set_property("height", &format!("{css_height}px"));
-            if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-                let root = backend.into_drawing_area();
-                let _ = draw_forest(&root, plot, dpr * zoom);
-            }
+            let _ = style.set_property("height", &format!("{height}px"));
         });
         // The browser benchmark measures from the input event to this mark.
         if let Some(performance) = window().performance() {
@@ -108,6 +119,8 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
         <figure class="forest">
             <canvas node_ref=canvas_ref data-testid="forest-plot" role="img"
                 aria-label="Forest plot of the current analysis; the same numbers are in the table below"></canvas>
+            // The change marker drawn on the canvas, as text for screen readers and scripts.
+            <p class="sr-only" aria-live="polite" data-testid="change-note">{move || plot.with(|p| p.change_note.clone())}</p>
         </figure>
     }
 }

@@ -40,6 +40,18 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
         })
     };
     let prediction_code = move || selection.with(|s| s.prediction.map_or("off", PredictionCritical::code));
+    // Said beside the control, not only in the results: an interval asked for and not drawn.
+    let prediction_note = move || {
+        let asked = selection.with(|s| s.prediction.is_some());
+        let drawn = state.analysis.with(|a| a.as_ref().map(|a| a.prediction.is_some()).unwrap_or(true));
+        (asked && !drawn).then(|| {
+            if is_random() {
+                "Not drawn: with t on k − 2 df it needs at least 3 pooled trials."
+            } else {
+                "Not drawn: a common-effect model has no between-trial spread to predict."
+            }
+        })
+    };
     view! {
         <fieldset class="controls options">
             <legend>"Options"</legend>
@@ -59,6 +71,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 ]
                 current=Signal::derive(move || prediction_code().to_string())
                 on_pick=move |code| selection.update(|s| s.prediction = PredictionCritical::from_code(&code)) />
+            <p class="note" data-testid="prediction-note">{prediction_note}</p>
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />
@@ -66,7 +79,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 options=OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect()
                 current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
                 on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
-            <Choice label="to" testid="zero-scope-select" disabled=Signal::derive(is_peto)
+            <Choice label="Zero cells: add the correction to" testid="zero-scope-select" disabled=Signal::derive(is_peto)
                 options=vec![
                     ("only0".into(), "tables with a zero cell (metafor)".into()),
                     ("all".into(), "all tables".into()),

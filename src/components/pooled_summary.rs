@@ -1,14 +1,19 @@
 use crate::state::{AppState, DATASET};
 use leptos::prelude::*;
 use livemeta_core::dataset::TrialData;
+use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
 use std::collections::BTreeSet;
 
 /// A number as people read it, with the full-precision value in `data-value` for scripts.
 #[component]
-fn Number(testid: &'static str, value: Option<f64>, digits: usize, #[prop(optional)] suffix: &'static str) -> impl IntoView {
-    let text = value.map_or("–".to_string(), |v| format!("{v:.digits$}{suffix}"));
+fn Number(testid: &'static str, value: Option<f64>, text: String) -> impl IntoView {
     let data_value = value.map_or(String::new(), |v| format!("{v:e}"));
     view! { <span data-testid=testid data-value=data_value>{text}</span> }
+}
+
+/// An effect-scale number: two decimals for ratios, percentage points for differences.
+fn effect_number(testid: &'static str, value: f64, measure: livemeta_core::Measure) -> impl IntoView {
+    view! { <Number testid=testid value=Some(value) text=effect(value, measure) /> }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -32,11 +37,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 })
                 .collect();
             let mixed = (definitions.len() > 1).then(|| {
-                format!(
-                    "Caution: the pooled trials use {} different outcome definitions ({}).",
-                    definitions.len(),
-                    definitions.iter().map(|d| DATASET.definition_label(d)).collect::<Vec<_>>().join("; ")
-                )
+                definitions.iter().map(|d| DATASET.definition_label(d).to_string()).collect::<Vec<_>>()
             });
             // What was actually pooled comes from the analysis, not from the rows asked for.
             let (pooled, not_estimable) = state.analysis.with(|a| match a {
@@ -63,6 +64,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             DATASET.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
                 let published = format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+                let article = DATASET.publication.clone();
                 // The difference is stated, never hidden: the live pool rarely has all eight trials.
                 let difference = state.analysis.with(|a| match a {
                     Ok(a) if a.measure.label() == label => {
@@ -71,7 +73,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         if same {
                             "The live result matches the published one.".to_string()
                         } else {
-                            format!("The live result, {label} {live} from {} {}, differs from the published one.", a.k, plural(a.k))
+                            format!("The live result, {label} {} from {} {}, differs from the published one.", effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, a.measure), a.k, plural(a.k))
                         }
                     }
                     Ok(a) => format!("The live analysis uses {}, the paper used {label}.", a.measure.label()),
@@ -80,7 +82,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 view! {
                     <p class="published" data-testid="published-reference">
                         "Published (Fleming 2018): " {published}
-                        " " <a href=p.url.clone() target="_blank" rel="noopener">"source"</a>
+                        " · " <a href=article.doi_url target="_blank" rel="noopener">"article (DOI)"</a>
+                        " · " <a href=article.pubmed_url target="_blank" rel="noopener">"PubMed"</a>
+                        " · " <a href=p.url.clone() target="_blank" rel="noopener" title="The copy of the abstract the number was read from">"where the number was read"</a>
                     </p>
                     <p class="difference" data-testid="published-difference">{difference}</p>
                 }
@@ -92,24 +96,33 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             Ok(a) => {
                 let p = a.pooled;
                 let h = a.heterogeneity;
+                let m = a.measure;
+                let heterogeneity = if a.k < 2 {
+                    view! { <p class="heterogeneity" data-testid="heterogeneity">"Heterogeneity: not applicable with one trial."</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="heterogeneity" data-testid="heterogeneity">
+                            "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) />
+                            ", τ² = " <Number testid="heterogeneity-tau2" value=Some(h.tau2) text=format!("{:.3}", h.tau2) />
+                            ", Q = " <Number testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) />
+                            {format!(" (df = {}), ", h.df)}
+                            <Number testid="heterogeneity-p" value=h.p_value text=h.p_value.map_or("P not available".into(), p_value) />
+                        </p>
+                    }
+                    .into_any()
+                };
                 view! {
                     <p class="pooled" aria-live="polite">
-                        <span class="pooled-label">{format!("Pooled {} ", a.measure.label())}</span>
-                        <Number testid="pooled-estimate" value=Some(p.estimate) digits=2 />
+                        <span class="pooled-label">{format!("Pooled {} ", measure_heading(m))}</span>
+                        {effect_number("pooled-estimate", p.estimate, m)}
                         " (95% CI "
-                        <Number testid="pooled-ci-lower" value=Some(p.ci_lower) digits=2 />
+                        {effect_number("pooled-ci-lower", p.ci_lower, m)}
                         " to "
-                        <Number testid="pooled-ci-upper" value=Some(p.ci_upper) digits=2 />
+                        {effect_number("pooled-ci-upper", p.ci_upper, m)}
                         ")"
                         <span class="model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
                     </p>
-                    <p class="heterogeneity">
-                        "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 digits=0 suffix="%" />
-                        ", τ² = " <Number testid="heterogeneity-tau2" value=Some(h.tau2) digits=3 />
-                        ", Q = " <Number testid="heterogeneity-q" value=Some(h.q) digits=2 />
-                        {format!(" (df = {})", h.df)}
-                        ", P = " <Number testid="heterogeneity-p" value=h.p_value digits=3 />
-                    </p>
+                    {heterogeneity}
                 }
                 .into_any()
             }
@@ -120,9 +133,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         state.comparison.get().map(|c| match c {
             Ok(a) => view! {
                 <p class="comparison">
-                    {format!("{}: {} ", a.model_label, a.measure.label())}
-                    <Number testid="comparison-estimate" value=Some(a.pooled.estimate) digits=2 />
-                    {format!(" ({:.2} to {:.2})", a.pooled.ci_lower, a.pooled.ci_upper)}
+                    {format!("{}: {} ", a.model_label, measure_heading(a.measure))}
+                    {effect_number("comparison-estimate", a.pooled.estimate, a.measure)}
+                    {format!(" ({} to {})", effect(a.pooled.ci_lower, a.measure), effect(a.pooled.ci_upper, a.measure))}
                 </p>
             }
             .into_any(),
@@ -135,7 +148,12 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             {comparison}
             {published}
             <p class="coverage" data-testid="coverage">{move || coverage.with(|c| c.0.clone())}</p>
-            {move || coverage.with(|c| c.1.clone()).map(|m| view! { <p class="warning" data-testid="definition-warning">{m}</p> })}
+            {move || coverage.with(|c| c.1.clone()).map(|definitions| view! {
+                <details class="warning" data-testid="definition-warning">
+                    <summary>"The trials counted this outcome in different ways, so the pool mixes definitions."</summary>
+                    <ul>{definitions.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                </details>
+            })}
         </section>
     }
 }

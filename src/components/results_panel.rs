@@ -1,31 +1,50 @@
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::analysis::Analysis;
+use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
 
 fn fmt(v: f64, digits: usize) -> String {
     if v.is_finite() { format!("{v:.digits$}") } else { "n/a".into() }
 }
 
-fn p_text(p: f64) -> String {
-    if p < 0.0001 { "< 0.0001".into() } else { fmt(p, 4) }
-}
-
 /// Every number the engine gives, each with one plain-language line.
 pub fn result_lines(a: &Analysis, show_prediction: bool) -> Vec<(&'static str, String, String)> {
-    let m = a.measure.label();
+    let m = measure_heading(a.measure);
     let p = &a.pooled;
-    let h = &a.heterogeneity;
     let null = if a.measure.is_ratio() { "1 (no difference)" } else { "0 (no difference)" };
     let mut lines = vec![
-        ("estimate", format!("{m} {} (95% CI {} to {})", fmt(p.estimate, 3), fmt(p.ci_lower, 3), fmt(p.ci_upper, 3)),
+        ("estimate", format!("{m} {}", effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure).replacen(" (", " (95% CI ", 1)),
          format!("The pooled {m}; the interval holds the values compatible with the data at the 95% level.")),
-        ("test", format!("{} = {}{}, P = {}", if p.df.is_some() { "t" } else { "z" }, fmt(p.statistic, 3),
-                         p.df.map_or(String::new(), |df| format!(" (df = {df})")), p_text(p.p_value)),
+        ("test", format!("{} = {}{}, {}", if p.df.is_some() { "t" } else { "z" }, fmt(p.statistic, 3),
+                         p.df.map_or(String::new(), |df| format!(" (df = {df})")), p_value(p.p_value)),
          format!("How surprising this result would be if the true {m} were {null}.")),
         ("k", format!("{} {} pooled", a.k, if a.k == 1 { "trial" } else { "trials" }), "Trials that reported the outcome, are switched on and could be estimated.".into()),
-        ("q", format!("Q = {} (df = {}), P = {}", fmt(h.q, 3), h.df, h.p_value.map_or("n/a".into(), p_text)),
-         "Cochran's Q: do the trials disagree more than chance alone would make them? A small P says yes; with few trials the test has little power.".into()),
     ];
+    if a.k < 2 {
+        lines.push(("q", "Q, I², H²: not informative with one trial".into(),
+                    "Heterogeneity compares trials with each other; one trial has nothing to be compared with.".into()));
+    } else {
+        heterogeneity_lines(&mut lines, a);
+    }
+    match (show_prediction, a.prediction) {
+        (true, Some(pi)) => lines.push(("prediction", format!("Prediction interval {} to {}", effect(pi.lower, a.measure), effect(pi.upper, a.measure)),
+                                        format!("Where the true {m} of a new, similar trial would be expected to lie."))),
+        (true, None) => lines.push(("prediction", "Prediction interval: not defined here".into(),
+                                    if a.model.is_random() {
+                                        "With t on k − 2 degrees of freedom it needs at least 3 pooled trials.".into()
+                                    } else {
+                                        "A common-effect model assumes every trial has the same true effect, so there is no between-trial spread to predict. Choose a random-effects model.".into()
+                                    })),
+        _ => {}
+    }
+    lines
+}
+
+/// Q, I², H² and τ², each with its reading.
+fn heterogeneity_lines(lines: &mut Vec<(&'static str, String, String)>, a: &Analysis) {
+    let h = &a.heterogeneity;
+    lines.push(("q", format!("Q = {} (df = {}), {}", fmt(h.q, 3), h.df, h.p_value.map_or("P not available".into(), p_value)),
+         "Cochran's Q: do the trials disagree more than chance alone would make them? A small P says yes; with few trials the test has little power.".into()));
     if let Some(i2) = h.i2 {
         let ci = h.i2_ci.map_or(String::new(), |c| format!(" (95% CI {}% to {}%)", fmt(c.lower, 0), fmt(c.upper, 0)));
         lines.push(("i2", format!("I² = {}%{ci}", fmt(i2, 1)),
@@ -41,18 +60,6 @@ pub fn result_lines(a: &Analysis, show_prediction: bool) -> Vec<(&'static str, S
                 } else {
                     "Between-trial variance of the true risk differences; τ is their standard deviation.".into()
                 }));
-    match (show_prediction, a.prediction) {
-        (true, Some(pi)) => lines.push(("prediction", format!("Prediction interval {} to {}", fmt(pi.lower, 3), fmt(pi.upper, 3)),
-                                        format!("Where the true {m} of a new, similar trial would be expected to lie."))),
-        (true, None) => lines.push(("prediction", "Prediction interval: not defined here".into(),
-                                    if a.model.is_random() {
-                                        "With t on k − 2 degrees of freedom it needs at least 3 pooled trials.".into()
-                                    } else {
-                                        "A common-effect model assumes every trial has the same true effect, so there is no between-trial spread to predict. Choose a random-effects model.".into()
-                                    })),
-        _ => {}
-    }
-    lines
 }
 
 #[component]

@@ -2,25 +2,27 @@ use crate::state::{AppState, DATASET};
 use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
 
-/// One count with its provenance, shown on hover and on keyboard focus.
+/// One count with its provenance, shown on hover and on keyboard focus: first a plain
+/// sentence ("Placebo: 56 of 315"), then the verbatim snippet, then the links: the trial's
+/// registry record, and the copy the number was read from.
 #[component]
-fn SourcedCount(testid: String, sources: Vec<ArmSource>) -> impl IntoView {
+fn SourcedCount(testid: String, sources: Vec<ArmSource>, registry: String) -> impl IntoView {
     let events: i64 = sources.iter().filter_map(|s| s.events.value).sum();
     let n: i64 = sources.iter().map(|s| s.n).sum();
     let details = sources
         .into_iter()
         .map(|s| {
             let url = s.events.url.clone().unwrap_or_default();
-            let kind = match s.events.kind.as_deref() {
-                Some("derived") => format!("derived: {}", s.events.derivation.clone().unwrap_or_default()),
+            let how = match s.events.kind.as_deref() {
+                Some("derived") => format!("derived from a percentage: {}", s.events.derivation.clone().unwrap_or_default()),
                 _ => "read directly".to_string(),
             };
             view! {
                 <span class="provenance-arm">
-                    <strong>{format!("{}: {}/{}", s.regimen, s.events.value.unwrap_or_default(), s.n)}</strong>
-                    " · " {s.window.clone()} " · " {kind}
-                    <q>{s.events.snippet.clone().unwrap_or_default()}</q>
-                    <a href=url.clone() target="_blank" rel="noopener">{url.clone()}</a>
+                    <strong>{format!("{}: {} of {}", s.regimen, s.events.value.unwrap_or_default(), s.n)}</strong>
+                    <span class="provenance-how">{format!("{} · {how}", s.window)}</span>
+                    <span class="provenance-snippet">"Verbatim from the source: " <q>{s.events.snippet.clone().unwrap_or_default()}</q></span>
+                    <a href=url.clone() target="_blank" rel="noopener">"Where the number was read"</a>
                 </span>
             }
         })
@@ -28,7 +30,10 @@ fn SourcedCount(testid: String, sources: Vec<ArmSource>) -> impl IntoView {
     view! {
         <span class="count" tabindex="0" data-testid=testid>
             {format!("{events}/{n}")}
-            <span class="provenance" role="tooltip">{details}</span>
+            <span class="provenance" role="tooltip">
+                {details}
+                <a class="registry" href=registry.clone() target="_blank" rel="noopener">{format!("Registry record: {}", registry.trim_start_matches("https://"))}</a>
+            </span>
         </span>
     }
 }
@@ -40,6 +45,9 @@ struct TableRow {
     id: String,
     label: String,
     publication: Option<String>,
+    registry: String,
+    /// Where we looked for a number that was not found.
+    searched: Option<String>,
     data: TrialData,
     enabled: bool,
 }
@@ -48,14 +56,18 @@ struct TableRow {
 /// Rows are keyed, so switching one trial re-renders one row, not the table.
 #[component]
 pub fn StudyTable(state: AppState) -> impl IntoView {
+    let trial = |id: &str| DATASET.trials.iter().find(|t| t.id == id);
     let rows = Memo::new(move |_| {
+        let outcome = state.selection.with(|s| s.outcome.clone());
         state.rows.with(|rows| {
             rows.iter()
                 .map(|row| TableRow {
-                    key: format!("{}|{}|{:?}", row.trial_id, row.enabled, row.data),
+                    key: format!("{}|{}|{:?}|{}", row.trial_id, row.enabled, row.data, outcome),
                     id: row.trial_id.clone(),
                     label: row.label.clone(),
-                    publication: DATASET.trials.iter().find(|t| t.id == row.trial_id).map(|t| t.publication.clone()),
+                    publication: trial(&row.trial_id).map(|t| t.publication.clone()),
+                    registry: trial(&row.trial_id).map_or(String::new(), |t| t.link.clone()),
+                    searched: trial(&row.trial_id).and_then(|t| t.missing.iter().find(|m| m.outcome == outcome).map(|m| m.searched.clone())),
                     data: row.data.clone(),
                     enabled: row.enabled,
                 })
@@ -67,13 +79,27 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             TrialData::Reported { sources, definition, .. } => {
                 let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
                 (
-                    view! { <SourcedCount testid=format!("count-{}-treatment", row.id) sources=t /> }.into_any(),
-                    view! { <SourcedCount testid=format!("count-{}-control", row.id) sources=c /> }.into_any(),
+                    view! { <SourcedCount testid=format!("count-{}-treatment", row.id) sources=t registry=row.registry.clone() /> }.into_any(),
+                    view! { <SourcedCount testid=format!("count-{}-control", row.id) sources=c registry=row.registry.clone() /> }.into_any(),
                     DATASET.definition_label(definition).to_string(),
                 )
             }
             TrialData::NoSuchArm => ("no such arm".into_any(), "–".into_any(), String::new()),
-            TrialData::NotReported => ("not reported".into_any(), "not reported".into_any(), String::new()),
+            TrialData::NotReported => {
+                // Say which "not reported" this is: here it always means no public source with
+                // the number was found, and where we looked is one click away.
+                let why = match &row.searched {
+                    Some(searched) => view! {
+                        <details class="searched" data-testid=format!("searched-{}", row.id)>
+                            <summary>"no public source found: where we looked"</summary>
+                            <p>{searched.clone()}</p>
+                        </details>
+                    }
+                    .into_any(),
+                    None => view! { <span class="searched">"no count in the sources read"</span> }.into_any(),
+                };
+                (view! { "not reported" {why} }.into_any(), "not reported".into_any(), String::new())
+            }
         };
         let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. }) { "pooled" } else { "–" };
         view! {

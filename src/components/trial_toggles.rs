@@ -25,12 +25,17 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                 let checked_id = id.clone();
                 let is_on = move || selection.with(|s| !s.excluded.contains(&checked_id));
                 let key = (i < 9).then(|| format!("{}", i + 1));
+                // Presenter mode shows the name only; the registry number stays in the label.
+                let (name, detail) = match label.split_once(" (") {
+                    Some((name, rest)) => (name.to_string(), format!(" ({rest}")),
+                    None => (label.clone(), String::new()),
+                };
                 view! {
                     <li>
                         <label>
-                            <input type="checkbox" data-testid=format!("trial-toggle-{id}") prop:checked=is_on
+                            <input type="checkbox" data-testid=format!("trial-toggle-{id}") prop:checked=is_on aria-label=label.clone()
                                 on:change=move |_| state.toggle_trial(&id) />
-                            <span class="trial-label">{label}{key.map(|k| view! { <kbd class="shortcut">{k}</kbd> })}</span>
+                            <span class="trial-label">{name}<span class="trial-detail">{detail}</span>{key.map(|k| view! { <kbd class="shortcut" aria-hidden="true" title=format!("Key {k} switches this trial")>{k.clone()}</kbd> })}</span>
                             <span class="trial-meta">{meta}</span>
                         </label>
                     </li>

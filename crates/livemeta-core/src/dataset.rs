@@ -20,6 +20,16 @@ pub struct Dataset {
     pub trials: Vec<Trial>,
     #[serde(default)]
     pub published: Vec<PublishedResult>,
+    /// The meta-analysis the published results come from.
+    #[serde(default)]
+    pub publication: Publication,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    pub citation: String,
+    pub doi_url: String,
+    pub pubmed_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod dist;
 pub mod effect;
 pub mod error;
+pub mod format;
 pub mod rcode;
 pub mod sensitivity;
 pub mod synthetic;

@@ -2,6 +2,7 @@ use crate::{ForestPlot, ForestRow, PooledRow, RowStatus};
 use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
+use livemeta_core::format::p_value;
 use livemeta_core::EngineError;
 
 /// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
@@ -60,24 +61,30 @@ pub fn forest_plot(
     let (pooled, footer) = match ok {
         Some(a) => {
             let h = a.heterogeneity;
-            let mut footer = vec![format!(
-                "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} (P = {}); I² = {}",
-                h.tau2,
-                h.q,
-                h.df,
-                h.p_value.map_or("n/a".into(), |p| format!("{p:.3}")),
-                h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
-            )];
-            footer.push(format!("Test for overall effect: {} = {:.2} (P = {:.4})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, a.pooled.p_value));
+            let heterogeneity = if a.k < 2 {
+                "Heterogeneity: not applicable with one trial".to_string()
+            } else {
+                format!(
+                    "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} ({}); I² = {}",
+                    h.tau2,
+                    h.q,
+                    h.df,
+                    h.p_value.map_or("P not available".into(), p_value),
+                    h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
+                )
+            };
+            let test = format!("Test for overall effect: {} = {:.2} ({})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, p_value(a.pooled.p_value));
+            let footer = vec![heterogeneity, test];
             (vec![pooled_row(a)], footer)
         }
         None => (vec![], vec![]),
     };
     ForestPlot {
+        title: None,
         outcome_label: outcome_label.to_string(),
         model_label: options.model.label(),
+        measure: options.measure,
         measure_label: options.measure.label().to_string(),
-        is_ratio: options.measure.is_ratio(),
         treatment_label: treatment_label.to_string(),
         control_label: control_label.to_string(),
         rows: plot_rows,

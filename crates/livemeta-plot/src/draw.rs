@@ -1,14 +1,26 @@
 use super::{AxisScale, ForestPlot, RowStatus};
+use livemeta_core::format::{effect, measure_heading};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 // Layout in CSS pixels; `px` converts to device pixels.
-const HEADER: f64 = 46.0;
-const ROW: f64 = 24.0;
-const POOLED: f64 = 30.0;
-const AXIS: f64 = 58.0;
-const FOOTER_LINE: f64 = 18.0;
+const TITLE_LINE: f64 = 22.0;
+const HEADER: f64 = 38.0;
+const ROW: f64 = 18.0;
+const POOLED: f64 = 25.0;
+const AXIS: f64 = 48.0;
+const FOOTER_LINE: f64 = 16.0;
+const MARGIN: f64 = 8.0;
+const GAP: f64 = 12.0;
+/// Study rows, headers and estimates.
+const TEXT: f64 = 13.0;
+/// The smallest text anywhere in the plot (axis, hints, footer): presenter mode scales the
+/// plot so that this is at least 22 px on a projector.
+pub const SMALL_TEXT: f64 = 12.0;
+const TITLE: f64 = 14.0;
+/// The narrowest study-name column before names give way to the count columns.
+const MIN_LABEL: f64 = 100.0;
 
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
@@ -17,15 +29,191 @@ const POOLED_FILL: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 const MUTED: RGBColor = RGBColor(0x8c, 0x8c, 0x8c);
 const SECOND: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
 
-/// Height in CSS pixels that `draw_forest` needs for this plot.
-pub fn forest_height(plot: &ForestPlot) -> f64 {
-    let pooled_rows = plot.pooled.len().max(1) as f64;
-    let lines = plot.footer.len() + plot.change_note.is_some() as usize;
-    HEADER + ROW * plot.rows.len() as f64 + POOLED * pooled_rows + AXIS + FOOTER_LINE * lines as f64 + 8.0
+/// Advance width of `text` in a sans-serif font of `size` px, from DejaVu Sans metrics (the
+/// widest common sans-serif, and the one Debian's Chromium uses), so columns laid out with it
+/// do not overlap in narrower fonts either. The plot is drawn on a canvas and in SVG, and
+/// neither can measure text without the DOM, which would cost a layout per label.
+pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            ' ' | '.' | ',' | ';' => 0.318,
+            ':' | '/' | '!' | '\'' | '|' => 0.337,
+            'i' | 'j' | 'l' => 0.278,
+            'I' => 0.295,
+            'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' => 0.41,
+            '0'..='9' | '²' => 0.636,
+            'm' => 0.974,
+            'w' => 0.818,
+            'M' => 0.863,
+            'W' => 0.989,
+            '%' => 0.95,
+            '–' | '·' => 0.5,
+            '—' | '−' => 0.838,
+            'a'..='z' => 0.62,
+            'A'..='Z' => 0.74,
+            c if (c as u32) >= 0x1100 => 1.0,
+            _ => 0.7,
+        })
+        .sum();
+    // A little slack: bold and hinting run a few percent wider than these widths.
+    em * size * if bold { 1.14 } else { 1.02 }
 }
 
-fn format_value(v: f64) -> String {
-    if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+/// `text` cut with an ellipsis to fit `max` pixels.
+fn fit_text(text: &str, max: f64, size: f64, bold: bool) -> String {
+    if text_width(text, size, bold) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width(&format!("{out}{c}…"), size, bold) > max {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Breaks a line between words so that each piece fits `max` pixels; a single word longer
+/// than that is cut with an ellipsis.
+fn wrap(line: &str, max: f64, size: f64, bold: bool) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in line.split(' ') {
+        let last = lines.last_mut().expect("never empty");
+        let joined = if last.is_empty() { word.to_string() } else { format!("{last} {word}") };
+        if text_width(&joined, size, bold) <= max {
+            *last = joined;
+        } else if last.is_empty() {
+            *last = fit_text(word, max, size, bold);
+        } else {
+            lines.push(fit_text(word, max, size, bold));
+        }
+    }
+    lines
+}
+
+/// A study name as drawn: control characters (which XML 1.0 cannot hold, and a canvas cannot
+/// show) become spaces. Markup characters are left to the backend, which escapes them.
+fn printable(label: &str) -> String {
+    label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Where each column sits, measured from the text it has to hold. Wide plots show every
+/// column in full; narrower ones first drop registry numbers from trial names, then the
+/// weight column, and only then cut names short.
+struct Columns {
+    /// Each row's name as drawn, and the width they may take.
+    labels: Vec<String>,
+    label_width: f64,
+    short_heads: bool,
+    counts: bool,
+    treatment_right: f64,
+    control_right: f64,
+    weight_right: Option<f64>,
+    plot_left: f64,
+    plot_right: f64,
+    estimate_left: f64,
+}
+
+/// Names without their parenthesised detail ("Beck 2014 M12 (NCT01548404)" → "Beck 2014
+/// M12"), except where two rows would then read alike.
+fn short_labels(plot: &ForestPlot) -> Vec<String> {
+    let short = |label: &str| label.split(" (").next().unwrap_or(label).to_string();
+    plot.rows
+        .iter()
+        .map(|r| {
+            let s = short(&r.label);
+            let clashes = plot.rows.iter().filter(|o| short(&o.label) == s).count() > 1;
+            printable(if clashes { &r.label } else { &s })
+        })
+        .collect()
+}
+
+fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
+    match (status, estimate) {
+        (RowStatus::NotReported | RowStatus::NotEstimable, _) | (_, None) => status.label().to_string(),
+        (_, Some((e, l, u))) => format!("{} [{}, {}]", effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure)),
+    }
+}
+
+fn columns(plot: &ForestPlot, width: f64) -> Columns {
+    let cell = |c: Option<(i64, i64)>| c.map_or(0.0, |(e, n)| text_width(&format!("{e}/{n}"), TEXT, false));
+    let heading = format!("{} (95% CI)", measure_heading(plot.measure));
+    let estimate_width = plot
+        .rows
+        .iter()
+        // An excluded row may carry " off" when there is no weight column to say so.
+        .map(|r| text_width(&estimate_text(plot, r.estimate, &r.status), TEXT, false) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
+        .chain(plot.pooled.iter().map(|p| text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)))
+        .fold(text_width(&heading, TEXT, true), f64::max);
+    let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
+    let full_labels: Vec<String> = plot.rows.iter().map(|r| printable(&r.label)).collect();
+    let min_plot = (width * 0.22).max(90.0);
+    // (short labels, weight column, small arm headings, count columns), from the most room to
+    // the least: a phone shows names, plot and estimates, and the counts stay in the table.
+    let stages = [(false, true, false, true), (true, true, false, true), (true, true, true, true), (true, false, true, true), (true, false, true, false)];
+    for (stage, (short, with_weight, short_heads, with_counts)) in stages.into_iter().enumerate() {
+        let labels = if short { short_labels(plot) } else { full_labels.clone() };
+        let wanted = labels.iter().map(|l| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
+        let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
+        let counts = |f: &dyn Fn(&super::ForestRow) -> f64| plot.rows.iter().map(f).fold(0.0, f64::max);
+        let (treatment, control) = if with_counts {
+            (GAP + head(&plot.treatment_label).max(counts(&|r| cell(r.treatment))), GAP + head(&plot.control_label).max(counts(&|r| cell(r.control))))
+        } else {
+            (0.0, 0.0)
+        };
+        let weight = if with_weight { GAP + weight_width } else { 0.0 };
+        let fixed = MARGIN + treatment + control + weight + GAP + GAP + estimate_width + MARGIN;
+        // The last two stages may cut names short, to a readable minimum, before the counts
+        // (which show the zero cells) give way.
+        let (last, cuts) = (stage == stages.len() - 1, stage >= stages.len() - 2);
+        let needed = if cuts { wanted.min(MIN_LABEL) } else { wanted };
+        if fixed + needed + min_plot <= width || last {
+            let label = wanted.min((width - fixed - min_plot).max(if last { 50.0 } else { needed }));
+            let treatment_right = MARGIN + label + treatment;
+            let control_right = treatment_right + control;
+            let weight_right = with_weight.then_some(control_right + weight);
+            let plot_left = control_right + weight + GAP;
+            let estimate_left = (width - MARGIN - estimate_width).max(plot_left + 40.0);
+            return Columns {
+                labels,
+                label_width: label,
+                short_heads,
+                counts: with_counts,
+                treatment_right,
+                control_right,
+                weight_right,
+                plot_left,
+                plot_right: estimate_left - GAP,
+                estimate_left,
+            };
+        }
+    }
+    unreachable!("the last stage always returns")
+}
+
+fn title_lines(plot: &ForestPlot, width: f64) -> Vec<String> {
+    plot.title.as_deref().map_or(vec![], |t| wrap(&printable(t), width - 2.0 * MARGIN, TITLE, true))
+}
+
+/// The change note and the summary lines, wrapped to the width.
+fn footer_lines(plot: &ForestPlot, width: f64) -> Vec<(String, bool)> {
+    let max = width - 2.0 * MARGIN;
+    let note = plot.change_note.iter().flat_map(|n| wrap(n, max, SMALL_TEXT, true)).map(|l| (l, true));
+    note.chain(plot.footer.iter().flat_map(|l| wrap(l, max, SMALL_TEXT, false)).map(|l| (l, false))).collect()
+}
+
+/// Height in CSS pixels that `draw_forest` needs for this plot at this width.
+pub fn forest_height(plot: &ForestPlot, width: f64) -> f64 {
+    let pooled_rows = plot.pooled.len().max(1) as f64;
+    TITLE_LINE * title_lines(plot, width).len() as f64
+        + HEADER
+        + ROW * plot.rows.len() as f64
+        + POOLED * pooled_rows
+        + AXIS
+        + FOOTER_LINE * footer_lines(plot, width).len() as f64
+        + 8.0
 }
 
 pub fn draw_forest<DB: DrawingBackend>(
@@ -37,95 +225,104 @@ pub fn draw_forest<DB: DrawingBackend>(
     let (w_dev, _) = root.dim_in_pixel();
     let width = w_dev as f64 / px;
     let p = |v: f64| (v * px).round() as i32;
-    let font = |size: f64, color: RGBColor, h: HPos| {
-        ("sans-serif", size * px).into_font().color(&color).pos(Pos::new(h, VPos::Center))
+    let font = |size: f64, color: RGBColor, h: HPos| ("sans-serif", size * px).into_font().color(&color).pos(Pos::new(h, VPos::Center));
+    let bold = |size: f64, color: RGBColor, h: HPos| {
+        ("sans-serif", size * px).into_font().style(FontStyle::Bold).color(&color).pos(Pos::new(h, VPos::Center))
     };
-    let bold = |size: f64, h: HPos| {
-        ("sans-serif", size * px).into_font().style(FontStyle::Bold).color(&INK).pos(Pos::new(h, VPos::Center))
-    };
-    let narrow = width < 560.0;
-    let col_treat = width * if narrow { 0.42 } else { 0.34 };
-    let col_ctrl = width * if narrow { 0.56 } else { 0.44 };
-    let col_weight = width * 0.52;
-    let plot_left = width * if narrow { 0.585 } else { 0.56 };
-    let plot_right = width * if narrow { 0.765 } else { 0.79 };
-    let col_est = width * if narrow { 0.775 } else { 0.805 };
-    let text = if narrow { 10.5 } else { 13.0 };
+    let cols = columns(plot, width);
+    let (plot_left, plot_right) = (cols.plot_left, cols.plot_right);
+
+    let mut top = 0.0;
+    for line in title_lines(plot, width) {
+        root.draw_text(&line, &bold(TITLE, INK, HPos::Left), (p(MARGIN), p(top + TITLE_LINE / 2.0)))?;
+        top += TITLE_LINE;
+    }
 
     // Header.
-    root.draw_text("Study", &bold(text, HPos::Left), (p(8.0), p(16.0)))?;
-    let short = |label: &str| if narrow { label.chars().take(5).collect::<String>() + "." } else { label.to_string() };
-    root.draw_text(&short(&plot.treatment_label), &bold(text, HPos::Right), (p(col_treat), p(16.0)))?;
-    root.draw_text(&short(&plot.control_label), &bold(text, HPos::Right), (p(col_ctrl), p(16.0)))?;
-    let small = if narrow { 9.0 } else { 11.0 };
-    root.draw_text(if narrow { "n/N" } else { "events/total" }, &font(small, MUTED, HPos::Right), (p(col_treat), p(33.0)))?;
-    root.draw_text(if narrow { "n/N" } else { "events/total" }, &font(small, MUTED, HPos::Right), (p(col_ctrl), p(33.0)))?;
-    if !narrow {
-        root.draw_text("Weight", &bold(text, HPos::Right), (p(col_weight), p(16.0)))?;
+    let head_y = top + 13.0;
+    root.draw_text("Study", &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(head_y)))?;
+    if cols.counts {
+        let arm_head = if cols.short_heads { bold(SMALL_TEXT, INK, HPos::Right) } else { bold(TEXT, INK, HPos::Right) };
+        root.draw_text(&plot.treatment_label, &arm_head, (p(cols.treatment_right), p(head_y)))?;
+        root.draw_text(&plot.control_label, &arm_head, (p(cols.control_right), p(head_y)))?;
+        let hint = if cols.short_heads { "n/N" } else { "events/total" };
+        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.treatment_right), p(head_y + 15.0)))?;
+        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.control_right), p(head_y + 15.0)))?;
     }
-    root.draw_text(&format!("{} (95% CI)", plot.measure_label), &bold(text, HPos::Left), (p(col_est), p(16.0)))?;
+    if let Some(x) = cols.weight_right {
+        root.draw_text("Weight", &bold(TEXT, INK, HPos::Right), (p(x), p(head_y)))?;
+    }
+    let heading = format!("{} (95% CI)", measure_heading(plot.measure));
+    root.draw_text(&heading, &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(head_y)))?;
 
+    // The axis holds every point estimate and the pooled intervals; study intervals that run
+    // past it end in arrows.
     let scale = AxisScale::fit(
-        plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(plot.pooled.iter().map(|p| p.estimate)),
-        plot.is_ratio,
+        plot.rows
+            .iter()
+            .filter_map(|r| r.estimate.map(|e| e.0))
+            .chain(plot.pooled.iter().flat_map(|p| [p.estimate, p.lower, p.upper])),
+        plot.measure.is_ratio(),
     );
     let x_of = |v: f64| plot_left + (plot_right - plot_left) * scale.fraction(v);
+    let clamp = |x: f64| x.clamp(plot_left, plot_right);
+    let arrow = |tip: f64, dir: f64, y: f64, color: RGBColor| {
+        let back = tip - dir * 6.0;
+        Polygon::new(vec![(p(tip), p(y)), (p(back), p(y - 4.0)), (p(back), p(y + 4.0))], color.filled())
+    };
     let max_weight = plot.rows.iter().filter_map(|r| r.weight_percent).fold(0.0, f64::max);
 
-    let mut y = HEADER + ROW / 2.0;
-    for row in &plot.rows {
+    let header_bottom = top + HEADER;
+    let mut y = header_bottom + ROW / 2.0;
+    for (row, label) in plot.rows.iter().zip(&cols.labels) {
         let (ink, mark) = match row.status {
             RowStatus::Included => (INK, STUDY),
             _ => (MUTED, MUTED),
         };
-        // On narrow screens the registry number in parentheses gives way to the numbers.
-        let label = if narrow { row.label.split(" (").next().unwrap_or(&row.label) } else { row.label.as_str() };
-        root.draw_text(&printable(label), &font(text, ink, HPos::Left), (p(8.0), p(y)))?;
-        let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
-        root.draw_text(&cell(row.treatment), &font(text, ink, HPos::Right), (p(col_treat), p(y)))?;
-        root.draw_text(&cell(row.control), &font(text, ink, HPos::Right), (p(col_ctrl), p(y)))?;
-        if let (Some(w), false) = (row.weight_percent, narrow) {
-            root.draw_text(&format!("{w:.1}%"), &font(text, ink, HPos::Right), (p(col_weight), p(y)))?;
+        root.draw_text(&fit_text(label, cols.label_width, TEXT, false), &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
+        if cols.counts {
+            let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
+            root.draw_text(&cell(row.treatment), &font(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
+            root.draw_text(&cell(row.control), &font(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
         }
-        let right_text = match (&row.status, row.estimate) {
-            (RowStatus::NotReported, _) => "not reported".to_string(),
-            (RowStatus::NotEstimable, _) => "not estimable".to_string(),
-            (RowStatus::Excluded, Some((e, l, u))) => format!("{} [{}, {}] excluded", format_value(e), format_value(l), format_value(u)),
-            (RowStatus::Excluded, None) => "excluded".to_string(),
-            (_, Some((e, l, u))) => format!("{} [{}, {}]", format_value(e), format_value(l), format_value(u)),
-            (_, None) => String::new(),
-        };
-        root.draw_text(&right_text, &font(text, ink, HPos::Left), (p(col_est), p(y)))?;
+        let mut estimate = estimate_text(plot, row.estimate, &row.status);
+        match (cols.weight_right, row.weight_percent, &row.status) {
+            (Some(x), Some(w), _) => root.draw_text(&format!("{w:.1}%"), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?,
+            (Some(x), None, RowStatus::Excluded) => root.draw_text("excluded", &font(SMALL_TEXT, MUTED, HPos::Right), (p(x), p(y)))?,
+            (None, _, RowStatus::Excluded) if row.estimate.is_some() => estimate.push_str(" off"),
+            _ => {}
+        }
+        root.draw_text(&estimate, &font(TEXT, ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
         if let Some((est, lo, hi)) = row.estimate {
-            let (xl, xh) = (x_of(lo).max(plot_left), x_of(hi).min(plot_right));
-            root.draw(&PathElement::new(vec![(p(xl), p(y)), (p(xh), p(y))], mark.stroke_width(p(1.5).max(1) as u32)))?;
-            for (clipped, tip, dir) in [(x_of(lo) < plot_left, plot_left, -1.0), (x_of(hi) > plot_right, plot_right, 1.0)] {
-                if clipped {
-                    let back = tip - dir * 6.0;
-                    root.draw(&Polygon::new(vec![(p(tip), p(y)), (p(back), p(y - 4.0)), (p(back), p(y + 4.0))], mark.filled()))?;
-                }
+            root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(y)), (p(clamp(x_of(hi))), p(y))], mark.stroke_width(p(1.5).max(1) as u32)))?;
+            if x_of(lo) < plot_left {
+                root.draw(&arrow(plot_left, -1.0, y, mark))?;
+            }
+            if x_of(hi) > plot_right {
+                root.draw(&arrow(plot_right, 1.0, y, mark))?;
             }
             let xe = x_of(est);
-            if xe >= plot_left && xe <= plot_right {
+            if (plot_left..=plot_right).contains(&xe) {
                 let side = match row.weight_percent {
                     Some(w) if max_weight > 0.0 => 4.0 + 8.0 * (w / max_weight).sqrt(),
                     _ => 5.0,
                 };
                 let half = side / 2.0;
-                let square = Rectangle::new([(p(xe - half), p(y - half)), (p(xe + half), p(y + half))], mark.filled());
+                let corners = [(p(xe - half), p(y - half)), (p(xe + half), p(y + half))];
                 if row.status == RowStatus::Included {
-                    root.draw(&square)?;
+                    root.draw(&Rectangle::new(corners, mark.filled()))?;
                 } else {
-                    root.draw(&Rectangle::new([(p(xe - half), p(y - half)), (p(xe + half), p(y + half))], mark.stroke_width(1)))?;
+                    root.draw(&Rectangle::new(corners, mark.stroke_width(1)))?;
                 }
             }
         }
         y += ROW;
     }
 
-    // Pooled diamonds: the main analysis first, then any model shown for comparison.
+    // Pooled diamonds: the main analysis first, then any model shown for comparison. A diamond
+    // never leaves the axis; a limit beyond it gets an arrow.
     let diamond = |lo: f64, est: f64, hi: f64, y: f64| {
-        let (xl, xe, xh) = (x_of(lo).max(plot_left), x_of(est), x_of(hi).min(plot_right));
+        let (xl, xe, xh) = (clamp(x_of(lo)), clamp(x_of(est)), clamp(x_of(hi)));
         vec![(p(xl), p(y)), (p(xe), p(y - 7.0)), (p(xh), p(y)), (p(xe), p(y + 7.0))]
     };
     let mut pooled_y = y + POOLED / 2.0 - ROW / 2.0 + 4.0;
@@ -136,59 +333,78 @@ pub fn draw_forest<DB: DrawingBackend>(
         root.draw(&PathElement::new(outline, MUTED.stroke_width(p(1.0).max(1) as u32)))?;
     }
     if plot.pooled.is_empty() {
-        root.draw_text("No estimable trials to pool", &font(text, MUTED, HPos::Left), (p(8.0), p(pooled_y)))?;
+        root.draw_text("No estimable trials to pool", &font(TEXT, MUTED, HPos::Left), (p(MARGIN), p(pooled_y)))?;
         pooled_y += POOLED;
     }
     for (i, row) in plot.pooled.iter().enumerate() {
         let fill = if i == 0 { POOLED_FILL } else { SECOND };
         if i == 0 {
             if let Some((lo, hi)) = plot.prediction {
-                let (xl, xh) = (x_of(lo).max(plot_left), x_of(hi).min(plot_right));
-                root.draw(&PathElement::new(vec![(p(xl), p(pooled_y)), (p(xh), p(pooled_y))], fill.stroke_width(p(2.0).max(1) as u32)))?;
+                root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(pooled_y)), (p(clamp(x_of(hi))), p(pooled_y))], fill.stroke_width(p(2.0).max(1) as u32)))?;
             }
         }
-        let label = if narrow { "Total" } else { row.label.as_str() };
-        root.draw_text(&printable(label), &bold(text, HPos::Left), (p(8.0), p(pooled_y)))?;
-        root.draw_text(
-            &format!("{} [{}, {}]", format_value(row.estimate), format_value(row.lower), format_value(row.upper)),
-            &bold(text, HPos::Left),
-            (p(col_est), p(pooled_y)),
-        )?;
+        // A pooled row has no counts, so its label may run across the count columns.
+        let label = fit_text(&printable(&row.label), plot_left - GAP - MARGIN, TEXT, true);
+        root.draw_text(&label, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(pooled_y)))?;
+        let text = estimate_text(plot, Some((row.estimate, row.lower, row.upper)), &RowStatus::Included);
+        root.draw_text(&text, &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(pooled_y)))?;
         root.draw(&Polygon::new(diamond(row.lower, row.estimate, row.upper, pooled_y), fill.filled()))?;
+        if x_of(row.lower) < plot_left {
+            root.draw(&arrow(plot_left - 1.0, -1.0, pooled_y, fill))?;
+        }
+        if x_of(row.upper) > plot_right {
+            root.draw(&arrow(plot_right + 1.0, 1.0, pooled_y, fill))?;
+        }
         pooled_y += POOLED;
     }
     let y = y + POOLED * (plot.pooled.len().max(1) as f64 - 1.0);
 
-    // Axis, null line and ticks.
+    // Axis, null line and ticks; a tick whose label would touch its neighbour's is left out.
     let axis_y = y + POOLED;
     root.draw(&PathElement::new(vec![(p(plot_left), p(axis_y)), (p(plot_right), p(axis_y))], INK.stroke_width(1)))?;
     let null_x = x_of(scale.null_value());
-    root.draw(&PathElement::new(vec![(p(null_x), p(HEADER - 4.0)), (p(null_x), p(axis_y))], INK.stroke_width(1)))?;
-    // Narrow plots keep every other ratio tick so the labels do not collide.
-    let ticks: Vec<f64> = scale.ticks().into_iter().filter(|t| !narrow || !plot.is_ratio || [0.01, 0.1, 1.0, 10.0].contains(t)).collect();
+    root.draw(&PathElement::new(vec![(p(null_x), p(header_bottom - 4.0)), (p(null_x), p(axis_y))], INK.stroke_width(1)))?;
+    let tick_label = |t: f64| if plot.measure.is_ratio() { format!("{t}") } else { effect(t, plot.measure) };
+    let mut ticks = scale.ticks();
+    // The null first, then powers of ten, then the rest, nearest the null first: what is left
+    // out for lack of room is the least telling.
+    let rank = |t: f64| {
+        let decade = plot.measure.is_ratio() && (t.log10() - t.log10().round()).abs() < 1e-9;
+        let distance = if plot.measure.is_ratio() { t.ln().abs() } else { (t - scale.null_value()).abs() };
+        (t != scale.null_value(), !decade, distance.to_bits())
+    };
+    ticks.sort_by_key(|t| rank(*t));
+    let mut kept: Vec<(f64, f64)> = Vec::new();
     for tick in ticks {
-        let x = x_of(tick);
-        root.draw(&PathElement::new(vec![(p(x), p(axis_y)), (p(x), p(axis_y + 4.0))], INK.stroke_width(1)))?;
-        let label = if plot.is_ratio { format!("{tick}") } else { format!("{tick:.2}") };
-        root.draw_text(&label, &font(11.0, INK, HPos::Center), (p(x), p(axis_y + 13.0)))?;
+        let (x, half) = (x_of(tick), text_width(&tick_label(tick), SMALL_TEXT, false) / 2.0 + 3.0);
+        if kept.iter().all(|(kx, kh)| (x - kx).abs() >= half + kh) {
+            kept.push((x, half));
+            root.draw(&PathElement::new(vec![(p(x), p(axis_y)), (p(x), p(axis_y + 4.0))], INK.stroke_width(1)))?;
+            root.draw_text(&tick_label(tick), &font(SMALL_TEXT, INK, HPos::Center), (p(x), p(axis_y + 13.0)))?;
+        }
     }
-    root.draw_text(&format!("Favours {}", plot.treatment_label.to_lowercase()), &font(11.0, INK, HPos::Right), (p(null_x - 4.0), p(axis_y + 31.0)))?;
-    root.draw_text(&format!("Favours {}", plot.control_label.to_lowercase()), &font(11.0, INK, HPos::Left), (p(null_x + 4.0), p(axis_y + 31.0)))?;
+    let favours = |label: &str, room: f64| fit_text(&format!("Favours {}", label.to_lowercase()), room, SMALL_TEXT, false);
+    root.draw_text(&favours(&plot.treatment_label, null_x - 4.0 - MARGIN), &font(SMALL_TEXT, INK, HPos::Right), (p(null_x - 4.0), p(axis_y + 30.0)))?;
+    root.draw_text(&favours(&plot.control_label, width - MARGIN - null_x - 4.0), &font(SMALL_TEXT, INK, HPos::Left), (p(null_x + 4.0), p(axis_y + 30.0)))?;
 
-    let mut fy = axis_y + AXIS - 4.0;
-    if let Some(note) = &plot.change_note {
-        root.draw_text(note, &("sans-serif", 12.0 * px).into_font().style(FontStyle::Bold).color(&POOLED_FILL).pos(Pos::new(HPos::Left, VPos::Center)), (p(8.0), p(fy)))?;
-        fy += FOOTER_LINE;
-    }
-    for line in &plot.footer {
-        root.draw_text(line, &font(12.0, INK, HPos::Left), (p(8.0), p(fy)))?;
+    let mut fy = axis_y + AXIS;
+    for (line, is_note) in footer_lines(plot, width) {
+        let style = if is_note { bold(SMALL_TEXT, POOLED_FILL, HPos::Left) } else { font(SMALL_TEXT, INK, HPos::Left) };
+        root.draw_text(&line, &style, (p(MARGIN), p(fy)))?;
         fy += FOOTER_LINE;
     }
     root.present()
 }
 
-/// A study name as drawn: control characters (which XML 1.0 cannot hold, and a canvas cannot
-/// show) become spaces. Markup characters are left to the backend, which escapes them.
-fn printable(label: &str) -> String {
-    label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_fit_and_summary_lines_wrap() {
+        let cut = fit_text("Beck 2014 M4 (NCT01259323)", 80.0, TEXT, false);
+        assert!(cut.ends_with('…') && text_width(&cut, TEXT, false) <= 80.0, "{cut}");
+        let lines = wrap("Heterogeneity: Tau² = 0.000; Q = 0.00, df = 0 (P = 1.000); I² = 0%", 200.0, SMALL_TEXT, false);
+        assert!(lines.len() > 1 && lines.iter().all(|l| text_width(l, SMALL_TEXT, false) <= 200.0), "{lines:?}");
+    }
 }

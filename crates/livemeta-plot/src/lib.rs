@@ -7,7 +7,8 @@ mod scale;
 
 pub use build::forest_plot;
 pub use export::forest_csv;
-pub use draw::{draw_forest, forest_height};
+pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
+use livemeta_core::Measure;
 pub use scale::AxisScale;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,11 +54,13 @@ pub struct PooledRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestPlot {
-    /// What was analysed, for export titles: the outcome, and the model as the engine names it.
+    /// A title line drawn above the plot: exports carry one, the screen does not need it.
+    pub title: Option<String>,
+    /// What was analysed: the outcome, and the model as the engine names it.
     pub outcome_label: String,
     pub model_label: String,
+    pub measure: Measure,
     pub measure_label: String,
-    pub is_ratio: bool,
     pub treatment_label: String,
     pub control_label: String,
     pub rows: Vec<ForestRow>,
@@ -72,10 +75,23 @@ pub struct ForestPlot {
     pub footer: Vec<String>,
 }
 
+impl ForestPlot {
+    /// The plot as exported: a title line naming outcome, measure and model, and none of the
+    /// screen's transient markers (the outline of the previous result and its note).
+    pub fn for_export(&self) -> ForestPlot {
+        ForestPlot {
+            title: Some(format!("{} · {} · {}", self.outcome_label, self.measure_label, self.model_label)),
+            previous: None,
+            change_note: None,
+            ..self.clone()
+        }
+    }
+}
+
 /// The plot as an SVG document: the same drawing code as the canvas, for export.
 pub fn forest_svg(plot: &ForestPlot, width: u32) -> String {
     use plotters::prelude::{IntoDrawingArea, SVGBackend};
-    let height = forest_height(plot).ceil() as u32;
+    let height = forest_height(plot, width as f64).ceil() as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();

@@ -6,7 +6,7 @@ pub struct AxisScale {
     pub is_ratio: bool,
 }
 
-const RATIO_TICKS: [f64; 11] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
+const RATIO_TICKS: [f64; 13] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0];
 
 impl AxisScale {
     /// A symmetric range around the null that holds every point estimate and, where it can,
@@ -18,7 +18,7 @@ impl AxisScale {
             extent = extent.max(d);
         }
         if is_ratio {
-            let max = RATIO_TICKS.iter().copied().find(|t| t.ln() >= extent * 0.9999).unwrap_or(20.0);
+            let max = RATIO_TICKS.iter().copied().find(|t| t.ln() >= extent * 0.9999).unwrap_or(100.0);
             AxisScale { min: 1.0 / max, max, is_ratio }
         } else {
             let step = [0.05, 0.1, 0.2, 0.25, 0.5, 1.0].into_iter().find(|s| s * 4.0 >= extent).unwrap_or(1.0);
@@ -60,5 +60,8 @@ mod tests {
         assert_eq!((s.min, s.max), (0.2, 5.0));
         assert_eq!(s.ticks(), vec![0.2, 0.5, 1.0, 2.0, 5.0]);
         assert!((s.fraction(1.0) - 0.5).abs() < 1e-12);
+        // A pooled interval given to the fit (0.61 [0.34, 1.10]) is held whole.
+        let s = AxisScale::fit([0.61, 0.34, 1.10].into_iter(), true);
+        assert!(s.min <= 0.34 && s.max >= 1.10, "{s:?}");
     }
 }

@@ -42,8 +42,11 @@ test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => 
   expect(parsed.root).toBe('svg');
   expect(parsed.text).toContain('CHRONOS');
   expect(parsed.text).toContain('Total');
+  expect(parsed.text).toContain('Skin infections · RR · Random effects, M-H (RevMan 5)');
   const png = await save('export-png');
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  // At least twice a 960 px slide width, whatever the screen it came from.
+  expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1920);
   const csv = (await save('export-csv')).toString('utf8').trim().split('\n');
   expect(csv[0]).toContain('outcome,measure,model,row,study,status');
   expect(csv).toHaveLength(10);
@@ -63,16 +66,28 @@ for (const query of ['', '?model=REML&knha=1', '?model=MH', '?outcome=eczema_her
   });
 }
 
-test('screenshots: presenter mode and a phone-width view', async ({ browser }, testInfo) => {
+test('screenshots: presenter mode fits a 1280x720 projector, a wide screen, a phone', async ({ browser }, testInfo) => {
   const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await openApp(projector, '?presenter=1');
   await projector.screenshot({ path: testInfo.outputPath('presenter-1280x720.png') });
+  // The plot takes the width, the controls are a thin bar, and nothing needs scrolling.
   const canvas = await projector.getByTestId('forest-plot').boundingBox();
   expect(canvas.x + canvas.width).toBeLessThanOrEqual(1280);
+  expect(canvas.width).toBeGreaterThan(1200);
+  expect(canvas.y + canvas.height).toBeLessThanOrEqual(720);
+  expect((await projector.locator('.sidebar').boundingBox()).height).toBeLessThan(100);
+  expect(await projector.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+  const wide = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await openApp(wide);
+  await wide.screenshot({ path: testInfo.outputPath('desktop-1920x1080.png') });
   const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
   await openApp(phone);
   await phone.screenshot({ path: testInfo.outputPath('phone-375.png'), fullPage: true });
   await phone.getByTestId('forest-plot').screenshot({ path: testInfo.outputPath('phone-375-forest.png') });
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);
+  // On a phone the result and the plot come before the controls.
+  const plotTop = (await phone.getByTestId('forest-plot').boundingBox()).y;
+  expect(plotTop).toBeLessThan((await phone.getByTestId('outcome-select').boundingBox()).y);
+  expect(plotTop).toBeLessThan(812);
 });

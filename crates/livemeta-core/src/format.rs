@@ -1,0 +1,62 @@
+//! Numbers as people read them, shared by the page, the plot and the exports, so the same
+//! value is never written two ways.
+use crate::effect::Measure;
+
+/// "P = 0.012", "P = 0.0004", "P < 0.0001": never "P = < 0.0001" or "P = 0.0000".
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        "P not available".into()
+    } else if p < 0.0001 {
+        "P < 0.0001".into()
+    } else if p < 0.001 {
+        format!("P = {p:.4}")
+    } else {
+        format!("P = {p:.3}")
+    }
+}
+
+/// An effect on its display scale: ratios with two decimals (none from 100 up), risk
+/// differences in percentage points with one decimal, since "RD −0.00" says nothing.
+pub fn effect(value: f64, measure: Measure) -> String {
+    if !value.is_finite() {
+        return "n/a".into();
+    }
+    let text = if measure.is_ratio() {
+        if value.abs() >= 100.0 { format!("{value:.0}") } else { format!("{value:.2}") }
+    } else {
+        format!("{:.1}", value * 100.0)
+    };
+    // A true minus sign, and no "-0.0".
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => format!("−{rest}"),
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// "0.54 (0.42 to 0.70)", the estimate and interval as one phrase.
+pub fn effect_with_ci(estimate: f64, lower: f64, upper: f64, measure: Measure) -> String {
+    format!("{} ({} to {})", effect(estimate, measure), effect(lower, measure), effect(upper, measure))
+}
+
+/// How the measure is named next to its numbers: "RR", "Peto OR", "RD (percentage points)".
+pub fn measure_heading(measure: Measure) -> String {
+    if measure.is_ratio() { measure.label().to_string() } else { format!("{} (percentage points)", measure.label()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_and_effects_read_plainly() {
+        assert_eq!(p_value(0.00001), "P < 0.0001");
+        assert_eq!(p_value(0.0004), "P = 0.0004");
+        assert_eq!(p_value(0.2454), "P = 0.245");
+        assert_eq!(effect(-0.00004, Measure::RD), "0.0");
+        assert_eq!(effect(-0.0123, Measure::RD), "−1.2");
+        assert_eq!(effect(0.5412, Measure::RR), "0.54");
+        assert_eq!(effect(153.2, Measure::OR), "153");
+        assert_eq!(effect_with_ci(0.54, 0.42, 0.7, Measure::RR), "0.54 (0.42 to 0.70)");
+    }
+}

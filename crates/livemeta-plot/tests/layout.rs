@@ -1,0 +1,103 @@
+//! The plot's text never collides: every string the real drawing code emits is boxed with the
+//! same text metrics the layout uses, at every width from a phone to a wide screen, and no
+//! two boxes on the same line overlap or leave the canvas.
+use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
+use livemeta_core::dataset::{TrialData, TrialRow};
+use livemeta_core::StudyCounts;
+use livemeta_plot::{draw_forest, forest_height, forest_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
+use plotters::prelude::*;
+use plotters_backend::text_anchor::HPos;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle};
+
+/// A backend that draws nothing and remembers every text with its box.
+type Boxes = std::rc::Rc<std::cell::RefCell<Vec<(String, f64, f64, f64, f64)>>>;
+
+struct Recorder {
+    size: (u32, u32),
+    boxes: Boxes,
+}
+
+impl DrawingBackend for Recorder {
+    type ErrorType = std::convert::Infallible;
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, _: BackendCoord, _: BackendCoord, _: &S, _: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, (x, y): BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let size = style.size();
+        let width = text_width(text, size, matches!(style.style(), FontStyle::Bold));
+        let left = match style.anchor().h_pos {
+            HPos::Left => x as f64,
+            HPos::Right => x as f64 - width,
+            HPos::Center => x as f64 - width / 2.0,
+        };
+        self.boxes.borrow_mut().push((text.to_string(), left, left + width, y as f64 - size / 2.0, y as f64 + size / 2.0));
+        Ok(())
+    }
+}
+
+fn reported(id: &str, label: &str, counts: (i64, i64, i64, i64), enabled: bool) -> TrialRow {
+    TrialRow {
+        trial_id: id.into(),
+        label: label.into(),
+        enabled,
+        data: TrialData::Reported { counts: StudyCounts::new(label, counts.0, counts.1, counts.2, counts.3), definition: "d".into(), sources: vec![] },
+    }
+}
+
+fn sample_plot(model: Model) -> ForestPlot {
+    let not_reported = |id: &str, label: &str| TrialRow { trial_id: id.into(), label: label.into(), enabled: true, data: TrialData::NotReported };
+    let rows = vec![
+        not_reported("a", "Beck 2014 M4 (NCT01259323)"),
+        not_reported("b", "Beck 2014 M4 (NCT01385657)"),
+        reported("c", "Beck 2014 M12 (NCT01548404)", (2, 55, 14, 54), true),
+        not_reported("d", "Thaçi 2016 phase 2b (NCT01859988)"),
+        reported("e", "SOLO 1", (120, 1000, 140, 998), false),
+        reported("f", "CHRONOS", (38, 425, 56, 315), true),
+        reported("g", "A very long imported study name that no column could ever hold", (0, 30, 4, 31), true),
+    ];
+    let options = AnalysisOptions::default().with_model(model);
+    let studies: Vec<StudyCounts> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
+    let mut plot = forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
+    plot.pooled.push(PooledRow { label: "Total (Common effect, Mantel-Haenszel)".into(), estimate: 0.4, lower: 0.2, upper: 0.9 });
+    plot.change_note = Some("RR 0.32 -> 0.14 (CHRONOS excluded, model: Random effects, REML, zero-cell handling changed)".into());
+    plot.for_export()
+}
+
+#[test]
+fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
+    for model in [Model::RevManMhRandom, Model::CommonPeto] {
+        let plot = sample_plot(model);
+        // A phone, a tablet, presenter mode at 1280 px (22 px text), a slide export, desktops.
+        for width in [320u32, 359, 480, 664, 700, 960, 1280, 1400] {
+            let height = forest_height(&plot, width as f64).ceil() as u32;
+            let boxes = Boxes::default();
+            draw_forest(&Recorder { size: (width, height), boxes: boxes.clone() }.into_drawing_area(), &plot, 1.0).unwrap();
+            let boxes = boxes.borrow();
+            for (text, left, right, top, bottom) in boxes.iter() {
+                // Presenter mode scales SMALL_TEXT to 22 px; nothing may be drawn smaller.
+                assert!(bottom - top >= SMALL_TEXT - 1e-9, "{text:?} drawn at {} px", bottom - top);
+                assert!(*left >= 0.0 && *right <= width as f64 + 0.5, "{model:?} at {width}px: {text:?} spans {left:.0}..{right:.0}");
+                assert!(*top >= 0.0 && *bottom <= height as f64 + 0.5, "{model:?} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}");
+            }
+            for (i, a) in boxes.iter().enumerate() {
+                for b in &boxes[i + 1..] {
+                    let horizontal = a.1 < b.2 - 0.5 && b.1 < a.2 - 0.5;
+                    let vertical = a.3 < b.4 - 0.5 && b.3 < a.4 - 0.5;
+                    assert!(!(horizontal && vertical), "{model:?} at {width}px: {:?} overlaps {:?}", a.0, b.0);
+                }
+            }
+        }
+    }
+}
