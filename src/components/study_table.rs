@@ -106,7 +106,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             <tr class=if row.enabled { "" } else { "excluded" } data-testid=format!("study-row-{}", row.id)>
                 <th scope="row">{row.label.clone()}<br /><small>{row.publication.clone()}</small></th>
                 <td>{treatment}</td>
-                <td>{control}</td>
+                <td class="control-count">{control}</td>
                 <td class="definition">{definition}</td>
                 <td>{status}</td>
             </tr>

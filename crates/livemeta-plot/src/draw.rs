@@ -119,15 +119,12 @@ struct Columns {
 /// Names without their parenthesised detail ("Beck 2014 M12 (NCT01548404)" → "Beck 2014
 /// M12"), except where two rows would then read alike.
 fn short_labels(plot: &ForestPlot) -> Vec<String> {
-    let short = |label: &str| label.split(" (").next().unwrap_or(label).to_string();
-    plot.rows
-        .iter()
-        .map(|r| {
-            let s = short(&r.label);
-            let clashes = plot.rows.iter().filter(|o| short(&o.label) == s).count() > 1;
-            printable(if clashes { &r.label } else { &s })
-        })
-        .collect()
+    let short: Vec<&str> = plot.rows.iter().map(|r| r.label.split(" (").next().unwrap_or(&r.label)).collect();
+    let mut uses = std::collections::HashMap::new();
+    for s in &short {
+        *uses.entry(*s).or_insert(0) += 1;
+    }
+    plot.rows.iter().zip(&short).map(|(r, s)| printable(if uses[s] > 1 { &r.label } else { s })).collect()
 }
 
 fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
@@ -149,12 +146,13 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
         .fold(text_width(&heading, TEXT, true), f64::max);
     let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
     let full_labels: Vec<String> = plot.rows.iter().map(|r| printable(&r.label)).collect();
+    let short_labels = short_labels(plot);
     let min_plot = (width * 0.22).max(90.0);
     // (short labels, weight column, small arm headings, count columns), from the most room to
     // the least: a phone shows names, plot and estimates, and the counts stay in the table.
     let stages = [(false, true, false, true), (true, true, false, true), (true, true, true, true), (true, false, true, true), (true, false, true, false)];
     for (stage, (short, with_weight, short_heads, with_counts)) in stages.into_iter().enumerate() {
-        let labels = if short { short_labels(plot) } else { full_labels.clone() };
+        let labels = if short { &short_labels } else { &full_labels };
         let wanted = labels.iter().map(|l| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
         let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
         let counts = |f: &dyn Fn(&super::ForestRow) -> f64| plot.rows.iter().map(f).fold(0.0, f64::max);
@@ -177,7 +175,7 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
             let plot_left = control_right + weight + GAP;
             let estimate_left = (width - MARGIN - estimate_width).max(plot_left + 40.0);
             return Columns {
-                labels,
+                labels: labels.clone(),
                 label_width: label,
                 short_heads,
                 counts: with_counts,
