@@ -1,6 +1,7 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    AnalysisControls, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, StudyTable, TrialToggles,
+    AnalysisControls, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
+    TrialToggles,
 };
 use crate::state::{AppState, DataSource, DATASET};
 use crate::url_state::{initial_selection, sync_with_url};
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <PooledSummary state=state />
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />
+                    <SensitivityPanel state=state />
                     <ResultsPanel state=state />
                     <StudyTable state=state />
                 </section>

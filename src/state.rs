@@ -26,7 +26,43 @@ pub struct Selection {
     /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
     pub compare_models: bool,
     pub presenter: bool,
+    /// The sensitivity analysis shown under the main plot, and the cumulative order.
+    pub view: SensitivityView,
+    pub cumulative_order: CumulativeOrder,
 }
+
+/// Defines a small choice with a code for the URL and a label for the page.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            pub fn from_code(code: &str) -> Option<$name> { Self::ALL.iter().copied().find(|c| c.code() == code) }
+        }
+    };
+}
+
+choice!(
+    /// Which sensitivity analysis is on screen.
+    SensitivityView {
+        LeaveOneOut = "loo", "Leave one out";
+        Cumulative = "cumulative", "Cumulative";
+    }
+);
+
+choice!(
+    /// The order in which a cumulative meta-analysis adds trials.
+    CumulativeOrder {
+        Year = "year", "by year (how the evidence grew)";
+        Size = "size", "largest first";
+        Precision = "precision", "most precise first";
+        Listed = "listed", "as listed";
+    }
+);
 
 
 impl Selection {
@@ -45,6 +81,8 @@ impl Selection {
             zero_cells: ZeroCellPolicy::for_model(model),
             compare_models: false,
             presenter: false,
+            view: SensitivityView::LeaveOneOut,
+            cumulative_order: CumulativeOrder::Year,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Selection, DATASET};
+use crate::state::{CumulativeOrder, Selection, SensitivityView, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};
@@ -26,6 +26,12 @@ pub fn encode(s: &Selection) -> String {
     }
     if s.presenter {
         q.push_str("&presenter=1");
+    }
+    if s.view != SensitivityView::LeaveOneOut {
+        q.push_str(&format!("&view={}", s.view.code()));
+    }
+    if s.cumulative_order != CumulativeOrder::Year {
+        q.push_str(&format!("&order={}", s.cumulative_order.code()));
     }
     q
 }
@@ -102,6 +108,16 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     }
     if let Some(drop) = get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
+    }
+    match get("view").map(|code| (code, SensitivityView::from_code(code))) {
+        Some((_, Some(view))) => s.view = view,
+        Some((code, None)) => ignored("view", code, "not loo or cumulative"),
+        None => {}
+    }
+    match get("order").map(|code| (code, CumulativeOrder::from_code(code))) {
+        Some((_, Some(order))) => s.cumulative_order = order,
+        Some((code, None)) => ignored("order", code, "not year, size, precision or listed"),
+        None => {}
     }
     s.compare_models = flag("both");
     s.presenter = flag("presenter");

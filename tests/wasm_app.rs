@@ -3,7 +3,7 @@ use livemeta_core::analysis::analyze;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, Tau2Method};
 use livemeta_plot::{forest_csv, RowStatus};
 use livemeta_web::components::plot_of;
-use livemeta_web::state::{pooled_studies, rows_for, DataSource, Selection, DATASET};
+use livemeta_web::state::{pooled_studies, rows_for, CumulativeOrder, DataSource, Selection, SensitivityView, DATASET};
 use livemeta_web::url_state::{decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -15,6 +15,8 @@ fn selection_survives_the_url_round_trip() {
     let mut selection = Selection::for_outcome("eczema_herpeticum");
     selection.excluded = vec!["chronos".into(), "solo1".into()];
     selection.dose = "d300q2w".into();
+    selection.view = SensitivityView::Cumulative;
+    selection.cumulative_order = CumulativeOrder::Size;
     assert_eq!(decode(&encode(&selection)), (selection, vec![]));
 }
 

@@ -1,4 +1,5 @@
-use crate::components::forest_plot_canvas::{current_plot, paint};
+use crate::components::forest_plot_canvas::current_plot;
+use crate::components::plot_canvas::paint;
 use crate::state::{pooled_studies, AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::rcode::metafor_script;

@@ -27,6 +27,7 @@ pub fn forest_plot(
                 weight_percent: None,
                 estimate: None,
                 status: RowStatus::NotReported,
+                emphasis: false,
             };
             if let TrialData::Reported { counts, .. } = &row.data {
                 out.treatment = Some((counts.events_treatment, counts.total_treatment));
@@ -52,13 +53,78 @@ pub fn forest_plot(
             out
         })
         .collect();
+    let (pooled, footer) = pooled_and_footer(ok);
+    ForestPlot {
+        rows: plot_rows,
+        pooled,
+        footer,
+        prediction: ok.and_then(|a| a.prediction).map(|p| (p.lower, p.upper)),
+        ..empty_plot(options, outcome_label, treatment_label, control_label)
+    }
+}
+
+/// A forest-style plot of refits (leave-one-out, cumulative): one row per refit with its
+/// pooled estimate, and the full analysis as the diamond. A refit whose estimate lies on the
+/// other side of the null, or outside the full analysis's interval, is emphasised.
+pub fn refit_plot(
+    refits: Vec<(String, Option<(f64, f64, f64)>)>,
+    full: &Result<Analysis, EngineError>,
+    options: &AnalysisOptions,
+    outcome_label: &str,
+    treatment_label: &str,
+    control_label: &str,
+) -> ForestPlot {
+    let null = if options.measure.is_ratio() { 1.0 } else { 0.0 };
+    let full_ok = full.as_ref().ok();
+    let rows = refits
+        .into_iter()
+        .map(|(label, estimate)| ForestRow {
+            label,
+            treatment: None,
+            control: None,
+            weight_percent: None,
+            emphasis: match (estimate, full_ok) {
+                (Some((e, ..)), Some(a)) => (e > null) != (a.pooled.estimate > null) || e < a.pooled.ci_lower || e > a.pooled.ci_upper,
+                _ => false,
+            },
+            status: if estimate.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
+            estimate,
+        })
+        .collect();
+    let (mut pooled, footer) = pooled_and_footer(full_ok);
+    for diamond in &mut pooled {
+        diamond.label = "All trials in the pool".into();
+    }
+    ForestPlot { rows, pooled, footer, prediction: None, ..empty_plot(options, outcome_label, treatment_label, control_label) }
+}
+
+fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &str, control_label: &str) -> ForestPlot {
+    ForestPlot {
+        title: None,
+        outcome_label: outcome_label.to_string(),
+        model_label: options.model.label(),
+        measure: options.measure,
+        measure_label: options.measure.label().to_string(),
+        treatment_label: treatment_label.to_string(),
+        control_label: control_label.to_string(),
+        rows: vec![],
+        pooled: vec![],
+        prediction: None,
+        previous: None,
+        change_note: None,
+        footer: vec![],
+    }
+}
+
+/// The diamond of an analysis and the summary lines under the plot.
+fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String>) {
     let pooled_row = |a: &Analysis| PooledRow {
         label: format!("Total ({})", a.model_label),
         estimate: a.pooled.estimate,
         lower: a.pooled.ci_lower,
         upper: a.pooled.ci_upper,
     };
-    let (pooled, footer) = match ok {
+    match analysis {
         Some(a) => {
             let h = a.heterogeneity;
             let heterogeneity = if a.k < 2 {
@@ -78,21 +144,6 @@ pub fn forest_plot(
             (vec![pooled_row(a)], footer)
         }
         None => (vec![], vec![]),
-    };
-    ForestPlot {
-        title: None,
-        outcome_label: outcome_label.to_string(),
-        model_label: options.model.label(),
-        measure: options.measure,
-        measure_label: options.measure.label().to_string(),
-        treatment_label: treatment_label.to_string(),
-        control_label: control_label.to_string(),
-        rows: plot_rows,
-        pooled,
-        prediction: ok.and_then(|a| a.prediction).map(|p| (p.lower, p.upper)),
-        previous: None,
-        change_note: None,
-        footer,
     }
 }
 

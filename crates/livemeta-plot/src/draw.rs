@@ -151,7 +151,11 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
     // (short labels, weight column, small arm headings, count columns), from the most room to
     // the least: a phone shows names, plot and estimates, and the counts stay in the table.
     let stages = [(false, true, false, true), (true, true, false, true), (true, true, true, true), (true, false, true, true), (true, false, true, false)];
+    // A plot of refits has neither counts nor weights: their columns are never drawn.
+    let has_counts = plot.rows.iter().any(|r| r.treatment.is_some() || r.control.is_some());
+    let has_weights = plot.rows.iter().any(|r| r.weight_percent.is_some() || r.status == RowStatus::Excluded);
     for (stage, (short, with_weight, short_heads, with_counts)) in stages.into_iter().enumerate() {
+        let (with_weight, with_counts) = (with_weight && has_weights, with_counts && has_counts);
         let labels = if short { &short_labels } else { &full_labels };
         let wanted = labels.iter().map(|l| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
         let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
@@ -274,6 +278,7 @@ pub fn draw_forest<DB: DrawingBackend>(
     let mut y = header_bottom + ROW / 2.0;
     for (row, label) in plot.rows.iter().zip(&cols.labels) {
         let (ink, mark) = match row.status {
+            RowStatus::Included if row.emphasis => (POOLED_FILL, POOLED_FILL),
             RowStatus::Included => (INK, STUDY),
             _ => (MUTED, MUTED),
         };

@@ -5,7 +5,7 @@ mod draw;
 mod export;
 mod scale;
 
-pub use build::forest_plot;
+pub use build::{forest_plot, refit_plot};
 pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
@@ -42,6 +42,9 @@ pub struct ForestRow {
     /// (estimate, lower, upper) on the display scale.
     pub estimate: Option<(f64, f64, f64)>,
     pub status: RowStatus,
+    /// Drawn in the accent colour: a refit whose estimate crosses the null or leaves the full
+    /// analysis's interval.
+    pub emphasis: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

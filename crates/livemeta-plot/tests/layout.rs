@@ -4,7 +4,7 @@
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::StudyCounts;
-use livemeta_plot::{draw_forest, forest_height, forest_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
+use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::HPos;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle};
@@ -75,10 +75,21 @@ fn sample_plot(model: Model) -> ForestPlot {
     plot.for_export()
 }
 
+/// A leave-one-out plot: no counts, no weights, long "Omitting ..." names.
+fn sample_refit_plot() -> ForestPlot {
+    let options = AnalysisOptions::default();
+    let studies = [StudyCounts::new("A", 2, 55, 14, 54), StudyCounts::new("B", 38, 425, 56, 315)];
+    let refits = vec![
+        ("Omitting Thaçi 2016 phase 2b (NCT01859988)".to_string(), Some((0.5, 0.34, 0.74))),
+        ("Omitting CHRONOS".to_string(), Some((0.14, 0.03, 0.59))),
+        ("Omitting everything else".to_string(), None),
+    ];
+    refit_plot(refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
+}
+
 #[test]
 fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
-    for model in [Model::RevManMhRandom, Model::CommonPeto] {
-        let plot = sample_plot(model);
+    for (model, plot) in [(Model::RevManMhRandom, sample_plot(Model::RevManMhRandom)), (Model::CommonPeto, sample_plot(Model::CommonPeto)), (Model::CommonInverseVariance, sample_refit_plot())] {
         // A phone, a tablet, presenter mode at 1280 px (22 px text), a slide export, desktops.
         for width in [320u32, 359, 480, 664, 700, 960, 1280, 1400] {
             let height = forest_height(&plot, width as f64).ceil() as u32;

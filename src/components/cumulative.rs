@@ -1,0 +1,69 @@
+//! Cumulative meta-analysis: the pool as trials are added one by one, by default in
+//! publication order, so the audience sees how the evidence grew.
+use crate::components::choice::Choice;
+use crate::components::plot_canvas::PlotCanvas;
+use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo};
+use crate::state::{AppState, CumulativeOrder, DataSource, Selection, DATASET};
+use leptos::prelude::*;
+use livemeta_core::format::effect_with_ci;
+use livemeta_core::sensitivity::cumulative;
+
+#[component]
+pub fn CumulativeView(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let refits = Memo::new(move |_| {
+        let (ids, studies) = pooled_trials(&state);
+        let order = selection.with(|s| s.cumulative_order);
+        let year = |id: &str| state.source.with(|s| matches!(s, DataSource::Bundled)).then(|| DATASET.trials.iter().find(|t| t.id == id).map(|t| t.year)).flatten();
+        // Each trial's variance in the main analysis, for "most precise first".
+        let variance: Vec<f64> = state.analysis.with(|a| match a {
+            Ok(a) => a.studies.iter().map(|s| s.effect.map_or(f64::INFINITY, |e| e.vi)).collect(),
+            Err(_) => vec![f64::INFINITY; studies.len()],
+        });
+        let mut index: Vec<usize> = (0..studies.len()).collect();
+        match order {
+            CumulativeOrder::Year => index.sort_by_key(|&i| year(&ids[i]).unwrap_or(u32::MAX)),
+            CumulativeOrder::Size => index.sort_by_key(|&i| std::cmp::Reverse(studies[i].total_treatment + studies[i].total_control)),
+            CumulativeOrder::Precision => index.sort_by(|&a, &b| variance[a].total_cmp(&variance[b])),
+            CumulativeOrder::Listed => {}
+        }
+        let ordered: Vec<_> = index.iter().map(|&i| studies[i].clone()).collect();
+        let fits = cumulative(&ordered, &selection.with(Selection::options));
+        index
+            .into_iter()
+            .zip(fits)
+            .map(|(i, fit)| {
+                let when = year(&ids[i]).map_or(String::new(), |y| format!(" ({y})"));
+                (ids[i].clone(), format!("+ {}{when}", fit.label), refit_interval(&fit))
+            })
+            .collect::<Vec<_>>()
+    });
+    let plot = refit_plot_memo(state, refits);
+    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let orders = CumulativeOrder::ALL.iter().map(|o| (o.code().to_string(), o.label().to_string())).collect();
+    view! {
+        <div class="sensitivity-view" role="tabpanel" data-testid="cumulative-view">
+            <div class="controls">
+                <Choice label="Add trials" testid="cumulative-order" options=orders
+                    current=Signal::derive(move || selection.with(|s| s.cumulative_order.code().to_string()))
+                    on_pick=move |code| {
+                        if let Some(order) = CumulativeOrder::from_code(&code) {
+                            selection.update(|s| s.cumulative_order = order)
+                        }
+                    } />
+            </div>
+            <PlotCanvas plot=plot presenter=presenter testid="cumulative-plot"
+                label="Cumulative plot: the pooled estimate as each trial is added; the same numbers are listed below" />
+            <ol class="readings">
+                {move || {
+                    let measure = selection.with(|s| s.measure);
+                    refits.get().into_iter().map(|(id, label, interval)| {
+                        let value = interval.map_or(String::new(), |(e, ..)| format!("{e:e}"));
+                        let result = interval.map_or("nothing to pool yet".to_string(), |(e, l, u)| format!("{} {}", measure.label(), effect_with_ci(e, l, u, measure)));
+                        view! { <li data-testid=format!("cumulative-row-{id}") data-value=value>{format!("{label}: {result}")}</li> }
+                    }).collect_view()
+                }}
+            </ol>
+        </div>
+    }
+}

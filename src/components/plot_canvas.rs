@@ -1,0 +1,77 @@
+//! A canvas that draws any `ForestPlot` (the main plot, leave-one-out, cumulative), sized in
+//! device pixels so it stays sharp at any devicePixelRatio.
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use livemeta_plot::{draw_forest, forest_height, ForestPlot, SMALL_TEXT};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// The smallest text in presenter mode, in CSS pixels.
+const PRESENTER_TEXT: f64 = 22.0;
+
+/// Draws `plot` on `canvas` at `scale` device pixels per layout pixel, `css_width` layout
+/// pixels wide; returns the height in layout pixels.
+pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &ForestPlot, css_width: f64, scale: f64) -> f64 {
+    let css_height = forest_height(plot, css_width);
+    let (width, height) = ((css_width * scale).round() as u32, (css_height * scale).round() as u32);
+    // Assigning a canvas size reallocates its bitmap even when unchanged; skip that.
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+        let _ = draw_forest(&backend.into_drawing_area(), plot, scale);
+    }
+    css_height
+}
+
+/// Redraws `plot` whenever it changes; in presenter mode the smallest text is 22 px. When
+/// `drawn_mark` is set, a performance mark of that name follows each redraw (the browser
+/// benchmark measures from the input event to it).
+#[component]
+pub fn PlotCanvas(
+    plot: Memo<ForestPlot>,
+    presenter: Signal<bool>,
+    testid: &'static str,
+    label: &'static str,
+    #[prop(optional)] drawn_mark: Option<&'static str>,
+) -> impl IntoView {
+    let canvas_ref = NodeRef::<Canvas>::new();
+    // The container width is read only at mount and on resize: reading clientWidth after the
+    // table has changed forces a synchronous layout, which cost more than the whole redraw.
+    let container_width = RwSignal::new(None::<f64>);
+    let measure = move || canvas_ref.get_untracked().and_then(|c| c.parent_element()).map(|p| p.client_width() as f64);
+    let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || container_width.set(measure()));
+    let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
+    on_resize.forget();
+    Effect::new(move |_| {
+        let zoom = if presenter.get() { PRESENTER_TEXT / SMALL_TEXT } else { 1.0 };
+        let Some(canvas) = canvas_ref.get() else { return };
+        let width = match container_width.get_untracked() {
+            Some(w) => {
+                container_width.track();
+                w
+            }
+            None => {
+                let w = measure().unwrap_or(800.0);
+                container_width.set(Some(w));
+                w
+            }
+        };
+        plot.with(|plot| {
+            let dpr = window().device_pixel_ratio().max(1.0);
+            let css_width = width.clamp(320.0, 1400.0);
+            // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
+            let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;
+            let style = web_sys::HtmlElement::style(&canvas);
+            let _ = style.set_property("width", &format!("{css_width}px"));
+            let _ = style.set_property("height", &format!("{height}px"));
+        });
+        if let (Some(mark), Some(performance)) = (drawn_mark, window().performance()) {
+            let _ = performance.mark(mark);
+        }
+    });
+    view! { <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas> }
+}

@@ -1,0 +1,56 @@
+//! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
+use crate::components::cumulative::CumulativeView;
+use crate::components::leave_one_out::LeaveOneOutView;
+use crate::components::forest_plot_canvas::plot_labels;
+use crate::state::{AppState, SensitivityView};
+use leptos::prelude::*;
+use livemeta_core::sensitivity::Refit;
+use livemeta_core::StudyCounts;
+use livemeta_plot::{refit_plot, ForestPlot};
+
+#[component]
+pub fn SensitivityPanel(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let tabs = SensitivityView::ALL
+        .iter()
+        .map(|&view| {
+            let selected = move || selection.with(|s| s.view == view);
+            view! {
+                <button type="button" role="tab" data-testid=format!("view-{}", view.code())
+                    aria-selected=move || selected().to_string() class:selected=selected
+                    on:click=move |_| selection.update(|s| s.view = view)>{view.label()}</button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
+            <h2>"Sensitivity analyses"</h2>
+            <div class="tabs" role="tablist">{tabs}</div>
+            {move || match selection.with(|s| s.view) {
+                SensitivityView::LeaveOneOut => view! { <LeaveOneOutView state=state /> }.into_any(),
+                SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The trials in the pool, with their ids, in screen order.
+pub fn pooled_trials(state: &AppState) -> (Vec<String>, Vec<StudyCounts>) {
+    state.rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().map(|c| (r.trial_id.clone(), c.clone()))).unzip())
+}
+
+/// A refit's pooled estimate and interval on the display scale, if it could be pooled.
+pub fn refit_interval(refit: &Refit) -> Option<(f64, f64, f64)> {
+    refit.analysis.as_ref().ok().map(|a| (a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper))
+}
+
+/// The refit plot for the current selection: one row per (label, interval), the main analysis
+/// as the diamond.
+pub fn refit_plot_memo(state: AppState, rows: Memo<Vec<(String, String, Option<(f64, f64, f64)>)>>) -> Memo<ForestPlot> {
+    Memo::new(move |_| {
+        let selection = state.selection.get();
+        let (outcome, treatment, control) = state.source.with(|source| plot_labels(&selection, source));
+        let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
+        state.analysis.with(|full| refit_plot(refits, full, &selection.options(), outcome, treatment, control))
+    })
+}

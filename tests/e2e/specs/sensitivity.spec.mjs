@@ -1,0 +1,50 @@
+// Sensitivity views follow the main controls, agree with the native engine, and act on the
+// main screen when clicked.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expectedFromCsv, expectPooled, expectedAnalysis, openApp } from './helpers.mjs';
+
+const root = new URL('../../../', import.meta.url).pathname;
+function sensitivity(outcome, method, exclude = []) {
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', outcome,
+    ...(exclude.length ? ['--exclude', exclude.join(',')] : [])], { encoding: 'utf8' });
+  return expectedFromCsv(csv, { measure: 'RR', method, extra: ['--sensitivity'] });
+}
+const value = async (locator) => Number(await locator.getAttribute('data-value'));
+
+test('leave-one-out: every refit as the engine gives it, a toggle recomputes it, a click applies it', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events');
+  const expected = sensitivity('serious_adverse_events', 'REVMAN');
+  const ids = ['solo1', 'solo2', 'chronos'];
+  expect(expected.leave_one_out).toHaveLength(3);
+  for (const [i, id] of ids.entries()) {
+    expect(await value(page.getByTestId(`loo-row-${id}`))).toBeCloseTo(expected.leave_one_out[i].analysis.Ok.pooled.estimate, 9);
+  }
+  await expect(page.getByTestId('loo-row-chronos')).toContainText('Leaving out CHRONOS moves the RR from');
+  // Switching a trial off in the main controls recomputes the view.
+  await page.getByTestId('trial-toggle-solo1').click();
+  const without = sensitivity('serious_adverse_events', 'REVMAN', ['solo1']);
+  await expect(page.getByTestId('loo-row-solo1')).toHaveCount(0);
+  expect(await value(page.getByTestId('loo-row-chronos'))).toBeCloseTo(without.leave_one_out[1].analysis.Ok.pooled.estimate, 9);
+  await page.getByTestId('trial-toggle-solo1').click();
+  // Applying a row switches that trial off on the main screen.
+  await page.getByTestId('loo-apply-chronos').click();
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+  await expectPooled(page, expectedAnalysis({ outcome: 'serious_adverse_events', exclude: ['chronos'], measure: 'RR', method: 'REVMAN' }));
+});
+
+test('cumulative: trials added in the chosen order, as the engine pools them', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=cumulative&order=listed&model=REML');
+  const expected = sensitivity('serious_adverse_events', 'REML');
+  for (const [i, id] of ['solo1', 'solo2', 'chronos'].entries()) {
+    expect(await value(page.getByTestId(`cumulative-row-${id}`))).toBeCloseTo(expected.cumulative[i].analysis.Ok.pooled.estimate, 9);
+  }
+  // By year, CHRONOS (2017) comes after the 2016 trials; the link keeps the order.
+  await page.getByTestId('cumulative-order').selectOption('year');
+  await expect(page.locator('[data-testid=cumulative-view] li').last()).toContainText('CHRONOS (2017)');
+  expect(page.url()).not.toMatch(/order=/);
+  await page.getByTestId('cumulative-order').selectOption('size');
+  expect(page.url()).toMatch(/order=size/);
+  await expect(page.getByTestId('cumulative-plot')).toBeVisible();
+});
