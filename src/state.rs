@@ -29,6 +29,7 @@ pub struct Selection {
     /// The sensitivity analysis shown under the main plot, and the cumulative order.
     pub view: SensitivityView,
     pub cumulative_order: CumulativeOrder,
+    pub subgroup_by: SubgroupBy,
 }
 
 /// Defines a small choice with a code for the URL and a label for the page.
@@ -51,6 +52,17 @@ choice!(
     SensitivityView {
         LeaveOneOut = "loo", "Leave one out";
         Cumulative = "cumulative", "Cumulative";
+        Subgroups = "subgroups", "Subgroups";
+    }
+);
+
+choice!(
+    /// The trial attribute that forms subgroups.
+    SubgroupBy {
+        Background = "background", "background therapy";
+        Duration = "duration", "duration";
+        Phase = "phase", "phase";
+        Publication = "publication", "publication";
     }
 );
 
@@ -83,6 +95,7 @@ impl Selection {
             presenter: false,
             view: SensitivityView::LeaveOneOut,
             cumulative_order: CumulativeOrder::Year,
+            subgroup_by: SubgroupBy::Background,
         }
     }
 

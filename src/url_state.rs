@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{CumulativeOrder, Selection, SensitivityView, DATASET};
+use crate::state::{CumulativeOrder, Selection, SensitivityView, SubgroupBy, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};
@@ -32,6 +32,9 @@ pub fn encode(s: &Selection) -> String {
     }
     if s.cumulative_order != CumulativeOrder::Year {
         q.push_str(&format!("&order={}", s.cumulative_order.code()));
+    }
+    if s.subgroup_by != SubgroupBy::Background {
+        q.push_str(&format!("&by={}", s.subgroup_by.code()));
     }
     q
 }
@@ -111,12 +114,17 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     }
     match get("view").map(|code| (code, SensitivityView::from_code(code))) {
         Some((_, Some(view))) => s.view = view,
-        Some((code, None)) => ignored("view", code, "not loo or cumulative"),
+        Some((code, None)) => ignored("view", code, "not loo, cumulative or subgroups"),
         None => {}
     }
     match get("order").map(|code| (code, CumulativeOrder::from_code(code))) {
         Some((_, Some(order))) => s.cumulative_order = order,
         Some((code, None)) => ignored("order", code, "not year, size, precision or listed"),
+        None => {}
+    }
+    match get("by").map(|code| (code, SubgroupBy::from_code(code))) {
+        Some((_, Some(by))) => s.subgroup_by = by,
+        Some((code, None)) => ignored("by", code, "not background, duration, phase or publication"),
         None => {}
     }
     s.compare_models = flag("both");

@@ -38,7 +38,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let plot = refit_plot_memo(state, refits);
+    let plot = refit_plot_memo(state, "Trials added", refits);
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
     let orders = CumulativeOrder::ALL.iter().map(|o| (o.code().to_string(), o.label().to_string())).collect();
     view! {

@@ -15,7 +15,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
         let fits = leave_one_out(&studies, &state.selection.with(Selection::options));
         ids.into_iter().zip(fits).map(|(id, fit)| (id, format!("Omitting {}", fit.label), refit_interval(&fit))).collect::<Vec<_>>()
     });
-    let plot = refit_plot_memo(state, refits);
+    let plot = refit_plot_memo(state, "Refit", refits);
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     let readings = move || {
         let measure = state.selection.with(|s| s.measure);

@@ -13,6 +13,7 @@ mod pooled_summary;
 mod results_panel;
 mod sensitivity;
 mod study_table;
+mod subgroups;
 mod trial_toggles;
 
 pub use analysis_controls::AnalysisControls;

@@ -1,6 +1,7 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
 use crate::components::leave_one_out::LeaveOneOutView;
+use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::state::{AppState, SensitivityView};
 use leptos::prelude::*;
@@ -29,6 +30,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
             {move || match selection.with(|s| s.view) {
                 SensitivityView::LeaveOneOut => view! { <LeaveOneOutView state=state /> }.into_any(),
                 SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
+                SensitivityView::Subgroups => view! { <SubgroupsView state=state /> }.into_any(),
             }}
         </section>
     }
@@ -46,11 +48,11 @@ pub fn refit_interval(refit: &Refit) -> Option<(f64, f64, f64)> {
 
 /// The refit plot for the current selection: one row per (label, interval), the main analysis
 /// as the diamond.
-pub fn refit_plot_memo(state: AppState, rows: Memo<Vec<(String, String, Option<(f64, f64, f64)>)>>) -> Memo<ForestPlot> {
+pub fn refit_plot_memo(state: AppState, heading: &'static str, rows: Memo<Vec<(String, String, Option<(f64, f64, f64)>)>>) -> Memo<ForestPlot> {
     Memo::new(move |_| {
         let selection = state.selection.get();
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&selection, source));
         let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
-        state.analysis.with(|full| refit_plot(refits, full, &selection.options(), outcome, treatment, control))
+        state.analysis.with(|full| refit_plot(heading, refits, full, &selection.options(), outcome, treatment, control))
     })
 }

@@ -67,6 +67,7 @@ pub fn forest_plot(
 /// pooled estimate, and the full analysis as the diamond. A refit whose estimate lies on the
 /// other side of the null, or outside the full analysis's interval, is emphasised.
 pub fn refit_plot(
+    row_heading: &str,
     refits: Vec<(String, Option<(f64, f64, f64)>)>,
     full: &Result<Analysis, EngineError>,
     options: &AnalysisOptions,
@@ -95,7 +96,7 @@ pub fn refit_plot(
     for diamond in &mut pooled {
         diamond.label = "All trials in the pool".into();
     }
-    ForestPlot { rows, pooled, footer, prediction: None, ..empty_plot(options, outcome_label, treatment_label, control_label) }
+    ForestPlot { row_heading: row_heading.into(), rows, pooled, footer, prediction: None, ..empty_plot(options, outcome_label, treatment_label, control_label) }
 }
 
 fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &str, control_label: &str) -> ForestPlot {
@@ -103,6 +104,7 @@ fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &
         title: None,
         outcome_label: outcome_label.to_string(),
         model_label: options.model.label(),
+        row_heading: "Study".into(),
         measure: options.measure,
         measure_label: options.measure.label().to_string(),
         treatment_label: treatment_label.to_string(),

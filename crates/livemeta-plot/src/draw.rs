@@ -242,7 +242,7 @@ pub fn draw_forest<DB: DrawingBackend>(
 
     // Header.
     let head_y = top + 13.0;
-    root.draw_text("Study", &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(head_y)))?;
+    root.draw_text(&plot.row_heading, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(head_y)))?;
     if cols.counts {
         let arm_head = if cols.short_heads { bold(SMALL_TEXT, INK, HPos::Right) } else { bold(TEXT, INK, HPos::Right) };
         root.draw_text(&plot.treatment_label, &arm_head, (p(cols.treatment_right), p(head_y)))?;

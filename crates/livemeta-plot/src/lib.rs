@@ -62,6 +62,8 @@ pub struct ForestPlot {
     /// What was analysed: the outcome, and the model as the engine names it.
     pub outcome_label: String,
     pub model_label: String,
+    /// The heading over the row names: "Study", or what the rows of a refit plot are.
+    pub row_heading: String,
     pub measure: Measure,
     pub measure_label: String,
     pub treatment_label: String,

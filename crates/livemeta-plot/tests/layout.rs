@@ -84,7 +84,7 @@ fn sample_refit_plot() -> ForestPlot {
         ("Omitting CHRONOS".to_string(), Some((0.14, 0.03, 0.59))),
         ("Omitting everything else".to_string(), None),
     ];
-    refit_plot(refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
+    refit_plot("Left out", refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
 }
 
 #[test]

@@ -48,3 +48,17 @@ test('cumulative: trials added in the chosen order, as the engine pools them', a
   expect(page.url()).toMatch(/order=size/);
   await expect(page.getByTestId('cumulative-plot')).toBeVisible();
 });
+
+test('subgroups: each pool and the test for differences as the engine gives them', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=subgroups');
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'serious_adverse_events'], { encoding: 'utf8' });
+  const lines = csv.trim().split('\n');
+  const background = { SOLO: 'monotherapy', CHRONOS: 'with topical corticosteroids' };
+  const withGroups = [`${lines[0]},subgroup`, ...lines.slice(1).map((l) => `${l},${background[l.startsWith('CHRONOS') ? 'CHRONOS' : 'SOLO']}`)].join('\n');
+  const expected = expectedFromCsv(withGroups, { measure: 'RR', method: 'REVMAN', extra: ['--subgroups'] });
+  expect(await value(page.getByTestId('subgroup-test'))).toBeCloseTo(expected.subgroups.q_between, 9);
+  await expect(page.getByTestId('subgroup-test')).toContainText('df = 1');
+  await page.getByTestId('subgroup-by').selectOption('publication');
+  expect(page.url()).toMatch(/by=publication/);
+  await expect(page.getByTestId('subgroups-view')).toContainText('Blauvelt 2017, Lancet (1 trial)');
+});
