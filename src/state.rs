@@ -53,6 +53,7 @@ choice!(
         LeaveOneOut = "loo", "Leave one out";
         Cumulative = "cumulative", "Cumulative";
         Subgroups = "subgroups", "Subgroups";
+        SmallStudy = "smallstudy", "Small-study effects";
     }
 );
 

@@ -12,6 +12,7 @@ mod plot_canvas;
 mod pooled_summary;
 mod results_panel;
 mod sensitivity;
+mod small_study;
 mod study_table;
 mod subgroups;
 mod trial_toggles;

@@ -1,8 +1,8 @@
-//! A canvas that draws any `ForestPlot` (the main plot, leave-one-out, cumulative), sized in
+//! A canvas that draws any `Figure` (the forest plot, refit plots, scatter plots), sized in
 //! device pixels so it stays sharp at any devicePixelRatio.
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use livemeta_plot::{draw_forest, forest_height, ForestPlot, SMALL_TEXT};
+use livemeta_plot::{Figure, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -11,8 +11,8 @@ const PRESENTER_TEXT: f64 = 22.0;
 
 /// Draws `plot` on `canvas` at `scale` device pixels per layout pixel, `css_width` layout
 /// pixels wide; returns the height in layout pixels.
-pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &ForestPlot, css_width: f64, scale: f64) -> f64 {
-    let css_height = forest_height(plot, css_width);
+pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &impl Figure, css_width: f64, scale: f64) -> f64 {
+    let css_height = plot.height(css_width);
     let (width, height) = ((css_width * scale).round() as u32, (css_height * scale).round() as u32);
     // Assigning a canvas size reallocates its bitmap even when unchanged; skip that.
     if canvas.width() != width {
@@ -22,7 +22,7 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &ForestPlot, css_width: 
         canvas.set_height(height);
     }
     if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-        let _ = draw_forest(&backend.into_drawing_area(), plot, scale);
+        let _ = plot.draw(&backend.into_drawing_area(), scale);
     }
     css_height
 }
@@ -31,13 +31,16 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &ForestPlot, css_width: 
 /// `drawn_mark` is set, a performance mark of that name follows each redraw (the browser
 /// benchmark measures from the input event to it).
 #[component]
-pub fn PlotCanvas(
-    plot: Memo<ForestPlot>,
+pub fn PlotCanvas<F>(
+    plot: Memo<F>,
     presenter: Signal<bool>,
     testid: &'static str,
     label: &'static str,
     #[prop(optional)] drawn_mark: Option<&'static str>,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    F: Figure + PartialEq + Send + Sync + 'static,
+{
     let canvas_ref = NodeRef::<Canvas>::new();
     // The container width is read only at mount and on resize: reading clientWidth after the
     // table has changed forces a synchronous layout, which cost more than the whole redraw.

@@ -1,6 +1,7 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
 use crate::components::leave_one_out::LeaveOneOutView;
+use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::state::{AppState, SensitivityView};
@@ -31,6 +32,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 SensitivityView::LeaveOneOut => view! { <LeaveOneOutView state=state /> }.into_any(),
                 SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
                 SensitivityView::Subgroups => view! { <SubgroupsView state=state /> }.into_any(),
+                SensitivityView::SmallStudy => view! { <SmallStudyView state=state /> }.into_any(),
             }}
         </section>
     }

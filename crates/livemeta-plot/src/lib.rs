@@ -4,12 +4,14 @@ mod build;
 mod draw;
 mod export;
 mod scale;
+mod scatter;
 
 pub use build::{forest_plot, refit_plot};
 pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
+pub use scatter::{draw_scatter, funnel, scatter_height, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {
@@ -90,6 +92,43 @@ impl ForestPlot {
             change_note: None,
             ..self.clone()
         }
+    }
+}
+
+/// Anything the app draws on a canvas or exports as SVG: it knows its height at a width and
+/// draws itself on any plotters backend.
+pub trait Figure {
+    fn height(&self, width: f64) -> f64;
+    fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        px: f64,
+    ) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+impl Figure for ForestPlot {
+    fn height(&self, width: f64) -> f64 {
+        forest_height(self, width)
+    }
+    fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        px: f64,
+    ) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
+        draw_forest(root, self, px)
+    }
+}
+
+impl Figure for Scatter {
+    fn height(&self, width: f64) -> f64 {
+        scatter_height(width)
+    }
+    fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+        px: f64,
+    ) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
+        draw_scatter(root, self, px)
     }
 }
 

@@ -62,3 +62,16 @@ test('subgroups: each pool and the test for differences as the engine gives them
   expect(page.url()).toMatch(/by=publication/);
   await expect(page.getByTestId('subgroups-view')).toContainText('Blauvelt 2017, Lancet (1 trial)');
 });
+
+test('small-study effects: Egger, Begg and trim-and-fill as the engine gives them, with the power warning', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=smallstudy&model=DL');
+  const expected = sensitivity('serious_adverse_events', 'DL');
+  expect(await value(page.getByTestId('egger-result'))).toBeCloseTo(expected.egger.p_value, 9);
+  expect(await value(page.getByTestId('begg-result'))).toBeCloseTo(expected.begg.p_value, 9);
+  expect(await value(page.getByTestId('trimfill-result'))).toBeCloseTo(Math.exp(expected.trim_and_fill.fit.estimate), 9);
+  await expect(page.getByTestId('small-study-warning')).toContainText('little power');
+  await expect(page.getByTestId('funnel-plot')).toBeVisible();
+  // The view follows the trial toggles: with two trials Egger's test cannot run.
+  await page.getByTestId('trial-toggle-solo1').click();
+  await expect(page.getByTestId('egger-result')).toContainText('needs at least 3 studies');
+});

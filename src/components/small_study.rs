@@ -1,0 +1,77 @@
+//! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
+//! Egger's regression test, Begg's rank test and the trim-and-fill estimate.
+use crate::components::plot_canvas::PlotCanvas;
+use crate::state::AppState;
+use leptos::prelude::*;
+use livemeta_core::format::{effect_with_ci, p_value};
+use livemeta_core::sensitivity::{begg, egger, trim_and_fill};
+use livemeta_plot::funnel;
+
+#[component]
+pub fn SmallStudyView(state: AppState) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        state.analysis.with(|a| {
+            let a = a.as_ref().ok()?;
+            let studies: Vec<(String, f64, f64)> = a.studies.iter().filter_map(|s| s.effect.map(|e| (s.label.clone(), e.yi, e.vi))).collect();
+            let filled = trim_and_fill(a).map(|t| t.filled).unwrap_or_default();
+            Some(funnel(&studies, a.pooled.y, &filled, a.measure.is_ratio(), a.measure.label()))
+        })
+    });
+    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let readings = move || {
+        state.analysis.with(|a| {
+            let Ok(a) = a else { return view! { <p class="note-inline">"No pooled analysis to test."</p> }.into_any() };
+            let m = a.measure;
+            let back = |y: f64| m.to_display(y);
+            let egger_text = match egger(a, 0.95) {
+                Ok(e) => format!(
+                    "Egger's regression test (classic, metafor regtest(model = \"lm\")): t = {:.2}, df = {}, {}; limit estimate {} {}.",
+                    e.t, e.df, p_value(e.p_value), m.label(), effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m)
+                ),
+                Err(e) => format!("Egger's test: {e}."),
+            };
+            let egger_p = egger(a, 0.95).map_or(String::new(), |e| format!("{:e}", e.p_value));
+            let begg_text = match begg(a) {
+                Ok(b) => format!("Begg's rank correlation test: Kendall's τ = {:.3}, {}{}.", b.tau, p_value(b.p_value), if b.exact { " (exact)" } else { "" }),
+                Err(e) => format!("Begg's test: {e}."),
+            };
+            let begg_p = begg(a).map_or(String::new(), |b| format!("{:e}", b.p_value));
+            let trim = trim_and_fill(a);
+            let trim_text = match &trim {
+                Ok(t) => {
+                    let z = 1.959963984540054;
+                    format!(
+                        "Trim-and-fill (L0): {} {} imputed on the {}; adjusted {} {}.",
+                        t.k0,
+                        if t.k0 == 1 { "study" } else { "studies" },
+                        t.side,
+                        m.label(),
+                        effect_with_ci(back(t.fit.estimate), back(t.fit.estimate - z * t.fit.se), back(t.fit.estimate + z * t.fit.se), m)
+                    )
+                }
+                Err(e) => format!("Trim-and-fill: {e}."),
+            };
+            let trim_value = trim.as_ref().map_or(String::new(), |t| format!("{:e}", back(t.fit.estimate)));
+            let few = (a.k < 10).then(|| format!("With {} trials these tests have little power: a non-significant result says little.", a.k));
+            view! {
+                <ul class="readings">
+                    <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
+                    <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
+                    <li data-testid="trimfill-result" data-value=trim_value>{trim_text}</li>
+                </ul>
+                {few.map(|f| view! { <p class="warning" data-testid="small-study-warning">{f}</p> })}
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <div class="sensitivity-view" role="tabpanel" data-testid="smallstudy-view">
+            {move || plot.get().map(|_| {
+                let shown = Memo::new(move |_| plot.get().unwrap_or_else(|| funnel(&[], 0.0, &[], true, "")));
+                view! { <PlotCanvas plot=shown presenter=presenter testid="funnel-plot"
+                    label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
+            })}
+            {readings}
+        </div>
+    }
+}
