@@ -54,6 +54,7 @@ choice!(
         Cumulative = "cumulative", "Cumulative";
         Subgroups = "subgroups", "Subgroups";
         SmallStudy = "smallstudy", "Small-study effects";
+        Influence = "influence", "Influence";
     }
 );
 

@@ -114,7 +114,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     }
     match get("view").map(|code| (code, SensitivityView::from_code(code))) {
         Some((_, Some(view))) => s.view = view,
-        Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups or smallstudy"),
+        Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups, smallstudy or influence"),
         None => {}
     }
     match get("order").map(|code| (code, CumulativeOrder::from_code(code))) {

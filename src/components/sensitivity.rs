@@ -1,5 +1,6 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
+use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
@@ -33,6 +34,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
                 SensitivityView::Subgroups => view! { <SubgroupsView state=state /> }.into_any(),
                 SensitivityView::SmallStudy => view! { <SmallStudyView state=state /> }.into_any(),
+                SensitivityView::Influence => view! { <InfluenceView state=state /> }.into_any(),
             }}
         </section>
     }

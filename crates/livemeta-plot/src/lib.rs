@@ -11,7 +11,7 @@ pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
-pub use scatter::{draw_scatter, funnel, scatter_height, Scatter, ScatterPoint};
+pub use scatter::{baujat_plot, draw_scatter, funnel, labbe_plot, scatter_height, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {

@@ -53,6 +53,11 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     };
     let (x0, x1) = range(&mut xs.into_iter());
     let (y0, y1) = range(&mut ys.into_iter());
+    // Room on the right for the labels of the rightmost points.
+    let x1 = if plot.label_points { x1 + (x1 - x0) * 0.25 } else { x1 };
+    // Enough decimals to tell neighbouring ticks apart.
+    let decimals = |span: f64| (-(span / 10.0).log10().floor()).clamp(0.0, 6.0) as usize;
+    let (x_decimals, y_decimals) = (decimals(if plot.x_log_labels { (x1.exp() - x0.exp()).abs() } else { x1 - x0 }), decimals(y1 - y0));
     // A downward axis is drawn as -y, labelled without the sign.
     let flip = |y: f64| if plot.y_down { -y } else { y };
     let (y_lo, y_hi) = if plot.y_down { (-y1, -(y0.min(0.0))) } else { (y0, y1) };
@@ -62,8 +67,8 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
         .x_label_area_size(p(42.0))
         .y_label_area_size(p(58.0))
         .build_cartesian_2d(x0..x1, y_lo..y_hi)?;
-    let x_format = |v: &f64| if plot.x_log_labels { format!("{:.2}", v.exp()) } else { format!("{v:.2}") };
-    let y_format = |v: &f64| format!("{:.2}", if plot.y_down { -v } else { *v });
+    let x_format = |v: &f64| if plot.x_log_labels { format!("{:.*}", x_decimals.max(2), v.exp()) } else { format!("{v:.x_decimals$}") };
+    let y_format = |v: &f64| format!("{:.y_decimals$}", if plot.y_down { -v } else { *v });
     chart
         .configure_mesh()
         .disable_mesh()
@@ -125,5 +130,39 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
             vec![(pooled, 0.0), (pooled, se_max)],
         ],
         regions: vec![(everywhere, 0xb4), (triangle(2.575829), 0xcc), (triangle(1.959964), 0xe4), (triangle(1.644854), 0xff)],
+    }
+}
+
+/// Baujat's plot: each study's contribution to heterogeneity against its influence on the
+/// pooled result; the studies in the top right drive both.
+pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
+    Scatter {
+        title: None,
+        x_label: "Contribution to heterogeneity (Q)".into(),
+        y_label: "Influence on the pooled result".into(),
+        x_log_labels: false,
+        y_down: false,
+        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false }).collect(),
+        label_points: true,
+        lines: vec![],
+        regions: vec![],
+    }
+}
+
+/// L'Abbé's plot: the event risk in the treatment arm against the control arm, one point per
+/// study; points below the diagonal favour treatment.
+pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_label: &str) -> Scatter {
+    let (lo, hi) = points.iter().flat_map(|p| [p.1, p.2]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let diagonal = if lo.is_finite() { vec![vec![(lo, lo), (hi, hi)]] } else { vec![] };
+    Scatter {
+        title: None,
+        x_label: format!("Event risk, {}", control_label.to_lowercase()),
+        y_label: format!("Event risk, {}", treatment_label.to_lowercase()),
+        x_log_labels: false,
+        y_down: false,
+        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false }).collect(),
+        label_points: true,
+        lines: diagonal,
+        regions: vec![],
     }
 }

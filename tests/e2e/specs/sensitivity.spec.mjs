@@ -75,3 +75,18 @@ test('small-study effects: Egger, Begg and trim-and-fill as the engine gives the
   await page.getByTestId('trial-toggle-solo1').click();
   await expect(page.getByTestId('egger-result')).toContainText('needs at least 3 studies');
 });
+
+test('influence: metafor influence() diagnostics as the engine gives them, Baujat and L\'Abbé plots', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=influence&model=DL');
+  const expected = sensitivity('serious_adverse_events', 'DL');
+  const rows = page.locator('[data-testid=influence-table] tbody tr');
+  await expect(rows).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    expect(Number(await rows.nth(i).getAttribute('data-value'))).toBeCloseTo(expected.influence[i].cook_d, 9);
+  }
+  await expect(page.getByTestId('labbe-plot')).toBeVisible();
+  await expect(page.getByTestId('baujat-plot')).toBeVisible();
+  // Under RevMan's M-H model the diagnostics say what they need instead of a wrong number.
+  await page.getByTestId('model-select').selectOption('REVMAN');
+  await expect(page.getByTestId('influence-table')).toContainText('not an inverse-variance model');
+});
