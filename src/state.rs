@@ -26,8 +26,9 @@ pub struct Selection {
     /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
     pub compare_models: bool,
     pub presenter: bool,
-    /// The sensitivity analysis shown under the main plot, and the cumulative order.
-    pub view: SensitivityView,
+    /// The sensitivity analysis shown under the main plot (none until one is chosen: each
+    /// refits the model many times), and the cumulative order.
+    pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
 }
@@ -95,7 +96,7 @@ impl Selection {
             zero_cells: ZeroCellPolicy::for_model(model),
             compare_models: false,
             presenter: false,
-            view: SensitivityView::LeaveOneOut,
+            view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
         }

@@ -27,8 +27,8 @@ pub fn encode(s: &Selection) -> String {
     if s.presenter {
         q.push_str("&presenter=1");
     }
-    if s.view != SensitivityView::LeaveOneOut {
-        q.push_str(&format!("&view={}", s.view.code()));
+    if let Some(view) = s.view {
+        q.push_str(&format!("&view={}", view.code()));
     }
     if s.cumulative_order != CumulativeOrder::Year {
         q.push_str(&format!("&order={}", s.cumulative_order.code()));
@@ -113,7 +113,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
         s.zero_cells.drop_double_zero = drop == "1";
     }
     match get("view").map(|code| (code, SensitivityView::from_code(code))) {
-        Some((_, Some(view))) => s.view = view,
+        Some((_, Some(view))) => s.view = Some(view),
         Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups, smallstudy or influence"),
         None => {}
     }

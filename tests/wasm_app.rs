@@ -15,7 +15,7 @@ fn selection_survives_the_url_round_trip() {
     let mut selection = Selection::for_outcome("eczema_herpeticum");
     selection.excluded = vec!["chronos".into(), "solo1".into()];
     selection.dose = "d300q2w".into();
-    selection.view = SensitivityView::Cumulative;
+    selection.view = Some(SensitivityView::Cumulative);
     selection.cumulative_order = CumulativeOrder::Size;
     assert_eq!(decode(&encode(&selection)), (selection, vec![]));
 }

@@ -17,11 +17,11 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
     let tabs = SensitivityView::ALL
         .iter()
         .map(|&view| {
-            let selected = move || selection.with(|s| s.view == view);
+            let selected = move || selection.with(|s| s.view == Some(view));
             view! {
                 <button type="button" role="tab" data-testid=format!("view-{}", view.code())
                     aria-selected=move || selected().to_string() class:selected=selected
-                    on:click=move |_| selection.update(|s| s.view = view)>{view.label()}</button>
+                    on:click=move |_| selection.update(|s| s.view = if s.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
             }
         })
         .collect_view();
@@ -30,11 +30,12 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
             <h2>"Sensitivity analyses"</h2>
             <div class="tabs" role="tablist">{tabs}</div>
             {move || match selection.with(|s| s.view) {
-                SensitivityView::LeaveOneOut => view! { <LeaveOneOutView state=state /> }.into_any(),
-                SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
-                SensitivityView::Subgroups => view! { <SubgroupsView state=state /> }.into_any(),
-                SensitivityView::SmallStudy => view! { <SmallStudyView state=state /> }.into_any(),
-                SensitivityView::Influence => view! { <InfluenceView state=state /> }.into_any(),
+                None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
+                Some(SensitivityView::LeaveOneOut) => view! { <LeaveOneOutView state=state /> }.into_any(),
+                Some(SensitivityView::Cumulative) => view! { <CumulativeView state=state /> }.into_any(),
+                Some(SensitivityView::Subgroups) => view! { <SubgroupsView state=state /> }.into_any(),
+                Some(SensitivityView::SmallStudy) => view! { <SmallStudyView state=state /> }.into_any(),
+                Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
             }}
         </section>
     }

@@ -42,6 +42,25 @@ try {
   await toggles(page, '[data-testid=trial-toggle-chronos]', 20); // warm-up
   report('8 trials (bundled)', await toggles(page, '[data-testid=trial-toggle-chronos]', 200));
 
+  // Switching sensitivity views (k = 3 pooled of 8 listed, serious adverse events, DL): click
+  // to the next animation frame, over every view in turn.
+  await page.goto('http://127.0.0.1:8183/index.html?outcome=serious_adverse_events&model=DL');
+  await page.waitForSelector('[data-testid=pooled-estimate]');
+  const switches = await page.evaluate(async () => {
+    const ids = ['view-loo', 'view-cumulative', 'view-subgroups', 'view-smallstudy', 'view-influence'];
+    const times = [];
+    for (let i = 0; i < 250; i++) {
+      const t0 = performance.now();
+      document.querySelector(`[data-testid=${ids[i % ids.length]}]`).click();
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      times.push(performance.now() - t0);
+    }
+    return times.slice(25);
+  });
+  console.log(`switching sensitivity views: click -> next frame p50 ${pct(switches, 0.5).toFixed(2)} ms, p95 ${pct(switches, 0.95).toFixed(2)} ms (n = ${switches.length})`);
+
+  await page.goto('http://127.0.0.1:8183/index.html');
+  await page.waitForSelector('[data-testid=pooled-estimate]');
   const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', '200', '42'], { encoding: 'utf8' });
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill(csv);

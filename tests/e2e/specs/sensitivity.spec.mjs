@@ -13,8 +13,18 @@ function sensitivity(outcome, method, exclude = []) {
 }
 const value = async (locator) => Number(await locator.getAttribute('data-value'));
 
-test('leave-one-out: every refit as the engine gives it, a toggle recomputes it, a click applies it', async ({ page }) => {
+test('no view is computed until one is chosen; a tab opens and closes it', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events');
+  await expect(page.getByTestId('loo-view')).toHaveCount(0);
+  await page.getByTestId('view-loo').click();
+  await expect(page.getByTestId('loo-view')).toBeVisible();
+  expect(page.url()).toMatch(/view=loo/);
+  await page.getByTestId('view-loo').click();
+  await expect(page.getByTestId('loo-view')).toHaveCount(0);
+});
+
+test('leave-one-out: every refit as the engine gives it, a toggle recomputes it, a click applies it', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=loo');
   const expected = sensitivity('serious_adverse_events', 'REVMAN');
   const ids = ['solo1', 'solo2', 'chronos'];
   expect(expected.leave_one_out).toHaveLength(3);
