@@ -15,7 +15,6 @@ pub struct ScatterPoint {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scatter {
-    pub title: Option<String>,
     pub x_label: String,
     pub y_label: String,
     /// x values are logs of ratios: ticks are labelled with their exponentials.
@@ -38,8 +37,22 @@ const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
 const POINT: RGBColor = RGBColor(0x00, 0x72, 0xb2);
 const LINE: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 
+/// Round tick positions covering [lo, hi], about `count` of them.
+fn ticks(lo: f64, hi: f64, count: f64) -> Vec<f64> {
+    let raw = (hi - lo) / count;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// Drawn by hand rather than with plotters' chart builder, which would add about 90 KB
+/// (gzipped) to the app for two axes.
 pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
+    let (w_dev, h_dev) = root.dim_in_pixel();
+    let (width, height) = (w_dev as f64 / px, h_dev as f64 / px);
     let p = |v: f64| (v * px).round() as i32;
     let xs = plot.points.iter().map(|q| q.x).chain(plot.lines.iter().flatten().map(|q| q.0));
     let ys = plot.points.iter().map(|q| q.y).chain(plot.lines.iter().flatten().map(|q| q.1));
@@ -55,46 +68,60 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     let (y0, y1) = range(&mut ys.into_iter());
     // Room on the right for the labels of the rightmost points.
     let x1 = if plot.label_points { x1 + (x1 - x0) * 0.25 } else { x1 };
-    // Enough decimals to tell neighbouring ticks apart.
-    let decimals = |span: f64| (-(span / 10.0).log10().floor()).clamp(0.0, 6.0) as usize;
-    let (x_decimals, y_decimals) = (decimals(if plot.x_log_labels { (x1.exp() - x0.exp()).abs() } else { x1 - x0 }), decimals(y1 - y0));
-    // A downward axis is drawn as -y, labelled without the sign.
-    let flip = |y: f64| if plot.y_down { -y } else { y };
-    let (y_lo, y_hi) = if plot.y_down { (-y1, -(y0.min(0.0))) } else { (y0, y1) };
-    let mut chart = ChartBuilder::on(root)
-        .margin(p(12.0))
-        .caption(plot.title.clone().unwrap_or_default(), ("sans-serif", 14.0 * px).into_font().style(FontStyle::Bold))
-        .x_label_area_size(p(42.0))
-        .y_label_area_size(p(58.0))
-        .build_cartesian_2d(x0..x1, y_lo..y_hi)?;
-    let x_format = |v: &f64| if plot.x_log_labels { format!("{:.*}", x_decimals.max(2), v.exp()) } else { format!("{v:.x_decimals$}") };
-    let y_format = |v: &f64| format!("{:.y_decimals$}", if plot.y_down { -v } else { *v });
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_desc(plot.x_label.as_str())
-        .y_desc(plot.y_label.as_str())
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
-        .label_style(("sans-serif", 12.0 * px).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 13.0 * px).into_font().color(&INK))
-        .draw()?;
+    let y0 = if plot.y_down { y0.min(0.0) } else { y0 };
+    let (left, right, top, bottom) = (64.0, width - 12.0, 12.0, height - 44.0);
+    let sx = |x: f64| left + (right - left) * (x - x0) / (x1 - x0);
+    // A downward axis puts 0 at the top.
+    let sy = |y: f64| if plot.y_down { top + (bottom - top) * (y - y0) / (y1 - y0) } else { bottom - (bottom - top) * (y - y0) / (y1 - y0) };
+    let at = |(x, y): (f64, f64)| (p(sx(x)), p(sy(y)));
+    let font = |size: f64, h: HPos, v: VPos| ("sans-serif", size * px).into_font().color(&INK).pos(Pos::new(h, v));
+
     for (polygon, shade) in &plot.regions {
-        let grey = RGBColor(*shade, *shade, *shade);
-        chart.draw_series(std::iter::once(Polygon::new(polygon.iter().map(|(x, y)| (*x, flip(*y))).collect::<Vec<_>>(), grey.filled())))?;
+        root.draw(&Polygon::new(polygon.iter().map(|q| at(*q)).collect::<Vec<_>>(), RGBColor(*shade, *shade, *shade).filled()))?;
+    }
+    // Regions may reach past the axes; the margins are painted over them.
+    for (a, b) in [((0.0, 0.0), (left, height)), ((right, 0.0), (width, height)), ((0.0, 0.0), (width, top)), ((0.0, bottom), (width, height))] {
+        root.draw(&Rectangle::new([(p(a.0), p(a.1)), (p(b.0), p(b.1))], WHITE.filled()))?;
     }
     for line in &plot.lines {
-        chart.draw_series(std::iter::once(PathElement::new(line.iter().map(|(x, y)| (*x, flip(*y))).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32))))?;
+        root.draw(&PathElement::new(line.iter().map(|q| at(*q)).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32)))?;
     }
     for point in &plot.points {
         let style = if point.open { POINT.stroke_width(p(1.5).max(1) as u32) } else { POINT.filled() };
-        chart.draw_series(std::iter::once(Circle::new((point.x, flip(point.y)), p(4.0), style)))?;
+        let (x, y) = at((point.x, point.y));
+        root.draw(&Circle::new((x, y), p(4.0), style))?;
         if plot.label_points {
-            let label = ("sans-serif", 12.0 * px).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-            let at = EmptyElement::at((point.x, flip(point.y))) + Text::new(point.label.clone(), (p(7.0), 0), label);
-            chart.draw_series(std::iter::once(at))?;
+            root.draw_text(&point.label, &font(12.0, HPos::Left, VPos::Center), (x + p(7.0), y))?;
         }
     }
+
+    // Axes, ticks and their labels, with enough decimals to tell neighbours apart.
+    root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))], INK.stroke_width(1)))?;
+    let decimals = |step: f64| (-(step.log10().floor())).clamp(0.0, 6.0) as usize;
+    let x_ticks = if plot.x_log_labels {
+        // Ratios at round values, thinned to about eight.
+        const RATIOS: [f64; 21] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+        let inside: Vec<f64> = RATIOS.into_iter().filter(|r| (x0..=x1).contains(&r.ln())).collect();
+        let every = inside.len().div_ceil(8).max(1);
+        inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect::<Vec<_>>()
+    } else {
+        let t = ticks(x0, x1, 6.0);
+        let d = t.windows(2).next().map_or(2, |w| decimals(w[1] - w[0]));
+        t.into_iter().map(|v| (v, format!("{v:.d$}"))).collect()
+    };
+    for (x, label) in x_ticks {
+        root.draw(&PathElement::new(vec![(p(sx(x)), p(bottom)), (p(sx(x)), p(bottom + 4.0))], INK.stroke_width(1)))?;
+        root.draw_text(&label, &font(12.0, HPos::Center, VPos::Top), (p(sx(x)), p(bottom + 6.0)))?;
+    }
+    let y_ticks = ticks(y0, y1, 5.0);
+    let d = y_ticks.windows(2).next().map_or(2, |w| decimals(w[1] - w[0]));
+    for y in y_ticks {
+        root.draw(&PathElement::new(vec![(p(left - 4.0), p(sy(y))), (p(left), p(sy(y)))], INK.stroke_width(1)))?;
+        root.draw_text(&format!("{y:.d$}"), &font(12.0, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(y))))?;
+    }
+    root.draw_text(&plot.x_label, &font(13.0, HPos::Center, VPos::Bottom), (p((left + right) / 2.0), p(height - 2.0)))?;
+    let y_label = ("sans-serif", 13.0 * px).into_font().color(&INK).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw_text(&plot.y_label, &y_label, (p(2.0), p((top + bottom) / 2.0)))?;
     root.present()
 }
 
@@ -114,7 +141,6 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
     let triangle = |z: f64| vec![(0.0, 0.0), (-z * se_max, se_max), (z * se_max, se_max)];
     let everywhere = vec![(-x_extent, 0.0), (x_extent, 0.0), (x_extent, se_max), (-x_extent, se_max)];
     Scatter {
-        title: None,
         x_label: if ratio { format!("{measure_label} (log scale)") } else { measure_label.to_string() },
         y_label: "Standard error".into(),
         x_log_labels: ratio,
@@ -137,7 +163,6 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
 /// pooled result; the studies in the top right drive both.
 pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
     Scatter {
-        title: None,
         x_label: "Contribution to heterogeneity (Q)".into(),
         y_label: "Influence on the pooled result".into(),
         x_log_labels: false,
@@ -155,7 +180,6 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
     let (lo, hi) = points.iter().flat_map(|p| [p.1, p.2]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let diagonal = if lo.is_finite() { vec![vec![(lo, lo), (hi, hi)]] } else { vec![] };
     Scatter {
-        title: None,
         x_label: format!("Event risk, {}", control_label.to_lowercase()),
         y_label: format!("Event risk, {}", treatment_label.to_lowercase()),
         x_log_labels: false,
