@@ -4,7 +4,7 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
-use livemeta_core::sensitivity::{begg, egger, trim_and_fill};
+use livemeta_core::sensitivity::{begg, egger, trim_and_fill, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
@@ -13,7 +13,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
         state.analysis.with(|a| {
             let a = a.as_ref().ok()?;
             let studies: Vec<(String, f64, f64)> = a.studies.iter().filter_map(|s| s.effect.map(|e| (s.label.clone(), e.yi, e.vi))).collect();
-            let filled = trim_and_fill(a).map(|t| t.filled).unwrap_or_default();
+            let filled = trim_and_fill(a, TrimFillEstimator::L0).map(|t| t.filled).unwrap_or_default();
             Some(funnel(&studies, a.pooled.y, &filled, a.measure.is_ratio(), a.measure.label()))
         })
     });
@@ -36,28 +36,33 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 Err(e) => format!("Begg's test: {e}."),
             };
             let begg_p = begg(a).map_or(String::new(), |b| format!("{:e}", b.p_value));
-            let trim = trim_and_fill(a);
-            let trim_text = match &trim {
-                Ok(t) => {
-                    let z = 1.959963984540054;
-                    format!(
-                        "Trim-and-fill (L0): {} {} imputed on the {}; adjusted {} {}.",
-                        t.k0,
-                        if t.k0 == 1 { "study" } else { "studies" },
-                        t.side,
-                        m.label(),
-                        effect_with_ci(back(t.fit.estimate), back(t.fit.estimate - z * t.fit.se), back(t.fit.estimate + z * t.fit.se), m)
-                    )
+            // L0 (metafor's default) fills the funnel; R0 and Q0 are listed beside it.
+            let trims = TrimFillEstimator::ALL.map(|estimator| {
+                let z = 1.959963984540054;
+                match trim_and_fill(a, estimator) {
+                    Ok(t) => (
+                        format!(
+                            "Trim-and-fill ({}): {} {} imputed on the {}; adjusted {} {}.",
+                            estimator.code(),
+                            t.k0,
+                            if t.k0 == 1 { "study" } else { "studies" },
+                            t.side,
+                            m.label(),
+                            effect_with_ci(back(t.fit.estimate), back(t.fit.estimate - z * t.fit.se), back(t.fit.estimate + z * t.fit.se), m)
+                        ),
+                        format!("{:e}", back(t.fit.estimate)),
+                    ),
+                    Err(e) => (format!("Trim-and-fill ({}): {e}.", estimator.code()), String::new()),
                 }
-                Err(e) => format!("Trim-and-fill: {e}."),
-            };
-            let trim_value = trim.as_ref().map_or(String::new(), |t| format!("{:e}", back(t.fit.estimate)));
+            });
             let few = (a.k < 10).then(|| format!("With {} trials these tests have little power: a non-significant result says little.", a.k));
             view! {
                 <ul class="readings">
                     <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
-                    <li data-testid="trimfill-result" data-value=trim_value>{trim_text}</li>
+                    {trims.into_iter().zip(TrimFillEstimator::ALL).map(|((text, value), e)| view! {
+                        <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>
+                    }).collect_view()}
                 </ul>
                 {few.map(|f| view! { <p class="warning" data-testid="small-study-warning">{f}</p> })}
             }

@@ -2,7 +2,7 @@
 //! scripting, reproducibility and the metafor cross-check.
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups]
-  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill
+  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill (L0, R0, Q0)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
@@ -118,7 +118,9 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["baujat"] = to_json(baujat(&analysis));
             out["egger"] = to_json(egger(&analysis, options.level));
             out["begg"] = to_json(begg(&analysis));
-            out["trim_and_fill"] = to_json(trim_and_fill(&analysis));
+            out["trim_and_fill"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::L0));
+            out["trim_and_fill_r0"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::R0));
+            out["trim_and_fill_q0"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::Q0));
             if analysis.k <= 16 {
                 out["gosh"] = to_json(gosh(&analysis));
             }

@@ -451,9 +451,29 @@ fn he_with_moderator(y: &[f64], x: &[f64], v: &[f64]) -> f64 {
     ((rss - trace) / (k - 2.0)).max(0.0)
 }
 
+/// Duval and Tweedie's estimators of the number of missing studies (metafor's `estimator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TrimFillEstimator {
+    L0,
+    R0,
+    Q0,
+}
+
+impl TrimFillEstimator {
+    pub const ALL: [TrimFillEstimator; 3] = [TrimFillEstimator::L0, TrimFillEstimator::R0, TrimFillEstimator::Q0];
+    pub fn code(self) -> &'static str {
+        match self {
+            TrimFillEstimator::L0 => "L0",
+            TrimFillEstimator::R0 => "R0",
+            TrimFillEstimator::Q0 => "Q0",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrimAndFill {
-    /// Estimated number of missing studies (L0 estimator).
+    pub estimator: TrimFillEstimator,
+    /// Estimated number of missing studies.
     pub k0: usize,
     /// The side on which studies were filled: "left" or "right".
     pub side: &'static str,
@@ -463,8 +483,8 @@ pub struct TrimAndFill {
     pub fit: QuickFit,
 }
 
-/// Duval and Tweedie's trim-and-fill with the L0 estimator, as `metafor::trimfill`.
-pub fn trim_and_fill(analysis: &Analysis) -> Result<TrimAndFill, EngineError> {
+/// Duval and Tweedie's trim-and-fill, as `metafor::trimfill(res, estimator = ...)`.
+pub fn trim_and_fill(analysis: &Analysis, estimator: TrimFillEstimator) -> Result<TrimAndFill, EngineError> {
     let (y, v, method) = effects_and_method(analysis)?;
     let k = y.len();
     if k < 3 {
@@ -495,9 +515,20 @@ pub fn trim_and_fill(analysis: &Analysis) -> Result<TrimAndFill, EngineError> {
         for (r, &i) in by_size.iter().enumerate() {
             rank[i] = (r + 1) as f64;
         }
-        let sr: f64 = (0..k).filter(|&i| centred[i] > 0.0).map(|i| rank[i]).sum();
         let kf = k as f64;
-        let estimate = (4.0 * sr - kf * (kf + 1.0)) / (2.0 * kf - 1.0);
+        let sr: f64 = (0..k).filter(|&i| centred[i] > 0.0).map(|i| rank[i]).sum();
+        let estimate = match estimator {
+            TrimFillEstimator::L0 => (4.0 * sr - kf * (kf + 1.0)) / (2.0 * kf - 1.0),
+            // The run of the largest ranks that are all above the estimate, less one.
+            TrimFillEstimator::R0 => {
+                let largest_below = (0..k).filter(|&i| centred[i] < 0.0).map(|i| rank[i]).fold(f64::NEG_INFINITY, f64::max);
+                kf - largest_below - 1.0
+            }
+            TrimFillEstimator::Q0 => kf - 0.5 - (2.0 * kf * kf - 4.0 * sr + 0.25).sqrt(),
+        };
+        if !estimate.is_finite() {
+            return Err(EngineError::Unsupported(format!("the {} estimator is not defined for these studies", estimator.code())));
+        }
         // R rounds half to even.
         k0 = estimate.round_ties_even().max(0.0) as usize;
         k0 = k0.min(k - 1);
@@ -507,5 +538,5 @@ pub fn trim_and_fill(analysis: &Analysis) -> Result<TrimAndFill, EngineError> {
     y_all.extend(filled.iter().map(|f| f.0));
     v_all.extend(filled.iter().map(|f| f.1));
     let fit = quick_fit(&y_all, &v_all, method)?;
-    Ok(TrimAndFill { k0, side, filled, fit })
+    Ok(TrimAndFill { estimator, k0, side, filled, fit })
 }

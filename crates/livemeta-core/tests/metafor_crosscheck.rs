@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
@@ -215,7 +215,7 @@ fn sensitivity_analyses_match_metafor() {
         let bj = baujat(&full);
         let eg = egger(&full, 0.95);
         let rk = begg(&full);
-        let tf = trim_and_fill(&full);
+        let tf: Vec<_> = TrimFillEstimator::ALL.iter().map(|e| (*e, trim_and_fill(&full, *e))).collect();
         let go = if full.k <= 10 { Some(gosh(&full)) } else { None };
         let sub = parse_subgroups(&csv).map(|g| subgroups(&studies, &g, &options));
         for (analysis, index, quantity, want) in rows {
@@ -259,13 +259,17 @@ fn sensitivity_analyses_match_metafor() {
                     _ => e.limit_ci_upper,
                 }),
                 "begg" => rk.as_ref().ok().map(|b| if quantity == "tau" { b.tau } else { b.p_value }),
-                "trimfill" => tf.as_ref().ok().map(|t| match quantity.as_str() {
+                trimfill if trimfill.starts_with("trimfill") => {
+                    // "trimfill" is metafor's default L0; "trimfill_R0" and "trimfill_Q0" name theirs.
+                    let code = trimfill.strip_prefix("trimfill_").unwrap_or("L0");
+                    tf.iter().find(|(e, _)| e.code() == code).and_then(|(_, t)| t.as_ref().ok()).map(|t| match quantity.as_str() {
                     "k0" => t.k0 as f64,
                     "right" => (t.side == "right") as i32 as f64,
                     "beta" => t.fit.estimate,
                     "se" => t.fit.se,
                     _ => t.fit.tau2,
-                }),
+                    })
+                }
                 "gosh" => go.as_ref().and_then(|g| g.as_ref().ok()).map(|g| {
                     let f = &g[*index - 1];
                     match quantity.as_str() {

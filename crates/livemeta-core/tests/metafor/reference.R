@@ -189,6 +189,13 @@ for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", 
     tf <- trimfill(res, control = ctrl)
     semit(name, case, "trimfill", 0, "k0", tf$k0); semit(name, case, "trimfill", 0, "right", as.numeric(tf$side == "right"))
     semit(name, case, "trimfill", 0, "beta", tf$beta[1]); semit(name, case, "trimfill", 0, "se", tf$se); semit(name, case, "trimfill", 0, "tau2", tf$tau2)
+    for (est in c("R0", "Q0")) {
+      tf <- tryCatch(suppressWarnings(trimfill(res, estimator = est, control = ctrl)), error = function(e) NULL)
+      if (is.null(tf)) next
+      a <- paste0("trimfill_", est)
+      semit(name, case, a, 0, "k0", tf$k0); semit(name, case, a, 0, "right", as.numeric(tf$side == "right"))
+      semit(name, case, a, 0, "beta", tf$beta[1]); semit(name, case, a, 0, "se", tf$se); semit(name, case, a, 0, "tau2", tf$tau2)
+    }
     if (res$k <= 10) {
       g <- gosh(res, progbar = FALSE)
       for (r in seq_len(nrow(g$res))) {
