@@ -2,19 +2,26 @@
 //! publication order, so the audience sees how the evidence grew.
 use crate::components::choice::Choice;
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo};
+use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::state::{AppState, CumulativeOrder, DataSource, Selection, DATASET};
 use leptos::prelude::*;
 use livemeta_core::format::effect_with_ci;
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::cumulative;
+
+/// A bundled trial's publication year; imported rows have none.
+fn trial_year(state: &AppState, id: &str) -> Option<u32> {
+    state.source.with(|s| matches!(s, DataSource::Bundled)).then(|| DATASET.trials.iter().find(|t| t.id == id).map(|t| t.year)).flatten()
+}
 
 #[component]
 pub fn CumulativeView(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let refits = Memo::new(move |_| {
+    // The pooled trials and the order in which they are added (indices into them).
+    let ordered = Memo::new(move |_| {
         let (ids, studies) = pooled_trials(&state);
         let order = selection.with(|s| s.cumulative_order);
-        let year = |id: &str| state.source.with(|s| matches!(s, DataSource::Bundled)).then(|| DATASET.trials.iter().find(|t| t.id == id).map(|t| t.year)).flatten();
+        let year = |id: &str| trial_year(&state, id);
         // Each trial's variance in the main analysis, for "most precise first".
         let variance: Vec<f64> = state.analysis.with(|a| match a {
             Ok(a) => a.studies.iter().map(|s| s.effect.map_or(f64::INFINITY, |e| e.vi)).collect(),
@@ -27,6 +34,11 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
             CumulativeOrder::Precision => index.sort_by(|&a, &b| variance[a].total_cmp(&variance[b])),
             CumulativeOrder::Listed => {}
         }
+        (ids, studies, index)
+    });
+    let refits = Memo::new(move |_| {
+        let (ids, studies, index) = ordered.get();
+        let year = |id: &str| trial_year(&state, id);
         let ordered: Vec<_> = index.iter().map(|&i| studies[i].clone()).collect();
         let fits = cumulative(&ordered, &selection.with(Selection::options));
         index
@@ -54,6 +66,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
             </div>
             <PlotCanvas plot=plot presenter=presenter testid="cumulative-plot"
                 label="Cumulative plot: the pooled estimate as each trial is added; the same numbers are listed below" />
+            <ViewRCode code=view_code(state, move || ViewCode::Cumulative(ordered.with(|o| o.2.clone()))) testid="r-code-cumulative" />
             <ol class="readings">
                 {move || {
                     let measure = selection.with(|s| s.measure);

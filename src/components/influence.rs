@@ -2,8 +2,10 @@
 //! `influence()`, Baujat's plot, and L'Abbé's plot of the event risks in both arms.
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
+use crate::components::sensitivity::{view_code, ViewRCode};
 use crate::state::{pooled_studies, AppState};
 use leptos::prelude::*;
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::{baujat, influence};
 use livemeta_plot::{baujat_plot, labbe_plot};
 
@@ -75,6 +77,7 @@ pub fn InfluenceView(state: AppState) -> impl IntoView {
                     }
                 })}
             </div>
+            <ViewRCode code=view_code(state, || ViewCode::Influence) testid="r-code-influence" />
         </div>
     }
 }

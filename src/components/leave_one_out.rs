@@ -1,10 +1,11 @@
 //! Leave-one-out: the pool refitted without each trial in turn. Each row says in words how far
 //! leaving that trial out moves the result, and a button applies that exclusion.
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo};
+use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::format::{effect, effect_with_ci};
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::leave_one_out;
 
 #[component]
@@ -56,6 +57,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
             <PlotCanvas plot=plot presenter=presenter testid="loo-plot"
                 label="Leave-one-out plot: the pooled estimate with each trial left out; the same numbers are listed below" />
             <ul class="readings">{readings}</ul>
+            <ViewRCode code=view_code(state, || ViewCode::LeaveOneOut) testid="r-code-loo" />
         </div>
     }
 }

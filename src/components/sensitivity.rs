@@ -5,8 +5,9 @@ use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
-use crate::state::{AppState, SensitivityView};
+use crate::state::{AppState, Selection, SensitivityView};
 use leptos::prelude::*;
+use livemeta_core::rcode::{view_script, ViewCode};
 use livemeta_core::sensitivity::Refit;
 use livemeta_core::StudyCounts;
 use livemeta_plot::{refit_plot, ForestPlot};
@@ -60,4 +61,23 @@ pub fn refit_plot_memo(state: AppState, heading: &'static str, rows: Memo<Vec<(S
         let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
         state.analysis.with(|full| refit_plot(heading, refits, full, &selection.options(), outcome, treatment, control))
     })
+}
+
+/// "R code for this view": the metafor script that reproduces the view, or why there is none.
+#[component]
+pub fn ViewRCode(#[prop(into)] code: Signal<Result<String, String>>, testid: &'static str) -> impl IntoView {
+    view! {
+        <details class="r-code">
+            <summary>"R code for this view"</summary>
+            {move || match code.get() {
+                Ok(text) => view! { <textarea readonly rows="10" data-testid=testid prop:value=text></textarea> }.into_any(),
+                Err(why) => view! { <p class="note-inline" data-testid=testid>{why}</p> }.into_any(),
+            }}
+        </details>
+    }
+}
+
+/// The view's R code for the trials in the pool and the current options.
+pub fn view_code(state: AppState, view: impl Fn() -> ViewCode + Send + Sync + 'static) -> Signal<Result<String, String>> {
+    Signal::derive(move || view_script(&pooled_trials(&state).1, &state.selection.with(Selection::options), &view()))
 }

@@ -1,9 +1,11 @@
 //! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
 //! Egger's regression test, Begg's rank test and the trim-and-fill estimate.
 use crate::components::plot_canvas::PlotCanvas;
+use crate::components::sensitivity::{view_code, ViewRCode};
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::{begg, egger, trim_and_fill, TrimFillEstimator};
 use livemeta_plot::funnel;
 
@@ -77,6 +79,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
             })}
             {readings}
+            <ViewRCode code=view_code(state, || ViewCode::SmallStudy) testid="r-code-smallstudy" />
         </div>
     }
 }

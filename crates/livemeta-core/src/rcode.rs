@@ -82,3 +82,49 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
     ));
     out
 }
+
+/// A sensitivity view whose metafor function can follow the analysis in the script.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewCode {
+    LeaveOneOut,
+    /// The order in which trials are added, as 0-based indices into the studies.
+    Cumulative(Vec<usize>),
+    SmallStudy,
+    Influence,
+}
+
+/// The script for the analysis followed by the view's metafor call. Its last line prints
+/// "livemeta view" and the view's numbers as the page shows them, so tests can compare.
+/// `Err` says why there is no script: RevMan's M-H random model is fitted by hand (metafor's
+/// refits would keep its tau² fixed), and the small-study and influence functions need
+/// `rma()`'s inverse-variance models.
+pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &ViewCode) -> Result<String, String> {
+    let inverse_variance = matches!(options.model, Model::Random(_) | Model::CommonInverseVariance);
+    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence)) {
+        return Err(format!("metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code", options.model.label()));
+    }
+    let back = if options.measure.is_ratio() { "exp" } else { "identity" };
+    let numbers = |expr: &str| format!("cat(\"livemeta view\", sprintf(\"%.10f\", {expr}), \"\\n\")\n");
+    let mut out = metafor_script(studies, options);
+    match view {
+        ViewCode::LeaveOneOut => {
+            out.push_str("l1 <- leave1out(res)\nprint(l1)\n");
+            out.push_str(&numbers(&format!("{back}(l1$estimate)")));
+        }
+        ViewCode::Cumulative(order) => {
+            let order = order.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
+            out.push_str(&format!("cu <- cumul(res, order = c({order}))\nprint(cu)\n"));
+            out.push_str(&numbers(&format!("{back}(cu$estimate)")));
+        }
+        ViewCode::SmallStudy => {
+            out.push_str("eg <- regtest(res, model = \"lm\")\nprint(eg)\nrk <- ranktest(res)\nprint(rk)\n");
+            out.push_str("for (e in c(\"L0\", \"R0\", \"Q0\")) print(tryCatch(trimfill(res, estimator = e), error = function(err) conditionMessage(err)))\n");
+            out.push_str(&numbers("c(eg$pval, rk$pval)"));
+        }
+        ViewCode::Influence => {
+            out.push_str("inf <- influence(res)\nprint(inf)\n");
+            out.push_str(&numbers("inf$inf$cook.d"));
+        }
+    }
+    Ok(out)
+}

@@ -56,3 +56,11 @@ export async function openApp(page, query = '') {
 export async function shownValue(page, testid) {
   return Number(await page.getByTestId(testid).getAttribute('data-value'));
 }
+
+/** Runs a view's R code and returns the numbers of the "livemeta view" line it prints. */
+export function runRView(code) {
+  const file = join(mkdtempSync(join(tmpdir(), 'livemeta-r-')), 'view.R');
+  writeFileSync(file, code);
+  const out = execFileSync('Rscript', [file], { encoding: 'utf8' });
+  return out.split('\n').find((l) => l.startsWith('livemeta view')).split(' ').slice(2).filter((x) => x !== '').map(Number);
+}

@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { expectedFromCsv, expectPooled, expectedAnalysis, openApp } from './helpers.mjs';
+import { expectedFromCsv, expectPooled, expectedAnalysis, openApp, runRView } from './helpers.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 function sensitivity(outcome, method, exclude = []) {
@@ -104,4 +104,23 @@ test('influence: metafor influence() diagnostics as the engine gives them, Bauja
   // Under RevMan's M-H model the diagnostics say what they need instead of a wrong number.
   await page.getByTestId('model-select').selectOption('REVMAN');
   await expect(page.getByTestId('influence-table')).toContainText('not an inverse-variance model');
+});
+
+test('each view\'s R code runs in metafor and prints the numbers the page shows', async ({ page }) => {
+  const shown = async (selector) => Promise.all((await page.locator(selector).all()).map(async (l) => Number(await l.getAttribute('data-value'))));
+  const check = async (view, query, selector) => {
+    await openApp(page, `?outcome=serious_adverse_events&view=${view}${query}`);
+    const r = runRView(await page.getByTestId(`r-code-${view}`).inputValue());
+    const page_values = await shown(selector);
+    expect(r).toHaveLength(page_values.length);
+    r.forEach((x, i) => expect(x).toBeCloseTo(page_values[i], 6));
+  };
+  await check('loo', '&model=REML', '[data-testid^=loo-row-]');
+  await check('cumulative', '&model=MH&order=size', '[data-testid^=cumulative-row-]');
+  await check('smallstudy', '&model=DL', '[data-testid=egger-result], [data-testid=begg-result]');
+  await check('influence', '&model=DL', '[data-testid=influence-table] tbody tr');
+  // RevMan's M-H random model has no metafor refits: the page says so instead of wrong code.
+  await openApp(page, '?outcome=serious_adverse_events&view=loo');
+  await page.getByText('R code for this view').click();
+  await expect(page.getByTestId('r-code-loo')).toContainText('choose an inverse-variance model');
 });
