@@ -1,6 +1,7 @@
 //! livemeta web front end: a thin Leptos layer over `livemeta-core`.
 pub mod app;
 pub mod components;
+pub mod download;
 pub mod state;
 pub mod url_state;
 

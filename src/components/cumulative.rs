@@ -64,7 +64,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
                         }
                     } />
             </div>
-            <PlotCanvas plot=plot presenter=presenter testid="cumulative-plot"
+            <PlotCanvas plot=plot presenter=presenter export_as="cumulative" testid="cumulative-plot"
                 label="Cumulative plot: the pooled estimate as each trial is added; the same numbers are listed below" />
             <ViewRCode code=view_code(state, move || ViewCode::Cumulative(ordered.with(|o| o.2.clone()))) testid="r-code-cumulative" />
             <ol class="readings">

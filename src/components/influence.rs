@@ -65,14 +65,14 @@ pub fn InfluenceView(state: AppState) -> impl IntoView {
             <div class="figure-pair">
                 <figure>
                     <figcaption>"L'Abbé plot: below the diagonal, fewer events with treatment"</figcaption>
-                    <PlotCanvas plot=labbe presenter=presenter testid="labbe-plot" label="L'Abbé plot of the event risks in both arms, one point per trial" />
+                    <PlotCanvas plot=labbe presenter=presenter export_as="labbe-plot" testid="labbe-plot" label="L'Abbé plot of the event risks in both arms, one point per trial" />
                 </figure>
                 {move || baujat_points.get().map(|_| {
                     let shown = Memo::new(move |_| baujat_points.get().unwrap_or_else(|| baujat_plot(&[])));
                     view! {
                         <figure>
                             <figcaption>"Baujat plot: trials in the top right drive both heterogeneity and the result"</figcaption>
-                            <PlotCanvas plot=shown presenter=presenter testid="baujat-plot" label="Baujat plot: contribution to heterogeneity against influence on the pooled result" />
+                            <PlotCanvas plot=shown presenter=presenter export_as="baujat-plot" testid="baujat-plot" label="Baujat plot: contribution to heterogeneity against influence on the pooled result" />
                         </figure>
                     }
                 })}

@@ -54,7 +54,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
     };
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="loo-view">
-            <PlotCanvas plot=plot presenter=presenter testid="loo-plot"
+            <PlotCanvas plot=plot presenter=presenter export_as="leave-one-out" testid="loo-plot"
                 label="Leave-one-out plot: the pooled estimate with each trial left out; the same numbers are listed below" />
             <ul class="readings">{readings}</ul>
             <ViewRCode code=view_code(state, || ViewCode::LeaveOneOut) testid="r-code-loo" />

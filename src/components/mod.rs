@@ -23,6 +23,7 @@ pub use data_import::DataImport;
 pub use export_panel::ExportPanel;
 pub use forest_plot_canvas::{plot_of, ForestPlotCanvas};
 pub use model_options::ModelOptions;
+pub use plot_canvas::paint;
 pub use pooled_summary::PooledSummary;
 pub use results_panel::ResultsPanel;
 pub use sensitivity::SensitivityPanel;

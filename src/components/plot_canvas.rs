@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use livemeta_plot::{Figure, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use crate::download::{download_png, download_svg};
 
 /// The smallest text in presenter mode, in CSS pixels.
 const PRESENTER_TEXT: f64 = 22.0;
@@ -37,6 +38,8 @@ pub fn PlotCanvas<F>(
     testid: &'static str,
     label: &'static str,
     #[prop(optional)] drawn_mark: Option<&'static str>,
+    /// File name for SVG and PNG buttons under the figure; the main plot has its own panel.
+    #[prop(optional)] export_as: Option<&'static str>,
 ) -> impl IntoView
 where
     F: Figure + PartialEq + Send + Sync + 'static,
@@ -76,5 +79,16 @@ where
             let _ = performance.mark(mark);
         }
     });
-    view! { <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas> }
+    let exports = export_as.map(|name| {
+        view! {
+            <div class="figure-exports">
+                <button type="button" data-testid=format!("{testid}-svg") on:click=move |_| plot.with_untracked(|f| download_svg(name, f))>"SVG"</button>
+                <button type="button" data-testid=format!("{testid}-png") on:click=move |_| plot.with_untracked(|f| download_png(name, f))>"PNG"</button>
+            </div>
+        }
+    });
+    view! {
+        <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
+        {exports}
+    }
 }

@@ -75,7 +75,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
         <div class="sensitivity-view" role="tabpanel" data-testid="smallstudy-view">
             {move || plot.get().map(|_| {
                 let shown = Memo::new(move |_| plot.get().unwrap_or_else(|| funnel(&[], 0.0, &[], true, "")));
-                view! { <PlotCanvas plot=shown presenter=presenter testid="funnel-plot"
+                view! { <PlotCanvas plot=shown presenter=presenter export_as="funnel-plot" testid="funnel-plot"
                     label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
             })}
             {readings}

@@ -79,7 +79,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                             }
                         } />
                 </div>
-                <PlotCanvas plot=plot presenter=presenter testid="subgroups-plot"
+                <PlotCanvas plot=plot presenter=presenter export_as="subgroups" testid="subgroups-plot"
                     label="Subgroup plot: the pooled estimate in each subgroup; the same numbers are listed below" />
                 {summary}
             </Show>

@@ -97,8 +97,12 @@ impl ForestPlot {
 
 /// Anything the app draws on a canvas or exports as SVG: it knows its height at a width and
 /// draws itself on any plotters backend.
-pub trait Figure {
+pub trait Figure: Clone {
     fn height(&self, width: f64) -> f64;
+    /// The figure as exported to SVG or PNG.
+    fn exported(&self) -> Self {
+        self.clone()
+    }
     fn draw<DB: plotters::prelude::DrawingBackend>(
         &self,
         root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
@@ -109,6 +113,9 @@ pub trait Figure {
 impl Figure for ForestPlot {
     fn height(&self, width: f64) -> f64 {
         forest_height(self, width)
+    }
+    fn exported(&self) -> Self {
+        self.for_export()
     }
     fn draw<DB: plotters::prelude::DrawingBackend>(
         &self,
@@ -132,14 +139,14 @@ impl Figure for Scatter {
     }
 }
 
-/// The plot as an SVG document: the same drawing code as the canvas, for export.
-pub fn forest_svg(plot: &ForestPlot, width: u32) -> String {
+/// A figure as an SVG document: the same drawing code as the canvas, for export.
+pub fn figure_svg(figure: &impl Figure, width: u32) -> String {
     use plotters::prelude::{IntoDrawingArea, SVGBackend};
-    let height = forest_height(plot, width as f64).ceil() as u32;
+    let height = figure.height(width as f64).ceil() as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_forest(&root, plot, 1.0).expect("drawing into a string cannot fail");
+        figure.draw(&root, 1.0).expect("drawing into a string cannot fail");
     }
     svg
 }
@@ -186,7 +193,7 @@ mod tests {
 
     #[test]
     fn svg_export_is_a_complete_document_with_the_rows() {
-        let svg = forest_svg(&plot(), 900);
+        let svg = figure_svg(&plot(), 900);
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         for text in ["Trial A", "excluded", "not reported", "Favours dupilumab"] {
             assert!(svg.contains(text), "SVG lacks {text}");

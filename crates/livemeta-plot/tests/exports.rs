@@ -5,7 +5,7 @@ use livemeta_core::csv_input::{parse_studies, to_csv};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::rcode::metafor_script;
 use livemeta_core::StudyCounts;
-use livemeta_plot::{forest_csv, forest_plot, forest_svg, ForestPlot};
+use livemeta_plot::{forest_csv, forest_plot, figure_svg, ForestPlot};
 use std::process::Command;
 
 const HOSTILE: [&str; 13] = [
@@ -105,7 +105,7 @@ fn data_csv_round_trips_hostile_names_exactly() {
 
 #[test]
 fn svg_export_escapes_names_as_xml_text() {
-    let svg = forest_svg(&plot(), 960);
+    let svg = figure_svg(&plot(), 960);
     assert!(!svg.contains("<script"), "raw markup in the SVG");
     assert!(!svg.chars().any(|c| c.is_control() && c != '\n'), "a control character XML cannot hold");
     assert!(svg.contains("&lt;script&gt;"), "escaped name missing");

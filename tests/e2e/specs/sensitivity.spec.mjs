@@ -2,6 +2,7 @@
 // main screen when clicked.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedFromCsv, expectPooled, expectedAnalysis, openApp, runRView } from './helpers.mjs';
 
@@ -123,4 +124,26 @@ test('each view\'s R code runs in metafor and prints the numbers the page shows'
   await openApp(page, '?outcome=serious_adverse_events&view=loo');
   await page.getByText('R code for this view').click();
   await expect(page.getByTestId('r-code-loo')).toContainText('choose an inverse-variance model');
+});
+
+test('each view exports as SVG and PNG', async ({ page }) => {
+  const save = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    return readFileSync(await download.path());
+  };
+  await openApp(page, '?outcome=serious_adverse_events&view=loo');
+  const svg = (await save('loo-plot-svg')).toString('utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, text: doc.documentElement.textContent };
+  }, svg);
+  expect(parsed.error).toBe(false);
+  expect(parsed.text).toContain('Omitting CHRONOS');
+  expect(parsed.text).toContain('Serious adverse events');
+  for (const [view, testid] of [['loo', 'loo-plot-png'], ['smallstudy&model=DL', 'funnel-plot-png'], ['influence&model=DL', 'baujat-plot-png']]) {
+    await openApp(page, `?outcome=serious_adverse_events&view=${view}`);
+    const png = await save(testid);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1920);
+  }
 });
