@@ -56,6 +56,7 @@ choice!(
         Subgroups = "subgroups", "Subgroups";
         SmallStudy = "smallstudy", "Small-study effects";
         Influence = "influence", "Influence";
+        Gosh = "gosh", "GOSH";
     }
 );
 

@@ -114,7 +114,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     }
     match get("view").map(|code| (code, SensitivityView::from_code(code))) {
         Some((_, Some(view))) => s.view = Some(view),
-        Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups, smallstudy or influence"),
+        Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups, smallstudy, influence or gosh"),
         None => {}
     }
     match get("order").map(|code| (code, CumulativeOrder::from_code(code))) {

@@ -5,6 +5,7 @@ mod cumulative;
 mod data_import;
 mod export_panel;
 mod forest_plot_canvas;
+mod gosh;
 mod influence;
 pub mod keyboard;
 mod leave_one_out;

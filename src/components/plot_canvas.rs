@@ -40,6 +40,8 @@ pub fn PlotCanvas<F>(
     #[prop(optional)] drawn_mark: Option<&'static str>,
     /// File name for SVG and PNG buttons under the figure; the main plot has its own panel.
     #[prop(optional)] export_as: Option<&'static str>,
+    /// Called with the index of the element clicked, for figures that have clickable elements.
+    #[prop(optional, into)] on_pick: Option<Callback<usize>>,
 ) -> impl IntoView
 where
     F: Figure + PartialEq + Send + Sync + 'static,
@@ -48,6 +50,8 @@ where
     // The container width is read only at mount and on resize: reading clientWidth after the
     // table has changed forces a synchronous layout, which cost more than the whole redraw.
     let container_width = RwSignal::new(None::<f64>);
+    // The layout width and zoom of the last drawing, to map a click back onto the figure.
+    let layout = StoredValue::new((800.0, 1.0));
     let measure = move || canvas_ref.get_untracked().and_then(|c| c.parent_element()).map(|p| p.client_width() as f64);
     let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || container_width.set(measure()));
     let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
@@ -71,6 +75,7 @@ where
             let css_width = width.clamp(320.0, 1400.0);
             // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
             let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;
+            layout.set_value((css_width / zoom, zoom));
             let style = web_sys::HtmlElement::style(&canvas);
             let _ = style.set_property("width", &format!("{css_width}px"));
             let _ = style.set_property("height", &format!("{height}px"));
@@ -88,7 +93,16 @@ where
         }
     });
     view! {
-        <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
+        <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label class:pickable=on_pick.is_some()
+            on:click=move |ev| {
+                if let Some(pick) = on_pick {
+                    let (width, zoom) = layout.get_value();
+                    let (x, y) = (ev.offset_x() as f64 / zoom, ev.offset_y() as f64 / zoom);
+                    if let Some(index) = plot.with_untracked(|f| f.pick(width, x, y)) {
+                        pick.run(index);
+                    }
+                }
+            }></canvas>
         {exports}
     }
 }

@@ -1,5 +1,6 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
+use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::small_study::SmallStudyView;
@@ -37,6 +38,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Subgroups) => view! { <SubgroupsView state=state /> }.into_any(),
                 Some(SensitivityView::SmallStudy) => view! { <SmallStudyView state=state /> }.into_any(),
                 Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
+                Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
             }}
         </section>
     }

@@ -11,7 +11,7 @@ pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
-pub use scatter::{baujat_plot, draw_scatter, funnel, labbe_plot, scatter_height, Scatter, ScatterPoint};
+pub use scatter::{baujat_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {
@@ -103,6 +103,11 @@ pub trait Figure: Clone {
     fn exported(&self) -> Self {
         self.clone()
     }
+    /// The index of the element at (x, y) in CSS pixels on a figure `width` wide, for figures
+    /// whose elements can be clicked.
+    fn pick(&self, _width: f64, _x: f64, _y: f64) -> Option<usize> {
+        None
+    }
     fn draw<DB: plotters::prelude::DrawingBackend>(
         &self,
         root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
@@ -136,6 +141,9 @@ impl Figure for Scatter {
         px: f64,
     ) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
         draw_scatter(root, self, px)
+    }
+    fn pick(&self, width: f64, x: f64, y: f64) -> Option<usize> {
+        nearest_point(self, width, x, y)
     }
 }
 

@@ -11,6 +11,8 @@ pub struct ScatterPoint {
     pub label: String,
     /// Drawn as an open circle (e.g. a study imputed by trim-and-fill).
     pub open: bool,
+    /// Drawn larger, in the accent colour and labelled (e.g. the current selection in GOSH).
+    pub highlight: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +23,8 @@ pub struct Scatter {
     pub x_log_labels: bool,
     /// The y axis runs downwards from 0 (a funnel plot's standard error).
     pub y_down: bool,
+    /// A fixed y range (I² runs from 0 to 100 whatever the data).
+    pub y_range: Option<(f64, f64)>,
     pub points: Vec<ScatterPoint>,
     pub label_points: bool,
     pub lines: Vec<Vec<(f64, f64)>>,
@@ -36,6 +40,61 @@ pub fn scatter_height(width: f64) -> f64 {
 const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
 const POINT: RGBColor = RGBColor(0x00, 0x72, 0xb2);
 const LINE: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
+
+/// Where the data go on the canvas: the data ranges and the plotting rectangle, in CSS pixels.
+struct Frame {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    y_down: bool,
+}
+
+impl Frame {
+    fn new(plot: &Scatter, width: f64, height: f64) -> Frame {
+        let xs = plot.points.iter().map(|q| q.x).chain(plot.lines.iter().flatten().map(|q| q.0));
+        let ys = plot.points.iter().map(|q| q.y).chain(plot.lines.iter().flatten().map(|q| q.1));
+        let range = |values: &mut dyn Iterator<Item = f64>| {
+            let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+            if !lo.is_finite() {
+                return (-1.0, 1.0);
+            }
+            let pad = ((hi - lo) * 0.08).max(1e-3);
+            (lo - pad, hi + pad)
+        };
+        let (x0, x1) = range(&mut xs.into_iter());
+        let (y0, y1) = plot.y_range.unwrap_or_else(|| range(&mut ys.into_iter()));
+        // Room on the right for the labels of the rightmost points.
+        let labelled = plot.label_points || plot.points.iter().any(|q| q.highlight);
+        let x1 = if labelled { x1 + (x1 - x0) * 0.25 } else { x1 };
+        let y0 = if plot.y_down { y0.min(0.0) } else { y0 };
+        Frame { x0, x1, y0, y1, left: 64.0, right: width - 12.0, top: 12.0, bottom: height - 44.0, y_down: plot.y_down }
+    }
+    fn sx(&self, x: f64) -> f64 {
+        self.left + (self.right - self.left) * (x - self.x0) / (self.x1 - self.x0)
+    }
+    /// A downward axis puts 0 at the top.
+    fn sy(&self, y: f64) -> f64 {
+        let f = (y - self.y0) / (self.y1 - self.y0);
+        if self.y_down { self.top + (self.bottom - self.top) * f } else { self.bottom - (self.bottom - self.top) * f }
+    }
+}
+
+/// The point nearest to (x, y) in CSS pixels on a plot `width` wide, if within 10 pixels.
+pub fn nearest_point(plot: &Scatter, width: f64, x: f64, y: f64) -> Option<usize> {
+    let frame = Frame::new(plot, width, scatter_height(width));
+    plot.points
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (i, (frame.sx(q.x) - x).hypot(frame.sy(q.y) - y)))
+        .filter(|(_, d)| *d <= 10.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
 
 /// Round tick positions covering [lo, hi], about `count` of them.
 fn ticks(lo: f64, hi: f64, count: f64) -> Vec<f64> {
@@ -54,25 +113,11 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     let (w_dev, h_dev) = root.dim_in_pixel();
     let (width, height) = (w_dev as f64 / px, h_dev as f64 / px);
     let p = |v: f64| (v * px).round() as i32;
-    let xs = plot.points.iter().map(|q| q.x).chain(plot.lines.iter().flatten().map(|q| q.0));
-    let ys = plot.points.iter().map(|q| q.y).chain(plot.lines.iter().flatten().map(|q| q.1));
-    let range = |values: &mut dyn Iterator<Item = f64>| {
-        let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        if !lo.is_finite() {
-            return (-1.0, 1.0);
-        }
-        let pad = ((hi - lo) * 0.08).max(1e-3);
-        (lo - pad, hi + pad)
-    };
-    let (x0, x1) = range(&mut xs.into_iter());
-    let (y0, y1) = range(&mut ys.into_iter());
-    // Room on the right for the labels of the rightmost points.
-    let x1 = if plot.label_points { x1 + (x1 - x0) * 0.25 } else { x1 };
-    let y0 = if plot.y_down { y0.min(0.0) } else { y0 };
-    let (left, right, top, bottom) = (64.0, width - 12.0, 12.0, height - 44.0);
-    let sx = |x: f64| left + (right - left) * (x - x0) / (x1 - x0);
-    // A downward axis puts 0 at the top.
-    let sy = |y: f64| if plot.y_down { top + (bottom - top) * (y - y0) / (y1 - y0) } else { bottom - (bottom - top) * (y - y0) / (y1 - y0) };
+    let frame = Frame::new(plot, width, height);
+    let (x0, x1, y0, y1) = (frame.x0, frame.x1, frame.y0, frame.y1);
+    let (left, right, top, bottom) = (frame.left, frame.right, frame.top, frame.bottom);
+    let sx = |x: f64| frame.sx(x);
+    let sy = |y: f64| frame.sy(y);
     let at = |(x, y): (f64, f64)| (p(sx(x)), p(sy(y)));
     let font = |size: f64, h: HPos, v: VPos| ("sans-serif", size * px).into_font().color(&INK).pos(Pos::new(h, v));
 
@@ -86,12 +131,14 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     for line in &plot.lines {
         root.draw(&PathElement::new(line.iter().map(|q| at(*q)).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32)))?;
     }
-    for point in &plot.points {
-        let style = if point.open { POINT.stroke_width(p(1.5).max(1) as u32) } else { POINT.filled() };
+    // Highlighted points last, so they sit on top.
+    for point in plot.points.iter().filter(|q| !q.highlight).chain(plot.points.iter().filter(|q| q.highlight)) {
+        let colour = if point.highlight { LINE } else { POINT };
+        let style = if point.open { colour.stroke_width(p(1.5).max(1) as u32) } else { colour.filled() };
         let (x, y) = at((point.x, point.y));
-        root.draw(&Circle::new((x, y), p(4.0), style))?;
-        if plot.label_points {
-            root.draw_text(&point.label, &font(12.0, HPos::Left, VPos::Center), (x + p(7.0), y))?;
+        root.draw(&Circle::new((x, y), p(if point.highlight { 6.0 } else { 4.0 }), style))?;
+        if plot.label_points || point.highlight {
+            root.draw_text(&point.label, &font(12.0, HPos::Left, VPos::Center), (x + p(8.0), y))?;
         }
     }
 
@@ -145,10 +192,11 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
         y_label: "Standard error".into(),
         x_log_labels: ratio,
         y_down: true,
+        y_range: None,
         points: studies
             .iter()
-            .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false })
-            .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true }))
+            .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false, highlight: false })
+            .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true, highlight: false }))
             .collect(),
         label_points: false,
         lines: vec![
@@ -167,7 +215,8 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
         y_label: "Influence on the pooled result".into(),
         x_log_labels: false,
         y_down: false,
-        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false }).collect(),
+        y_range: None,
+        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false }).collect(),
         label_points: true,
         lines: vec![],
         regions: vec![],
@@ -184,9 +233,31 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
         y_label: format!("Event risk, {}", treatment_label.to_lowercase()),
         x_log_labels: false,
         y_down: false,
-        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false }).collect(),
+        y_range: None,
+        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false, highlight: false }).collect(),
         label_points: true,
         lines: diagonal,
+        regions: vec![],
+    }
+}
+
+/// GOSH: the pooled estimate against I² for every subset of the trials, the current selection
+/// (all of them) highlighted.
+pub fn gosh_plot(fits: &[(f64, f64)], ratio: bool, measure_label: &str) -> Scatter {
+    let all = fits.len().saturating_sub(1);
+    Scatter {
+        x_label: if ratio { format!("Pooled {measure_label} (log scale)") } else { format!("Pooled {measure_label}") },
+        y_label: "I² (%)".into(),
+        x_log_labels: ratio,
+        y_down: false,
+        y_range: Some((-4.0, 104.0)),
+        points: fits
+            .iter()
+            .enumerate()
+            .map(|(i, (estimate, i2))| ScatterPoint { x: *estimate, y: *i2, label: if i == all { "all trials".into() } else { String::new() }, open: false, highlight: i == all })
+            .collect(),
+        label_points: false,
+        lines: vec![],
         regions: vec![],
     }
 }

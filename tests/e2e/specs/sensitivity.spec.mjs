@@ -147,3 +147,28 @@ test('each view exports as SVG and PNG', async ({ page }) => {
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1920);
   }
 });
+
+test('GOSH: every subset fitted, and clicking a point analyses that subset on the main screen', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=gosh&model=DL');
+  await expect(page.getByTestId('gosh-count')).toContainText('7 subsets of 3 trials');
+  // Find the blue subset points in the canvas pixels and click the leftmost one (the orange
+  // point is the current selection): the main screen then pools that subset.
+  const points = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid=gosh-plot]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const dpr = c.width / c.clientWidth;
+    const out = [];
+    for (let y = 0; y < c.height; y += 2) for (let x = 0; x < c.width; x += 2) {
+      const i = (y * c.width + x) * 4;
+      if (d[i] === 0 && d[i + 1] === 114 && d[i + 2] === 178) out.push([x / dpr, y / dpr]);
+    }
+    return out;
+  });
+  expect(points.length).toBeGreaterThan(0);
+  await page.getByTestId('gosh-plot').click({ position: { x: points[0][0], y: points[0][1] } });
+  await expect(page).toHaveURL(/off=/);
+  const off = new URL(page.url()).searchParams.get('off').split(',');
+  expect(off.length).toBeGreaterThan(0);
+  expect(off.length).toBeLessThan(3);
+  await expectPooled(page, expectedAnalysis({ outcome: 'serious_adverse_events', exclude: off, measure: 'RR', method: 'DL' }));
+});
