@@ -43,45 +43,59 @@ pub fn encode(s: &Selection) -> String {
 /// always shows the value the analysis uses.
 pub const OFFERED_ADD: [f64; 4] = [0.5, 0.25, 0.1, 1.0];
 
+/// A link's parameters, and a note for each one that was ignored.
+struct Query<'a> {
+    params: Vec<(&'a str, &'a str)>,
+    notes: Vec<String>,
+}
+
+impl<'a> Query<'a> {
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+    fn flag(&self, key: &str) -> bool {
+        self.get(key) == Some("1")
+    }
+    fn ignore(&mut self, key: &str, value: &str, why: &str) {
+        self.notes.push(format!("{key}={value} ({why})"));
+    }
+    /// The parsed value of `key`; a value that does not parse is ignored, and said so.
+    fn parse<T>(&mut self, key: &str, parse: impl Fn(&str) -> Option<T>, why: &str) -> Option<T> {
+        let raw = self.get(key)?;
+        let value = parse(raw);
+        if value.is_none() {
+            self.ignore(key, raw, why);
+        }
+        value
+    }
+}
+
 /// Reads a link. Unknown or malformed parameters fall back to the outcome's defaults, and each
 /// one that was ignored or changed is named in the returned notes, so the page can say so.
 pub fn decode(query: &str) -> (Selection, Vec<String>) {
-    let params: Vec<(&str, &str)> =
-        query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect();
-    let get = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    let flag = |key: &str| get(key) == Some("1");
-    let mut notes = Vec::new();
-    let mut ignored = |key: &str, value: &str, why: &str| notes.push(format!("{key}={value} ({why})"));
-    let outcome = get("outcome").unwrap_or("");
+    let mut q = Query { params: query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect(), notes: Vec::new() };
+    let outcome = q.get("outcome").unwrap_or("");
     if !outcome.is_empty() && DATASET.outcome(outcome).is_none() {
-        ignored("outcome", outcome, "no such outcome");
+        q.ignore("outcome", outcome, "no such outcome");
     }
     let mut s = Selection::for_outcome(outcome);
-    match get("dose") {
-        Some(dose) if dose == "all" || DATASET.regimens().iter().any(|(id, _)| id == dose) => s.dose = dose.to_string(),
-        Some(dose) => ignored("dose", dose, "no such dose arm"),
-        None => {}
+    let known_dose = |d: &str| (d == "all" || DATASET.regimens().iter().any(|(id, _)| id == d)).then(|| d.to_string());
+    if let Some(dose) = q.parse("dose", known_dose, "no such dose arm") {
+        s.dose = dose;
     }
-    let measure = get("measure").map(|code| (code, Measure::from_code(code)));
-    match measure {
-        Some((_, Some(m))) => s.measure = m,
-        Some((code, None)) => ignored("measure", code, "not RR, OR, RD or PETO"),
-        None => {}
+    if let Some(m) = q.parse("measure", Measure::from_code, "not RR, OR, RD or PETO") {
+        s.measure = m;
     }
-    match get("model").map(|code| (code, Model::from_code(code))) {
-        Some((_, Some(m))) => {
-            s.model = m;
-            s.zero_cells = ZeroCellPolicy::for_model(m);
-        }
-        Some((code, None)) => ignored("model", code, "no such model"),
-        None => {}
+    if let Some(m) = q.parse("model", Model::from_code, "no such model") {
+        s.model = m;
+        s.zero_cells = ZeroCellPolicy::for_model(m);
     }
     if !s.model.pools(s.measure) {
         let picked = s.measure;
         s.pick_model(s.model);
-        ignored("measure", picked.code(), &format!("{} cannot pool it; {} used", s.model.label(), s.measure.label()));
+        q.ignore("measure", picked.code(), &format!("{} cannot pool it; {} used", s.model.label(), s.measure.label()));
     }
-    if let Some(off) = get("off") {
+    if let Some(off) = q.get("off") {
         // Bundled trial ids, or imported rows ("row3").
         let known = |id: &str| {
             DATASET.trials.iter().any(|t| t.id == id)
@@ -90,46 +104,36 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
         let (kept, unknown): (Vec<&str>, Vec<&str>) = off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
         s.excluded = kept.into_iter().map(String::from).collect();
         if !unknown.is_empty() {
-            ignored("off", &unknown.join(","), "no such trial");
+            q.ignore("off", &unknown.join(","), "no such trial");
         }
     }
-    s.knapp_hartung = flag("knha");
-    match get("pi").map(|code| (code, PredictionCritical::from_code(code))) {
-        Some((_, p)) if p.is_some() => s.prediction = p,
-        Some((code, _)) => ignored("pi", code, "not z, t1 or t2"),
-        None => {}
+    s.knapp_hartung = q.flag("knha");
+    if let Some(p) = q.parse("pi", PredictionCritical::from_code, "not z, t1 or t2") {
+        s.prediction = Some(p);
     }
-    match get("add").map(|a| (a, a.parse::<f64>())) {
-        Some((_, Ok(add))) if OFFERED_ADD.contains(&add) => s.zero_cells.add = add,
-        Some((raw, _)) => ignored("add", raw, &format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.zero_cells.add)),
-        None => {}
+    let offered = |a: &str| a.parse::<f64>().ok().filter(|a| OFFERED_ADD.contains(a));
+    let kept_add = format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.zero_cells.add);
+    if let Some(add) = q.parse("add", offered, &kept_add) {
+        s.zero_cells.add = add;
     }
-    match get("to").map(|code| (code, CorrectionScope::from_code(code))) {
-        Some((_, Some(scope))) => s.zero_cells.scope = scope,
-        Some((code, None)) => ignored("to", code, "not only0, all, if0all or none"),
-        None => {}
+    if let Some(scope) = q.parse("to", CorrectionScope::from_code, "not only0, all, if0all or none") {
+        s.zero_cells.scope = scope;
     }
-    if let Some(drop) = get("drop00") {
+    if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    match get("view").map(|code| (code, SensitivityView::from_code(code))) {
-        Some((_, Some(view))) => s.view = Some(view),
-        Some((code, None)) => ignored("view", code, "not loo, cumulative, subgroups, smallstudy, influence or gosh"),
-        None => {}
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence or gosh") {
+        s.view = Some(view);
     }
-    match get("order").map(|code| (code, CumulativeOrder::from_code(code))) {
-        Some((_, Some(order))) => s.cumulative_order = order,
-        Some((code, None)) => ignored("order", code, "not year, size, precision or listed"),
-        None => {}
+    if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {
+        s.cumulative_order = order;
     }
-    match get("by").map(|code| (code, SubgroupBy::from_code(code))) {
-        Some((_, Some(by))) => s.subgroup_by = by,
-        Some((code, None)) => ignored("by", code, "not background, duration, phase or publication"),
-        None => {}
+    if let Some(by) = q.parse("by", SubgroupBy::from_code, "not background, duration, phase or publication") {
+        s.subgroup_by = by;
     }
-    s.compare_models = flag("both");
-    s.presenter = flag("presenter");
-    (s, notes)
+    s.compare_models = q.flag("both");
+    s.presenter = q.flag("presenter");
+    (s, q.notes)
 }
 
 /// The notes from `decode` as one sentence for the page.
