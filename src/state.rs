@@ -33,17 +33,26 @@ pub struct Selection {
     pub subgroup_by: SubgroupBy,
 }
 
-/// Defines a small choice with a code for the URL and a label for the page.
+/// A small choice with a code for the URL and a label for the page.
+pub trait Coded: Copy + PartialEq + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+}
+
+/// Defines a `Coded` enum from its variants' codes and labels.
 macro_rules! choice {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn from_code(code: &str) -> Option<$name> { Self::ALL.iter().copied().find(|c| c.code() == code) }
+        impl Coded for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+            fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
         }
     };
 }

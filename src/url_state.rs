@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{CumulativeOrder, Selection, SensitivityView, SubgroupBy, DATASET};
+use crate::state::{Coded, CumulativeOrder, Selection, SensitivityView, SubgroupBy, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};

@@ -1,3 +1,4 @@
+use crate::state::Coded;
 use leptos::prelude::*;
 
 /// A labelled `<select>` bound to one part of the selection.
@@ -21,3 +22,22 @@ pub fn Choice(
     }
 }
 
+
+/// A `<select>` over a `Coded` choice of the selection.
+#[component]
+pub fn CodedChoice<T: Coded>(
+    label: &'static str,
+    testid: &'static str,
+    #[prop(into)] current: Signal<T>,
+    on_pick: impl Fn(T) + 'static,
+) -> impl IntoView {
+    let options = T::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect();
+    view! {
+        <Choice label=label testid=testid options=options current=Signal::derive(move || current.get().code().to_string())
+            on_pick=move |code| {
+                if let Some(choice) = T::from_code(&code) {
+                    on_pick(choice)
+                }
+            } />
+    }
+}

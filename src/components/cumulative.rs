@@ -1,6 +1,6 @@
 //! Cumulative meta-analysis: the pool as trials are added one by one, by default in
 //! publication order, so the audience sees how the evidence grew.
-use crate::components::choice::Choice;
+use crate::components::choice::CodedChoice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::state::{AppState, CumulativeOrder, DataSource, Selection, DATASET};
@@ -52,17 +52,12 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
     });
     let plot = refit_plot_memo(state, "Trials added", refits);
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
-    let orders = CumulativeOrder::ALL.iter().map(|o| (o.code().to_string(), o.label().to_string())).collect();
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="cumulative-view">
             <div class="controls">
-                <Choice label="Add trials" testid="cumulative-order" options=orders
-                    current=Signal::derive(move || selection.with(|s| s.cumulative_order.code().to_string()))
-                    on_pick=move |code| {
-                        if let Some(order) = CumulativeOrder::from_code(&code) {
-                            selection.update(|s| s.cumulative_order = order)
-                        }
-                    } />
+                <CodedChoice label="Add trials" testid="cumulative-order"
+                    current=Signal::derive(move || selection.with(|s| s.cumulative_order))
+                    on_pick=move |order| selection.update(|s| s.cumulative_order = order) />
             </div>
             <PlotCanvas plot=plot presenter=presenter export_as="cumulative" testid="cumulative-plot"
                 label="Cumulative plot: the pooled estimate as each trial is added; the same numbers are listed below" />

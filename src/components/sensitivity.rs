@@ -6,7 +6,7 @@ use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
-use crate::state::{AppState, Selection, SensitivityView};
+use crate::state::{AppState, Coded, Selection, SensitivityView};
 use leptos::prelude::*;
 use livemeta_core::rcode::{view_script, ViewCode};
 use livemeta_core::sensitivity::Refit;

@@ -4,6 +4,7 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{view_code, ViewRCode};
 use crate::state::AppState;
 use leptos::prelude::*;
+use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::{begg, egger, trim_and_fill, TrimFillEstimator};
@@ -11,58 +12,67 @@ use livemeta_plot::funnel;
 
 #[component]
 pub fn SmallStudyView(state: AppState) -> impl IntoView {
+    // Each test once per analysis: the funnel and the readings share them.
+    let tests = Memo::new(move |_| {
+        state.analysis.with(|a| a.as_ref().ok().map(|a| (egger(a, 0.95), begg(a), TrimFillEstimator::ALL.map(|e| trim_and_fill(a, e)))))
+    });
     let plot = Memo::new(move |_| {
         state.analysis.with(|a| {
             let a = a.as_ref().ok()?;
             let studies: Vec<(String, f64, f64)> = a.studies.iter().filter_map(|s| s.effect.map(|e| (s.label.clone(), e.yi, e.vi))).collect();
-            let filled = trim_and_fill(a, TrimFillEstimator::L0).map(|t| t.filled).unwrap_or_default();
+            // L0 (metafor's default) fills the funnel; R0 and Q0 are listed beside it.
+            let filled = tests.with(|t| t.as_ref().and_then(|t| t.2[0].as_ref().ok()).map(|t| t.filled.clone())).unwrap_or_default();
             Some(funnel(&studies, a.pooled.y, &filled, a.measure.is_ratio(), a.measure.label()))
         })
     });
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     let readings = move || {
-        state.analysis.with(|a| {
-            let Ok(a) = a else { return view! { <p class="note-inline">"No pooled analysis to test."</p> }.into_any() };
-            let m = a.measure;
+        let measure = state.analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.k)));
+        tests.with(|t| {
+            let (Some((eg, rk, trims)), Some((m, k))) = (t, measure) else {
+                return view! { <p class="note-inline">"No pooled analysis to test."</p> }.into_any();
+            };
             let back = |y: f64| m.to_display(y);
-            let egger_text = match egger(a, 0.95) {
-                Ok(e) => format!(
-                    "Egger's regression test (classic, metafor regtest(model = \"lm\")): t = {:.2}, df = {}, {}; limit estimate {} {}.",
-                    e.t, e.df, p_value(e.p_value), m.label(), effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m)
-                ),
-                Err(e) => format!("Egger's test: {e}."),
-            };
-            let egger_p = egger(a, 0.95).map_or(String::new(), |e| format!("{:e}", e.p_value));
-            let begg_text = match begg(a) {
-                Ok(b) => format!("Begg's rank correlation test: Kendall's τ = {:.3}, {}{}.", b.tau, p_value(b.p_value), if b.exact { " (exact)" } else { "" }),
-                Err(e) => format!("Begg's test: {e}."),
-            };
-            let begg_p = begg(a).map_or(String::new(), |b| format!("{:e}", b.p_value));
-            // L0 (metafor's default) fills the funnel; R0 and Q0 are listed beside it.
-            let trims = TrimFillEstimator::ALL.map(|estimator| {
-                let z = 1.959963984540054;
-                match trim_and_fill(a, estimator) {
-                    Ok(t) => (
-                        format!(
-                            "Trim-and-fill ({}): {} {} imputed on the {}; adjusted {} {}.",
-                            estimator.code(),
-                            t.k0,
-                            if t.k0 == 1 { "study" } else { "studies" },
-                            t.side,
-                            m.label(),
-                            effect_with_ci(back(t.fit.estimate), back(t.fit.estimate - z * t.fit.se), back(t.fit.estimate + z * t.fit.se), m)
-                        ),
-                        format!("{:e}", back(t.fit.estimate)),
+            let z = z_crit(0.95);
+            let (egger_text, egger_p) = match eg {
+                Ok(e) => (
+                    format!(
+                        "Egger's regression test (classic, metafor regtest(model = \"lm\")): t = {:.2}, df = {}, {}; limit estimate {} {}.",
+                        e.t, e.df, p_value(e.p_value), m.label(), effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m)
                     ),
-                    Err(e) => (format!("Trim-and-fill ({}): {e}.", estimator.code()), String::new()),
-                }
+                    format!("{:e}", e.p_value),
+                ),
+                Err(e) => (format!("Egger's test: {e}."), String::new()),
+            };
+            let (begg_text, begg_p) = match rk {
+                Ok(b) => (
+                    format!("Begg's rank correlation test: Kendall's τ = {:.3}, {}{}.", b.tau, p_value(b.p_value), if b.exact { " (exact)" } else { "" }),
+                    format!("{:e}", b.p_value),
+                ),
+                Err(e) => (format!("Begg's test: {e}."), String::new()),
+            };
+            let trims = trims.iter().zip(TrimFillEstimator::ALL).map(|(trim, estimator)| match trim {
+                Ok(t) => (
+                    format!(
+                        "Trim-and-fill ({}): {} {} imputed on the {}; adjusted {} {}.",
+                        estimator.code(),
+                        t.k0,
+                        if t.k0 == 1 { "study" } else { "studies" },
+                        t.side,
+                        m.label(),
+                        effect_with_ci(back(t.fit.estimate), back(t.fit.estimate - z * t.fit.se), back(t.fit.estimate + z * t.fit.se), m)
+                    ),
+                    format!("{:e}", back(t.fit.estimate)),
+                    estimator,
+                ),
+                Err(e) => (format!("Trim-and-fill ({}): {e}.", estimator.code()), String::new(), estimator),
             });
-            let few = (a.k < 10).then(|| format!("With {} trials these tests have little power: a non-significant result says little.", a.k));
+            let few = (k < 10).then(|| format!("With {k} trials these tests have little power: a non-significant result says little."));
             view! {
                 <ul class="readings">
                     <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
-                    {trims.into_iter().zip(TrimFillEstimator::ALL).map(|((text, value), e)| view! {
+                    {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>
                     }).collect_view()}
                 </ul>

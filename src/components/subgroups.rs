@@ -1,6 +1,6 @@
 //! Subgroups: separate pools per value of a trial attribute (background therapy, duration,
 //! phase, publication) and the test for subgroup differences, as RevMan reports it.
-use crate::components::choice::Choice;
+use crate::components::choice::CodedChoice;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::pooled_trials;
@@ -50,7 +50,6 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         plot
     });
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
-    let options: Vec<(String, String)> = SubgroupBy::ALL.iter().map(|b| (b.code().to_string(), b.label().to_string())).collect();
     let summary = move || {
         let measure = selection.with(|s| s.measure);
         result.with(|r| match r {
@@ -71,13 +70,9 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         <div class="sensitivity-view" role="tabpanel" data-testid="subgroups-view">
             <Show when=bundled fallback=|| view! { <p class="note-inline">"Subgroups use the bundled trials' attributes; imported data has none yet."</p> }>
                 <div class="controls">
-                    <Choice label="Group trials by" testid="subgroup-by" options=options.clone()
-                        current=Signal::derive(move || selection.with(|s| s.subgroup_by.code().to_string()))
-                        on_pick=move |code| {
-                            if let Some(by) = SubgroupBy::from_code(&code) {
-                                selection.update(|s| s.subgroup_by = by)
-                            }
-                        } />
+                    <CodedChoice label="Group trials by" testid="subgroup-by"
+                        current=Signal::derive(move || selection.with(|s| s.subgroup_by))
+                        on_pick=move |by| selection.update(|s| s.subgroup_by = by) />
                 </div>
                 <PlotCanvas plot=plot presenter=presenter export_as="subgroups" testid="subgroups-plot"
                     label="Subgroup plot: the pooled estimate in each subgroup; the same numbers are listed below" />
