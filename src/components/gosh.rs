@@ -1,45 +1,158 @@
 //! GOSH (graphical display of study heterogeneity): the model fitted to every subset of the
 //! pooled trials, the estimate against I². Clicking a point analyses that subset on the main
-//! screen.
+//! screen. Up to 12 trials the fits run on the page's thread; above, in a Web Worker
+//! (`crates/livemeta-worker`) with progress and a cancel button, so the page never freezes.
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::pooled_trials;
 use crate::state::AppState;
+use js_sys::Float64Array;
 use leptos::prelude::*;
-use livemeta_core::sensitivity::gosh;
+use std::sync::Arc;
+use livemeta_core::format::count;
+use livemeta_core::gosh::{GoshFitter, GoshPlan, GoshRequest, GoshSubsets};
+use livemeta_core::sensitivity::effects_and_method;
 use livemeta_plot::gosh_plot;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, MessageEvent, Worker};
 
 /// The most trials whose 2^k - 1 subsets are fitted on the page's own thread (4,095 fits take
-/// a few milliseconds); more would freeze the page until the fits move to a worker.
-const MAX_TRIALS: usize = 12;
+/// a few milliseconds).
+const MAX_TRIALS_ON_PAGE: usize = 12;
+
+/// What GOSH fits: the pooled trials' effects, their ids and the fit to all of them.
+#[derive(Clone, PartialEq)]
+struct GoshInput {
+    request: GoshRequest,
+    plan: GoshPlan,
+    trials: Vec<String>,
+    current: Option<(f64, f64)>,
+    ratio: bool,
+    measure_label: &'static str,
+}
+
+#[derive(Clone, PartialEq)]
+enum GoshRun {
+    Running { done: usize },
+    Done(Arc<Vec<[f64; 2]>>),
+    Cancelled { done: usize },
+    Failed(String),
+}
+
+/// A running worker; dropping it stops the worker and its handlers.
+struct GoshWorker {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for GoshWorker {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+fn fits_on_page(request: &GoshRequest) -> Vec<[f64; 2]> {
+    let mut fitter = GoshFitter::new(&request.y, &request.v, request.method);
+    (0..fitter.plan().len()).map(|i| fitter.fit(i).map_or([f64::NAN; 2], |f| [f.estimate, f.i2])).collect()
+}
+
+/// Starts the worker; it says when it listens, then reports progress and the fits into `run`.
+fn spawn_worker(request: &GoshRequest, run: RwSignal<GoshRun>) -> Result<GoshWorker, String> {
+    let worker = Worker::new("./gosh-worker_loader.js").map_err(|_| "this browser could not start a worker for GOSH".to_string())?;
+    let request = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    let sender = worker.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        if data.as_bool() == Some(true) {
+            let _ = sender.post_message(&JsValue::from_str(&request));
+        } else if let Some(done) = data.as_f64() {
+            run.set(GoshRun::Running { done: done as usize });
+        } else if let Some(why) = data.as_string() {
+            run.set(GoshRun::Failed(why));
+        } else if let Some(fits) = data.dyn_ref::<Float64Array>() {
+            let mut pairs = vec![[0.0; 2]; fits.length() as usize / 2];
+            fits.copy_to(pairs.as_flattened_mut());
+            run.set(GoshRun::Done(Arc::new(pairs)));
+        }
+    });
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| run.set(GoshRun::Failed("the GOSH worker stopped with an error".into())));
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(GoshWorker { worker, _on_message: on_message, _on_error: on_error })
+}
 
 #[component]
 pub fn GoshView(state: AppState) -> impl IntoView {
-    // The subsets' (estimate, I²) in bit-pattern order, and the ids of the estimable trials.
-    let fits = Memo::new(move |_| {
+    let input = Memo::new(move |_| {
         state.analysis.with(|a| {
             let a = a.as_ref().map_err(|e| e.to_string())?;
-            if a.k > MAX_TRIALS {
-                return Err(format!("GOSH on the page is limited to {MAX_TRIALS} trials for now ({} pooled)", a.k));
+            let (y, v, method) = effects_and_method(a).map_err(|e| e.to_string())?;
+            if y.is_empty() {
+                return Err("no trial could be pooled".to_string());
             }
-            let fits = gosh(a).map_err(|e| e.to_string())?;
-            let ids = pooled_trials(&state).0;
-            let estimable: Vec<String> = ids.into_iter().zip(&a.studies).filter(|(_, s)| s.effect.is_some()).map(|(id, _)| id).collect();
-            Ok((fits.iter().map(|f| (f.estimate, f.i2)).collect::<Vec<_>>(), estimable, a.measure))
+            let trials = pooled_trials(&state).0.into_iter().zip(&a.studies).filter(|(_, s)| s.effect.is_some()).map(|(id, _)| id).collect();
+            let current = GoshFitter::new(&y, &v, method).fit_all().ok().map(|f| (f.estimate, f.i2));
+            let plan = GoshPlan::for_studies(y.len());
+            Ok(GoshInput { request: GoshRequest { y, v, method }, plan, trials, current, ratio: a.measure.is_ratio(), measure_label: a.measure.label() })
         })
     });
+    let run = RwSignal::new(GoshRun::Running { done: 0 });
+    let worker = StoredValue::new_local(None::<GoshWorker>);
+    let start = move || {
+        worker.set_value(None);
+        let Ok(input) = input.get_untracked() else { return };
+        if input.plan.k <= MAX_TRIALS_ON_PAGE {
+            run.set(GoshRun::Done(Arc::new(fits_on_page(&input.request))));
+            return;
+        }
+        run.set(GoshRun::Running { done: 0 });
+        match spawn_worker(&input.request, run) {
+            Ok(handle) => worker.set_value(Some(handle)),
+            Err(why) => run.set(GoshRun::Failed(why)),
+        }
+    };
+    Effect::new(move |_| {
+        input.track();
+        start();
+    });
+    Effect::new(move |_| {
+        if matches!(run.get(), GoshRun::Done(_) | GoshRun::Failed(_)) {
+            worker.set_value(None);
+        }
+    });
+    on_cleanup(move || worker.set_value(None));
+    let cancel = move |_| {
+        worker.set_value(None);
+        run.update(|r| {
+            if let GoshRun::Running { done } = *r {
+                *r = GoshRun::Cancelled { done };
+            }
+        });
+    };
+
     let plot = Memo::new(move |_| {
-        fits.with(|f| match f {
-            Ok((points, _, measure)) => gosh_plot(points, measure.is_ratio(), measure.label()),
-            Err(_) => gosh_plot(&[], true, ""),
+        let fits = run.with(|r| if let GoshRun::Done(fits) = r { fits.clone() } else { Arc::default() });
+        input.with(|i| match i {
+            Ok(i) => {
+                let mut plot = gosh_plot(fits, i.current, i.ratio, i.measure_label);
+                if let GoshSubsets::Sampled { count: n, seed } = i.plan.subsets {
+                    plot.x_label = format!("{} ({} random subsets of {} trials, seed {seed})", plot.x_label, count(n), i.plan.k);
+                }
+                plot
+            }
+            Err(_) => gosh_plot(fits, None, true, ""),
         })
     });
-    // Subset i (0-based) holds trial j when bit j of i + 1 is set; the rest are switched off.
+    // Point 0 is the fit to all trials (nothing to apply); point 1 + i is subset i of the plan.
     let apply = move |index: usize| {
-        let Some(trials) = fits.with_untracked(|f| f.as_ref().ok().map(|f| f.1.clone())) else { return };
-        let mask = index + 1;
+        let Some((plan, trials, offset)) = input.with_untracked(|i| i.as_ref().ok().map(|i| (i.plan, i.trials.clone(), i.current.is_some() as usize))) else { return };
+        let Some(subset) = index.checked_sub(offset) else { return };
+        let members = plan.members(subset);
         state.selection.update(|s| {
-            for (j, id) in trials.iter().enumerate() {
-                let on = mask & (1 << j) != 0;
+            for (id, on) in trials.iter().zip(members) {
                 let off = s.excluded.contains(id);
                 if on && off {
                     s.excluded.retain(|x| x != id);
@@ -50,17 +163,44 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         });
     };
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let status = move || {
+        let (plan, k) = match input.with(|i| i.as_ref().map(|i| (i.plan, i.plan.k)).map_err(Clone::clone)) {
+            Ok(found) => found,
+            Err(e) => return view! { <p class="note-inline" data-testid="gosh-count">{format!("No GOSH plot: {e}.")}</p> }.into_any(),
+        };
+        let what = match plan.subsets {
+            GoshSubsets::All => format!("{} subsets of {k} trials", count(plan.len())),
+            GoshSubsets::Sampled { count: n, seed } => format!(
+                "{} random subsets of {k} trials (too many to fit all 2^{k} − 1; each trial is in a subset with probability ½, as in metafor's gosh(); seed {seed})",
+                count(n)
+            ),
+        };
+        let total = plan.len();
+        match run.get() {
+            GoshRun::Done(_) => view! {
+                <p class="note-inline" data-testid="gosh-count">{format!(
+                    "{what}, each fitted with the current model. The orange point is the current selection; click any point to analyse that subset."
+                )}</p>
+            }.into_any(),
+            GoshRun::Running { done } => view! {
+                <div class="gosh-progress">
+                    <p class="note-inline" data-testid="gosh-count">{format!("Fitting {what} in the background: {} of {} done.", count(done), count(total))}</p>
+                    <progress data-testid="gosh-progress" max=total.to_string() value=done.to_string() aria-label="GOSH fits done"></progress>
+                    <button type="button" data-testid="gosh-cancel" on:click=cancel>"Cancel"</button>
+                </div>
+            }.into_any(),
+            GoshRun::Cancelled { done } => view! {
+                <div class="gosh-progress">
+                    <p class="note-inline" data-testid="gosh-count">{format!("Cancelled after {} of {} subsets; nothing is plotted.", count(done), count(total))}</p>
+                    <button type="button" data-testid="gosh-run" on:click=move |_| start()>"Fit them again"</button>
+                </div>
+            }.into_any(),
+            GoshRun::Failed(why) => view! { <p class="note-inline" data-testid="gosh-count">{format!("No GOSH plot: {why}.")}</p> }.into_any(),
+        }
+    };
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="gosh-view">
-            {move || fits.with(|f| match f {
-                Ok((points, trials, _)) => view! {
-                    <p class="note-inline" data-testid="gosh-count">{format!(
-                        "{} subsets of {} trials, each fitted with the current model. The orange point is the current selection; click any point to analyse that subset.",
-                        points.len(), trials.len()
-                    )}</p>
-                }.into_any(),
-                Err(e) => view! { <p class="note-inline" data-testid="gosh-count">{format!("No GOSH plot: {e}.")}</p> }.into_any(),
-            })}
+            {status}
             <PlotCanvas plot=plot presenter=presenter export_as="gosh-plot" testid="gosh-plot" on_pick=Callback::new(apply)
                 label="GOSH plot: the pooled estimate against I² for every subset of the trials; click a point to analyse that subset" />
         </div>

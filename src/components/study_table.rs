@@ -76,6 +76,12 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
     });
     let render = |row: TableRow| {
         let (treatment, control, definition) = match &row.data {
+            // The user's own table: the counts as given, and no source to show.
+            TrialData::Reported { counts, sources, .. } if sources.is_empty() => (
+                view! { <span class="count" data-testid=format!("count-{}-treatment", row.id)>{format!("{}/{}", counts.events_treatment, counts.total_treatment)}</span> }.into_any(),
+                view! { <span class="count" data-testid=format!("count-{}-control", row.id)>{format!("{}/{}", counts.events_control, counts.total_control)}</span> }.into_any(),
+                "your data".to_string(),
+            ),
             TrialData::Reported { sources, definition, .. } => {
                 let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
                 (

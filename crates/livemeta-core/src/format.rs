@@ -3,6 +3,19 @@
 use crate::effect::Measure;
 
 /// "P = 0.012", "P = 0.0004", "P < 0.0001": never "P = < 0.0001" or "P = 0.0000".
+/// A count with thousands separators: 1,048,575.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 pub fn p_value(p: f64) -> String {
     if !p.is_finite() {
         "P not available".into()
@@ -47,6 +60,14 @@ pub fn measure_heading(measure: Measure) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(count(7), "7");
+        assert_eq!(count(4095), "4,095");
+        assert_eq!(count(1_048_575), "1,048,575");
+        assert_eq!(count(100_000), "100,000");
+    }
 
     #[test]
     fn p_values_and_effects_read_plainly() {

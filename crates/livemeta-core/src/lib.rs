@@ -9,6 +9,7 @@ pub mod dist;
 pub mod effect;
 pub mod error;
 pub mod format;
+pub mod gosh;
 pub mod rcode;
 pub mod sensitivity;
 pub mod synthetic;

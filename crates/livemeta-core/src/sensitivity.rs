@@ -5,6 +5,7 @@ use crate::analysis::{analyze, Analysis, AnalysisOptions, Model};
 use crate::counts::StudyCounts;
 use crate::dist;
 use crate::error::EngineError;
+use crate::gosh::{GoshFitter, MAX_ALL_SUBSETS_K};
 use crate::tau2::{cochran_q, estimate_tau2, generalised_q, Tau2Method};
 use serde::Serialize;
 
@@ -67,7 +68,7 @@ pub fn subgroups(studies: &[StudyCounts], groups: &[String], options: &AnalysisO
 
 /// Estimable effect sizes and the tau^2 method of an inverse-variance model; the small-study
 /// and influence analyses work on these, as metafor's do on `yi` and `vi`.
-fn effects_and_method(analysis: &Analysis) -> Result<(Vec<f64>, Vec<f64>, Option<Tau2Method>), EngineError> {
+pub fn effects_and_method(analysis: &Analysis) -> Result<(Vec<f64>, Vec<f64>, Option<Tau2Method>), EngineError> {
     let method = match analysis.model {
         Model::CommonInverseVariance => None,
         Model::Random(m) => Some(m),
@@ -113,31 +114,11 @@ pub fn quick_fit(y: &[f64], v: &[f64], method: Option<Tau2Method>) -> Result<Qui
 /// order of the subset's bit pattern (study i is in subset s when bit i of s is set).
 pub fn gosh(analysis: &Analysis) -> Result<Vec<QuickFit>, EngineError> {
     let (y, v, method) = effects_and_method(analysis)?;
-    if y.len() > 24 {
-        return Err(EngineError::Unsupported(format!("GOSH over all subsets is limited to k <= 24 (k = {})", y.len())));
+    if y.len() > MAX_ALL_SUBSETS_K {
+        return Err(EngineError::Unsupported(format!("GOSH over all subsets is limited to k <= {MAX_ALL_SUBSETS_K} (k = {})", y.len())));
     }
-    let mut ys = Vec::with_capacity(y.len());
-    let mut vs = Vec::with_capacity(y.len());
-    let mut fits = Vec::with_capacity((1usize << y.len()) - 1);
-    for subset in 1u32..(1u32 << y.len()) {
-        ys.clear();
-        vs.clear();
-        for i in 0..y.len() {
-            if subset & (1 << i) != 0 {
-                ys.push(y[i]);
-                vs.push(v[i]);
-            }
-        }
-        let mut fit = quick_fit(&ys, &vs, method)?;
-        if method == Some(Tau2Method::DerSimonianLaird) && ys.len() > 1 {
-            // metafor's gosh() reports Q-based I^2 and H^2 for DL fits (its fast path); so do we.
-            let df = (ys.len() - 1) as f64;
-            fit.i2 = (100.0 * (fit.q - df) / fit.q).max(0.0);
-            fit.h2 = fit.q / df;
-        }
-        fits.push(fit);
-    }
-    Ok(fits)
+    let mut fitter = GoshFitter::new(&y, &v, method);
+    (0..fitter.plan().len()).map(|i| fitter.fit(i)).collect()
 }
 
 /// metafor's `influence()` for one study.

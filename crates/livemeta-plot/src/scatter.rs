@@ -1,5 +1,6 @@
 //! Scatter plots for the small-study and influence views (funnel, Baujat, L'Abbé), drawn with
 //! the same backends as the forest plot.
+use std::sync::Arc;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -26,6 +27,9 @@ pub struct Scatter {
     /// A fixed y range (I² runs from 0 to 100 whatever the data).
     pub y_range: Option<(f64, f64)>,
     pub points: Vec<ScatterPoint>,
+    /// Many unlabelled points (GOSH's subsets): small dots, or above `CLOUD_DOTS` a density
+    /// of 2-pixel cells, darker where more points fall.
+    pub cloud: Arc<Vec<[f64; 2]>>,
     pub label_points: bool,
     pub lines: Vec<Vec<(f64, f64)>>,
     /// Shaded polygons, drawn first, lightest first (the funnel's significance contours).
@@ -54,20 +58,49 @@ struct Frame {
     y_down: bool,
 }
 
+/// The finite range of some values.
+struct Bounds {
+    lo: f64,
+    hi: f64,
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds { lo: f64::INFINITY, hi: f64::NEG_INFINITY }
+    }
+}
+
+impl Bounds {
+    fn add(&mut self, v: f64) {
+        if v.is_finite() {
+            self.lo = self.lo.min(v);
+            self.hi = self.hi.max(v);
+        }
+    }
+    /// The range with 8% to spare on each side; (-1, 1) when there is nothing to show.
+    fn padded(&self) -> (f64, f64) {
+        if !self.lo.is_finite() {
+            return (-1.0, 1.0);
+        }
+        let pad = ((self.hi - self.lo) * 0.08).max(1e-3);
+        (self.lo - pad, self.hi + pad)
+    }
+}
+
 impl Frame {
     fn new(plot: &Scatter, width: f64, height: f64) -> Frame {
-        let xs = plot.points.iter().map(|q| q.x).chain(plot.lines.iter().flatten().map(|q| q.0));
-        let ys = plot.points.iter().map(|q| q.y).chain(plot.lines.iter().flatten().map(|q| q.1));
-        let range = |values: &mut dyn Iterator<Item = f64>| {
-            let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-            if !lo.is_finite() {
-                return (-1.0, 1.0);
-            }
-            let pad = ((hi - lo) * 0.08).max(1e-3);
-            (lo - pad, hi + pad)
-        };
-        let (x0, x1) = range(&mut xs.into_iter());
-        let (y0, y1) = plot.y_range.unwrap_or_else(|| range(&mut ys.into_iter()));
+        // One plain loop: a GOSH cloud has a million points.
+        let (mut xs, mut ys) = (Bounds::default(), Bounds::default());
+        for [x, y] in plot.points.iter().map(|q| [q.x, q.y]).chain(plot.lines.iter().flatten().map(|q| [q.0, q.1])) {
+            xs.add(x);
+            ys.add(y);
+        }
+        for [x, y] in plot.cloud.iter() {
+            xs.add(*x);
+            ys.add(*y);
+        }
+        let (x0, x1) = xs.padded();
+        let (y0, y1) = plot.y_range.unwrap_or_else(|| ys.padded());
         // Room on the right for the labels of the rightmost points.
         let labelled = plot.label_points || plot.points.iter().any(|q| q.highlight);
         let x1 = if labelled { x1 + (x1 - x0) * 0.25 } else { x1 };
@@ -84,13 +117,16 @@ impl Frame {
     }
 }
 
-/// The point nearest to (x, y) in CSS pixels on a plot `width` wide, if within 10 pixels.
+/// The point nearest to (x, y) in CSS pixels on a plot `width` wide, if within 10 pixels:
+/// i for `points[i]`, `points.len() + i` for `cloud[i]`.
 pub fn nearest_point(plot: &Scatter, width: f64, x: f64, y: f64) -> Option<usize> {
     let frame = Frame::new(plot, width, scatter_height(width));
     plot.points
         .iter()
+        .map(|q| (q.x, q.y))
+        .chain(plot.cloud.iter().map(|q| (q[0], q[1])))
         .enumerate()
-        .map(|(i, q)| (i, (frame.sx(q.x) - x).hypot(frame.sy(q.y) - y)))
+        .map(|(i, (qx, qy))| (i, (frame.sx(qx) - x).hypot(frame.sy(qy) - y)))
         .filter(|(_, d)| *d <= 10.0)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
@@ -131,6 +167,7 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     for line in &plot.lines {
         root.draw(&PathElement::new(line.iter().map(|q| at(*q)).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32)))?;
     }
+    draw_cloud(root, plot, &frame, px)?;
     // Highlighted points last, so they sit on top.
     for point in plot.points.iter().filter(|q| !q.highlight).chain(plot.points.iter().filter(|q| q.highlight)) {
         let colour = if point.highlight { LINE } else { POINT };
@@ -172,6 +209,51 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     root.present()
 }
 
+/// Up to this many cloud points are drawn as dots; more as a density.
+pub const CLOUD_DOTS: usize = 5000;
+
+fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, frame: &Frame, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let p = |v: f64| (v * px).round() as i32;
+    let inside = plot.cloud.iter().filter(|q| q[0].is_finite() && q[1].is_finite());
+    if plot.cloud.len() <= CLOUD_DOTS {
+        for [x, y] in inside {
+            root.draw(&Circle::new((p(frame.sx(*x)), p(frame.sy(*y))), p(3.0), POINT.mix(0.7).filled()))?;
+        }
+        return Ok(());
+    }
+    // Counts per 2x2-pixel cell; each occupied cell is painted once, so drawing (and the SVG
+    // export) is bounded by the plot's area, not by the number of points.
+    const CELL: f64 = 2.0;
+    let columns = ((frame.right - frame.left) / CELL).ceil() as usize + 1;
+    let rows = ((frame.bottom - frame.top) / CELL).ceil() as usize + 1;
+    let mut counts = vec![0u32; columns * rows];
+    for [x, y] in inside {
+        let (c, r) = (((frame.sx(*x) - frame.left) / CELL) as usize, ((frame.sy(*y) - frame.top) / CELL) as usize);
+        if c < columns && r < rows {
+            counts[r * columns + c] += 1;
+        }
+    }
+    // Six shades, and each row's runs of one shade as one rectangle: a canvas pays per call.
+    const SHADES: f64 = 6.0;
+    let most = (counts.iter().copied().max().unwrap_or(1).max(2) as f64).ln();
+    let shade = |n: u32| if n == 0 { 0 } else { 1 + ((n as f64).ln() / most * (SHADES - 1.0)).round() as usize };
+    for r in 0..rows {
+        let row = &counts[r * columns..(r + 1) * columns];
+        let mut c = 0;
+        while c < columns {
+            let level = shade(row[c]);
+            let end = (c..columns).find(|&e| shade(row[e]) != level).unwrap_or(columns);
+            if level > 0 {
+                let (x, y) = (frame.left + c as f64 * CELL, frame.top + r as f64 * CELL);
+                let alpha = 0.3 + 0.7 * (level - 1) as f64 / (SHADES - 1.0);
+                root.draw(&Rectangle::new([(p(x), p(y)), (p(x + (end - c) as f64 * CELL), p(y + CELL))], POINT.mix(alpha).filled()))?;
+            }
+            c = end;
+        }
+    }
+    Ok(())
+}
+
 /// A contour-enhanced funnel plot (metafor's `funnel(res, level = c(90, 95, 99), refline = 0)`):
 /// each study's effect against its standard error, the pooled estimate with its 95% funnel, the
 /// regions where a study alone would be significant at 10%, 5% and 1% shaded, and studies
@@ -198,6 +280,7 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
             .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false, highlight: false })
             .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true, highlight: false }))
             .collect(),
+        cloud: Arc::default(),
         label_points: false,
         lines: vec![
             vec![(pooled - 1.959964 * se_max, se_max), (pooled, 0.0), (pooled + 1.959964 * se_max, se_max)],
@@ -217,6 +300,7 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
         y_down: false,
         y_range: None,
         points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false }).collect(),
+        cloud: Arc::default(),
         label_points: true,
         lines: vec![],
         regions: vec![],
@@ -235,27 +319,24 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
         y_down: false,
         y_range: None,
         points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false, highlight: false }).collect(),
+        cloud: Arc::default(),
         label_points: true,
         lines: diagonal,
         regions: vec![],
     }
 }
 
-/// GOSH: the pooled estimate against I² for every subset of the trials, the current selection
-/// (all of them) highlighted.
-pub fn gosh_plot(fits: &[(f64, f64)], ratio: bool, measure_label: &str) -> Scatter {
-    let all = fits.len().saturating_sub(1);
+/// GOSH: the pooled estimate against I² for each subset fitted, and the fit to all the pooled
+/// trials (the current selection) highlighted. `fits` are [estimate, I²] on the analysis scale.
+pub fn gosh_plot(fits: Arc<Vec<[f64; 2]>>, current: Option<(f64, f64)>, ratio: bool, measure_label: &str) -> Scatter {
     Scatter {
         x_label: if ratio { format!("Pooled {measure_label} (log scale)") } else { format!("Pooled {measure_label}") },
         y_label: "I² (%)".into(),
         x_log_labels: ratio,
         y_down: false,
         y_range: Some((-4.0, 104.0)),
-        points: fits
-            .iter()
-            .enumerate()
-            .map(|(i, (estimate, i2))| ScatterPoint { x: *estimate, y: *i2, label: if i == all { "all trials".into() } else { String::new() }, open: false, highlight: i == all })
-            .collect(),
+        points: current.map(|(x, y)| ScatterPoint { x, y, label: "all trials".into(), open: false, highlight: true }).into_iter().collect(),
+        cloud: fits,
         label_points: false,
         lines: vec![],
         regions: vec![],

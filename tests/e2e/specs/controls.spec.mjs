@@ -79,6 +79,10 @@ test('imported data: errors name line and field, text is kept, double-zero optio
   const good = 'study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nB,0,30,0,31\nC,5,60,11,58\nD,2,25,7,24\n';
   await page.getByTestId('import-text').fill(good);
   await page.getByTestId('import-apply').click();
+  // The table behind the plot shows the counts given, not an empty provenance (was "0/0").
+  await expect(page.getByTestId('count-row3-treatment')).toHaveText('5/60');
+  await expect(page.getByTestId('count-row3-control')).toHaveText('11/58');
+  await expect(page.getByTestId('study-row-row3')).toContainText('your data');
   await page.getByTestId('model-select').selectOption('REML');
   await expectPooled(page, expectedFromCsv(good, { measure: 'RR', method: 'REML' }));
   await page.getByTestId('drop00-toggle').check();

@@ -148,22 +148,79 @@ test('each view exports as SVG and PNG', async ({ page }) => {
   }
 });
 
+/** Where the GOSH plot has subset points: bluish pixels (dots or density cells), left to right. */
+function goshPoints(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid=gosh-plot]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const dpr = c.width / c.clientWidth;
+    const out = [];
+    for (let x = 0; x < c.width; x += 2) for (let y = 0; y < c.height; y += 2) {
+      const i = (y * c.width + x) * 4;
+      if (d[i + 2] - d[i] > 60 && d[i + 2] > d[i + 1]) out.push([x / dpr, y / dpr]);
+    }
+    return out;
+  });
+}
+
+async function importSynthetic(page, k, query = '') {
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['synthetic', String(k), '5'], { encoding: 'utf8' });
+  await openApp(page, query);
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId(`trial-toggle-row${k}`)).toBeVisible();
+  return csv;
+}
+
+test('GOSH above 12 trials runs in a worker with progress; a click applies that subset', async ({ page }) => {
+  const csv = await importSynthetic(page, 14, '?model=DL');
+  await page.getByTestId('view-gosh').click();
+  await expect(page.getByTestId('gosh-count')).toContainText('16,383 subsets of 14 trials, each fitted', { timeout: 30000 });
+  const points = await goshPoints(page);
+  expect(points.length).toBeGreaterThan(0);
+  await page.getByTestId('gosh-plot').click({ position: { x: points[0][0], y: points[0][1] } });
+  await expect(page).toHaveURL(/off=/);
+  const off = new URL(page.url()).searchParams.get('off').split(',');
+  const [header, ...lines] = csv.trim().split('\n');
+  const kept = [header, ...lines.filter((_, i) => !off.includes(`row${i + 1}`))].join('\n') + '\n';
+  expect(kept.split('\n').length - 2).toBeGreaterThan(0);
+  await expectPooled(page, expectedFromCsv(kept, { measure: 'RR', method: 'DL' }));
+  // The view follows the main screen: the new subset's GOSH is fitted again.
+  await expect(page.getByTestId('gosh-count')).toContainText(`subsets of ${14 - off.length} trials`, { timeout: 30000 });
+});
+
+test('GOSH in the worker can be cancelled and fitted again; the page stays usable', async ({ page }) => {
+  await importSynthetic(page, 20, '?model=REML');
+  await page.getByTestId('view-gosh').click();
+  await expect(page.getByTestId('gosh-progress')).toBeVisible();
+  await expect(page.getByTestId('gosh-count')).toContainText('Fitting 1,048,575 subsets of 20 trials in the background');
+  await page.getByTestId('gosh-cancel').click();
+  await expect(page.getByTestId('gosh-count')).toContainText('Cancelled after');
+  await expect(page.getByTestId('gosh-progress')).toHaveCount(0);
+  await page.getByTestId('gosh-run').click();
+  await expect(page.getByTestId('gosh-progress')).toBeVisible();
+  // While it runs, the main screen still answers.
+  await page.getByTestId('trial-toggle-row1').click();
+  await expect(page.getByTestId('trial-toggle-row1')).not.toBeChecked();
+  await page.getByTestId('gosh-cancel').click();
+  await expect(page.getByTestId('gosh-count')).toContainText('Cancelled after');
+});
+
+test('GOSH above 20 trials fits a stated number of random subsets', async ({ page }) => {
+  await importSynthetic(page, 22, '?model=DL');
+  await page.getByTestId('view-gosh').click();
+  await expect(page.getByTestId('gosh-count')).toContainText('1,000,000 random subsets of 22 trials (too many to fit all 2^22 − 1', { timeout: 60000 });
+  await expect(page.getByTestId('gosh-count')).toContainText('each fitted with the current model', { timeout: 60000 });
+  expect((await goshPoints(page)).length).toBeGreaterThan(100);
+});
+
 test('GOSH: every subset fitted, and clicking a point analyses that subset on the main screen', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&view=gosh&model=DL');
   await expect(page.getByTestId('gosh-count')).toContainText('7 subsets of 3 trials');
   // Find the blue subset points in the canvas pixels and click the leftmost one (the orange
   // point is the current selection): the main screen then pools that subset.
-  const points = await page.evaluate(() => {
-    const c = document.querySelector('[data-testid=gosh-plot]');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const dpr = c.width / c.clientWidth;
-    const out = [];
-    for (let y = 0; y < c.height; y += 2) for (let x = 0; x < c.width; x += 2) {
-      const i = (y * c.width + x) * 4;
-      if (d[i] === 0 && d[i + 1] === 114 && d[i + 2] === 178) out.push([x / dpr, y / dpr]);
-    }
-    return out;
-  });
+  const points = await goshPoints(page);
   expect(points.length).toBeGreaterThan(0);
   await page.getByTestId('gosh-plot').click({ position: { x: points[0][0], y: points[0][1] } });
   await expect(page).toHaveURL(/off=/);
