@@ -3,13 +3,14 @@
 //! screen. Up to 12 trials the fits run on the page's thread; above, in a Web Worker
 //! (`crates/livemeta-worker`) with progress and a cancel button, so the page never freezes.
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::sensitivity::pooled_trials;
+use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
 use js_sys::Float64Array;
 use leptos::prelude::*;
 use std::sync::Arc;
 use livemeta_core::format::count;
 use livemeta_core::gosh::{GoshFitter, GoshPlan, GoshRequest, GoshSubsets};
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::effects_and_method;
 use livemeta_plot::gosh_plot;
 use wasm_bindgen::prelude::*;
@@ -178,7 +179,7 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         let total = plan.len();
         match run.get() {
             GoshRun::Done(_) => view! {
-                <p class="note-inline" data-testid="gosh-count">{format!(
+                <p class="note-inline" data-testid="gosh-count" data-value=total.to_string()>{format!(
                     "{what}, each fitted with the current model. The orange point is the current selection; click any point to analyse that subset."
                 )}</p>
             }.into_any(),
@@ -203,6 +204,7 @@ pub fn GoshView(state: AppState) -> impl IntoView {
             {status}
             <PlotCanvas plot=plot presenter=presenter export_as="gosh-plot" testid="gosh-plot" on_pick=Callback::new(apply)
                 label="GOSH plot: the pooled estimate against I² for every subset of the trials; click a point to analyse that subset" />
+            <ViewRCode code=view_code(state, || ViewCode::Gosh) testid="r-code-gosh" />
         </div>
     }
 }

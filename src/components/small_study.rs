@@ -1,5 +1,5 @@
 //! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
-//! Egger's regression test, Begg's rank test and the trim-and-fill estimate.
+//! Egger's regression test in both of metafor's forms, Begg's rank test and trim-and-fill.
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{view_code, ViewRCode};
 use crate::state::AppState;
@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
-use livemeta_core::sensitivity::{begg, egger, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{begg, egger, egger_mixed, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
 pub fn SmallStudyView(state: AppState) -> impl IntoView {
     // Each test once per analysis: the funnel and the readings share them.
     let tests = Memo::new(move |_| {
-        state.analysis.with(|a| a.as_ref().ok().map(|a| (egger(a, 0.95), begg(a), TrimFillEstimator::ALL.map(|e| trim_and_fill(a, e)))))
+        state.analysis.with(|a| a.as_ref().ok().map(|a| ((egger(a, 0.95), egger_mixed(a, 0.95)), begg(a), TrimFillEstimator::ALL.map(|e| trim_and_fill(a, e)))))
     });
     let plot = Memo::new(move |_| {
         state.analysis.with(|a| {
@@ -34,16 +34,24 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
             };
             let back = |y: f64| m.to_display(y);
             let z = z_crit(0.95);
-            let (egger_text, egger_p) = match eg {
+            let egger_reading = |test: &Result<EggerTest, _>, form: &str| match test {
                 Ok(e) => (
                     format!(
-                        "Egger's regression test (classic, metafor regtest(model = \"lm\")): t = {:.2}, df = {}, {}; limit estimate {} {}.",
-                        e.t, e.df, p_value(e.p_value), m.label(), effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m)
+                        "Egger's regression test ({form}): {}, {}; limit estimate {} {}.",
+                        match e.df {
+                            Some(df) => format!("t = {:.2}, df = {df}", e.statistic),
+                            None => format!("z = {:.2}", e.statistic),
+                        },
+                        p_value(e.p_value),
+                        m.label(),
+                        effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m)
                     ),
                     format!("{:e}", e.p_value),
                 ),
-                Err(e) => (format!("Egger's test: {e}."), String::new()),
+                Err(e) => (format!("Egger's regression test ({form}): {e}."), String::new()),
             };
+            let (egger_text, egger_p) = egger_reading(&eg.0, "classic, metafor regtest(model = \"lm\")");
+            let (mixed_text, mixed_p) = egger_reading(&eg.1, "the model itself with the standard error as moderator, metafor's default regtest()");
             let (begg_text, begg_p) = match rk {
                 Ok(b) => (
                     format!("Begg's rank correlation test: Kendall's τ = {:.3}, {}{}.", b.tau, p_value(b.p_value), if b.exact { " (exact)" } else { "" }),
@@ -71,6 +79,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
             view! {
                 <ul class="readings">
                     <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
+                    <li data-testid="egger-mixed-result" data-value=mixed_p>{mixed_text}</li>
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
                     {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>

@@ -3,10 +3,11 @@
 use crate::components::choice::CodedChoice;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::sensitivity::pooled_trials;
+use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::{AppState, DataSource, Selection, SubgroupBy, DATASET};
 use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::subgroups;
 use livemeta_plot::refit_plot;
 
@@ -55,9 +56,10 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         result.with(|r| match r {
             Ok((rows, test, q)) => view! {
                 <ul class="readings">
-                    {rows.iter().map(|(label, interval)| {
+                    {rows.iter().enumerate().map(|(i, (label, interval))| {
                         let text = interval.map_or(String::new(), |(e, l, u)| format!("{label}: {} {}", measure.label(), effect_with_ci(e, l, u, measure)));
-                        view! { <li>{text}</li> }
+                        let value = interval.map_or(String::new(), |(e, _, _)| format!("{e:e}"));
+                        view! { <li data-testid=format!("subgroup-row-{i}") data-value=value>{text}</li> }
                     }).collect_view()}
                     <li data-testid="subgroup-test" data-value=format!("{q:e}")>{test.clone()}</li>
                 </ul>
@@ -77,6 +79,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                 <PlotCanvas plot=plot presenter=presenter export_as="subgroups" testid="subgroups-plot"
                     label="Subgroup plot: the pooled estimate in each subgroup; the same numbers are listed below" />
                 {summary}
+                <ViewRCode code=view_code(state, move || ViewCode::Subgroups(pooled_trials(&state).0.iter().map(|id| subgroup_of(id, selection.with(|s| s.subgroup_by))).collect())) testid="r-code-subgroups" />
             </Show>
         </div>
     }

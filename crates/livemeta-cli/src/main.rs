@@ -2,7 +2,7 @@
 //! scripting, reproducibility and the metafor cross-check.
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
 use std::process::ExitCode;
@@ -117,6 +117,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["influence"] = to_json(influence(&analysis));
             out["baujat"] = to_json(baujat(&analysis));
             out["egger"] = to_json(egger(&analysis, options.level));
+            out["egger_mixed"] = to_json(egger_mixed(&analysis, options.level));
             out["begg"] = to_json(begg(&analysis));
             out["trim_and_fill"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::L0));
             out["trim_and_fill_r0"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::R0));

@@ -10,6 +10,7 @@ pub mod effect;
 pub mod error;
 pub mod format;
 pub mod gosh;
+pub mod metareg;
 pub mod rcode;
 pub mod sensitivity;
 pub mod synthetic;

@@ -28,10 +28,7 @@ pub fn r_string(s: &str) -> String {
 
 pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> String {
     let column = |f: &dyn Fn(&StudyCounts) -> String| studies.iter().map(f).collect::<Vec<_>>().join(", ");
-    let measure = match options.measure {
-        Measure::PetoOR => "PETO",
-        m => m.code(),
-    };
+    let measure = metafor_measure(options.measure);
     let z = options.zero_cells;
     let (add, to, drop00) = (z.add, z.scope.code(), if z.drop_double_zero { "TRUE" } else { "FALSE" });
     let counts = "ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat";
@@ -45,23 +42,9 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
         column(&|s| s.events_control.to_string()),
         column(&|s| s.total_control.to_string()),
     );
-    let tight = "control = list(threshold = 1e-10, tol = 1e-10, maxiter = 1000)";
-    match options.model {
-        Model::Random(method) => out.push_str(&format!(
-            "res <- rma({counts}, slab = study, measure = \"{measure}\", method = \"{}\", test = \"{}\",\n           add = {add}, to = \"{to}\", drop00 = {drop00}, {tight})\n",
-            method.code(),
-            if options.knapp_hartung { "knha" } else { "z" }
-        )),
-        Model::CommonInverseVariance => out.push_str(&format!(
-            "res <- rma({counts}, slab = study, measure = \"{measure}\", method = \"EE\", add = {add}, to = \"{to}\", drop00 = {drop00})\n"
-        )),
-        Model::CommonMantelHaenszel => out.push_str(&format!(
-            "# Mantel-Haenszel on the same corrected tables as the study rows (RevMan 5, R meta).\nres <- rma.mh({counts}, slab = study, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\n"
-        )),
-        Model::CommonPeto => out.push_str(&format!(
-            "# Peto pools raw counts; livemeta's study rows are (O - E)/V from raw counts too\n# (RevMan's convention), where metafor's forest() would show 0.5-corrected rows.\nres <- rma.peto({counts}, slab = study, add = 0, to = \"none\")\n"
-        )),
-        Model::RevManMhRandom => out.push_str(&format!(
+    match model_call(options, "dat") {
+        Some(call) => out.push_str(&format!("{}res <- {call}\n", model_comment(options.model))),
+        None => out.push_str(&format!(
             "# RevMan 5 \"M-H, Random\": MH estimate on the corrected tables, Q around it with\n# inverse-variance weights, DerSimonian-Laird tau^2 from that Q, then inverse-variance pooling.\nmh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\ntau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2)\n"
         )),
     }
@@ -83,6 +66,44 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
     out
 }
 
+fn metafor_measure(measure: Measure) -> &'static str {
+    match measure {
+        Measure::PetoOR => "PETO",
+        m => m.code(),
+    }
+}
+
+fn model_comment(model: Model) -> &'static str {
+    match model {
+        Model::CommonMantelHaenszel => "# Mantel-Haenszel on the same corrected tables as the study rows (RevMan 5, R meta).\n",
+        Model::CommonPeto => "# Peto pools raw counts; livemeta's study rows are (O - E)/V from raw counts too\n# (RevMan's convention), where metafor's forest() would show 0.5-corrected rows.\n",
+        _ => "",
+    }
+}
+
+/// The metafor call that fits the analysis to the 2x2 columns of data frame `data`; None for
+/// RevMan's M-H random model, which metafor has no single call for.
+fn model_call(options: &AnalysisOptions, data: &str) -> Option<String> {
+    let measure = metafor_measure(options.measure);
+    let z = options.zero_cells;
+    let (add, to, drop00) = (z.add, z.scope.code(), if z.drop_double_zero { "TRUE" } else { "FALSE" });
+    let counts = format!("ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = {data}");
+    let tight = "control = list(threshold = 1e-10, tol = 1e-10, maxiter = 1000)";
+    Some(match options.model {
+        Model::Random(method) => format!(
+            "rma({counts}, slab = study, measure = \"{measure}\", method = \"{}\", test = \"{}\",\n           add = {add}, to = \"{to}\", drop00 = {drop00}, {tight})",
+            method.code(),
+            if options.knapp_hartung { "knha" } else { "z" }
+        ),
+        Model::CommonInverseVariance => format!("rma({counts}, slab = study, measure = \"{measure}\", method = \"EE\", add = {add}, to = \"{to}\", drop00 = {drop00})"),
+        Model::CommonMantelHaenszel => format!(
+            "rma.mh({counts}, slab = study, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))"
+        ),
+        Model::CommonPeto => format!("rma.peto({counts}, slab = study, add = 0, to = \"none\")"),
+        Model::RevManMhRandom => return None,
+    })
+}
+
 /// A sensitivity view whose metafor function can follow the analysis in the script.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewCode {
@@ -91,6 +112,9 @@ pub enum ViewCode {
     Cumulative(Vec<usize>),
     SmallStudy,
     Influence,
+    /// Each study's subgroup, in the order of the studies.
+    Subgroups(Vec<String>),
+    Gosh,
 }
 
 /// The script for the analysis followed by the view's metafor call. Its last line prints
@@ -100,7 +124,7 @@ pub enum ViewCode {
 /// `rma()`'s inverse-variance models.
 pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &ViewCode) -> Result<String, String> {
     let inverse_variance = matches!(options.model, Model::Random(_) | Model::CommonInverseVariance);
-    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence)) {
+    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh)) {
         return Err(format!("metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code", options.model.label()));
     }
     let back = if options.measure.is_ratio() { "exp" } else { "identity" };
@@ -117,13 +141,27 @@ pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &Vi
             out.push_str(&numbers(&format!("{back}(cu$estimate)")));
         }
         ViewCode::SmallStudy => {
-            out.push_str("eg <- regtest(res, model = \"lm\")\nprint(eg)\nrk <- ranktest(res)\nprint(rk)\n");
+            out.push_str("eg <- regtest(res, model = \"lm\")\nprint(eg)\neg2 <- regtest(res)\nprint(eg2)\nrk <- ranktest(res)\nprint(rk)\n");
             out.push_str("for (e in c(\"L0\", \"R0\", \"Q0\")) print(tryCatch(trimfill(res, estimator = e), error = function(err) conditionMessage(err)))\n");
-            out.push_str(&numbers("c(eg$pval, rk$pval)"));
+            out.push_str(&numbers("c(eg$pval, eg2$pval, rk$pval)"));
         }
         ViewCode::Influence => {
             out.push_str("inf <- influence(res)\nprint(inf)\n");
             out.push_str(&numbers("inf$inf$cook.d"));
+        }
+        ViewCode::Subgroups(groups) => {
+            let call = model_call(options, "dat[dat$group == g, ]").expect("RevMan's model returned above");
+            out.push_str(&format!(
+                "dat$group <- c({})\n# One model per subgroup, each with its own tau^2.\nsub <- lapply(unique(dat$group), function(g) {call})\nnames(sub) <- unique(dat$group)\nprint(sub)\n",
+                groups.iter().map(|g| r_string(g)).collect::<Vec<_>>().join(", ")
+            ));
+            out.push_str("est <- sapply(sub, function(f) c(f$beta)); se <- sapply(sub, function(f) f$se)\n");
+            out.push_str("# RevMan's test for subgroup differences: Q between the subgroup estimates.\nqb <- rma(yi = est, sei = se, method = \"EE\")\nprint(qb)\n");
+            out.push_str(&numbers(&format!("c({back}(est), qb$QE)")));
+        }
+        ViewCode::Gosh => {
+            out.push_str("# Every subset up to 10^6 of them; above that metafor samples its own random subsets.\ng <- gosh(res, subsets = 1e6)\nplot(g)\n");
+            out.push_str(&numbers("nrow(g$res)"));
         }
     }
     Ok(out)

@@ -6,6 +6,7 @@ use crate::counts::StudyCounts;
 use crate::dist;
 use crate::error::EngineError;
 use crate::gosh::{GoshFitter, MAX_ALL_SUBSETS_K};
+use crate::metareg::meta_regression;
 use crate::tau2::{cochran_q, estimate_tau2, generalised_q, Tau2Method};
 use serde::Serialize;
 
@@ -184,12 +185,14 @@ pub fn baujat(analysis: &Analysis) -> Result<Vec<(f64, f64)>, EngineError> {
         .collect()
 }
 
-/// Egger's regression test, classic form (`regtest(model = "lm")`): weighted least squares
-/// of y on its standard error with weights 1/v; the slope's t test with k - 2 df.
+/// Egger's regression test: the effects regressed on their standard errors; the slope's test
+/// says whether small studies show different effects.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EggerTest {
-    pub t: f64,
-    pub df: f64,
+    /// t, or z for the mixed-effects form without Knapp-Hartung.
+    pub statistic: f64,
+    /// Degrees of freedom of a t test.
+    pub df: Option<f64>,
     pub p_value: f64,
     /// The intercept: the estimate as the standard error goes to zero ("limit estimate").
     pub limit_estimate: f64,
@@ -197,6 +200,8 @@ pub struct EggerTest {
     pub limit_ci_upper: f64,
 }
 
+/// Classic form (`regtest(model = "lm")`): weighted least squares of y on its standard error
+/// with weights 1/v; the slope's t test with k - 2 df.
 pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
     let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
     let k = y.len();
@@ -222,12 +227,32 @@ pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> 
     let t = b1 / se1;
     let crit = dist::t_crit(level, df);
     Ok(EggerTest {
-        t,
-        df,
+        statistic: t,
+        df: Some(df),
         p_value: dist::t_two_sided_p(t, df),
         limit_estimate: b0,
         limit_ci_lower: b0 - crit * se0,
         limit_ci_upper: b0 + crit * se0,
+    })
+}
+
+/// metafor's default form (`regtest(res)`): the analysis's own model (its tau^2 estimator, and
+/// Knapp-Hartung if it used it) with the standard error as a moderator.
+pub fn egger_mixed(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
+    let (y, v, method) = effects_and_method(analysis)?;
+    if y.len() < 3 {
+        return Err(EngineError::NotEnoughStudies { needed: 3, found: y.len(), what: "Egger's regression test" });
+    }
+    let x: Vec<Vec<f64>> = v.iter().map(|vi| vec![1.0, vi.sqrt()]).collect();
+    let fit = meta_regression(&y, &v, &x, method, analysis.pooled.df.is_some(), level)?;
+    let (intercept, slope) = (fit.coefficients[0], fit.coefficients[1]);
+    Ok(EggerTest {
+        statistic: slope.statistic,
+        df: fit.df,
+        p_value: slope.p_value,
+        limit_estimate: intercept.estimate,
+        limit_ci_lower: intercept.ci_lower,
+        limit_ci_upper: intercept.ci_upper,
     })
 }
 

@@ -161,10 +161,8 @@ fn bisect(f: impl Fn(f64) -> f64, mut lo: f64, mut hi: f64, method: &'static str
 /// Hedges estimate and halve steps that would make tau^2 negative. The likelihood can have
 /// more than one local maximum; starting where metafor starts finds the one it reports.
 fn fisher_scoring(y: &[f64], v: &[f64], restricted: bool) -> Result<f64, EngineError> {
-    let method = if restricted { "REML" } else { "ML" };
-    let mut tau2 = estimate_tau2(y, v, Tau2Method::Hedges)?;
-    let (mut damping, mut previous_step) = (1.0, 0.0);
-    for _ in 0..MAX_ITERATIONS {
+    let start = estimate_tau2(y, v, Tau2Method::Hedges)?;
+    scoring_iterations(start, if restricted { "REML" } else { "ML" }, |tau2| {
         let (mu, _) = generalised_q(y, v, tau2);
         let (mut sw, mut sw2, mut sw3, mut sw2r2) = (0.0, 0.0, 0.0, 0.0);
         for (yi, vi) in y.iter().zip(v) {
@@ -176,11 +174,20 @@ fn fisher_scoring(y: &[f64], v: &[f64], restricted: bool) -> Result<f64, EngineE
         }
         // Score and expected information: y'PPy - tr(P) over tr(PP) for REML,
         // sum w^2 r^2 - sum w over sum w^2 for ML.
-        let (score, information) = if restricted {
+        Ok(if restricted {
             (sw2r2 - (sw - sw2 / sw), sw2 - 2.0 * sw3 / sw + (sw2 / sw).powi(2))
         } else {
             (sw2r2 - sw, sw2)
-        };
+        })
+    })
+}
+
+/// The scoring iterations from `start`, given (score, information) at each tau^2.
+pub(crate) fn scoring_iterations(start: f64, method: &'static str, mut score_and_information: impl FnMut(f64) -> Result<(f64, f64), EngineError>) -> Result<f64, EngineError> {
+    let mut tau2 = start.max(0.0);
+    let (mut damping, mut previous_step) = (1.0, 0.0);
+    for _ in 0..MAX_ITERATIONS {
+        let (score, information) = score_and_information(tau2)?;
         let mut step = damping * score / information;
         if tau2 == 0.0 && step <= 0.0 {
             return Ok(0.0);

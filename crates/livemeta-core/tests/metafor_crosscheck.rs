@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
@@ -189,7 +189,7 @@ fn engine_matches_metafor() {
     assert!(compared > 10_000, "only {compared} numbers compared");
 }
 
-/// Leave-one-out, cumulative, subgroups, GOSH, influence, Baujat, Egger, Begg and
+/// Leave-one-out, cumulative, subgroups, GOSH, influence, Baujat, Egger (both forms), Begg and
 /// trim-and-fill against metafor's functions of the same names.
 #[test]
 fn sensitivity_analyses_match_metafor() {
@@ -214,6 +214,7 @@ fn sensitivity_analyses_match_metafor() {
         let infl = influence(&full);
         let bj = baujat(&full);
         let eg = egger(&full, 0.95);
+        let eg_mixed = egger_mixed(&full, 0.95);
         let rk = begg(&full);
         let tf: Vec<_> = TrimFillEstimator::ALL.iter().map(|e| (*e, trim_and_fill(&full, *e))).collect();
         let go = if full.k <= 10 { Some(gosh(&full)) } else { None };
@@ -251,8 +252,8 @@ fn sensitivity_analyses_match_metafor() {
                     }
                 }),
                 "baujat" => bj.as_ref().ok().map(|v| if quantity == "x" { v[*index - 1].0 } else { v[*index - 1].1 }),
-                "egger" => eg.as_ref().ok().map(|e| match quantity.as_str() {
-                    "zval" => e.t,
+                "egger" | "regtest" => (if analysis == "egger" { &eg } else { &eg_mixed }).as_ref().ok().map(|e| match quantity.as_str() {
+                    "zval" => e.statistic,
                     "pval" => e.p_value,
                     "est" => e.limit_estimate,
                     "ci.lb" => e.limit_ci_lower,

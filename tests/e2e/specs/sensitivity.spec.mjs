@@ -78,6 +78,8 @@ test('small-study effects: Egger, Begg and trim-and-fill as the engine gives the
   await openApp(page, '?outcome=serious_adverse_events&view=smallstudy&model=DL');
   const expected = sensitivity('serious_adverse_events', 'DL');
   expect(await value(page.getByTestId('egger-result'))).toBeCloseTo(expected.egger.p_value, 9);
+  expect(await value(page.getByTestId('egger-mixed-result'))).toBeCloseTo(expected.egger_mixed.p_value, 9);
+  await expect(page.getByTestId('egger-mixed-result')).toContainText("metafor's default regtest()");
   expect(await value(page.getByTestId('begg-result'))).toBeCloseTo(expected.begg.p_value, 9);
   for (const [code, key] of [['L0', 'trim_and_fill'], ['R0', 'trim_and_fill_r0'], ['Q0', 'trim_and_fill_q0']]) {
     const engine = expected[key];
@@ -118,8 +120,13 @@ test('each view\'s R code runs in metafor and prints the numbers the page shows'
   };
   await check('loo', '&model=REML', '[data-testid^=loo-row-]');
   await check('cumulative', '&model=MH&order=size', '[data-testid^=cumulative-row-]');
-  await check('smallstudy', '&model=DL', '[data-testid=egger-result], [data-testid=begg-result]');
+  const smallStudy = '[data-testid=egger-result], [data-testid=egger-mixed-result], [data-testid=begg-result]';
+  await check('smallstudy', '&model=DL', smallStudy);
+  await check('smallstudy', '&model=REML&knha=1', smallStudy);
   await check('influence', '&model=DL', '[data-testid=influence-table] tbody tr');
+  await check('subgroups', '&model=REML&by=duration', '[data-testid^=subgroup-row-], [data-testid=subgroup-test]');
+  await check('subgroups', '&model=MH', '[data-testid^=subgroup-row-], [data-testid=subgroup-test]');
+  await check('gosh', '&model=DL', '[data-testid=gosh-count]');
   // RevMan's M-H random model has no metafor refits: the page says so instead of wrong code.
   await openApp(page, '?outcome=serious_adverse_events&view=loo');
   await page.getByText('R code for this view').click();

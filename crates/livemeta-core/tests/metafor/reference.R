@@ -205,6 +205,23 @@ for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", 
     }
   }
 }
+# Egger's test in metafor's default form: the model itself with sei as a moderator, for every
+# estimator, and with Knapp-Hartung for DL and REML.
+for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", "zero_cells")) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")), stringsAsFactors = FALSE)
+  for (measure in c("RR", "OR")) for (method in c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) for (knha in c(FALSE, TRUE)) {
+    if (knha && !(method %in% c("DL", "REML"))) next
+    case <- case_name(measure, method, knha, pi = if (knha) "t1" else "z")
+    res <- tryCatch(suppressWarnings(rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control,
+                    n2i = d$total_control, measure = measure, method = method, test = if (knha) "knha" else "z", control = ctrl)),
+                    error = function(e) NULL)
+    if (is.null(res)) next
+    eg <- tryCatch(suppressWarnings(regtest(res)), error = function(e) NULL)
+    if (is.null(eg)) next
+    semit(name, case, "regtest", 0, "zval", eg$zval); semit(name, case, "regtest", 0, "pval", eg$pval)
+    semit(name, case, "regtest", 0, "est", eg$est); semit(name, case, "regtest", 0, "ci.lb", eg$ci.lb); semit(name, case, "regtest", 0, "ci.ub", eg$ci.ub)
+  }
+}
 # Subgroups: separate fits per allocation method, then the test for subgroup differences.
 sg <- read.csv(file.path(out, "bcg_subgroups.csv"), stringsAsFactors = FALSE)
 for (method in c("EE", "DL", "REML")) {
