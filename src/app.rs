@@ -19,7 +19,7 @@ pub fn App() -> impl IntoView {
         false => "Your imported data (not stored in the link)".to_string(),
     };
     view! {
-        <div class="app" class:presenter=presenter>
+        <div class="app" class:presenter=presenter class:viewing=move || state.selection.with(|s| s.view.is_some())>
             <a class="skip-link" href="#results">"Skip to the results"</a>
             <header class="masthead">
                 <h1>"livemeta"</h1>

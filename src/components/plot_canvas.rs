@@ -28,6 +28,29 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &impl Figure, css_width:
     css_height
 }
 
+/// In presenter mode the figure must fit the screen below its top edge, with no scrolling:
+/// the widest figure that fits with presenter-size text, else the largest text that fits at
+/// full width (a forest plot's height follows its rows, a scatter plot's its width).
+fn fit_screen(plot: &impl Figure, canvas: &web_sys::HtmlCanvasElement, css_width: f64, zoom: f64) -> (f64, f64) {
+    let top = canvas.get_bounding_client_rect().top() + window().scroll_y().unwrap_or(0.0);
+    let screen = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(720.0);
+    // Room for a line of text under the figure (a view's note).
+    let available = screen - top - 30.0;
+    let fits = |w: f64, z: f64| plot.height(w / z) * z <= available;
+    if fits(css_width, zoom) {
+        return (css_width, zoom);
+    }
+    // Largest value in [lo, hi] for which `ok` holds, if `ok(lo)` does.
+    let largest = |lo: f64, hi: f64, ok: &dyn Fn(f64) -> bool| {
+        ok(lo).then(|| (0..12).fold((lo, hi), |(a, b), _| if ok((a + b) / 2.0) { ((a + b) / 2.0, b) } else { (a, (a + b) / 2.0) }).0)
+    };
+    let narrowest = (css_width * 0.5).max(320.0);
+    if let Some(w) = largest(narrowest, css_width, &|w| fits(w, zoom)) {
+        return (w, zoom);
+    }
+    (css_width, largest(1.0, zoom, &|z| fits(css_width, z)).unwrap_or(1.0))
+}
+
 /// Redraws `plot` whenever it changes; in presenter mode the smallest text is 22 px. When
 /// `drawn_mark` is set, a performance mark of that name follows each redraw (the browser
 /// benchmark measures from the input event to it).
@@ -56,6 +79,15 @@ where
     let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || container_width.set(measure()));
     let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
     on_resize.forget();
+    // Entering or leaving presenter mode changes the layout around the canvas: measure again
+    // once the browser has applied it.
+    Effect::new(move |previous: Option<bool>| {
+        let now = presenter.get();
+        if previous.is_some_and(|p| p != now) {
+            request_animation_frame(move || container_width.set(measure()));
+        }
+        now
+    });
     Effect::new(move |_| {
         let zoom = if presenter.get() { PRESENTER_TEXT / SMALL_TEXT } else { 1.0 };
         let Some(canvas) = canvas_ref.get() else { return };
@@ -73,6 +105,7 @@ where
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
             let css_width = width.clamp(320.0, 1400.0);
+            let (css_width, zoom) = if presenter.get_untracked() { fit_screen(plot, &canvas, css_width, zoom) } else { (css_width, zoom) };
             // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
             let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;
             layout.set_value((css_width / zoom, zoom));

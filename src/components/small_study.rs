@@ -50,8 +50,8 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 ),
                 Err(e) => (format!("Egger's regression test ({form}): {e}."), String::new()),
             };
-            let (egger_text, egger_p) = egger_reading(&eg.0, "classic, metafor regtest(model = \"lm\")");
-            let (mixed_text, mixed_p) = egger_reading(&eg.1, "the model itself with the standard error as moderator, metafor's default regtest()");
+            let (egger_text, egger_p) = egger_reading(&eg.0, "classic: weighted regression, metafor regtest(model = \"lm\")");
+            let (mixed_text, mixed_p) = egger_reading(&eg.1, "mixed-effects: the model itself with the standard error as moderator, metafor's default regtest()");
             let (begg_text, begg_p) = match rk {
                 Ok(b) => (
                     format!("Begg's rank correlation test: Kendall's τ = {:.3}, {}{}.", b.tau, p_value(b.p_value), if b.exact { " (exact)" } else { "" }),
@@ -91,13 +91,15 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="smallstudy-view">
-            {move || plot.get().map(|_| {
-                let shown = Memo::new(move |_| plot.get().unwrap_or_else(|| funnel(&[], 0.0, &[], true, "")));
-                view! { <PlotCanvas plot=shown presenter=presenter export_as="funnel-plot" testid="funnel-plot"
-                    label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
-            })}
-            {readings}
+        <div class="sensitivity-view side-readings" role="tabpanel" data-testid="smallstudy-view">
+            <div>
+                {move || plot.get().map(|_| {
+                    let shown = Memo::new(move |_| plot.get().unwrap_or_else(|| funnel(&[], 0.0, &[], true, "")));
+                    view! { <PlotCanvas plot=shown presenter=presenter export_as="funnel-plot" testid="funnel-plot"
+                        label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
+                })}
+            </div>
+            <div>{readings}</div>
             <ViewRCode code=view_code(state, || ViewCode::SmallStudy) testid="r-code-smallstudy" />
         </div>
     }

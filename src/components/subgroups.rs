@@ -1,5 +1,5 @@
 //! Subgroups: separate pools per value of a trial attribute (background therapy, duration,
-//! phase, publication) and the test for subgroup differences, as RevMan reports it.
+//! phase, publication) in RevMan's subgroup forest layout, and the test for subgroup differences.
 use crate::components::choice::CodedChoice;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::refit_plot;
+use livemeta_plot::subgroup_forest_plot;
 
 /// A trial's subgroup under an attribute, in words.
 fn subgroup_of(id: &str, by: SubgroupBy) -> String {
@@ -26,40 +26,39 @@ fn subgroup_of(id: &str, by: SubgroupBy) -> String {
 pub fn SubgroupsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let bundled = move || state.source.with(|s| matches!(s, DataSource::Bundled));
-    // (subgroup label with its trial count, interval) per subgroup, and the test for differences.
+    // The subgroups' own analyses, and the test for differences as RevMan words it.
     let result = Memo::new(move |_| {
         let (ids, studies) = pooled_trials(&state);
         let by = selection.with(|s| s.subgroup_by);
         let groups: Vec<String> = ids.iter().map(|id| subgroup_of(id, by)).collect();
-        subgroups(&studies, &groups, &selection.with(Selection::options)).map(|fit| {
-            let rows: Vec<(String, Option<(f64, f64, f64)>)> = fit
-                .groups
-                .iter()
-                .map(|(name, a)| (format!("{name} ({} {})", a.k, if a.k == 1 { "trial" } else { "trials" }), Some((a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper))))
-                .collect();
-            let test = format!("Test for subgroup differences: Chi² = {:.2}, df = {} ({})", fit.q_between, fit.df, p_value(fit.p_value));
-            (rows, test, fit.q_between)
-        })
-        .map_err(|e| e.to_string())
+        subgroups(&studies, &groups, &selection.with(Selection::options))
+            .map(|fit| {
+                let i2 = if fit.q_between > 0.0 { (100.0 * (fit.q_between - fit.df) / fit.q_between).max(0.0) } else { 0.0 };
+                let test = format!("Test for subgroup differences: Chi² = {:.2}, df = {} ({}), I² = {i2:.1}%", fit.q_between, fit.df, p_value(fit.p_value));
+                (fit.groups, test, fit.q_between)
+            })
+            .map_err(|e| e.to_string())
     });
+    // RevMan's layout: every trial under its subgroup's heading, switched off or not.
     let plot = Memo::new(move |_| {
         let s = selection.get();
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&s, source));
-        let (rows, test) = result.with(|r| r.as_ref().map_or((vec![], None), |(rows, test, _)| (rows.clone(), Some(test.clone()))));
-        let mut plot = state.analysis.with(|full| refit_plot("Subgroup", rows, full, &s.options(), outcome, treatment, control));
-        plot.footer.extend(test);
-        plot
+        let groups: Vec<String> = state.rows.with(|rows| rows.iter().map(|r| subgroup_of(&r.trial_id, s.subgroup_by)).collect());
+        result.with(|r| {
+            let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
+            state.rows.with(|rows| state.analysis.with(|full| subgroup_forest_plot(rows, &groups, fits, test, full, &s.options(), outcome, treatment, control)))
+        })
     });
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
     let summary = move || {
         let measure = selection.with(|s| s.measure);
         result.with(|r| match r {
-            Ok((rows, test, q)) => view! {
-                <ul class="readings">
-                    {rows.iter().enumerate().map(|(i, (label, interval))| {
-                        let text = interval.map_or(String::new(), |(e, l, u)| format!("{label}: {} {}", measure.label(), effect_with_ci(e, l, u, measure)));
-                        let value = interval.map_or(String::new(), |(e, _, _)| format!("{e:e}"));
-                        view! { <li data-testid=format!("subgroup-row-{i}") data-value=value>{text}</li> }
+            Ok((fits, test, q)) => view! {
+                <ul class="readings in-plot">
+                    {fits.iter().enumerate().map(|(i, (name, a))| {
+                        let trials = if a.k == 1 { "trial" } else { "trials" };
+                        let text = format!("{name} ({} {trials}): {} {}", a.k, measure.label(), effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure));
+                        view! { <li data-testid=format!("subgroup-row-{i}") data-value=format!("{:e}", a.pooled.estimate)>{text}</li> }
                     }).collect_view()}
                     <li data-testid="subgroup-test" data-value=format!("{q:e}")>{test.clone()}</li>
                 </ul>
@@ -77,7 +76,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                         on_pick=move |by| selection.update(|s| s.subgroup_by = by) />
                 </div>
                 <PlotCanvas plot=plot presenter=presenter export_as="subgroups" testid="subgroups-plot"
-                    label="Subgroup plot: the pooled estimate in each subgroup; the same numbers are listed below" />
+                    label="Subgroup forest plot: the trials under each subgroup with its subtotal, then the total; the subgroup results are listed below" />
                 {summary}
                 <ViewRCode code=view_code(state, move || ViewCode::Subgroups(pooled_trials(&state).0.iter().map(|id| subgroup_of(id, selection.with(|s| s.subgroup_by))).collect())) testid="r-code-subgroups" />
             </Show>

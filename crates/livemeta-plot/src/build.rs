@@ -1,4 +1,4 @@
-use crate::{ForestPlot, ForestRow, PooledRow, RowStatus};
+use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus};
 use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
@@ -21,6 +21,7 @@ pub fn forest_plot(
         .iter()
         .map(|row| {
             let mut out = ForestRow {
+                kind: RowKind::Study,
                 label: row.label.clone(),
                 treatment: None,
                 control: None,
@@ -80,6 +81,7 @@ pub fn refit_plot(
     let rows = refits
         .into_iter()
         .map(|(label, estimate)| ForestRow {
+            kind: RowKind::Study,
             label,
             treatment: None,
             control: None,
@@ -118,34 +120,86 @@ fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &
     }
 }
 
+/// RevMan's heterogeneity line for an analysis.
+fn heterogeneity_line(a: &Analysis) -> String {
+    let h = a.heterogeneity;
+    if a.k < 2 {
+        return "Heterogeneity: not applicable with one trial".to_string();
+    }
+    format!(
+        "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} ({}); I² = {}",
+        h.tau2,
+        h.q,
+        h.df,
+        h.p_value.map_or("P not available".into(), p_value),
+        h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
+    )
+}
+
+fn overall_effect_line(a: &Analysis) -> String {
+    format!("Test for overall effect: {} = {:.2} ({})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, p_value(a.pooled.p_value))
+}
+
 /// The diamond of an analysis and the summary lines under the plot.
 fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String>) {
-    let pooled_row = |a: &Analysis| PooledRow {
-        label: format!("Total ({})", a.model_label),
-        estimate: a.pooled.estimate,
-        lower: a.pooled.ci_lower,
-        upper: a.pooled.ci_upper,
-    };
     match analysis {
         Some(a) => {
-            let h = a.heterogeneity;
-            let heterogeneity = if a.k < 2 {
-                "Heterogeneity: not applicable with one trial".to_string()
-            } else {
-                format!(
-                    "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} ({}); I² = {}",
-                    h.tau2,
-                    h.q,
-                    h.df,
-                    h.p_value.map_or("P not available".into(), p_value),
-                    h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
-                )
-            };
-            let test = format!("Test for overall effect: {} = {:.2} ({})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, p_value(a.pooled.p_value));
-            let footer = vec![heterogeneity, test];
-            (vec![pooled_row(a)], footer)
+            let diamond = PooledRow { label: format!("Total ({})", a.model_label), estimate: a.pooled.estimate, lower: a.pooled.ci_lower, upper: a.pooled.ci_upper };
+            (vec![diamond], vec![heterogeneity_line(a), overall_effect_line(a)])
         }
         None => (vec![], vec![]),
     }
 }
 
+/// RevMan's subgroup forest plot: under each subgroup's heading its trials (as in the main
+/// plot, weights relative to the total), its subtotal diamond with summed counts, and its
+/// heterogeneity and test for overall effect; then the total and the test for subgroup
+/// differences. `groups` names each row's subgroup; `fits` are the subgroups' own analyses.
+#[allow(clippy::too_many_arguments)]
+pub fn subgroup_forest_plot(
+    rows: &[TrialRow],
+    groups: &[String],
+    fits: &[(String, Analysis)],
+    difference_line: Option<String>,
+    analysis: &Result<Analysis, EngineError>,
+    options: &AnalysisOptions,
+    outcome_label: &str,
+    treatment_label: &str,
+    control_label: &str,
+) -> ForestPlot {
+    let mut plot = forest_plot(rows, analysis, options, outcome_label, treatment_label, control_label);
+    let study_rows = std::mem::take(&mut plot.rows);
+    let mut names: Vec<&String> = Vec::new();
+    for g in groups {
+        if !names.contains(&g) {
+            names.push(g);
+        }
+    }
+    let text_row = |kind, label: String| ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false };
+    for name in names {
+        let members: Vec<&ForestRow> = study_rows.iter().zip(groups).filter(|(_, g)| *g == name).map(|(r, _)| r).collect();
+        plot.rows.push(text_row(RowKind::Heading, name.clone()));
+        plot.rows.extend(members.iter().map(|r| (*r).clone()));
+        let pooled: Vec<&&ForestRow> = members.iter().filter(|r| r.status == RowStatus::Included).collect();
+        let sum = |arm: fn(&ForestRow) -> Option<(i64, i64)>| pooled.iter().filter_map(|r| arm(r)).fold((0, 0), |(e, n), (re, rn)| (e + re, n + rn));
+        let fit = fits.iter().find(|(g, _)| g == name).map(|(_, a)| a);
+        plot.rows.push(ForestRow {
+            kind: RowKind::Subtotal,
+            label: "Subtotal".into(),
+            treatment: (!pooled.is_empty()).then(|| sum(|r| r.treatment)),
+            control: (!pooled.is_empty()).then(|| sum(|r| r.control)),
+            weight_percent: (!pooled.is_empty()).then(|| pooled.iter().filter_map(|r| r.weight_percent).sum()),
+            estimate: fit.map(|a| (a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)),
+            status: if fit.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
+            emphasis: false,
+        });
+        if let Some(a) = fit {
+            plot.rows.push(text_row(RowKind::Note, heterogeneity_line(a)));
+            plot.rows.push(text_row(RowKind::Note, overall_effect_line(a)));
+        }
+    }
+    plot.footer.extend(difference_line);
+    // RevMan's subgroup plot has no prediction interval; the main plot shows it when asked.
+    plot.prediction = None;
+    plot
+}

@@ -1,4 +1,4 @@
-use super::{AxisScale, ForestPlot, RowStatus};
+use super::{AxisScale, ForestPlot, ForestRow, RowKind, RowStatus};
 use livemeta_core::format::{effect, measure_heading};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -127,6 +127,22 @@ fn short_labels(plot: &ForestPlot) -> Vec<String> {
     plot.rows.iter().zip(&short).map(|(r, s)| printable(if uses[s] > 1 { &r.label } else { s })).collect()
 }
 
+/// Study and subtotal rows fill the columns; headings and notes are text only.
+fn has_columns(row: &ForestRow) -> bool {
+    matches!(row.kind, RowKind::Study | RowKind::Subtotal)
+}
+
+/// A note row's text, wrapped to the room left of the plot.
+fn note_lines(row: &ForestRow, cols: &Columns) -> Vec<String> {
+    wrap(&printable(&row.label), (cols.plot_left - GAP - MARGIN).max(60.0), SMALL_TEXT, false)
+}
+
+/// The rows' height: one line each, a note as many as it wraps to.
+fn rows_height(plot: &ForestPlot, width: f64) -> f64 {
+    let notes = plot.rows.iter().any(|r| r.kind == RowKind::Note).then(|| columns(plot, width));
+    plot.rows.iter().map(|r| ROW * notes.as_ref().filter(|_| r.kind == RowKind::Note).map_or(1, |cols| note_lines(r, cols).len()) as f64).sum()
+}
+
 fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
     match (status, estimate) {
         (RowStatus::NotReported | RowStatus::NotEstimable, _) | (_, None) => status.label().to_string(),
@@ -140,8 +156,9 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
     let estimate_width = plot
         .rows
         .iter()
+        .filter(|r| has_columns(r))
         // An excluded row may carry " off" when there is no weight column to say so.
-        .map(|r| text_width(&estimate_text(plot, r.estimate, &r.status), TEXT, false) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
+        .map(|r| text_width(&estimate_text(plot, r.estimate, &r.status), TEXT, r.kind == RowKind::Subtotal) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
         .chain(plot.pooled.iter().map(|p| text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)))
         .fold(text_width(&heading, TEXT, true), f64::max);
     let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
@@ -157,7 +174,8 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
     for (stage, (short, with_weight, short_heads, with_counts)) in stages.into_iter().enumerate() {
         let (with_weight, with_counts) = (with_weight && has_weights, with_counts && has_counts);
         let labels = if short { &short_labels } else { &full_labels };
-        let wanted = labels.iter().map(|l| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
+        // Headings and notes run across the count columns, like the pooled rows' labels.
+        let wanted = labels.iter().zip(&plot.rows).filter(|(_, r)| has_columns(r)).map(|(l, _)| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
         let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
         let counts = |f: &dyn Fn(&super::ForestRow) -> f64| plot.rows.iter().map(f).fold(0.0, f64::max);
         let (treatment, control) = if with_counts {
@@ -211,7 +229,7 @@ pub fn forest_height(plot: &ForestPlot, width: f64) -> f64 {
     let pooled_rows = plot.pooled.len().max(1) as f64;
     TITLE_LINE * title_lines(plot, width).len() as f64
         + HEADER
-        + ROW * plot.rows.len() as f64
+        + rows_height(plot, width)
         + POOLED * pooled_rows
         + AXIS
         + FOOTER_LINE * footer_lines(plot, width).len() as f64
@@ -276,7 +294,41 @@ pub fn draw_forest<DB: DrawingBackend>(
 
     let header_bottom = top + HEADER;
     let mut y = header_bottom + ROW / 2.0;
+    let text_room = plot_left - GAP - MARGIN;
+    let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
     for (row, label) in plot.rows.iter().zip(&cols.labels) {
+        match row.kind {
+            RowKind::Heading => {
+                root.draw_text(&fit_text(label, text_room, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                y += ROW;
+                continue;
+            }
+            RowKind::Note => {
+                for line in note_lines(row, &cols) {
+                    root.draw_text(&line, &font(SMALL_TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                    y += ROW;
+                }
+                continue;
+            }
+            RowKind::Subtotal => {
+                root.draw_text(&fit_text(label, cols.label_width, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                if cols.counts {
+                    root.draw_text(&cell(row.treatment), &bold(TEXT, INK, HPos::Right), (p(cols.treatment_right), p(y)))?;
+                    root.draw_text(&cell(row.control), &bold(TEXT, INK, HPos::Right), (p(cols.control_right), p(y)))?;
+                }
+                if let (Some(x), Some(w)) = (cols.weight_right, row.weight_percent) {
+                    root.draw_text(&format!("{w:.1}%"), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
+                }
+                root.draw_text(&estimate_text(plot, row.estimate, &row.status), &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(y)))?;
+                if let Some((est, lo, hi)) = row.estimate {
+                    let (xl, xe, xh) = (clamp(x_of(lo)), clamp(x_of(est)), clamp(x_of(hi)));
+                    root.draw(&Polygon::new(vec![(p(xl), p(y)), (p(xe), p(y - 5.0)), (p(xh), p(y)), (p(xe), p(y + 5.0))], STUDY.filled()))?;
+                }
+                y += ROW;
+                continue;
+            }
+            RowKind::Study => {}
+        }
         let (ink, mark) = match row.status {
             RowStatus::Included if row.emphasis => (POOLED_FILL, POOLED_FILL),
             RowStatus::Included => (INK, STUDY),
@@ -284,7 +336,6 @@ pub fn draw_forest<DB: DrawingBackend>(
         };
         root.draw_text(&fit_text(label, cols.label_width, TEXT, false), &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
         if cols.counts {
-            let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
             root.draw_text(&cell(row.treatment), &font(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
             root.draw_text(&cell(row.control), &font(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
         }

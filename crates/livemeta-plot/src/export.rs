@@ -4,7 +4,7 @@ use livemeta_core::csv_input::csv_text;
 
 const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent";
 
-/// One line per study, then one per pooled diamond, each naming the outcome, measure and
+/// One line per row (study, or subgroup heading, subtotal and note), then one per pooled diamond, each naming the outcome, measure and
 /// model; every text cell goes through `csv_text`, which neutralises spreadsheet formulas.
 pub fn forest_csv(plot: &ForestPlot) -> String {
     let context = format!("{},{},{}", csv_text(&plot.outcome_label), csv_text(&plot.measure_label), csv_text(&plot.model_label));
@@ -14,7 +14,8 @@ pub fn forest_csv(plot: &ForestPlot) -> String {
     for row in &plot.rows {
         let (e, l, u) = row.estimate.map_or((None, None, None), |(e, l, u)| (Some(e), Some(l), Some(u)));
         out.push_str(&format!(
-            "{context},study,{},{},{},{},{},{},{},{}\n",
+            "{context},{},{},{},{},{},{},{},{},{}\n",
+            row.kind.code(),
             csv_text(&row.label),
             row.status.label(),
             arm(row.treatment),

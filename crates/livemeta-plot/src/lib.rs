@@ -6,7 +6,7 @@ mod export;
 mod scale;
 mod scatter;
 
-pub use build::{forest_plot, refit_plot};
+pub use build::{forest_plot, refit_plot, subgroup_forest_plot};
 pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
@@ -34,8 +34,33 @@ impl RowStatus {
     }
 }
 
+/// What a row of the forest plot is. RevMan's subgroup layout interleaves a heading, the
+/// subgroup's studies, its subtotal diamond and note lines under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowKind {
+    #[default]
+    Study,
+    Heading,
+    Subtotal,
+    /// A line of text under a subtotal (its heterogeneity and test for overall effect).
+    Note,
+}
+
+impl RowKind {
+    /// The row type as written in the CSV export.
+    pub fn code(self) -> &'static str {
+        match self {
+            RowKind::Study => "study",
+            RowKind::Heading => "subgroup",
+            RowKind::Subtotal => "subtotal",
+            RowKind::Note => "note",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestRow {
+    pub kind: RowKind,
     pub label: String,
     /// (events, total) per arm, when reported.
     pub treatment: Option<(i64, i64)>,

@@ -101,9 +101,6 @@ impl Frame {
         }
         let (x0, x1) = xs.padded();
         let (y0, y1) = plot.y_range.unwrap_or_else(|| ys.padded());
-        // Room on the right for the labels of the rightmost points.
-        let labelled = plot.label_points || plot.points.iter().any(|q| q.highlight);
-        let x1 = if labelled { x1 + (x1 - x0) * 0.25 } else { x1 };
         let y0 = if plot.y_down { y0.min(0.0) } else { y0 };
         Frame { x0, x1, y0, y1, left: 64.0, right: width - 12.0, top: 12.0, bottom: height - 44.0, y_down: plot.y_down }
     }
@@ -175,7 +172,9 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
         let (x, y) = at((point.x, point.y));
         root.draw(&Circle::new((x, y), p(if point.highlight { 6.0 } else { 4.0 }), style))?;
         if plot.label_points || point.highlight {
-            root.draw_text(&point.label, &font(12.0, HPos::Left, VPos::Center), (x + p(8.0), y))?;
+            // Labels point inwards, so those of points near the right edge are not cut off.
+            let (side, dx) = if sx(point.x) > (left + right) / 2.0 { (HPos::Right, -8.0) } else { (HPos::Left, 8.0) };
+            root.draw_text(&point.label, &font(12.0, side, VPos::Center), (x + p(dx), y))?;
         }
     }
 
@@ -184,7 +183,9 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     let decimals = |step: f64| (-(step.log10().floor())).clamp(0.0, 6.0) as usize;
     let x_ticks = if plot.x_log_labels {
         // Ratios at round values, thinned to about eight.
-        const RATIOS: [f64; 21] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+        const RATIOS: [f64; 29] = [
+            0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.3, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0,
+        ];
         let inside: Vec<f64> = RATIOS.into_iter().filter(|r| (x0..=x1).contains(&r.ln())).collect();
         let every = inside.len().div_ceil(8).max(1);
         inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect::<Vec<_>>()

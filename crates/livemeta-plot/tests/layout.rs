@@ -4,7 +4,8 @@
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::StudyCounts;
-use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
+use livemeta_core::sensitivity::subgroups;
+use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, subgroup_forest_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::HPos;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle};
@@ -87,9 +88,32 @@ fn sample_refit_plot() -> ForestPlot {
     refit_plot("Left out", refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
 }
 
+/// RevMan's subgroup layout: headings, subtotals with summed counts, wrapped note lines.
+fn sample_subgroup_plot() -> ForestPlot {
+    let rows = vec![
+        reported("a", "SOLO 1", (120, 1000, 140, 998), true),
+        reported("b", "SOLO 2", (110, 990, 150, 1001), true),
+        reported("c", "CHRONOS", (38, 425, 56, 315), true),
+        reported("d", "Thaçi 2016 phase 2b (NCT01859988)", (3, 60, 9, 61), false),
+    ];
+    let groups: Vec<String> = ["monotherapy", "monotherapy", "with topical corticosteroids (a long subgroup name that must be cut)", "monotherapy"].map(String::from).to_vec();
+    let options = AnalysisOptions::default();
+    let pooled: Vec<(StudyCounts, String)> = rows.iter().zip(&groups).filter_map(|(r, g)| r.pooled_counts().map(|c| (c.clone(), g.clone()))).collect();
+    let (studies, pooled_groups): (Vec<StudyCounts>, Vec<String>) = pooled.into_iter().unzip();
+    let fit = subgroups(&studies, &pooled_groups, &options).unwrap();
+    let difference = Some(format!("Test for subgroup differences: Chi² = {:.2}, df = {}", fit.q_between, fit.df));
+    subgroup_forest_plot(&rows, &groups, &fit.groups, difference, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
+}
+
 #[test]
 fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
-    for (model, plot) in [(Model::RevManMhRandom, sample_plot(Model::RevManMhRandom)), (Model::CommonPeto, sample_plot(Model::CommonPeto)), (Model::CommonInverseVariance, sample_refit_plot())] {
+    let plots = [
+        (Model::RevManMhRandom, sample_plot(Model::RevManMhRandom)),
+        (Model::CommonPeto, sample_plot(Model::CommonPeto)),
+        (Model::CommonInverseVariance, sample_refit_plot()),
+        (AnalysisOptions::default().model, sample_subgroup_plot()),
+    ];
+    for (model, plot) in plots {
         // A phone, a tablet, presenter mode at 1280 px (22 px text), a slide export, desktops.
         for width in [320u32, 359, 480, 664, 700, 960, 1280, 1400] {
             let height = forest_height(&plot, width as f64).ceil() as u32;

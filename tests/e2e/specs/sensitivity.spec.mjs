@@ -236,3 +236,28 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
   expect(off.length).toBeLessThan(3);
   await expectPooled(page, expectedAnalysis({ outcome: 'serious_adverse_events', exclude: off, measure: 'RR', method: 'DL' }));
 });
+
+test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot' };
+  for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
+    for (const [view, figure] of Object.entries(figures)) {
+      await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
+      await expect(page.getByTestId(`${view}-view`)).toBeVisible();
+      await expect(page.getByTestId('forest-plot')).toBeHidden();
+      await page.waitForTimeout(100); // the figure is fitted after the layout settles
+      // With no trial reporting the outcome, some views have no figure, only their reason.
+      if (outcome !== 'infections_all') {
+        const box = await page.getByTestId(figure).boundingBox();
+        expect(box.y + box.height, `${outcome} ${view}`).toBeLessThanOrEqual(720);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollHeight), `${outcome} ${view}`).toBeLessThanOrEqual(720);
+      await page.screenshot({ path: testInfo.outputPath(`presenter-${outcome}-${view}.png`) });
+    }
+  }
+  // Entering presenter mode from the desk fits the open view too.
+  await openApp(page, '?outcome=infections_all&model=DL&view=loo');
+  await page.getByTestId('presenter-toggle').check();
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+});
