@@ -201,11 +201,12 @@ fn join_sentences(a: Option<String>, b: Option<String>) -> String {
     [a, b].into_iter().flatten().collect::<Vec<_>>().join(" ")
 }
 
-/// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported.
+/// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported
+/// with any columns besides the counts (name, one value per study) to group studies by.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataSource {
     Bundled,
-    Imported(Vec<StudyCounts>),
+    Imported { studies: Vec<StudyCounts>, columns: Vec<(String, Vec<String>)> },
 }
 
 /// What the last change did to the pooled estimate, for the change marker.
@@ -268,7 +269,7 @@ pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
             let outcome = DATASET.outcome(&selection.outcome).unwrap_or(&DATASET.outcomes[0]);
             trial_rows(&DATASET, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id))
         }
-        DataSource::Imported(studies) => imported_rows(studies, &selection.excluded),
+        DataSource::Imported { studies, .. } => imported_rows(studies, &selection.excluded),
     }
 }
 

@@ -91,13 +91,13 @@ fn generated_studies() -> Vec<StudyCounts> {
 /// and the measure is the same in the analysis, the plot header, the link and the export.
 #[wasm_bindgen_test]
 fn every_selection_shows_one_answer_for_one_trial() {
-    let imported = DataSource::Imported(generated_studies());
+    let imported = DataSource::Imported { studies: generated_studies(), columns: vec![] };
     let mut checked = 0;
     let mut one_study_pools = 0;
     for source in [DataSource::Bundled, imported] {
         let outcomes: Vec<String> = match source {
             DataSource::Bundled => DATASET.outcomes.iter().map(|o| o.id.clone()).collect(),
-            DataSource::Imported(_) => vec!["skin_infections".into()],
+            DataSource::Imported { .. } => vec!["skin_infections".into()],
         };
         let mut doses = vec!["all".to_string()];
         if source == DataSource::Bundled {

@@ -1,6 +1,6 @@
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
-use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, COLUMNS};
+use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies, COLUMNS};
 
 /// Paste your own 2x2 data as CSV. Problems are listed by line, study and field; the text
 /// stays as typed so nothing is lost.
@@ -10,12 +10,13 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     let errors = RwSignal::new(Vec::<String>::new());
     let warning = RwSignal::new(None::<String>);
     let import = move |_| {
-        match parse_studies(&text.get()) {
+        let csv = text.get();
+        match parse_studies(&csv) {
             Ok(mut studies) => {
                 errors.set(vec![]);
                 warning.set(distinguish_duplicates(&mut studies));
                 state.selection.update(|s| s.excluded.clear());
-                state.source.set(DataSource::Imported(studies));
+                state.source.set(DataSource::Imported { studies, columns: extra_columns(&csv) });
             }
             Err(problems) => {
                 warning.set(None);
@@ -26,7 +27,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     view! {
         <details class="import">
             <summary>"Use your own data"</summary>
-            <label for="import-text">{format!("CSV with the header {} (commas, semicolons or tabs: a block pasted from a spreadsheet works)", COLUMNS.join(","))}</label>
+            <label for="import-text">{format!("CSV with the header {} (commas, semicolons or tabs: a block pasted from a spreadsheet works); any further column, such as a subgroup, can group the studies", COLUMNS.join(","))}</label>
             <textarea id="import-text" data-testid="import-text" rows="8" prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <div class="bulk">

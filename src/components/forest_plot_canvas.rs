@@ -13,7 +13,7 @@ pub fn plot_labels(selection: &Selection, source: &DataSource) -> (&'static str,
             DATASET.treatment_label.as_str(),
             DATASET.control_label.as_str(),
         ),
-        DataSource::Imported(_) => ("Imported data", "Treatment", "Control"),
+        DataSource::Imported { .. } => ("Imported data", "Treatment", "Control"),
     }
 }
 

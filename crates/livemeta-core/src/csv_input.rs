@@ -186,11 +186,36 @@ pub fn distinguish_duplicates(studies: &mut [StudyCounts]) -> Option<String> {
     })
 }
 
-/// The optional `subgroup` column, one label per study row (empty when absent).
-pub fn parse_subgroups(text: &str) -> Option<Vec<String>> {
+/// The columns besides the five counts (a subgroup, a year, a risk of bias...), in the
+/// header's order: each name as written and one value per study row, for grouping studies.
+pub fn extra_columns(text: &str) -> Vec<(String, Vec<String>)> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header = lines.next()?.trim_start_matches('\u{feff}');
+    let Some(header) = lines.next() else { return vec![] };
+    let header = header.trim_start_matches('\u{feff}');
     let delimiter = detect_delimiter(header);
-    let column = split_line(header, delimiter).iter().position(|h| h.eq_ignore_ascii_case("subgroup"))?;
-    Some(lines.map(|l| split_line(l, delimiter).get(column).cloned().unwrap_or_default()).collect())
+    let rows: Vec<Vec<String>> = lines.map(|l| split_line(l, delimiter)).collect();
+    split_line(header, delimiter)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, name)| !name.is_empty() && !COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(name)))
+        .map(|(i, name)| (name, rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect()))
+        .collect()
+}
+
+/// The optional `subgroup` column, one label per study row.
+pub fn parse_subgroups(text: &str) -> Option<Vec<String>> {
+    extra_columns(text).into_iter().find(|(name, _)| name.eq_ignore_ascii_case("subgroup")).map(|(_, values)| values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_columns_keep_their_names_and_one_value_per_study() {
+        let text = "Study;Events_Treatment;total_treatment;events_control;total_control;Risk of bias;year\nA;1;10;2;10;low;2001\n\nB;3;30;4;30;;2004\n";
+        let extra = extra_columns(text);
+        assert_eq!(extra, vec![("Risk of bias".to_string(), vec!["low".to_string(), String::new()]), ("year".to_string(), vec!["2001".to_string(), "2004".to_string()])]);
+        assert_eq!(parse_subgroups(text), None);
+    }
 }

@@ -74,6 +74,26 @@ test('subgroups: each pool and the test for differences as the engine gives them
   await expect(page.getByTestId('subgroups-view')).toContainText('Blauvelt 2017, Lancet (1 trial)');
 });
 
+test('subgroups of imported data: any further CSV column groups the studies', async ({ page }) => {
+  const csv = 'study,events_treatment,total_treatment,events_control,total_control,year,subgroup\n' +
+    'A,3,40,6,41,2001,low\nB,1,30,5,31,2004,high\nC,5,60,11,58,2001,low\nD,2,25,7,24,2010,high\nE,4,50,4,52,2010,\n';
+  await openApp(page, '?model=REML');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('view-subgroups').click();
+  await expect(page.getByTestId('subgroup-column')).toHaveValue('year');
+  await expect(page.getByTestId('subgroups-view')).toContainText('2001 (2 trials)');
+  await page.getByTestId('subgroup-column').selectOption('subgroup');
+  await expect(page.getByTestId('subgroups-view')).toContainText('(blank) (1 trial)');
+  const expected = expectedFromCsv(csv, { measure: 'RR', method: 'REML', extra: ['--subgroups'] });
+  await expect.poll(() => value(page.getByTestId('subgroup-test'))).toBeCloseTo(expected.subgroups.q_between, 9);
+  const r = runRView(await page.getByTestId('r-code-subgroups').inputValue());
+  const shown = await Promise.all((await page.locator('[data-testid^=subgroup-row-], [data-testid=subgroup-test]').all()).map(value));
+  expect(r).toHaveLength(shown.length);
+  r.forEach((x, i) => expect(x).toBeCloseTo(shown[i], 6));
+});
+
 test('small-study effects: Egger, Begg and trim-and-fill as the engine gives them, with the power warning', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&view=smallstudy&model=DL');
   const expected = sensitivity('serious_adverse_events', 'DL');
