@@ -152,16 +152,30 @@ pub fn initial_selection() -> (Selection, Option<String>) {
 }
 
 /// Pushes a history entry on every change, and restores the selection on back/forward.
+/// The push waits until the change has been painted (pushState costs a few milliseconds), and
+/// changes made within one frame become one entry.
 pub fn sync_with_url(selection: RwSignal<Selection>, notice: RwSignal<Option<String>>) {
+    let pending = StoredValue::new(None::<String>);
+    let push = move || {
+        if let Some(query) = pending.try_update_value(Option::take).flatten() {
+            if query != current_query() {
+                let _ = window().history().and_then(|h| h.push_state_with_url(&JsValue::NULL, "", Some(&query)));
+            }
+        }
+    };
     Effect::new(move |previous: Option<()>| {
         let query = selection.with(encode);
-        if query != current_query() {
+        if previous.is_none() {
             // The first write only normalises the address; it is not a step to go back to.
-            let _ = window().history().and_then(|h| match previous {
-                None => h.replace_state_with_url(&JsValue::NULL, "", Some(&query)),
-                Some(()) => h.push_state_with_url(&JsValue::NULL, "", Some(&query)),
-            });
+            if query != current_query() {
+                let _ = window().history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&query)));
+            }
+            return;
         }
+        if pending.with_value(Option::is_none) {
+            request_animation_frame(move || set_timeout(push, std::time::Duration::ZERO));
+        }
+        pending.set_value(Some(query));
     });
     let on_pop = Closure::<dyn Fn()>::new(move || {
         let (restored, ignored) = initial_selection();

@@ -169,8 +169,14 @@ fn every_selection_shows_one_answer_for_one_trial() {
 #[wasm_bindgen_test]
 async fn mounted_app_shows_a_pooled_estimate_and_draws_the_plot() {
     livemeta_web::mount();
-    // Effects run after the first render; give the browser one turn.
-    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await.unwrap();
+    // Effects run after the first render, and the plot is drawn once the browser has laid the
+    // page out (its ResizeObserver reports then): wait two animation frames.
+    for _ in 0..2 {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+        });
+        wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
+    }
     let document = web_sys::window().unwrap().document().unwrap();
     let estimate = document.query_selector("[data-testid=pooled-estimate]").unwrap().expect("pooled estimate shown");
     let value: f64 = estimate.get_attribute("data-value").unwrap().parse().unwrap();

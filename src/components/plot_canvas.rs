@@ -6,6 +6,9 @@ use livemeta_plot::{Figure, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use crate::download::{download_png, download_svg};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ResizeObserver, ResizeObserverEntry};
 
 /// The smallest text in presenter mode, in CSS pixels.
 const PRESENTER_TEXT: f64 = 22.0;
@@ -70,38 +73,45 @@ where
     F: Figure + PartialEq + Send + Sync + 'static,
 {
     let canvas_ref = NodeRef::<Canvas>::new();
-    // The container width is read only at mount and on resize: reading clientWidth after the
-    // table has changed forces a synchronous layout, which cost more than the whole redraw.
+    // The container's width comes from a ResizeObserver, which reports after the browser's own
+    // layout: reading clientWidth while the page is being rebuilt forces a synchronous layout,
+    // which cost more than the whole redraw. Nothing is drawn until the first report.
     let container_width = RwSignal::new(None::<f64>);
+    let observer = StoredValue::new_local(None::<(ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    Effect::new(move |_| {
+        let Some(parent) = canvas_ref.get().and_then(|c| c.parent_element()) else { return };
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let Ok(entry) = entries.get(0).dyn_into::<ResizeObserverEntry>() else { return };
+            let width = entry.content_rect().width();
+            if container_width.get_untracked() != Some(width) {
+                container_width.set(Some(width));
+            }
+        });
+        if let Ok(watch) = ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            watch.observe(&parent);
+            observer.set_value(Some((watch, on_resize)));
+        }
+    });
+    on_cleanup(move || {
+        if let Some((watch, _)) = observer.try_update_value(Option::take).flatten() {
+            watch.disconnect();
+        }
+    });
     // The layout width and zoom of the last drawing, to map a click back onto the figure.
     let layout = StoredValue::new((800.0, 1.0));
-    let measure = move || canvas_ref.get_untracked().and_then(|c| c.parent_element()).map(|p| p.client_width() as f64);
-    let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || container_width.set(measure()));
-    let _ = window().add_event_listener_with_callback("resize", wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref()));
-    on_resize.forget();
-    // Entering or leaving presenter mode changes the layout around the canvas: measure again
-    // once the browser has applied it.
+    // Entering or leaving presenter mode moves the canvas even where its width stays: draw
+    // again once the browser has laid the page out.
     Effect::new(move |previous: Option<bool>| {
         let now = presenter.get();
         if previous.is_some_and(|p| p != now) {
-            request_animation_frame(move || container_width.set(measure()));
+            request_animation_frame(move || container_width.update(|_| {}));
         }
         now
     });
     Effect::new(move |_| {
         let zoom = if presenter.get() { PRESENTER_TEXT / SMALL_TEXT } else { 1.0 };
         let Some(canvas) = canvas_ref.get() else { return };
-        let width = match container_width.get_untracked() {
-            Some(w) => {
-                container_width.track();
-                w
-            }
-            None => {
-                let w = measure().unwrap_or(800.0);
-                container_width.set(Some(w));
-                w
-            }
-        };
+        let Some(width) = container_width.get() else { return };
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
             let css_width = width.clamp(320.0, 1400.0);

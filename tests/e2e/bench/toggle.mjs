@@ -46,18 +46,29 @@ try {
   // to the next animation frame, over every view in turn.
   await page.goto('http://127.0.0.1:8183/index.html?outcome=serious_adverse_events&model=DL');
   await page.waitForSelector('[data-testid=pooled-estimate]');
+  // "Ready to paint": the click, the app's reactive updates (microtasks), the canvas drawn and a
+  // forced style and layout, timed without waiting for vsync: under 16 ms, the next frame shows
+  // the new view. "Next frame" adds the wait for the browser's next animation frame.
   const switches = await page.evaluate(async () => {
     const ids = ['view-loo', 'view-cumulative', 'view-subgroups', 'view-smallstudy', 'view-influence'];
     const times = [];
+    const settle = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
     for (let i = 0; i < 250; i++) {
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const t0 = performance.now();
       document.querySelector(`[data-testid=${ids[i % ids.length]}]`).click();
+      await settle();
+      document.documentElement.getBoundingClientRect();
+      const ready = performance.now() - t0;
       await new Promise((r) => requestAnimationFrame(() => r()));
-      times.push(performance.now() - t0);
+      times.push([ready, performance.now() - t0]);
     }
     return times.slice(25);
   });
-  console.log(`switching sensitivity views: click -> next frame p50 ${pct(switches, 0.5).toFixed(2)} ms, p95 ${pct(switches, 0.95).toFixed(2)} ms (n = ${switches.length})`);
+  const ready = switches.map((t) => t[0]);
+  const frame = switches.map((t) => t[1]);
+  console.log(`switching sensitivity views: click -> ready to paint p50 ${pct(ready, 0.5).toFixed(2)} ms, p95 ${pct(ready, 0.95).toFixed(2)} ms; ` +
+    `click -> next frame p50 ${pct(frame, 0.5).toFixed(2)} ms, p95 ${pct(frame, 0.95).toFixed(2)} ms (n = ${switches.length})`);
 
   await page.goto('http://127.0.0.1:8183/index.html');
   await page.waitForSelector('[data-testid=pooled-estimate]');

@@ -53,7 +53,7 @@ test('a measure the model cannot pool moves the model, visibly, and the marker s
   await expect(page.getByTestId('model-select')).toHaveValue('MH');
   await expect(page.getByTestId('control-notice')).toContainText('cannot pool the OR');
   await expect(page.locator('.pooled-label')).toHaveText('Pooled OR ');
-  expect(page.url()).toMatch(/measure=OR&model=MH/);
+  await expect(page).toHaveURL(/measure=OR&model=MH/);
   await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'OR', method: 'MH' }));
   const csv = cells(await download(page, 'export-csv'));
   expect(csv.slice(1).every((r) => r[1] === 'OR')).toBe(true);

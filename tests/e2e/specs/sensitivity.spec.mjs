@@ -19,7 +19,7 @@ test('no view is computed until one is chosen; a tab opens and closes it', async
   await expect(page.getByTestId('loo-view')).toHaveCount(0);
   await page.getByTestId('view-loo').click();
   await expect(page.getByTestId('loo-view')).toBeVisible();
-  expect(page.url()).toMatch(/view=loo/);
+  await expect(page).toHaveURL(/view=loo/);
   await page.getByTestId('view-loo').click();
   await expect(page.getByTestId('loo-view')).toHaveCount(0);
 });
@@ -54,9 +54,9 @@ test('cumulative: trials added in the chosen order, as the engine pools them', a
   // By year, CHRONOS (2017) comes after the 2016 trials; the link keeps the order.
   await page.getByTestId('cumulative-order').selectOption('year');
   await expect(page.locator('[data-testid=cumulative-view] li').last()).toContainText('CHRONOS (2017)');
-  expect(page.url()).not.toMatch(/order=/);
+  await expect(page).not.toHaveURL(/order=/);
   await page.getByTestId('cumulative-order').selectOption('size');
-  expect(page.url()).toMatch(/order=size/);
+  await expect(page).toHaveURL(/order=size/);
   await expect(page.getByTestId('cumulative-plot')).toBeVisible();
 });
 
@@ -70,7 +70,7 @@ test('subgroups: each pool and the test for differences as the engine gives them
   expect(await value(page.getByTestId('subgroup-test'))).toBeCloseTo(expected.subgroups.q_between, 9);
   await expect(page.getByTestId('subgroup-test')).toContainText('df = 1');
   await page.getByTestId('subgroup-by').selectOption('publication');
-  expect(page.url()).toMatch(/by=publication/);
+  await expect(page).toHaveURL(/by=publication/);
   await expect(page.getByTestId('subgroups-view')).toContainText('Blauvelt 2017, Lancet (1 trial)');
 });
 

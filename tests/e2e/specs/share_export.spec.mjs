@@ -4,9 +4,13 @@ import { expectedAnalysis, openApp, runR, shownValue } from './helpers.mjs';
 
 test('the URL holds the whole state: a link restores it, back and forward step through changes', async ({ page }) => {
   await openApp(page);
+  // Changes within one frame make one history entry; each step here waits for its own.
   await page.getByTestId('model-select').selectOption('REML');
+  await expect(page).toHaveURL(/model=REML/);
   await page.getByTestId('knha-toggle').check();
+  await expect(page).toHaveURL(/knha=1/);
   await page.getByTestId('trial-toggle-beck_m12').click();
+  await expect(page).toHaveURL(/off=beck_m12/);
   const url = page.url();
   expect(url).toMatch(/model=REML/);
   expect(url).toMatch(/knha=1/);
