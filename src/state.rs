@@ -31,6 +31,19 @@ pub struct Selection {
     pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
+    /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
+    pub entered: Vec<EnteredCounts>,
+    pub use_entered: bool,
+}
+
+/// A 2x2 table the user typed in from the paper for one trial, outcome and dose selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnteredCounts {
+    pub outcome: String,
+    pub dose: String,
+    pub trial: String,
+    /// Events and total, treatment then control.
+    pub counts: [i64; 4],
 }
 
 /// A small choice with a code for the URL and a label for the page.
@@ -109,7 +122,24 @@ impl Selection {
             view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
+            entered: Vec::new(),
+            use_entered: true,
         }
+    }
+
+    /// The counts the user entered for a trial under the current outcome and dose.
+    pub fn entered_for(&self, trial: &str) -> Option<&EnteredCounts> {
+        self.entered.iter().find(|e| e.trial == trial && e.outcome == self.outcome && e.dose == self.dose)
+    }
+
+    /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
+    pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
+        self.entered.retain(|e| !(e.trial == trial && e.outcome == self.outcome && e.dose == self.dose));
+        self.entered.push(EnteredCounts { outcome: self.outcome.clone(), dose: self.dose.clone(), trial: trial.to_string(), counts });
+    }
+
+    pub fn forget_entered(&mut self, trial: &str) {
+        self.entered.retain(|e| !(e.trial == trial && e.outcome == self.outcome && e.dose == self.dose));
     }
 
     pub fn dose_selection(&self) -> DoseSelection {
@@ -173,6 +203,8 @@ impl Selection {
             && self.dose == other.dose
             && self.excluded == other.excluded
             && self.options() == other.options()
+            && self.entered == other.entered
+            && self.use_entered == other.use_entered
     }
 
     /// The model drawn as a second diamond when comparing: the common-effect counterpart of
@@ -267,9 +299,28 @@ pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
     match source {
         DataSource::Bundled => {
             let outcome = DATASET.outcome(&selection.outcome).unwrap_or(&DATASET.outcomes[0]);
-            trial_rows(&DATASET, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id))
+            let mut rows = trial_rows(&DATASET, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
+            // A cell no source gave takes the counts the user typed in, marked as theirs.
+            for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {
+                if let Some(e) = selection.entered_for(&row.trial_id) {
+                    let [a, b, c, d] = e.counts;
+                    row.data = TrialData::Entered { counts: StudyCounts::new(row.label.clone(), a, b, c, d) };
+                }
+            }
+            rows
         }
         DataSource::Imported { studies, .. } => imported_rows(studies, &selection.excluded),
+    }
+}
+
+/// An R comment naming the pooled trials whose counts the user entered, so a script never
+/// passes them off as sourced; empty when there are none.
+pub fn entered_note(rows: &[TrialRow]) -> String {
+    let entered: Vec<&str> = rows.iter().filter(|r| r.is_entered() && r.enabled).map(|r| r.label.as_str()).collect();
+    if entered.is_empty() {
+        String::new()
+    } else {
+        format!("# Counts entered by you from the paper (livemeta has no source for them): {}\n", entered.join(", "))
     }
 }
 
@@ -350,6 +401,15 @@ pub fn describe_change(before: &Selection, now: &Selection, result_moved: bool) 
     }
     if b.knapp_hartung != n.knapp_hartung {
         parts.push(format!("Knapp-Hartung {}", if n.knapp_hartung { "on" } else { "off" }));
+    }
+    for e in now.entered.iter().filter(|e| !before.entered.contains(e) && e.outcome == now.outcome) {
+        parts.push(format!("counts entered for {}", label(&e.trial)));
+    }
+    for e in before.entered.iter().filter(|e| !now.entered.iter().any(|n| n.trial == e.trial && n.outcome == e.outcome && n.dose == e.dose)) {
+        parts.push(format!("entered counts for {} removed", label(&e.trial)));
+    }
+    if before.use_entered != now.use_entered {
+        parts.push(format!("entered counts {}", if now.use_entered { "used" } else { "set aside" }));
     }
     if b.zero_cells != n.zero_cells && result_moved {
         parts.push("zero-cell handling changed".into());

@@ -1,9 +1,9 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Coded, CumulativeOrder, Selection, SensitivityView, SubgroupBy, DATASET};
+use crate::state::{Coded, CumulativeOrder, EnteredCounts, Selection, SensitivityView, SubgroupBy, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
-use livemeta_core::{CorrectionScope, Measure, Model, ZeroCellPolicy};
+use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
 pub fn encode(s: &Selection) -> String {
@@ -36,7 +36,28 @@ pub fn encode(s: &Selection) -> String {
     if s.subgroup_by != SubgroupBy::Background {
         q.push_str(&format!("&by={}", s.subgroup_by.code()));
     }
+    // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2.
+    if !s.entered.is_empty() {
+        let cells: Vec<String> = s.entered.iter().map(|e| format!("{}:{}:{}:{}", e.outcome, e.dose, e.trial, e.counts.map(|c| c.to_string()).join(":"))).collect();
+        q.push_str(&format!("&typed={}", cells.join(",")));
+    }
+    if !s.use_entered {
+        q.push_str("&typedoff=1");
+    }
     q
+}
+
+/// One cell of `typed=`, if it names a known outcome, dose and trial and holds a valid table.
+fn entered_cell(cell: &str) -> Option<EnteredCounts> {
+    let parts: Vec<&str> = cell.split(':').collect();
+    let [outcome, dose, trial, rest @ ..] = parts.as_slice() else { return None };
+    let counts: Vec<i64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
+    let counts: [i64; 4] = counts.try_into().ok()?;
+    let known = DATASET.outcome(outcome).is_some()
+        && DATASET.trials.iter().any(|t| t.id == *trial)
+        && (*dose == "all" || DATASET.trials.iter().any(|t| t.arms.iter().any(|a| a.id == *dose)));
+    let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
+    (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose: dose.to_string(), trial: trial.to_string(), counts })
 }
 
 /// The continuity corrections the controls offer; a link may set only these, so the select
@@ -131,6 +152,16 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     if let Some(by) = q.parse("by", SubgroupBy::from_code, "not background, duration, phase or publication") {
         s.subgroup_by = by;
     }
+    if let Some(typed) = q.get("typed") {
+        for cell in typed.split(',').filter(|c| !c.is_empty()) {
+            match entered_cell(cell) {
+                Some(e) if !s.entered.iter().any(|x| x.trial == e.trial && x.outcome == e.outcome && x.dose == e.dose) => s.entered.push(e),
+                Some(_) => q.ignore("typed", cell, "the same cell twice; the first kept"),
+                None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total of a known trial, with events between 0 and the total"),
+            }
+        }
+    }
+    s.use_entered = !q.flag("typedoff");
     s.compare_models = q.flag("both");
     s.presenter = q.flag("presenter");
     (s, q.notes)

@@ -36,8 +36,8 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 on_pick=move |outcome| {
                     state.notice.set(None);
                     selection.update(|s| {
-                        let excluded = std::mem::take(&mut s.excluded);
-                        *s = Selection { excluded, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&outcome) };
+                        let (excluded, entered) = (std::mem::take(&mut s.excluded), std::mem::take(&mut s.entered));
+                        *s = Selection { excluded, entered, use_entered: s.use_entered, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&outcome) };
                     })
                 }
             />

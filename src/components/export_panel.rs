@@ -1,6 +1,6 @@
 use crate::components::forest_plot_canvas::current_plot;
 use crate::download::{download, download_png, download_svg};
-use crate::state::{pooled_studies, AppState, Selection};
+use crate::state::{entered_note, pooled_studies, AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::rcode::metafor_script;
 use livemeta_plot::forest_csv;
@@ -9,7 +9,8 @@ use livemeta_plot::forest_csv;
 #[component]
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
-        metafor_script(&state.rows.with(|rows| pooled_studies(rows)), &state.selection.with(Selection::options))
+        let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_studies(rows)));
+        note + &metafor_script(&studies, &state.selection.with(Selection::options))
     });
     let copied = RwSignal::new(false);
     view! {

@@ -3,6 +3,7 @@ mod analysis_controls;
 mod choice;
 mod cumulative;
 mod data_import;
+mod enter_counts;
 mod export_panel;
 mod forest_plot_canvas;
 mod gosh;

@@ -27,6 +27,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     let coverage = Memo::new(move |_| {
         state.rows.with(|rows| {
             let reported = rows.iter().filter(|r| matches!(r.data, TrialData::Reported { .. })).count();
+            let entered = rows.iter().filter(|r| r.is_entered()).count();
             let asked = rows.iter().filter(|r| r.pooled_counts().is_some()).count();
             let definitions: BTreeSet<&str> = rows
                 .iter()
@@ -44,8 +45,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 Ok(a) => (a.k, a.studies.iter().filter(|s| s.weight_percent.is_none()).count()),
                 Err(_) => (0, asked),
             });
-            let off = reported - asked;
-            let mut line = format!("{reported} of {} {} reported this outcome; {pooled} pooled", rows.len(), plural(rows.len()));
+            let off = reported + entered - asked;
+            let typed = if entered > 0 { format!(", {entered} entered by you") } else { String::new() };
+            let mut line = format!("{reported} of {} {} reported this outcome{typed}; {pooled} pooled", rows.len(), plural(rows.len()));
             if off > 0 {
                 line.push_str(&format!(", {off} switched off"));
             }
@@ -70,10 +72,17 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                     Ok(a) if a.measure.label() == label => {
                         let live = format!("{:.2} ({:.2}-{:.2})", a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper);
                         let same = live == format!("{:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
-                        if same {
-                            "The live result matches the published one.".to_string()
-                        } else {
-                            format!("The live result, {label} {} from {} {}, differs from the published one.", effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, a.measure), a.k, plural(a.k))
+                        // With every missing cell typed in, say plainly whether the typed counts
+                        // give the paper's pooled result.
+                        let (entered, missing) = state.rows.with(|rows| {
+                            (rows.iter().filter(|r| r.is_entered()).count(), rows.iter().filter(|r| r.data == TrialData::NotReported).count())
+                        });
+                        let live_text = effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, a.measure);
+                        match (entered > 0 && missing == 0, same) {
+                            (true, true) => format!("With the counts entered by you, no cell is missing: they reproduce the paper's pooled result to two decimals ({label} {live_text})."),
+                            (true, false) => format!("With the counts entered by you, no cell is missing, but they do not reproduce the paper's pooled result: live {label} {live_text}, published {published}."),
+                            (false, true) => "The live result matches the published one.".to_string(),
+                            (false, false) => format!("The live result, {label} {live_text} from {} {}, differs from the published one.", a.k, plural(a.k)),
                         }
                     }
                     Ok(a) => format!("The live analysis uses {}, the paper used {label}.", a.measure.label()),

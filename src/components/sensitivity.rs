@@ -6,7 +6,7 @@ use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
-use crate::state::{AppState, Coded, Selection, SensitivityView};
+use crate::state::{entered_note, AppState, Coded, Selection, SensitivityView};
 use leptos::prelude::*;
 use livemeta_core::rcode::{view_script, ViewCode};
 use livemeta_core::sensitivity::Refit;
@@ -81,5 +81,8 @@ pub fn ViewRCode(#[prop(into)] code: Signal<Result<String, String>>, testid: &'s
 
 /// The view's R code for the trials in the pool and the current options.
 pub fn view_code(state: AppState, view: impl Fn() -> ViewCode + Send + Sync + 'static) -> Signal<Result<String, String>> {
-    Signal::derive(move || view_script(&pooled_trials(&state).1, &state.selection.with(Selection::options), &view()))
+    Signal::derive(move || {
+        let note = state.rows.with(|rows| entered_note(rows));
+        view_script(&pooled_trials(&state).1, &state.selection.with(Selection::options), &view()).map(|script| note + &script)
+    })
 }

@@ -1,3 +1,4 @@
+use crate::components::enter_counts::EnterCounts;
 use crate::state::{AppState, DATASET};
 use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
@@ -74,8 +75,32 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let render = |row: TableRow| {
+    // The trial whose counts are being typed in, if any.
+    let editing = RwSignal::new(None::<String>);
+    let render = move |row: TableRow| {
+        let id = row.id.clone();
+        let open = move |_| editing.set(Some(id.clone()));
         let (treatment, control, definition) = match &row.data {
+            TrialData::Entered { counts } => {
+                let shown = |e: i64, n: i64, arm: &str| view! {
+                    <span class="count entered" tabindex="0" data-testid=format!("count-{}-{arm}", row.id)>
+                        {format!("{e}/{n}")}
+                        <span class="provenance" role="tooltip">"Entered by you from the paper; livemeta has no source for this number."</span>
+                    </span>
+                };
+                let id = row.id.clone();
+                (
+                    view! {
+                        {shown(counts.events_treatment, counts.total_treatment, "treatment")}
+                        " " <span class="entered-badge">"entered by you"</span>
+                        <button type="button" class="link-button" data-testid=format!("enter-open-{}", row.id) on:click=open>"Edit"</button>
+                        <button type="button" class="link-button" data-testid=format!("enter-remove-{}", row.id)
+                            on:click=move |_| state.selection.update(|s| s.forget_entered(&id))>"Remove"</button>
+                    }.into_any(),
+                    shown(counts.events_control, counts.total_control, "control").into_any(),
+                    "entered by you".to_string(),
+                )
+            }
             // The user's own table: the counts as given, and no source to show.
             TrialData::Reported { counts, sources, .. } if sources.is_empty() => (
                 view! { <span class="count" data-testid=format!("count-{}-treatment", row.id)>{format!("{}/{}", counts.events_treatment, counts.total_treatment)}</span> }.into_any(),
@@ -104,10 +129,25 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                     .into_any(),
                     None => view! { <span class="searched">"no count in the sources read"</span> }.into_any(),
                 };
-                (view! { "not reported" {why} }.into_any(), "not reported".into_any(), String::new())
+                let enter = view! {
+                    <button type="button" class="link-button" data-testid=format!("enter-open-{}", row.id) on:click=open>"Enter counts from the paper"</button>
+                };
+                (view! { "not reported" {why} {enter} }.into_any(), "not reported".into_any(), String::new())
             }
         };
-        let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. }) { "pooled" } else { "–" };
+        let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. } | TrialData::Entered { .. }) { "pooled" } else { "–" };
+        let (form_id, form_label) = (row.id.clone(), row.label.clone());
+        let current = match &row.data {
+            TrialData::Entered { counts } => Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control]),
+            _ => None,
+        };
+        let form = move || {
+            (editing.get().as_deref() == Some(form_id.as_str())).then(|| view! {
+                <tr class="enter-row"><td colspan="5">
+                    <EnterCounts state=state trial=form_id.clone() label=form_label.clone() current=current on_close=Callback::new(move |_| editing.set(None)) />
+                </td></tr>
+            })
+        };
         view! {
             <tr class=if row.enabled { "" } else { "excluded" } data-testid=format!("study-row-{}", row.id)>
                 <th scope="row">{row.label.clone()}<br /><small>{row.publication.clone()}</small></th>
@@ -116,9 +156,19 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 <td class="definition">{definition}</td>
                 <td>{status}</td>
             </tr>
+            {form}
         }
     };
+    let entered_total = move || state.selection.with(|s| s.entered.len());
+    let any_entered = move || entered_total() != 0;
     view! {
+        <Show when=any_entered>
+            <label class="use-entered">
+                <input type="checkbox" data-testid="use-entered" prop:checked=move || state.selection.with(|s| s.use_entered)
+                    on:change=move |ev| state.selection.update(|s| s.use_entered = event_target_checked(&ev)) />
+                {move || format!("Use the counts entered by you ({} {})", entered_total(), if entered_total() == 1 { "cell" } else { "cells" })}
+            </label>
+        </Show>
         <div class="table-scroll">
         <table class="study-table" data-testid="study-table">
             <caption>"Data behind the plot. Hover over or tab to a count to see its source."</caption>

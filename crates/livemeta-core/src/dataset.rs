@@ -152,6 +152,9 @@ pub struct ArmSource {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrialData {
     Reported { counts: StudyCounts, definition: String, sources: Vec<ArmSource> },
+    /// Counts the user typed in (from the paper's figures) where no source gave them: analysed
+    /// like reported counts, and marked "entered by you" wherever they appear.
+    Entered { counts: StudyCounts },
     /// The trial does not run the chosen regimen.
     NoSuchArm,
     NotReported,
@@ -255,9 +258,21 @@ pub struct TrialRow {
 impl TrialRow {
     pub fn pooled_counts(&self) -> Option<&StudyCounts> {
         match (&self.data, self.enabled) {
-            (TrialData::Reported { counts, .. }, true) => Some(counts),
+            (TrialData::Reported { counts, .. } | TrialData::Entered { counts }, true) => Some(counts),
             _ => None,
         }
+    }
+
+    /// The counts shown for the row, pooled or switched off.
+    pub fn counts(&self) -> Option<&StudyCounts> {
+        match &self.data {
+            TrialData::Reported { counts, .. } | TrialData::Entered { counts } => Some(counts),
+            _ => None,
+        }
+    }
+
+    pub fn is_entered(&self) -> bool {
+        matches!(self.data, TrialData::Entered { .. })
     }
 }
 

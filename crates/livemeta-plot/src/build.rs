@@ -1,6 +1,6 @@
-use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus};
+use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
 use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
-use livemeta_core::dataset::{TrialData, TrialRow};
+use livemeta_core::dataset::TrialRow;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::p_value;
 use livemeta_core::EngineError;
@@ -17,7 +17,7 @@ pub fn forest_plot(
 ) -> ForestPlot {
     let ok = analysis.as_ref().ok();
     let mut pooled_index = 0;
-    let plot_rows = rows
+    let plot_rows: Vec<ForestRow> = rows
         .iter()
         .map(|row| {
             let mut out = ForestRow {
@@ -29,8 +29,9 @@ pub fn forest_plot(
                 estimate: None,
                 status: RowStatus::NotReported,
                 emphasis: false,
+                entered: row.is_entered(),
             };
-            if let TrialData::Reported { counts, .. } = &row.data {
+            if let Some(counts) = row.counts() {
                 out.treatment = Some((counts.events_treatment, counts.total_treatment));
                 out.control = Some((counts.events_control, counts.total_control));
                 // Pooled trials take their estimate and weight from the engine; a switched-off
@@ -54,7 +55,10 @@ pub fn forest_plot(
             out
         })
         .collect();
-    let (pooled, footer) = pooled_and_footer(ok);
+    let (pooled, mut footer) = pooled_and_footer(ok);
+    if plot_rows.iter().any(|r| r.entered) {
+        footer.push(format!("{ENTERED_MARK} Counts entered by you from the paper; livemeta has no source for them."));
+    }
     ForestPlot {
         rows: plot_rows,
         pooled,
@@ -92,6 +96,7 @@ pub fn refit_plot(
             },
             status: if estimate.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
             estimate,
+            entered: false,
         })
         .collect();
     let (mut pooled, footer) = pooled_and_footer(full_ok);
@@ -175,7 +180,7 @@ pub fn subgroup_forest_plot(
             names.push(g);
         }
     }
-    let text_row = |kind, label: String| ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false };
+    let text_row = |kind, label: String| ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false, entered: false };
     for name in names {
         let members: Vec<&ForestRow> = study_rows.iter().zip(groups).filter(|(_, g)| *g == name).map(|(r, _)| r).collect();
         plot.rows.push(text_row(RowKind::Heading, name.clone()));
@@ -192,6 +197,7 @@ pub fn subgroup_forest_plot(
             estimate: fit.map(|a| (a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)),
             status: if fit.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
             emphasis: false,
+            entered: pooled.iter().any(|r| r.entered),
         });
         if let Some(a) = fit {
             plot.rows.push(text_row(RowKind::Note, heterogeneity_line(a)));

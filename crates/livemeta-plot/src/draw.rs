@@ -28,6 +28,8 @@ const STUDY: RGBColor = RGBColor(0x00, 0x72, 0xb2);
 const POOLED_FILL: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 const MUTED: RGBColor = RGBColor(0x8c, 0x8c, 0x8c);
 const SECOND: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
+/// Counts entered by the user: a dark reddish purple, apart from the sourced ink and the accents.
+const ENTERED: RGBColor = RGBColor(0x88, 0x2e, 0x72);
 
 /// Advance width of `text` in a sans-serif font of `size` px, from DejaVu Sans metrics (the
 /// widest common sans-serif, and the one Debian's Chromium uses), so columns laid out with it
@@ -127,6 +129,11 @@ fn short_labels(plot: &ForestPlot) -> Vec<String> {
     plot.rows.iter().zip(&short).map(|(r, s)| printable(if uses[s] > 1 { &r.label } else { s })).collect()
 }
 
+/// A 2x2 arm as "events/total", marked when the user entered it.
+fn count_text(arm: Option<(i64, i64)>, entered: bool) -> String {
+    arm.map_or("–".to_string(), |(e, n)| format!("{e}/{n}{}", if entered { super::ENTERED_MARK } else { "" }))
+}
+
 /// Study and subtotal rows fill the columns; headings and notes are text only.
 fn has_columns(row: &ForestRow) -> bool {
     matches!(row.kind, RowKind::Study | RowKind::Subtotal)
@@ -151,7 +158,7 @@ fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &
 }
 
 fn columns(plot: &ForestPlot, width: f64) -> Columns {
-    let cell = |c: Option<(i64, i64)>| c.map_or(0.0, |(e, n)| text_width(&format!("{e}/{n}"), TEXT, false));
+    let cell = |c: Option<(i64, i64)>, entered: bool| text_width(&count_text(c, entered), TEXT, false);
     let heading = format!("{} (95% CI)", measure_heading(plot.measure));
     let estimate_width = plot
         .rows
@@ -179,7 +186,7 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
         let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
         let counts = |f: &dyn Fn(&super::ForestRow) -> f64| plot.rows.iter().map(f).fold(0.0, f64::max);
         let (treatment, control) = if with_counts {
-            (GAP + head(&plot.treatment_label).max(counts(&|r| cell(r.treatment))), GAP + head(&plot.control_label).max(counts(&|r| cell(r.control))))
+            (GAP + head(&plot.treatment_label).max(counts(&|r| cell(r.treatment, r.entered))), GAP + head(&plot.control_label).max(counts(&|r| cell(r.control, r.entered))))
         } else {
             (0.0, 0.0)
         };
@@ -295,7 +302,6 @@ pub fn draw_forest<DB: DrawingBackend>(
     let header_bottom = top + HEADER;
     let mut y = header_bottom + ROW / 2.0;
     let text_room = plot_left - GAP - MARGIN;
-    let cell = |c: Option<(i64, i64)>| c.map_or("–".to_string(), |(e, n)| format!("{e}/{n}"));
     for (row, label) in plot.rows.iter().zip(&cols.labels) {
         match row.kind {
             RowKind::Heading => {
@@ -313,8 +319,9 @@ pub fn draw_forest<DB: DrawingBackend>(
             RowKind::Subtotal => {
                 root.draw_text(&fit_text(label, cols.label_width, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
                 if cols.counts {
-                    root.draw_text(&cell(row.treatment), &bold(TEXT, INK, HPos::Right), (p(cols.treatment_right), p(y)))?;
-                    root.draw_text(&cell(row.control), &bold(TEXT, INK, HPos::Right), (p(cols.control_right), p(y)))?;
+                    let ink = if row.entered { ENTERED } else { INK };
+                    root.draw_text(&count_text(row.treatment, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
+                    root.draw_text(&count_text(row.control, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
                 }
                 if let (Some(x), Some(w)) = (cols.weight_right, row.weight_percent) {
                     root.draw_text(&format!("{w:.1}%"), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
@@ -336,8 +343,10 @@ pub fn draw_forest<DB: DrawingBackend>(
         };
         root.draw_text(&fit_text(label, cols.label_width, TEXT, false), &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
         if cols.counts {
-            root.draw_text(&cell(row.treatment), &font(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
-            root.draw_text(&cell(row.control), &font(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
+            // Entered counts keep their own colour, even when the trial is switched off.
+            let count_ink = if row.entered { ENTERED } else { ink };
+            root.draw_text(&count_text(row.treatment, row.entered), &font(TEXT, count_ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
+            root.draw_text(&count_text(row.control, row.entered), &font(TEXT, count_ink, HPos::Right), (p(cols.control_right), p(y)))?;
         }
         let mut estimate = estimate_text(plot, row.estimate, &row.status);
         match (cols.weight_right, row.weight_percent, &row.status) {

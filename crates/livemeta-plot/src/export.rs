@@ -2,7 +2,7 @@
 use crate::ForestPlot;
 use livemeta_core::csv_input::csv_text;
 
-const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent";
+const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent,counts_from";
 
 /// One line per row (study, or subgroup heading, subtotal and note), then one per pooled diamond, each naming the outcome, measure and
 /// model; every text cell goes through `csv_text`, which neutralises spreadsheet formulas.
@@ -14,7 +14,7 @@ pub fn forest_csv(plot: &ForestPlot) -> String {
     for row in &plot.rows {
         let (e, l, u) = row.estimate.map_or((None, None, None), |(e, l, u)| (Some(e), Some(l), Some(u)));
         out.push_str(&format!(
-            "{context},{},{},{},{},{},{},{},{},{}\n",
+            "{context},{},{},{},{},{},{},{},{},{},{}\n",
             row.kind.code(),
             csv_text(&row.label),
             row.status.label(),
@@ -23,13 +23,14 @@ pub fn forest_csv(plot: &ForestPlot) -> String {
             number(e),
             number(l),
             number(u),
-            number(row.weight_percent)
+            number(row.weight_percent),
+            if row.entered { "entered by you" } else if row.treatment.is_some() { "dataset" } else { "" }
         ));
     }
     for (i, pooled) in plot.pooled.iter().enumerate() {
         let weight = if i == 0 { "100" } else { "" };
         out.push_str(&format!(
-            "{context},pooled,{},{},,,,,{},{},{},{weight}\n",
+            "{context},pooled,{},{},,,,,{},{},{},{weight},\n",
             csv_text(&pooled.label),
             if i == 0 { "pooled" } else { "comparison" },
             pooled.estimate,

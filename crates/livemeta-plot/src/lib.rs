@@ -34,6 +34,9 @@ impl RowStatus {
     }
 }
 
+/// Follows counts entered by the user, in the plot and its footnote.
+pub const ENTERED_MARK: &str = "*";
+
 /// What a row of the forest plot is. RevMan's subgroup layout interleaves a heading, the
 /// subgroup's studies, its subtotal diamond and note lines under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,6 +75,8 @@ pub struct ForestRow {
     /// Drawn in the accent colour: a refit whose estimate crosses the null or leaves the full
     /// analysis's interval.
     pub emphasis: bool,
+    /// Counts entered by the user, not from a source: drawn in their own colour with a mark.
+    pub entered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
