@@ -4,19 +4,19 @@ use crate::components::{
     TrialToggles,
 };
 use crate::state::{AppState, DataSource, DATASET};
-use crate::url_state::{initial_selection, sync_with_url};
+use crate::url_state::{initial_state, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (selection, ignored) = initial_selection();
-    let state = AppState::new(selection, ignored);
-    sync_with_url(state.selection, state.notice);
+    let (selection, data, ignored) = initial_state();
+    let state = AppState::new(selection, data, ignored);
+    sync_with_url(state.selection, state.source, state.notice);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
     let title = move || match state.source.with(|s| matches!(s, DataSource::Bundled)) {
         true => DATASET.title.clone(),
-        false => "Your imported data (not stored in the link)".to_string(),
+        false => "Your data (kept in this browser, and in the link while it is small)".to_string(),
     };
     view! {
         <div class="app" class:presenter=presenter class:viewing=move || state.selection.with(|s| s.view.is_some())>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
+use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies};
 use std::sync::LazyLock;
 
 pub static DATASET: LazyLock<Dataset> =
@@ -234,11 +235,22 @@ fn join_sentences(a: Option<String>, b: Option<String>) -> String {
 }
 
 /// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported
-/// with any columns besides the counts (name, one value per study) to group studies by.
+/// with any columns besides the counts (name, one value per study) to group studies by. The
+/// CSV is kept as given: the link and the browser's storage carry it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataSource {
     Bundled,
-    Imported { studies: Vec<StudyCounts>, columns: Vec<(String, Vec<String>)> },
+    Imported { studies: Vec<StudyCounts>, columns: Vec<(String, Vec<String>)>, csv: String },
+}
+
+impl DataSource {
+    /// The user's CSV as a data source, with a warning about renamed duplicates, or every
+    /// problem found (line, study, field).
+    pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
+        let mut studies = parse_studies(csv).map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        let warning = distinguish_duplicates(&mut studies);
+        Ok((DataSource::Imported { studies, columns: extra_columns(csv), csv: csv.to_string() }, warning))
+    }
 }
 
 /// What the last change did to the pooled estimate, for the change marker.
@@ -266,9 +278,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(initial: Selection, notice: Option<String>) -> AppState {
+    pub fn new(initial: Selection, data: DataSource, notice: Option<String>) -> AppState {
         let selection = RwSignal::new(initial);
-        let source = RwSignal::new(DataSource::Bundled);
+        let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
         let studies = move || rows.with(|rows| pooled_studies(rows));

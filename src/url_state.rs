@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Coded, CumulativeOrder, EnteredCounts, Selection, SensitivityView, SubgroupBy, DATASET};
+use crate::state::{Coded, CumulativeOrder, DataSource, EnteredCounts, Selection, SensitivityView, SubgroupBy, DATASET};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
@@ -176,16 +176,74 @@ fn current_query() -> String {
     window().location().search().unwrap_or_default()
 }
 
-/// The selection the address bar asks for, and what in it was ignored.
-pub fn initial_selection() -> (Selection, Option<String>) {
-    let (selection, notes) = decode(&current_query());
-    (selection, ignored_sentence(&notes))
+/// The largest CSV (in characters) that travels in the link; larger data stays in this
+/// browser and the link says `data=local`.
+pub const MAX_LINK_DATA: usize = 8_000;
+const STORAGE_KEY: &str = "livemeta.data.csv";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }
 
-/// Pushes a history entry on every change, and restores the selection on back/forward.
-/// The push waits until the change has been painted (pushState costs a few milliseconds), and
-/// changes made within one frame become one entry.
-pub fn sync_with_url(selection: RwSignal<Selection>, notice: RwSignal<Option<String>>) {
+/// Keeps the user's CSV in this browser (localStorage), so a reload finds it.
+pub fn keep_in_browser(csv: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(STORAGE_KEY, csv);
+    }
+}
+
+pub fn forget_in_browser() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(STORAGE_KEY);
+    }
+}
+
+/// The link's `data` parameter for a data source: the CSV itself while it is small, else a
+/// pointer to this browser's copy.
+fn data_param(source: &DataSource) -> String {
+    match source {
+        DataSource::Bundled => String::new(),
+        DataSource::Imported { csv, .. } if csv.chars().count() <= MAX_LINK_DATA => format!("&data={}", String::from(js_sys::encode_uri_component(csv))),
+        DataSource::Imported { .. } => "&data=local".to_string(),
+    }
+}
+
+/// The data a link asks for, and a note when it could not be had.
+fn data_from(query: &str) -> (DataSource, Option<String>) {
+    let Some(raw) = query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("data=")) else { return (DataSource::Bundled, None) };
+    let csv = if raw == "local" {
+        match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+            Some(csv) => csv,
+            None => return (DataSource::Bundled, Some("The link's data was kept in another browser; showing the dupilumab trials.".into())),
+        }
+    } else {
+        match js_sys::decode_uri_component(raw) {
+            Ok(csv) => String::from(csv),
+            Err(_) => return (DataSource::Bundled, Some("The link's data is not readable (damaged in copying?); showing the dupilumab trials.".into())),
+        }
+    };
+    match DataSource::from_csv(&csv) {
+        Ok((source, warning)) => {
+            keep_in_browser(&csv);
+            (source, warning)
+        }
+        Err(problems) => (DataSource::Bundled, Some(format!("The link's data could not be read ({}); showing the dupilumab trials.", problems.join("; ")))),
+    }
+}
+
+/// The selection and data the address bar asks for, and what in it was ignored.
+pub fn initial_state() -> (Selection, DataSource, Option<String>) {
+    let query = current_query();
+    let (selection, notes) = decode(&query);
+    let (data, data_note) = data_from(&query);
+    let notice = [ignored_sentence(&notes), data_note].into_iter().flatten().collect::<Vec<_>>();
+    (selection, data, (!notice.is_empty()).then(|| notice.join(" ")))
+}
+
+/// Pushes a history entry on every change, and restores the selection and data on
+/// back/forward. The push waits until the change has been painted (pushState costs a few
+/// milliseconds), and changes made within one frame become one entry.
+pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource>, notice: RwSignal<Option<String>>) {
     let pending = StoredValue::new(None::<String>);
     let push = move || {
         if let Some(query) = pending.try_update_value(Option::take).flatten() {
@@ -195,7 +253,7 @@ pub fn sync_with_url(selection: RwSignal<Selection>, notice: RwSignal<Option<Str
         }
     };
     Effect::new(move |previous: Option<()>| {
-        let query = selection.with(encode);
+        let query = selection.with(encode) + &source.with(data_param);
         if previous.is_none() {
             // The first write only normalises the address; it is not a step to go back to.
             if query != current_query() {
@@ -209,7 +267,10 @@ pub fn sync_with_url(selection: RwSignal<Selection>, notice: RwSignal<Option<Str
         pending.set_value(Some(query));
     });
     let on_pop = Closure::<dyn Fn()>::new(move || {
-        let (restored, ignored) = initial_selection();
+        let (restored, data, ignored) = initial_state();
+        if source.with_untracked(|s| *s != data) {
+            source.set(data);
+        }
         selection.set(restored);
         notice.set(ignored);
     });

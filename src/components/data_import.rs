@@ -1,27 +1,34 @@
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
-use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies, COLUMNS};
+use crate::url_state::{forget_in_browser, keep_in_browser};
+use livemeta_core::csv_input::COLUMNS;
 
 /// Paste your own 2x2 data as CSV. Problems are listed by line, study and field; the text
-/// stays as typed so nothing is lost.
+/// stays as typed so nothing is lost. Data that imports is kept in this browser and, when
+/// small, in the link.
 #[component]
 pub fn DataImport(state: AppState) -> impl IntoView {
-    let text = RwSignal::new(String::new());
+    // Data restored from a link or from this browser shows its CSV here, ready to edit.
+    let restored = state.source.with_untracked(|s| match s {
+        DataSource::Imported { csv, .. } => csv.clone(),
+        DataSource::Bundled => String::new(),
+    });
+    let text = RwSignal::new(restored);
     let errors = RwSignal::new(Vec::<String>::new());
     let warning = RwSignal::new(None::<String>);
-    let import = move |_| {
-        let csv = text.get();
-        match parse_studies(&csv) {
-            Ok(mut studies) => {
-                errors.set(vec![]);
-                warning.set(distinguish_duplicates(&mut studies));
-                state.selection.update(|s| s.excluded.clear());
-                state.source.set(DataSource::Imported { studies, columns: extra_columns(&csv) });
+    let import = move |_| match DataSource::from_csv(&text.get()) {
+        Ok((source, duplicates)) => {
+            errors.set(vec![]);
+            warning.set(duplicates);
+            if let DataSource::Imported { csv, .. } = &source {
+                keep_in_browser(csv);
             }
-            Err(problems) => {
-                warning.set(None);
-                errors.set(problems.iter().map(|e| e.to_string()).collect())
-            }
+            state.selection.update(|s| s.excluded.clear());
+            state.source.set(source);
+        }
+        Err(problems) => {
+            warning.set(None);
+            errors.set(problems);
         }
     };
     view! {
@@ -33,6 +40,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             <div class="bulk">
                 <button type="button" data-testid="import-apply" on:click=import>"Analyse this data"</button>
                 <button type="button" data-testid="import-reset" on:click=move |_| {
+                    forget_in_browser();
                     state.selection.update(|s| s.excluded.clear());
                     state.source.set(DataSource::Bundled);
                 }>"Back to the dupilumab trials"</button>

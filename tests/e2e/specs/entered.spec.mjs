@@ -57,3 +57,52 @@ test('a link with bad typed counts says what it ignored', async ({ page }) => {
   await expect(page.getByTestId('control-notice')).toContainText('nosuch');
   await expect(page.getByTestId('study-row-beck_m12')).toContainText('not reported');
 });
+
+test('your data survives a reload, and a small dataset travels in the link', async ({ page, browser }) => {
+  const csv = 'study,events_treatment,total_treatment,events_control,total_control,region\nA & B,3,40,6,41,north\nC=1,1,30,5,31,south\nD,5,60,11,58,north\n';
+  await openApp(page, '?model=REML');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('trial-toggle-row2').click();
+  await expect(page).toHaveURL(/data=.*A%20%26%20B/);
+  await expect(page).toHaveURL(/off=row2/);
+  const kept = `study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nD,5,60,11,58\n`;
+  const expected = expectedFromCsv(kept, { measure: 'RR', method: 'REML' });
+  await expectPooled(page, expected);
+
+  await page.reload();
+  await expect(page.getByTestId('count-row1-treatment')).toHaveText('3/40');
+  await expect(page.getByTestId('trial-toggle-row2')).not.toBeChecked();
+  await expectPooled(page, expected);
+  await page.getByText('Use your own data').click();
+  await expect(page.getByTestId('import-text')).toHaveValue(csv);
+
+  const fresh = await (await browser.newContext()).newPage();
+  await openApp(fresh, new URL(page.url()).search);
+  await expect(fresh.getByTestId('study-row-row1')).toContainText('A & B');
+  await expectPooled(fresh, expected);
+
+  // Back to the bundled trials: the link and this browser forget the data.
+  await page.getByTestId('import-reset').click();
+  await expect(page).not.toHaveURL(/data=/);
+  await page.reload();
+  await expect(page.getByTestId('trial-toggle-chronos')).toBeVisible();
+});
+
+test('a dataset too large for the link stays in this browser, and the link says so elsewhere', async ({ page, browser }) => {
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['synthetic', '600', '3'], { encoding: 'utf8' });
+  expect(csv.length).toBeGreaterThan(8000);
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('trial-toggle-row600')).toBeVisible();
+  await expect(page).toHaveURL(/data=local/);
+  await page.reload();
+  await expect(page.getByTestId('trial-toggle-row600')).toBeVisible();
+  const elsewhere = await (await browser.newContext()).newPage();
+  await openApp(elsewhere, new URL(page.url()).search);
+  await expect(elsewhere.getByTestId('control-notice')).toContainText("The link's data was kept in another browser");
+  await expect(elsewhere.getByTestId('trial-toggle-chronos')).toBeVisible();
+});
