@@ -7,7 +7,7 @@ import { extname, join, normalize } from 'node:path';
 const [dir = '../../dist', port = '8181'] = process.argv.slice(2);
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.css': 'text/css', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
 
 createServer(async (req, res) => {

@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectedFromCsv, expectPooled, openApp } from './helpers.mjs';
+import { expectedFromCsv, expectPooled, openApp, shownValue } from './helpers.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const reported = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'serious_adverse_events'], { encoding: 'utf8' });
@@ -105,4 +105,22 @@ test('a dataset too large for the link stays in this browser, and the link says 
   await openApp(elsewhere, new URL(page.url()).search);
   await expect(elsewhere.getByTestId('control-notice')).toContainText("The link's data was kept in another browser");
   await expect(elsewhere.getByTestId('trial-toggle-chronos')).toBeVisible();
+});
+
+test('after the first visit the page works offline, links and all', async ({ page, context }) => {
+  await openApp(page, '?outcome=serious_adverse_events&model=DL');
+  // The service worker has cached the app once it controls the page.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const online = await shownValue(page, 'pooled-estimate');
+  await context.setOffline(true);
+  await openApp(page, '?outcome=serious_adverse_events&model=DL&off=chronos');
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+  expect(await shownValue(page, 'pooled-estimate')).not.toBe(online);
+  await page.getByTestId('trial-toggle-chronos').click();
+  await expect.poll(() => shownValue(page, 'pooled-estimate')).toBe(online);
+  await page.getByTestId('view-gosh').click();
+  await expect(page.getByTestId('gosh-count')).toContainText('7 subsets of 3 trials');
+  await context.setOffline(false);
 });
