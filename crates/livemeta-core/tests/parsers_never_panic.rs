@@ -1,0 +1,62 @@
+//! A bounded fuzz run of every parser that reads what users bring (CSV, the dataset JSON): no
+//! input, however broken, may panic; and valid input survives being mangled only as errors.
+use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
+use livemeta_core::dataset::Dataset;
+use livemeta_core::StudyCounts;
+use proptest::prelude::*;
+
+const VALID: &str = "study,events_treatment,total_treatment,events_control,total_control,subgroup\nA,1,10,2,10,x\n\"B, \"\"quoted\"\"\",3,30,4,30,y\n";
+
+/// Text built from the pieces CSV parsers trip over: delimiters, quotes, line ends, a BOM,
+/// formula prefixes, huge and negative numbers, and non-ASCII.
+fn csvish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(",".to_string()), Just(";".to_string()), Just("\t".to_string()), Just("\"".to_string()), Just("\n".to_string()),
+        Just("\r\n".to_string()), Just("\u{feff}".to_string()), Just("=1+1".to_string()), Just("-5".to_string()),
+        Just("99999999999999999999".to_string()), Just("study".to_string()), Just("events_treatment".to_string()),
+        Just("total_control".to_string()), Just("ü\u{0}".to_string()), "[a-z0-9 ]{0,6}",
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn csv_parsers_never_panic(text in csvish()) {
+        let _ = detect_delimiter(&text);
+        let _ = extra_columns(&text);
+        let _ = parse_subgroups(&text);
+        if let Ok(studies) = parse_studies(&text) {
+            // What parses round-trips through the export.
+            prop_assert_eq!(parse_studies(&to_csv(&studies)).unwrap(), studies);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse_studies(&text);
+        let _ = extra_columns(&text);
+        let _ = Dataset::from_json(&text);
+    }
+
+    #[test]
+    fn a_mangled_valid_file_fails_with_errors_not_panics(cut in 0usize..VALID.len(), insert in csvish()) {
+        let mut text = VALID.to_string();
+        let at = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        text.insert_str(at, &insert);
+        match parse_studies(&text) {
+            Ok(studies) => prop_assert!(studies.iter().all(|s: &StudyCounts| s.validate().is_ok())),
+            Err(errors) => prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.line >= 1)),
+        }
+    }
+
+    #[test]
+    fn the_dataset_reader_never_panics_on_mangled_json(cut in 0usize..2000, insert in "[\\[\\]{}\",:0-9a-z-]{0,12}") {
+        let text = include_str!("../../../assets/dupilumab.json");
+        let at = (0..=cut.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let mangled = format!("{}{insert}{}", &text[..at], &text[at..]);
+        let _ = Dataset::from_json(&mangled);
+    }
+}
