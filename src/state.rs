@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
-use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies};
+use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_rows};
 use std::sync::LazyLock;
 
 pub static DATASET: LazyLock<Dataset> =
@@ -235,22 +235,54 @@ fn join_sentences(a: Option<String>, b: Option<String>) -> String {
 }
 
 /// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported
-/// with any columns besides the counts (name, one value per study) to group studies by. The
-/// CSV is kept as given: the link and the browser's storage carry it.
+/// with any columns besides the counts (name, one value per study) to group studies by. A line
+/// of the CSV that could not be read stays, as its problems, so nothing the user gave is lost.
+/// The CSV is kept as given: the link and the browser's storage carry it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataSource {
     Bundled,
-    Imported { studies: Vec<StudyCounts>, columns: Vec<(String, Vec<String>)>, csv: String },
+    Imported { studies: Vec<Result<StudyCounts, InvalidRow>>, columns: Vec<(String, Vec<String>)>, csv: String },
+}
+
+/// A line of the user's file that could not be read, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidRow {
+    pub label: String,
+    pub problems: String,
 }
 
 impl DataSource {
-    /// The user's CSV as a data source, with a warning about renamed duplicates, or every
-    /// problem found (line, study, field).
+    /// The user's CSV as a data source, with a warning (renamed duplicates, lines left out), or
+    /// every problem found (line, study, field) when nothing in it can be analysed.
     pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
-        let mut studies = parse_studies(csv).map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
-        let warning = distinguish_duplicates(&mut studies);
-        Ok((DataSource::Imported { studies, columns: extra_columns(csv), csv: csv.to_string() }, warning))
+        let rows = parse_rows(csv).map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        let mut valid: Vec<StudyCounts> = rows.iter().filter_map(|r| r.counts.as_ref().ok().cloned()).collect();
+        let problems: Vec<String> = rows.iter().filter_map(|r| r.counts.as_ref().err()).flatten().map(|e| e.to_string()).collect();
+        if valid.is_empty() {
+            return Err(if problems.is_empty() { vec!["line 2, field study: the file has a header but no studies".into()] } else { problems });
+        }
+        let duplicates = distinguish_duplicates(&mut valid);
+        let mut renamed = valid.into_iter();
+        let studies = rows
+            .into_iter()
+            .map(|r| match r.counts {
+                Ok(_) => Ok(renamed.next().expect("one per valid row")),
+                Err(errors) => Err(InvalidRow {
+                    label: if r.study.is_empty() { format!("line {}", r.line) } else { r.study },
+                    problems: errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "),
+                }),
+            })
+            .collect::<Vec<_>>();
+        let left_out = (!problems.is_empty()).then(|| {
+            format!("{} with problems {} left out of the analysis and flagged in the table: {}.", plural_lines(problems.len()), if problems.len() == 1 { "is" } else { "are" }, problems.join("; "))
+        });
+        let warning = [duplicates, left_out].into_iter().flatten().collect::<Vec<_>>();
+        Ok((DataSource::Imported { studies, columns: extra_columns(csv), csv: csv.to_string() }, (!warning.is_empty()).then(|| warning.join(" "))))
     }
+}
+
+fn plural_lines(n: usize) -> String {
+    if n == 1 { "1 problem".into() } else { format!("{n} problems") }
 }
 
 /// What the last change did to the pooled estimate, for the change marker.
@@ -341,18 +373,17 @@ pub fn pooled_studies(rows: &[TrialRow]) -> Vec<StudyCounts> {
     rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()
 }
 
-pub fn imported_rows(studies: &[StudyCounts], excluded: &[String]) -> Vec<TrialRow> {
+pub fn imported_rows(studies: &[Result<StudyCounts, InvalidRow>], excluded: &[String]) -> Vec<TrialRow> {
     studies
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let id = format!("row{}", i + 1);
-            TrialRow {
-                enabled: !excluded.contains(&id),
-                trial_id: id,
-                label: s.label.clone(),
-                data: TrialData::Reported { counts: s.clone(), definition: "imported".into(), sources: vec![] },
-            }
+            let (label, data) = match s {
+                Ok(s) => (s.label.clone(), TrialData::Reported { counts: s.clone(), definition: "imported".into(), sources: vec![] }),
+                Err(bad) => (bad.label.clone(), TrialData::Invalid { problems: bad.problems.clone() }),
+            };
+            TrialRow { enabled: !excluded.contains(&id), trial_id: id, label, data }
         })
         .collect()
 }

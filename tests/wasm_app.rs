@@ -91,7 +91,7 @@ fn generated_studies() -> Vec<StudyCounts> {
 /// and the measure is the same in the analysis, the plot header, the link and the export.
 #[wasm_bindgen_test]
 fn every_selection_shows_one_answer_for_one_trial() {
-    let imported = DataSource::Imported { studies: generated_studies(), columns: vec![], csv: String::new() };
+    let imported = DataSource::Imported { studies: generated_studies().into_iter().map(Ok).collect(), columns: vec![], csv: String::new() };
     let mut checked = 0;
     let mut one_study_pools = 0;
     for source in [DataSource::Bundled, imported] {

@@ -46,7 +46,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 Err(_) => (0, asked),
             });
             let off = reported + entered - asked;
+            let invalid = rows.iter().filter(|r| matches!(r.data, TrialData::Invalid { .. })).count();
             let typed = if entered > 0 { format!(", {entered} entered by you") } else { String::new() };
+            let typed = if invalid > 0 { format!("{typed}, {invalid} with problems left out (see the table)") } else { typed };
             let mut line = format!("{reported} of {} {} reported this outcome{typed}; {pooled} pooled", rows.len(), plural(rows.len()));
             if off > 0 {
                 line.push_str(&format!(", {off} switched off"));

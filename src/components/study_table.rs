@@ -115,6 +115,11 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                     DATASET.definition_label(definition).to_string(),
                 )
             }
+            TrialData::Invalid { problems } => (
+                view! { <span class="invalid-row" data-testid=format!("invalid-{}", row.id)>{format!("invalid: {problems}")}</span> }.into_any(),
+                "–".into_any(),
+                "your data".to_string(),
+            ),
             TrialData::NoSuchArm => ("no such arm".into_any(), "–".into_any(), String::new()),
             TrialData::NotReported => {
                 // Say which "not reported" this is: here it always means no public source with
@@ -135,7 +140,12 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 (view! { "not reported" {why} {enter} }.into_any(), "not reported".into_any(), String::new())
             }
         };
-        let status = if !row.enabled { "excluded" } else if matches!(row.data, TrialData::Reported { .. } | TrialData::Entered { .. }) { "pooled" } else { "–" };
+        let status = match &row.data {
+            TrialData::Invalid { .. } => "left out",
+            _ if !row.enabled => "excluded",
+            TrialData::Reported { .. } | TrialData::Entered { .. } => "pooled",
+            _ => "–",
+        };
         let (form_id, form_label) = (row.id.clone(), row.label.clone());
         let current = match &row.data {
             TrialData::Entered { counts } => Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control]),

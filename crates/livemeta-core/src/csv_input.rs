@@ -91,7 +91,18 @@ fn delimiter_name(delimiter: char) -> &'static str {
     }
 }
 
-pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
+/// One data line of an import: its counts, or every problem found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedRow {
+    pub line: usize,
+    /// The study name as given (empty when the cell is).
+    pub study: String,
+    pub counts: Result<StudyCounts, Vec<RowError>>,
+}
+
+/// Every data line with its counts or its problems; `Err` only when the header (or the whole
+/// file) is unusable. An import keeps the bad lines, flagged, and analyses the rest.
+pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
         return Err(vec![RowError { line: 1, study: None, field: "header".into(), message: format!("the file is empty; expected the header {}", COLUMNS.join(",")) }]);
@@ -120,21 +131,22 @@ pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut studies = Vec::new();
+    let mut rows = Vec::new();
     for (index, line) in lines {
         let line_no = index + 1;
+        let mut problems = Vec::new();
         let fields = split_line(line, delimiter);
         let study = fields.get(column_of[0]).cloned().unwrap_or_default();
         let label = (!study.is_empty()).then(|| study.clone());
         if study.is_empty() {
-            errors.push(RowError { line: line_no, study: None, field: "study".into(), message: "the study name is empty".into() });
+            problems.push(RowError { line: line_no, study: None, field: "study".into(), message: "the study name is empty".into() });
         }
         let mut numbers = [0i64; 4];
         for (slot, (&col, name)) in numbers.iter_mut().zip(column_of[1..].iter().zip(&COLUMNS[1..])) {
             let raw = fields.get(col).map(String::as_str).unwrap_or("");
             match raw.parse::<i64>() {
                 Ok(n) => *slot = n,
-                Err(_) => errors.push(RowError {
+                Err(_) => problems.push(RowError {
                     line: line_no,
                     study: label.clone(),
                     field: (*name).into(),
@@ -142,19 +154,26 @@ pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
                 }),
             }
         }
-        let counts = StudyCounts::new(study, numbers[0], numbers[1], numbers[2], numbers[3]);
+        let counts = StudyCounts::new(study.clone(), numbers[0], numbers[1], numbers[2], numbers[3]);
         if let Err(crate::EngineError::InvalidInput { field, message, .. }) = counts.validate() {
-            if !errors.iter().any(|e| e.line == line_no) {
-                errors.push(RowError { line: line_no, study: label, field: field.into(), message });
+            if problems.is_empty() {
+                problems.push(RowError { line: line_no, study: label, field: field.into(), message });
             }
         }
-        studies.push(counts);
+        rows.push(ParsedRow { line: line_no, study, counts: if problems.is_empty() { Ok(counts) } else { Err(problems) } });
     }
-    if studies.is_empty() && errors.is_empty() {
-        errors.push(RowError { line: 2, study: None, field: "study".into(), message: "the file has a header but no studies".into() });
+    Ok(rows)
+}
+
+/// All the studies, or every problem in the file: the CLI's strict reading.
+pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
+    let rows = parse_rows(text)?;
+    if rows.is_empty() {
+        return Err(vec![RowError { line: 2, study: None, field: "study".into(), message: "the file has a header but no studies".into() }]);
     }
+    let errors: Vec<RowError> = rows.iter().filter_map(|r| r.counts.as_ref().err()).flatten().cloned().collect();
     if errors.is_empty() {
-        Ok(studies)
+        Ok(rows.into_iter().filter_map(|r| r.counts.ok()).collect())
     } else {
         Err(errors)
     }

@@ -155,6 +155,9 @@ pub enum TrialData {
     /// Counts the user typed in (from the paper's figures) where no source gave them: analysed
     /// like reported counts, and marked "entered by you" wherever they appear.
     Entered { counts: StudyCounts },
+    /// A row of the user's file that could not be read: kept and shown with its problems, left
+    /// out of the analysis.
+    Invalid { problems: String },
     /// The trial does not run the chosen regimen.
     NoSuchArm,
     NotReported,

@@ -1,6 +1,6 @@
 use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
 use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
-use livemeta_core::dataset::TrialRow;
+use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::p_value;
 use livemeta_core::EngineError;
@@ -27,7 +27,7 @@ pub fn forest_plot(
                 control: None,
                 weight_percent: None,
                 estimate: None,
-                status: RowStatus::NotReported,
+                status: if matches!(row.data, TrialData::Invalid { .. }) { RowStatus::Invalid } else { RowStatus::NotReported },
                 emphasis: false,
                 entered: row.is_entered(),
             };

@@ -152,7 +152,7 @@ fn rows_height(plot: &ForestPlot, width: f64) -> f64 {
 
 fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
     match (status, estimate) {
-        (RowStatus::NotReported | RowStatus::NotEstimable, _) | (_, None) => status.label().to_string(),
+        (RowStatus::NotReported | RowStatus::NotEstimable | RowStatus::Invalid, _) | (_, None) => status.label().to_string(),
         (_, Some((e, l, u))) => format!("{} [{}, {}]", effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure)),
     }
 }

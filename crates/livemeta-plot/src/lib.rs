@@ -20,6 +20,8 @@ pub enum RowStatus {
     Excluded,
     NotReported,
     NotEstimable,
+    /// A row of the user's file with problems (named in the table), left out.
+    Invalid,
 }
 
 impl RowStatus {
@@ -30,6 +32,7 @@ impl RowStatus {
             RowStatus::Excluded => "excluded",
             RowStatus::NotReported => "not reported",
             RowStatus::NotEstimable => "not estimable",
+            RowStatus::Invalid => "invalid row",
         }
     }
 }

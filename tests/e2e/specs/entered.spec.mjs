@@ -124,3 +124,23 @@ test('after the first visit the page works offline, links and all', async ({ pag
   await expect(page.getByTestId('gosh-count')).toContainText('7 subsets of 3 trials');
   await context.setOffline(false);
 });
+
+test('a file with some bad lines: the rest is analysed, the bad ones flagged and counted, then fixed', async ({ page }) => {
+  const csv = 'study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nB,50,20,1,20\nC,5,60,11,58\n';
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-warnings')).toContainText('line 3 (study "B"), field events_treatment: 50 events exceed the arm total of 20');
+  await expect(page.getByTestId('invalid-row2')).toContainText('50 events exceed the arm total of 20');
+  await expect(page.getByTestId('study-row-row2')).toContainText('left out');
+  await expect(page.getByTestId('coverage')).toContainText('1 with problems left out');
+  const header = 'study,events_treatment,total_treatment,events_control,total_control\n';
+  await expectPooled(page, expectedFromCsv(`${header}A,3,40,6,41\nC,5,60,11,58\n`, { measure: 'RR', method: 'DL' }));
+  await expect(page.getByTestId('import-text')).toHaveValue(csv);
+  const fixed = csv.replace('B,50,20', 'B,5,20');
+  await page.getByTestId('import-text').fill(fixed);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('invalid-row2')).toHaveCount(0);
+  await expectPooled(page, expectedFromCsv(fixed, { measure: 'RR', method: 'DL' }));
+});
