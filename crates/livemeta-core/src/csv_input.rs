@@ -12,6 +12,23 @@ use serde::Serialize;
 
 pub const COLUMNS: [&str; 5] = ["study", "events_treatment", "total_treatment", "events_control", "total_control"];
 
+/// Other names the five columns go by: metafor's (`ai`, `n1i`, `ci`, `n2i`, `slab`), R meta's
+/// (`studlab`, `event.e`, `n.e`, `event.c`, `n.c`) and plain-language ones. Headers are compared
+/// ignoring case, and with spaces, dots and hyphens read as underscores.
+const ALIASES: [&[&str]; 5] = [
+    &["study", "studlab", "slab", "trial", "author", "name"],
+    &["events_treatment", "ai", "event_e", "events_e", "events_t", "treatment_events", "experimental_events"],
+    &["total_treatment", "n1i", "n_e", "total_e", "total_t", "n_t", "treatment_total", "experimental_total"],
+    &["events_control", "ci", "event_c", "events_c", "control_events"],
+    &["total_control", "n2i", "n_c", "total_c", "control_total"],
+];
+
+/// Which of the five columns a header names, if any.
+fn column_index(header: &str) -> Option<usize> {
+    let key: String = header.trim().to_lowercase().chars().map(|c| if matches!(c, ' ' | '.' | '-') { '_' } else { c }).collect();
+    ALIASES.iter().position(|names| names.contains(&key.as_str()))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowError {
     /// 1-based line number in the file (the header is line 1).
@@ -112,15 +129,15 @@ pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
     let header: Vec<String> = split_line(header, delimiter).into_iter().map(|h| h.to_lowercase()).collect();
     let mut column_of = [0usize; 5];
     let mut errors = Vec::new();
-    for (slot, name) in column_of.iter_mut().zip(COLUMNS) {
-        match header.iter().position(|h| h == name) {
+    for (index, (slot, name)) in column_of.iter_mut().zip(COLUMNS).enumerate() {
+        match header.iter().position(|h| column_index(h) == Some(index)) {
             Some(i) => *slot = i,
             None => errors.push(RowError {
                 line: 1,
                 study: None,
                 field: name.into(),
                 message: format!(
-                    "missing column \"{name}\"; the header, split at {}, has the columns {}, and must contain {}",
+                    "missing column \"{name}\"; the header, split at {}, has the columns {}, and must contain {} (or metafor's ai, n1i, ci, n2i, or R meta's studlab, event.e, n.e, event.c, n.c)",
                     delimiter_name(delimiter),
                     header.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", "),
                     COLUMNS.join(",")
@@ -216,7 +233,7 @@ pub fn extra_columns(text: &str) -> Vec<(String, Vec<String>)> {
     split_line(header, delimiter)
         .into_iter()
         .enumerate()
-        .filter(|(_, name)| !name.is_empty() && !COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(name)))
+        .filter(|(_, name)| !name.is_empty() && column_index(name).is_none())
         .map(|(i, name)| (name, rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect()))
         .collect()
 }
@@ -229,6 +246,17 @@ pub fn parse_subgroups(text: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metafor_and_meta_column_names_are_understood() {
+        let metafor = "slab,ai,n1i,ci,n2i,year\nA,1,10,2,10,2001\n";
+        let meta = "StudLab;Event.e;N.e;Event.c;N.c\nA;1;10;2;10\n";
+        let plain = "Trial,Treatment events,Treatment total,Control events,Control total\nA,1,10,2,10\n";
+        for text in [metafor, meta, plain] {
+            assert_eq!(parse_studies(text).unwrap(), vec![StudyCounts::new("A", 1, 10, 2, 10)], "{text}");
+        }
+        assert_eq!(extra_columns(metafor), vec![("year".to_string(), vec!["2001".to_string()])]);
+    }
 
     #[test]
     fn extra_columns_keep_their_names_and_one_value_per_study() {
