@@ -150,6 +150,13 @@ fn rows_height(plot: &ForestPlot, width: f64) -> f64 {
     plot.rows.iter().map(|r| ROW * notes.as_ref().filter(|_| r.kind == RowKind::Note).map_or(1, |cols| note_lines(r, cols).len()) as f64).sum()
 }
 
+/// A row's estimate as printed; entered counts carry their mark here too, since narrow plots
+/// drop the count columns.
+fn row_estimate_text(plot: &ForestPlot, row: &ForestRow) -> String {
+    let text = estimate_text(plot, row.estimate, &row.status);
+    if row.entered && row.estimate.is_some() { text + super::ENTERED_MARK } else { text }
+}
+
 fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
     match (status, estimate) {
         (RowStatus::NotReported | RowStatus::NotEstimable | RowStatus::Invalid, _) | (_, None) => status.label().to_string(),
@@ -165,7 +172,7 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
         .iter()
         .filter(|r| has_columns(r))
         // An excluded row may carry " off" when there is no weight column to say so.
-        .map(|r| text_width(&estimate_text(plot, r.estimate, &r.status), TEXT, r.kind == RowKind::Subtotal) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
+        .map(|r| text_width(&row_estimate_text(plot, r), TEXT, r.kind == RowKind::Subtotal) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
         .chain(plot.pooled.iter().map(|p| text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)))
         .fold(text_width(&heading, TEXT, true), f64::max);
     let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
@@ -318,15 +325,15 @@ pub fn draw_forest<DB: DrawingBackend>(
             }
             RowKind::Subtotal => {
                 root.draw_text(&fit_text(label, cols.label_width, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                let ink = if row.entered { ENTERED } else { INK };
                 if cols.counts {
-                    let ink = if row.entered { ENTERED } else { INK };
                     root.draw_text(&count_text(row.treatment, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
                     root.draw_text(&count_text(row.control, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
                 }
                 if let (Some(x), Some(w)) = (cols.weight_right, row.weight_percent) {
                     root.draw_text(&format!("{w:.1}%"), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
                 }
-                root.draw_text(&estimate_text(plot, row.estimate, &row.status), &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(y)))?;
+                root.draw_text(&row_estimate_text(plot, row), &bold(TEXT, ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
                 if let Some((est, lo, hi)) = row.estimate {
                     let (xl, xe, xh) = (clamp(x_of(lo)), clamp(x_of(est)), clamp(x_of(hi)));
                     root.draw(&Polygon::new(vec![(p(xl), p(y)), (p(xe), p(y - 5.0)), (p(xh), p(y)), (p(xe), p(y + 5.0))], STUDY.filled()))?;
@@ -342,20 +349,20 @@ pub fn draw_forest<DB: DrawingBackend>(
             _ => (MUTED, MUTED),
         };
         root.draw_text(&fit_text(label, cols.label_width, TEXT, false), &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
+        // Entered counts and their estimate keep their own colour, even switched off.
+        let numbers_ink = if row.entered { ENTERED } else { ink };
         if cols.counts {
-            // Entered counts keep their own colour, even when the trial is switched off.
-            let count_ink = if row.entered { ENTERED } else { ink };
-            root.draw_text(&count_text(row.treatment, row.entered), &font(TEXT, count_ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
-            root.draw_text(&count_text(row.control, row.entered), &font(TEXT, count_ink, HPos::Right), (p(cols.control_right), p(y)))?;
+            root.draw_text(&count_text(row.treatment, row.entered), &font(TEXT, numbers_ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
+            root.draw_text(&count_text(row.control, row.entered), &font(TEXT, numbers_ink, HPos::Right), (p(cols.control_right), p(y)))?;
         }
-        let mut estimate = estimate_text(plot, row.estimate, &row.status);
+        let mut estimate = row_estimate_text(plot, row);
         match (cols.weight_right, row.weight_percent, &row.status) {
             (Some(x), Some(w), _) => root.draw_text(&format!("{w:.1}%"), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?,
             (Some(x), None, RowStatus::Excluded) => root.draw_text("excluded", &font(SMALL_TEXT, MUTED, HPos::Right), (p(x), p(y)))?,
             (None, _, RowStatus::Excluded) if row.estimate.is_some() => estimate.push_str(" off"),
             _ => {}
         }
-        root.draw_text(&estimate, &font(TEXT, ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
+        root.draw_text(&estimate, &font(TEXT, numbers_ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
         if let Some((est, lo, hi)) = row.estimate {
             root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(y)), (p(clamp(x_of(hi))), p(y))], mark.stroke_width(p(1.5).max(1) as u32)))?;
             if x_of(lo) < plot_left {
