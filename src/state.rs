@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
-use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_rows};
+use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, no_studies, parse_rows};
 use std::sync::LazyLock;
 
 pub static DATASET: LazyLock<Dataset> =
@@ -45,6 +45,17 @@ pub struct EnteredCounts {
     pub trial: String,
     /// Events and total, treatment then control.
     pub counts: [i64; 4],
+}
+
+impl EnteredCounts {
+    /// Whether these counts fill the same cell (trial, outcome and dose) as `other`.
+    pub fn same_cell(&self, other: &EnteredCounts) -> bool {
+        self.is_at(&other.outcome, &other.dose, &other.trial)
+    }
+
+    fn is_at(&self, outcome: &str, dose: &str, trial: &str) -> bool {
+        self.trial == trial && self.outcome == outcome && self.dose == dose
+    }
 }
 
 /// A small choice with a code for the URL and a label for the page.
@@ -130,17 +141,18 @@ impl Selection {
 
     /// The counts the user entered for a trial under the current outcome and dose.
     pub fn entered_for(&self, trial: &str) -> Option<&EnteredCounts> {
-        self.entered.iter().find(|e| e.trial == trial && e.outcome == self.outcome && e.dose == self.dose)
+        self.entered.iter().find(|e| e.is_at(&self.outcome, &self.dose, trial))
     }
 
     /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
     pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
-        self.entered.retain(|e| !(e.trial == trial && e.outcome == self.outcome && e.dose == self.dose));
+        self.forget_entered(trial);
         self.entered.push(EnteredCounts { outcome: self.outcome.clone(), dose: self.dose.clone(), trial: trial.to_string(), counts });
     }
 
     pub fn forget_entered(&mut self, trial: &str) {
-        self.entered.retain(|e| !(e.trial == trial && e.outcome == self.outcome && e.dose == self.dose));
+        let (outcome, dose) = (&self.outcome, &self.dose);
+        self.entered.retain(|e| !e.is_at(outcome, dose, trial));
     }
 
     pub fn dose_selection(&self) -> DoseSelection {
@@ -259,7 +271,7 @@ impl DataSource {
         let mut valid: Vec<StudyCounts> = rows.iter().filter_map(|r| r.counts.as_ref().ok().cloned()).collect();
         let problems: Vec<String> = rows.iter().filter_map(|r| r.counts.as_ref().err()).flatten().map(|e| e.to_string()).collect();
         if valid.is_empty() {
-            return Err(if problems.is_empty() { vec!["line 2, field study: the file has a header but no studies".into()] } else { problems });
+            return Err(if problems.is_empty() { vec![no_studies().to_string()] } else { problems });
         }
         let duplicates = distinguish_duplicates(&mut valid);
         let mut renamed = valid.into_iter();
@@ -448,7 +460,7 @@ pub fn describe_change(before: &Selection, now: &Selection, result_moved: bool) 
     for e in now.entered.iter().filter(|e| !before.entered.contains(e) && e.outcome == now.outcome) {
         parts.push(format!("counts entered for {}", label(&e.trial)));
     }
-    for e in before.entered.iter().filter(|e| !now.entered.iter().any(|n| n.trial == e.trial && n.outcome == e.outcome && n.dose == e.dose)) {
+    for e in before.entered.iter().filter(|e| !now.entered.iter().any(|n| n.same_cell(e))) {
         parts.push(format!("entered counts for {} removed", label(&e.trial)));
     }
     if before.use_entered != now.use_entered {

@@ -155,7 +155,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     if let Some(typed) = q.get("typed") {
         for cell in typed.split(',').filter(|c| !c.is_empty()) {
             match entered_cell(cell) {
-                Some(e) if !s.entered.iter().any(|x| x.trial == e.trial && x.outcome == e.outcome && x.dose == e.dose) => s.entered.push(e),
+                Some(e) if !s.entered.iter().any(|x| x.same_cell(&e)) => s.entered.push(e),
                 Some(_) => q.ignore("typed", cell, "the same cell twice; the first kept"),
                 None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total of a known trial, with events between 0 and the total"),
             }

@@ -9,7 +9,7 @@ use js_sys::Float64Array;
 use leptos::prelude::*;
 use std::sync::Arc;
 use livemeta_core::format::count;
-use livemeta_core::gosh::{GoshFitter, GoshPlan, GoshRequest, GoshSubsets};
+use livemeta_core::gosh::{gosh_points, GoshFitter, GoshPlan, GoshRequest, GoshSubsets};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::effects_and_method;
 use livemeta_plot::gosh_plot;
@@ -53,11 +53,6 @@ impl Drop for GoshWorker {
         self.worker.set_onerror(None);
         self.worker.terminate();
     }
-}
-
-fn fits_on_page(request: &GoshRequest) -> Vec<[f64; 2]> {
-    let mut fitter = GoshFitter::new(&request.y, &request.v, request.method);
-    (0..fitter.plan().len()).map(|i| fitter.fit(i).map_or([f64::NAN; 2], |f| [f.estimate, f.i2])).collect()
 }
 
 /// Starts the worker; it says when it listens, then reports progress and the fits into `run`.
@@ -106,7 +101,7 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         worker.set_value(None);
         let Ok(input) = input.get_untracked() else { return };
         if input.plan.k <= MAX_TRIALS_ON_PAGE {
-            run.set(GoshRun::Done(Arc::new(fits_on_page(&input.request))));
+            run.set(GoshRun::Done(Arc::new(gosh_points(&input.request, usize::MAX, |_| {}))));
             return;
         }
         run.set(GoshRun::Running { done: 0 });

@@ -182,11 +182,16 @@ pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
     Ok(rows)
 }
 
+/// The problem of a file with a header and nothing under it.
+pub fn no_studies() -> RowError {
+    RowError { line: 2, study: None, field: "study".into(), message: "the file has a header but no studies".into() }
+}
+
 /// All the studies, or every problem in the file: the CLI's strict reading.
 pub fn parse_studies(text: &str) -> Result<Vec<StudyCounts>, Vec<RowError>> {
     let rows = parse_rows(text)?;
     if rows.is_empty() {
-        return Err(vec![RowError { line: 2, study: None, field: "study".into(), message: "the file has a header but no studies".into() }]);
+        return Err(vec![no_studies()]);
     }
     let errors: Vec<RowError> = rows.iter().filter_map(|r| r.counts.as_ref().err()).flatten().cloned().collect();
     if errors.is_empty() {

@@ -122,6 +122,16 @@ impl<'a> GoshFitter<'a> {
     /// The fit to subset `index` of the plan.
     pub fn fit(&mut self, index: usize) -> Result<QuickFit, EngineError> {
         self.plan.members_into(index, &mut self.members);
+        self.fit_members()
+    }
+
+    /// The fit to all the studies, with GOSH's conventions (the plot marks it).
+    pub fn fit_all(&mut self) -> Result<QuickFit, EngineError> {
+        self.members.fill(true);
+        self.fit_members()
+    }
+
+    fn fit_members(&mut self) -> Result<QuickFit, EngineError> {
         self.ys.clear();
         self.vs.clear();
         for ((y, v), _) in self.y.iter().zip(self.v).zip(&self.members).filter(|(_, m)| **m) {
@@ -137,15 +147,21 @@ impl<'a> GoshFitter<'a> {
         }
         Ok(fit)
     }
+}
 
-    /// The fit to all the studies, with GOSH's conventions (the plot marks it).
-    pub fn fit_all(&mut self) -> Result<QuickFit, EngineError> {
-        let saved = self.plan;
-        self.plan = GoshPlan { k: self.y.len(), subsets: GoshSubsets::All };
-        let fit = self.fit(self.plan.len() - 1);
-        self.plan = saved;
-        fit
-    }
+/// [estimate, I²] for every subset of the request's plan, in plan order (NaN where a subset
+/// cannot be fitted); `progress` hears the number done after every `every` fits.
+pub fn gosh_points(request: &GoshRequest, every: usize, mut progress: impl FnMut(usize)) -> Vec<[f64; 2]> {
+    let mut fitter = GoshFitter::new(&request.y, &request.v, request.method);
+    let total = fitter.plan().len();
+    (0..total)
+        .map(|index| {
+            if index > 0 && index.is_multiple_of(every) {
+                progress(index);
+            }
+            fitter.fit(index).map_or([f64::NAN; 2], |f| [f.estimate, f.i2])
+        })
+        .collect()
 }
 
 #[cfg(test)]

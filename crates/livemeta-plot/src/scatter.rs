@@ -237,13 +237,12 @@ fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter,
     // Six shades, and each row's runs of one shade as one rectangle: a canvas pays per call.
     const SHADES: f64 = 6.0;
     let most = (counts.iter().copied().max().unwrap_or(1).max(2) as f64).ln();
-    let shade = |n: u32| if n == 0 { 0 } else { 1 + ((n as f64).ln() / most * (SHADES - 1.0)).round() as usize };
-    for r in 0..rows {
-        let row = &counts[r * columns..(r + 1) * columns];
+    let levels: Vec<usize> = counts.iter().map(|&n| if n == 0 { 0 } else { 1 + ((n as f64).ln() / most * (SHADES - 1.0)).round() as usize }).collect();
+    for (r, row) in levels.chunks(columns).enumerate() {
         let mut c = 0;
         while c < columns {
-            let level = shade(row[c]);
-            let end = (c..columns).find(|&e| shade(row[e]) != level).unwrap_or(columns);
+            let level = row[c];
+            let end = (c..columns).find(|&e| row[e] != level).unwrap_or(columns);
             if level > 0 {
                 let (x, y) = (frame.left + c as f64 * CELL, frame.top + r as f64 * CELL);
                 let alpha = 0.3 + 0.7 * (level - 1) as f64 / (SHADES - 1.0);

@@ -3,7 +3,7 @@
 //! in plan order; a subset that cannot be fitted is NaN), or an error (a string). It posts
 //! `true` once it listens, because messages sent before that would be lost.
 use js_sys::{Array, Float64Array};
-use livemeta_core::gosh::{GoshFitter, GoshRequest};
+use livemeta_core::gosh::{gosh_points, GoshRequest};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -31,16 +31,8 @@ fn main() {
 }
 
 fn fit_all(scope: &DedicatedWorkerGlobalScope, request: &GoshRequest) -> Float64Array {
-    let mut fitter = GoshFitter::new(&request.y, &request.v, request.method);
-    let total = fitter.plan().len();
-    let mut fits = Vec::with_capacity(2 * total);
-    for index in 0..total {
-        let (estimate, i2) = fitter.fit(index).map_or((f64::NAN, f64::NAN), |f| (f.estimate, f.i2));
-        fits.push(estimate);
-        fits.push(i2);
-        if (index + 1).is_multiple_of(PROGRESS_EVERY) {
-            let _ = scope.post_message(&JsValue::from_f64((index + 1) as f64));
-        }
-    }
-    Float64Array::from(fits.as_slice())
+    let points = gosh_points(request, PROGRESS_EVERY, |done| {
+        let _ = scope.post_message(&JsValue::from_f64(done as f64));
+    });
+    Float64Array::from(points.as_flattened())
 }
