@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::subgroup_forest_plot;
+use livemeta_plot::{forest_plot, subgroup_forest_plot};
 
 /// A trial's subgroup under an attribute, in words.
 fn subgroup_of(id: &str, by: SubgroupBy) -> String {
@@ -73,7 +73,8 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&s, source));
         result.with(|r| {
             let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
-            groups.with(|g| state.rows.with(|rows| state.analysis.with(|full| subgroup_forest_plot(rows, g, fits, test, full, &s.options(), outcome, treatment, control))))
+            let studies = state.rows.with(|rows| state.analysis.with(|full| forest_plot(rows, full, &s.options(), outcome, treatment, control)));
+            groups.with(|g| subgroup_forest_plot(studies, g, fits, test))
         })
     });
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));

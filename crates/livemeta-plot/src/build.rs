@@ -156,23 +156,12 @@ fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String
     }
 }
 
-/// RevMan's subgroup forest plot: under each subgroup's heading its trials (as in the main
-/// plot, weights relative to the total), its subtotal diamond with summed counts, and its
-/// heterogeneity and test for overall effect; then the total and the test for subgroup
-/// differences. `groups` names each row's subgroup; `fits` are the subgroups' own analyses.
-#[allow(clippy::too_many_arguments)]
-pub fn subgroup_forest_plot(
-    rows: &[TrialRow],
-    groups: &[String],
-    fits: &[(String, Analysis)],
-    difference_line: Option<String>,
-    analysis: &Result<Analysis, EngineError>,
-    options: &AnalysisOptions,
-    outcome_label: &str,
-    treatment_label: &str,
-    control_label: &str,
-) -> ForestPlot {
-    let mut plot = forest_plot(rows, analysis, options, outcome_label, treatment_label, control_label);
+/// RevMan's subgroup forest plot, made from the main plot of the same analysis: under each
+/// subgroup's heading its trials (as in the main plot, weights relative to the total), its
+/// subtotal diamond with summed counts, and its heterogeneity and test for overall effect; then
+/// the total and the test for subgroup differences. `groups` names each row's subgroup; `fits`
+/// are the subgroups' own analyses.
+pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(String, Analysis)], difference_line: Option<String>) -> ForestPlot {
     let study_rows = std::mem::take(&mut plot.rows);
     let mut names: Vec<&String> = Vec::new();
     for g in groups {

@@ -102,7 +102,8 @@ fn sample_subgroup_plot() -> ForestPlot {
     let (studies, pooled_groups): (Vec<StudyCounts>, Vec<String>) = pooled.into_iter().unzip();
     let fit = subgroups(&studies, &pooled_groups, &options).unwrap();
     let difference = Some(format!("Test for subgroup differences: Chi² = {:.2}, df = {}", fit.q_between, fit.df));
-    subgroup_forest_plot(&rows, &groups, &fit.groups, difference, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
+    let studies_plot = forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
+    subgroup_forest_plot(studies_plot, &groups, &fit.groups, difference).for_export()
 }
 
 #[test]
