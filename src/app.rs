@@ -3,20 +3,27 @@ use crate::components::{
     AnalysisControls, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
     TrialToggles,
 };
-use crate::state::{AppState, DataSource, DATASET};
-use crate::url_state::{initial_state, sync_with_url};
+use crate::state::{AppState, Origin};
+use crate::url_state::{initial_state, stored_data, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
     let (selection, data, ignored) = initial_state();
     let state = AppState::new(selection, data, ignored);
+    // Data kept from an earlier visit stays one choice away while a bundled set is shown.
+    if state.user_data.get_untracked().is_none() {
+        state.user_data.set(stored_data().and_then(Result::ok));
+    }
     sync_with_url(state.selection, state.source, state.notice);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
-    let title = move || match state.source.with(|s| matches!(s, DataSource::Bundled)) {
-        true => DATASET.title.clone(),
-        false => "Your data (kept in this browser, and in the link while it is small)".to_string(),
+    let title = move || {
+        state.source.with(|s| match s.origin {
+            Origin::Bundled => s.dataset.title.clone(),
+            Origin::Csv(_) => "Your data (kept in this browser, and in the link while it is small)".to_string(),
+            Origin::File => format!("{} (your file, kept in this browser)", s.dataset.title),
+        })
     };
     view! {
         <div class="app" class:presenter=presenter class:viewing=move || state.selection.with(|s| s.view.is_some())>
@@ -24,6 +31,12 @@ pub fn App() -> impl IntoView {
             <header class="masthead">
                 <h1>"livemeta"</h1>
                 <p class="subtitle">{title}</p>
+                <div class="history" role="group" aria-label="Undo and redo">
+                    <button type="button" data-testid="undo" title="Undo the last change to the analysis or the data (Ctrl+Z)"
+                        prop:disabled=move || state.history.with(|h| !h.can_undo()) on:click=move |_| state.step(false)>"Undo"</button>
+                    <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                        prop:disabled=move || state.history.with(|h| !h.can_redo()) on:click=move |_| state.step(true)>"Redo"</button>
+                </div>
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
                         on:change=move |ev| state.selection.update(|s| s.presenter = event_target_checked(&ev)) />

@@ -4,11 +4,8 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
-use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, no_studies, parse_rows};
-use std::sync::LazyLock;
-
-pub static DATASET: LazyLock<Dataset> =
-    LazyLock::new(|| Dataset::from_json(include_str!("../assets/dupilumab.json")).expect("bundled dataset is valid"));
+use livemeta_core::user_data::read_csv;
+use std::sync::{Arc, LazyLock};
 
 /// The user's choices: the whole analysis is a function of these (and of the data source).
 #[derive(Debug, Clone, PartialEq)]
@@ -116,9 +113,10 @@ choice!(
 
 
 impl Selection {
-    /// Reproduces the published method for the outcome.
-    pub fn for_outcome(outcome: &str) -> Selection {
-        let o = DATASET.outcome(outcome).unwrap_or(&DATASET.outcomes[0]);
+    /// Reproduces the published method for the outcome (the dataset's first when it has no
+    /// such outcome).
+    pub fn for_outcome(dataset: &Dataset, outcome: &str) -> Selection {
+        let o = dataset.outcome_or_first(outcome);
         let model = Model::from_code(&o.default_model).unwrap_or(Model::RevManMhRandom);
         Selection {
             outcome: o.id.clone(),
@@ -246,55 +244,90 @@ fn join_sentences(a: Option<String>, b: Option<String>) -> String {
     [a, b].into_iter().flatten().collect::<Vec<_>>().join(" ")
 }
 
-/// Where the 2x2 tables come from: the bundled flagship dataset, or a CSV the user imported
-/// with any columns besides the counts (name, one value per study) to group studies by. A line
-/// of the CSV that could not be read stays, as its problems, so nothing the user gave is lost.
-/// The CSV is kept as given: the link and the browser's storage carry it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DataSource {
-    Bundled,
-    Imported { studies: Vec<Result<StudyCounts, InvalidRow>>, columns: Vec<(String, Vec<String>)>, csv: String },
+/// Where the 2x2 tables come from: always a dataset in the one `livemeta-dataset` model (a
+/// bundled set, the user's CSV, a RevMan review or a saved dataset file), and how it came, which
+/// decides what the link and this browser keep of it.
+#[derive(Debug, Clone)]
+pub struct DataSource {
+    pub dataset: Arc<Dataset>,
+    pub origin: Origin,
 }
 
-/// A line of the user's file that could not be read, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvalidRow {
-    pub label: String,
-    pub problems: String,
-}
-
-impl DataSource {
-    /// The user's CSV as a data source, with a warning (renamed duplicates, lines left out), or
-    /// every problem found (line, study, field) when nothing in it can be analysed.
-    pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
-        let rows = parse_rows(csv).map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
-        let mut valid: Vec<StudyCounts> = rows.iter().filter_map(|r| r.counts.as_ref().ok().cloned()).collect();
-        let problems: Vec<String> = rows.iter().filter_map(|r| r.counts.as_ref().err()).flatten().map(|e| e.to_string()).collect();
-        if valid.is_empty() {
-            return Err(if problems.is_empty() { vec![no_studies().to_string()] } else { problems });
-        }
-        let duplicates = distinguish_duplicates(&mut valid);
-        let mut renamed = valid.into_iter();
-        let studies = rows
-            .into_iter()
-            .map(|r| match r.counts {
-                Ok(_) => Ok(renamed.next().expect("one per valid row")),
-                Err(errors) => Err(InvalidRow {
-                    label: if r.study.is_empty() { format!("line {}", r.line) } else { r.study },
-                    problems: errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "),
-                }),
-            })
-            .collect::<Vec<_>>();
-        let left_out = (!problems.is_empty()).then(|| {
-            format!("{} with problems {} left out of the analysis and flagged in the table: {}.", plural_lines(problems.len()), if problems.len() == 1 { "is" } else { "are" }, problems.join("; "))
-        });
-        let warning = [duplicates, left_out].into_iter().flatten().collect::<Vec<_>>();
-        Ok((DataSource::Imported { studies, columns: extra_columns(csv), csv: csv.to_string() }, (!warning.is_empty()).then(|| warning.join(" "))))
+impl PartialEq for DataSource {
+    /// The same shared dataset is equal without comparing it trial by trial (every step of
+    /// the undo history is compared on every change).
+    fn eq(&self, other: &DataSource) -> bool {
+        self.origin == other.origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
     }
 }
 
-fn plural_lines(n: usize) -> String {
-    if n == 1 { "1 problem".into() } else { format!("{n} problems") }
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Ships with the app; the link names it by id.
+    Bundled,
+    /// The user's CSV, kept as given: the link (while small) and this browser carry the text.
+    /// Shared, because every step of the undo history holds the data source.
+    Csv(Arc<str>),
+    /// A file the user opened (.rm5 or dataset JSON), kept in this browser as dataset JSON.
+    File,
+}
+
+/// The datasets that ship with the app, the flagship first.
+pub static BUNDLED: LazyLock<Vec<Arc<Dataset>>> = LazyLock::new(|| {
+    [include_str!("../assets/dupilumab.json"), include_str!("../assets/bcg.json")]
+        .into_iter()
+        .map(|json| Arc::new(Dataset::from_json(json).expect("bundled dataset is valid")))
+        .collect()
+});
+
+impl DataSource {
+    /// The flagship dupilumab dataset.
+    pub fn flagship() -> DataSource {
+        DataSource { dataset: BUNDLED[0].clone(), origin: Origin::Bundled }
+    }
+
+    pub fn bundled(id: &str) -> Option<DataSource> {
+        BUNDLED.iter().find(|d| d.id == id).map(|d| DataSource { dataset: d.clone(), origin: Origin::Bundled })
+    }
+
+    pub fn is_bundled(&self) -> bool {
+        self.origin == Origin::Bundled
+    }
+
+    /// The user's CSV as a data source, with a warning (renamed duplicates, lines left out), or
+    /// every problem found (line, study, field) when nothing in it can be analysed.
+    pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
+        let data = read_csv(csv, "Your data").map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        Ok((DataSource { dataset: Arc::new(data.dataset), origin: Origin::Csv(csv.into()) }, data.warning))
+    }
+
+    /// A dataset the user opened from a file.
+    pub fn from_file(dataset: Dataset) -> DataSource {
+        DataSource { dataset: Arc::new(dataset), origin: Origin::File }
+    }
+}
+
+/// The steps undo and redo walk through: each is the analysis (selection and data) before
+/// or after one change. Display choices (presenter mode, the open view) are not steps.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    past: Vec<(Selection, DataSource)>,
+    future: Vec<(Selection, DataSource)>,
+    /// Set while undo or redo applies a step, so the step is not recorded again.
+    restoring: bool,
+}
+
+impl History {
+    /// Enough for a session's editing; the oldest steps go first.
+    const LIMIT: usize = 500;
+
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
 }
 
 /// What the last change did to the pooled estimate, for the change marker.
@@ -309,6 +342,8 @@ pub struct ChangeMarker {
 pub struct AppState {
     pub selection: RwSignal<Selection>,
     pub source: RwSignal<DataSource>,
+    /// The user's own data, kept while a bundled set is on screen so they can switch back.
+    pub user_data: RwSignal<Option<DataSource>>,
     pub rows: Memo<Vec<TrialRow>>,
     /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
     /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
@@ -316,6 +351,7 @@ pub struct AppState {
     pub analysis: Memo<Result<Analysis, EngineError>>,
     pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
     pub change: RwSignal<Option<ChangeMarker>>,
+    pub history: RwSignal<History>,
     /// A sentence explaining a choice the app made for the user (a control that changed
     /// another, a link parameter that was ignored); shown beside the controls.
     pub notice: RwSignal<Option<String>>,
@@ -324,6 +360,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(initial: Selection, data: DataSource, notice: Option<String>) -> AppState {
         let selection = RwSignal::new(initial);
+        let user_data = RwSignal::new((!data.is_bundled()).then(|| data.clone()));
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
@@ -334,7 +371,55 @@ impl AppState {
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
-        AppState { selection, source, rows, trials, analysis, comparison, change, notice: RwSignal::new(notice) }
+        let history = RwSignal::new(History::default());
+        record_history(selection, source, history);
+        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, notice: RwSignal::new(notice) }
+    }
+
+    /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
+    pub fn dataset(&self) -> Arc<Dataset> {
+        self.source.with(|s| s.dataset.clone())
+    }
+
+    /// Shows other data: its first outcome with that outcome's method (the published one, or
+    /// the review's), keeping the display choices (presenter mode, the open view, the
+    /// comparison diamond). A pasted CSV states no method, so it keeps the analysis chosen.
+    pub fn switch_data(&self, source: DataSource) {
+        if !source.is_bundled() {
+            self.user_data.set(Some(source.clone()));
+        }
+        let keeps_method = matches!(source.origin, Origin::Csv(_));
+        let fresh = Selection::for_outcome(&source.dataset, "");
+        self.selection.update(|s| {
+            let method = if keeps_method {
+                Selection { measure: s.measure, model: s.model, knapp_hartung: s.knapp_hartung, prediction: s.prediction, zero_cells: s.zero_cells, ..fresh }
+            } else {
+                fresh
+            };
+            *s = Selection { presenter: s.presenter, view: s.view, compare_models: s.compare_models, entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method };
+        });
+        self.source.set(source);
+    }
+
+    /// Steps back to the analysis before the last change (`forward` false), or forward again.
+    /// Display choices stay as they are.
+    pub fn step(&self, forward: bool) {
+        let now = (self.selection.get_untracked(), self.source.get_untracked());
+        let step = self.history.try_update(|h| {
+            let (from, to) = if forward { (&mut h.future, &mut h.past) } else { (&mut h.past, &mut h.future) };
+            let step = from.pop()?;
+            to.push(now.clone());
+            h.restoring = true;
+            Some(step)
+        });
+        let Some((selection, source)) = step.flatten() else { return };
+        if source != now.1 {
+            if !source.is_bundled() {
+                self.user_data.set(Some(source.clone()));
+            }
+            self.source.set(source);
+        }
+        self.selection.set(Selection { presenter: now.0.presenter, view: now.0.view, compare_models: now.0.compare_models, ..selection });
     }
 
     pub fn toggle_trial(&self, id: &str) {
@@ -352,21 +437,17 @@ impl AppState {
 /// The rows on screen for a selection: every trial of the data source, switched on or off,
 /// with its 2x2 table for the outcome and dose, or "not reported".
 pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
-    match source {
-        DataSource::Bundled => {
-            let outcome = DATASET.outcome(&selection.outcome).unwrap_or(&DATASET.outcomes[0]);
-            let mut rows = trial_rows(&DATASET, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
-            // A cell no source gave takes the counts the user typed in, marked as theirs.
-            for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {
-                if let Some(e) = selection.entered_for(&row.trial_id) {
-                    let [a, b, c, d] = e.counts;
-                    row.data = TrialData::Entered { counts: StudyCounts::new(row.label.clone(), a, b, c, d) };
-                }
-            }
-            rows
+    let dataset = &source.dataset;
+    let outcome = dataset.outcome_or_first(&selection.outcome);
+    let mut rows = trial_rows(dataset, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
+    // A cell no source gave takes the counts the user typed in, marked as theirs.
+    for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {
+        if let Some(e) = selection.entered_for(&row.trial_id) {
+            let [a, b, c, d] = e.counts;
+            row.data = TrialData::Entered { counts: StudyCounts::new(row.label.clone(), a, b, c, d) };
         }
-        DataSource::Imported { studies, .. } => imported_rows(studies, &selection.excluded),
     }
+    rows
 }
 
 /// An R comment naming the pooled trials whose counts the user entered, so a script never
@@ -385,19 +466,28 @@ pub fn pooled_studies(rows: &[TrialRow]) -> Vec<StudyCounts> {
     rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()
 }
 
-pub fn imported_rows(studies: &[Result<StudyCounts, InvalidRow>], excluded: &[String]) -> Vec<TrialRow> {
-    studies
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let id = format!("row{}", i + 1);
-            let (label, data) = match s {
-                Ok(s) => (s.label.clone(), TrialData::Reported { counts: s.clone(), definition: "imported".into(), sources: vec![] }),
-                Err(bad) => (bad.label.clone(), TrialData::Invalid { problems: bad.problems.clone() }),
-            };
-            TrialRow { enabled: !excluded.contains(&id), trial_id: id, label, data }
-        })
-        .collect()
+/// Records each change to the analysis or the data as a step for undo; a new change after an
+/// undo drops the steps that could have been redone, as editors do.
+fn record_history(selection: RwSignal<Selection>, source: RwSignal<DataSource>, history: RwSignal<History>) {
+    Effect::new(move |previous: Option<(Selection, DataSource)>| {
+        let now = (selection.get(), source.get());
+        if let Some(before) = previous {
+            let changed = before.1 != now.1 || !before.0.same_analysis(&now.0);
+            let restoring = history.with_untracked(|h| h.restoring);
+            if restoring {
+                history.update(|h| h.restoring = false);
+            } else if changed {
+                history.update(|h| {
+                    h.past.push(before);
+                    if h.past.len() > History::LIMIT {
+                        h.past.remove(0);
+                    }
+                    h.future.clear();
+                });
+            }
+        }
+        now
+    });
 }
 
 /// Remembers the pooled result before each change, and says in words what changed. Only
@@ -408,16 +498,21 @@ fn track_changes(
     analysis: Memo<Result<Analysis, EngineError>>,
     change: RwSignal<Option<ChangeMarker>>,
 ) {
-    type Snapshot = (Selection, Option<(Measure, f64, f64, f64)>);
+    type Snapshot = (Selection, Option<(Measure, f64, f64, f64)>, Arc<Dataset>);
     Effect::new(move |previous: Option<Snapshot>| {
-        source.track();
+        let dataset = source.with(|s| s.dataset.clone());
         let now = selection.get();
         let pooled = analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
-        if let Some((before, before_pooled)) = previous {
+        if let Some((before, before_pooled, before_dataset)) = previous {
             let result_moved = before_pooled != pooled;
+            if before_dataset != dataset {
+                // Other data: the old diamond is no reference point for the new one.
+                change.set(Some(ChangeMarker { before: None, description: format!("data: {}", dataset.title) }));
+                return (now, pooled, dataset);
+            }
             if !before.same_analysis(&now) || result_moved {
                 let same_measure = matches!((before_pooled, pooled), (Some(b), Some(n)) if b.0 == n.0);
-                if let Some(description) = describe_change(&before, &now, result_moved) {
+                if let Some(description) = describe_change(&dataset, &before, &now, result_moved) {
                     change.set(Some(ChangeMarker {
                         before: before_pooled.filter(|_| same_measure).map(|(_, e, l, u)| (e, l, u)),
                         description,
@@ -425,15 +520,15 @@ fn track_changes(
                 }
             }
         }
-        (now, pooled)
+        (now, pooled, dataset)
     });
 }
 
 /// "SOLO 1 excluded", "model: Random effects, REML", ... A zero-cell setting is named only
 /// when it moved the result (with no zero cells in the pooled tables it changes nothing).
 /// `None` when nothing in the analysis changed.
-pub fn describe_change(before: &Selection, now: &Selection, result_moved: bool) -> Option<String> {
-    let label = |id: &str| DATASET.trials.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.label.clone());
+pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, result_moved: bool) -> Option<String> {
+    let label = |id: &str| dataset.trial(id).map_or(id.to_string(), |t| t.label.clone());
     let mut parts = Vec::new();
     for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)) {
         parts.push(format!("{} excluded", label(id)));
@@ -442,7 +537,7 @@ pub fn describe_change(before: &Selection, now: &Selection, result_moved: bool) 
         parts.push(format!("{} included", label(id)));
     }
     if before.outcome != now.outcome {
-        parts.push(format!("outcome: {}", DATASET.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())));
+        parts.push(format!("outcome: {}", dataset.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())));
     }
     if before.dose != now.dose {
         parts.push(format!("dose: {}", if now.dose == "all" { "all arms".to_string() } else { livemeta_core::dataset::dose_label(&now.dose) }));

@@ -1,8 +1,9 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Coded, CumulativeOrder, DataSource, EnteredCounts, Selection, SensitivityView, SubgroupBy, DATASET};
+use crate::state::{Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::dataset::Dataset;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
@@ -48,14 +49,12 @@ pub fn encode(s: &Selection) -> String {
 }
 
 /// One cell of `typed=`, if it names a known outcome, dose and trial and holds a valid table.
-fn entered_cell(cell: &str) -> Option<EnteredCounts> {
+fn entered_cell(cell: &str, dataset: &Dataset) -> Option<EnteredCounts> {
     let parts: Vec<&str> = cell.split(':').collect();
     let [outcome, dose, trial, rest @ ..] = parts.as_slice() else { return None };
     let counts: Vec<i64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
     let counts: [i64; 4] = counts.try_into().ok()?;
-    let known = DATASET.outcome(outcome).is_some()
-        && DATASET.trials.iter().any(|t| t.id == *trial)
-        && (*dose == "all" || DATASET.trials.iter().any(|t| t.arms.iter().any(|a| a.id == *dose)));
+    let known = dataset.outcome(outcome).is_some() && dataset.trial(trial).is_some() && (*dose == "all" || dataset.regimens().iter().any(|(id, _)| id == dose));
     let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
     (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose: dose.to_string(), trial: trial.to_string(), counts })
 }
@@ -91,16 +90,17 @@ impl<'a> Query<'a> {
     }
 }
 
-/// Reads a link. Unknown or malformed parameters fall back to the outcome's defaults, and each
-/// one that was ignored or changed is named in the returned notes, so the page can say so.
-pub fn decode(query: &str) -> (Selection, Vec<String>) {
+/// Reads a link for a dataset. Unknown or malformed parameters fall back to the outcome's
+/// defaults, and each one that was ignored or changed is named in the returned notes, so the
+/// page can say so.
+pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     let mut q = Query { params: query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect(), notes: Vec::new() };
     let outcome = q.get("outcome").unwrap_or("");
-    if !outcome.is_empty() && DATASET.outcome(outcome).is_none() {
+    if !outcome.is_empty() && dataset.outcome(outcome).is_none() {
         q.ignore("outcome", outcome, "no such outcome");
     }
-    let mut s = Selection::for_outcome(outcome);
-    let known_dose = |d: &str| (d == "all" || DATASET.regimens().iter().any(|(id, _)| id == d)).then(|| d.to_string());
+    let mut s = Selection::for_outcome(dataset, outcome);
+    let known_dose = |d: &str| (d == "all" || dataset.regimens().iter().any(|(id, _)| id == d)).then(|| d.to_string());
     if let Some(dose) = q.parse("dose", known_dose, "no such dose arm") {
         s.dose = dose;
     }
@@ -117,11 +117,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
         q.ignore("measure", picked.code(), &format!("{} cannot pool it; {} used", s.model.label(), s.measure.label()));
     }
     if let Some(off) = q.get("off") {
-        // Bundled trial ids, or imported rows ("row3").
-        let known = |id: &str| {
-            DATASET.trials.iter().any(|t| t.id == id)
-                || id.strip_prefix("row").and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| (1..=1_000_000).contains(&n))
-        };
+        let known = |id: &str| dataset.trial(id).is_some();
         let (kept, unknown): (Vec<&str>, Vec<&str>) = off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
         s.excluded = kept.into_iter().map(String::from).collect();
         if !unknown.is_empty() {
@@ -154,7 +150,7 @@ pub fn decode(query: &str) -> (Selection, Vec<String>) {
     }
     if let Some(typed) = q.get("typed") {
         for cell in typed.split(',').filter(|c| !c.is_empty()) {
-            match entered_cell(cell) {
+            match entered_cell(cell, dataset) {
                 Some(e) if !s.entered.iter().any(|x| x.same_cell(&e)) => s.entered.push(e),
                 Some(_) => q.ignore("typed", cell, "the same cell twice; the first kept"),
                 None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total of a known trial, with events between 0 and the total"),
@@ -179,63 +175,97 @@ fn current_query() -> String {
 /// The largest CSV (in characters) that travels in the link; larger data stays in this
 /// browser and the link says `data=local`.
 pub const MAX_LINK_DATA: usize = 8_000;
-const STORAGE_KEY: &str = "livemeta.data.csv";
+/// This browser's copy of the user's data: their CSV as typed, or a dataset file as JSON.
+const CSV_KEY: &str = "livemeta.data.csv";
+const DATASET_KEY: &str = "livemeta.data.json";
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-/// Keeps the user's CSV in this browser (localStorage), so a reload finds it.
-pub fn keep_in_browser(csv: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, csv);
-    }
+/// Keeps the user's data in this browser (localStorage), so a reload finds it. Returns a
+/// sentence when it could not (storage full or switched off).
+pub fn keep_in_browser(source: &DataSource) -> Option<String> {
+    let storage = storage()?;
+    let (key, value) = match &source.origin {
+        Origin::Bundled => return None,
+        Origin::Csv(csv) => (CSV_KEY, csv.to_string()),
+        Origin::File => (DATASET_KEY, source.dataset.to_json()),
+    };
+    forget_in_browser();
+    storage.set_item(key, &value).err().map(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
 }
 
 pub fn forget_in_browser() {
     if let Some(s) = storage() {
-        let _ = s.remove_item(STORAGE_KEY);
+        let _ = s.remove_item(CSV_KEY);
+        let _ = s.remove_item(DATASET_KEY);
     }
 }
 
-/// The link's `data` parameter for a data source: the CSV itself while it is small, else a
-/// pointer to this browser's copy.
+/// The link's data parameters: a bundled set by id (none for the flagship), the CSV itself
+/// while it is small, else a pointer to this browser's copy.
 fn data_param(source: &DataSource) -> String {
-    match source {
-        DataSource::Bundled => String::new(),
-        DataSource::Imported { csv, .. } if csv.chars().count() <= MAX_LINK_DATA => format!("&data={}", String::from(js_sys::encode_uri_component(csv))),
-        DataSource::Imported { .. } => "&data=local".to_string(),
+    match &source.origin {
+        Origin::Bundled if source.dataset.id == DataSource::flagship().dataset.id => String::new(),
+        Origin::Bundled => format!("&set={}", source.dataset.id),
+        Origin::Csv(csv) if csv.chars().count() <= MAX_LINK_DATA => format!("&data={}", String::from(js_sys::encode_uri_component(csv))),
+        Origin::Csv(_) | Origin::File => "&data=local".to_string(),
     }
 }
 
 /// The data a link asks for, and a note when it could not be had.
 fn data_from(query: &str) -> (DataSource, Option<String>) {
-    let Some(raw) = query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("data=")) else { return (DataSource::Bundled, None) };
-    let csv = if raw == "local" {
-        match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
-            Some(csv) => csv,
-            None => return (DataSource::Bundled, Some("The link's data was kept in another browser; showing the dupilumab trials.".into())),
+    let param = |key: &str| query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix(key)?.strip_prefix('='));
+    let fallback = |why: &str| (DataSource::flagship(), Some(format!("{why}; showing the dupilumab trials.")));
+    if let Some(id) = param("set") {
+        return match DataSource::bundled(id) {
+            Some(source) => (source, None),
+            None => fallback(&format!("Ignored from the link: set={id} (no such dataset)")),
+        };
+    }
+    let Some(raw) = param("data") else { return (DataSource::flagship(), None) };
+    if raw == "local" {
+        return match stored_data() {
+            Some(Ok(source)) => (source, None),
+            Some(Err(why)) => fallback(&why),
+            None => fallback("The link's data was kept in another browser"),
+        };
+    }
+    match js_sys::decode_uri_component(raw) {
+        Ok(csv) => {
+            let (source, note) = csv_source(&String::from(csv));
+            if source.origin != Origin::Bundled {
+                keep_in_browser(&source);
+            }
+            (source, note)
         }
-    } else {
-        match js_sys::decode_uri_component(raw) {
-            Ok(csv) => String::from(csv),
-            Err(_) => return (DataSource::Bundled, Some("The link's data is not readable (damaged in copying?); showing the dupilumab trials.".into())),
-        }
-    };
-    match DataSource::from_csv(&csv) {
-        Ok((source, warning)) => {
-            keep_in_browser(&csv);
-            (source, warning)
-        }
-        Err(problems) => (DataSource::Bundled, Some(format!("The link's data could not be read ({}); showing the dupilumab trials.", problems.join("; ")))),
+        Err(_) => fallback("The link's data is not readable (damaged in copying?)"),
+    }
+}
+
+/// The user's data kept in this browser, if any, or why it could not be read.
+pub fn stored_data() -> Option<Result<DataSource, String>> {
+    let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
+    if let Some(json) = stored(DATASET_KEY) {
+        return Some(Dataset::from_json(&json).map(DataSource::from_file).map_err(|e| format!("The data kept in this browser could not be read ({e})")));
+    }
+    let csv = stored(CSV_KEY)?;
+    Some(DataSource::from_csv(&csv).map(|(source, _)| source).map_err(|problems| format!("The data kept in this browser could not be read ({})", problems.join("; "))))
+}
+
+fn csv_source(csv: &str) -> (DataSource, Option<String>) {
+    match DataSource::from_csv(csv) {
+        Ok((source, warning)) => (source, warning),
+        Err(problems) => (DataSource::flagship(), Some(format!("The link's data could not be read ({}); showing the dupilumab trials.", problems.join("; ")))),
     }
 }
 
 /// The selection and data the address bar asks for, and what in it was ignored.
 pub fn initial_state() -> (Selection, DataSource, Option<String>) {
     let query = current_query();
-    let (selection, notes) = decode(&query);
     let (data, data_note) = data_from(&query);
+    let (selection, notes) = decode(&query, &data.dataset);
     let notice = [ignored_sentence(&notes), data_note].into_iter().flatten().collect::<Vec<_>>();
     (selection, data, (!notice.is_empty()).then(|| notice.join(" ")))
 }

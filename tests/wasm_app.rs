@@ -1,45 +1,50 @@
 //! Browser tests of the web crate, run by wasm-bindgen-test-runner in headless Chromium.
 use livemeta_core::analysis::analyze;
+use livemeta_core::csv_input::to_csv;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, Tau2Method};
 use livemeta_plot::{forest_csv, RowStatus};
 use livemeta_web::components::plot_of;
-use livemeta_web::state::{pooled_studies, rows_for, CumulativeOrder, DataSource, Selection, SensitivityView, DATASET};
+use livemeta_web::state::{pooled_studies, rows_for, CumulativeOrder, DataSource, Selection, SensitivityView};
 use livemeta_web::url_state::{decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+fn flagship() -> std::sync::Arc<livemeta_core::dataset::Dataset> {
+    DataSource::flagship().dataset
+}
+
 #[wasm_bindgen_test]
 fn selection_survives_the_url_round_trip() {
-    let mut selection = Selection::for_outcome("eczema_herpeticum");
+    let mut selection = Selection::for_outcome(&flagship(), "eczema_herpeticum");
     selection.excluded = vec!["chronos".into(), "solo1".into()];
     selection.dose = "d300q2w".into();
     selection.view = Some(SensitivityView::Cumulative);
     selection.cumulative_order = CumulativeOrder::Size;
-    assert_eq!(decode(&encode(&selection)), (selection, vec![]));
+    assert_eq!(decode(&encode(&selection), &flagship()), (selection, vec![]));
 }
 
 #[wasm_bindgen_test]
 fn unknown_url_parameters_fall_back_to_defaults() {
-    let (selection, notes) = decode("?outcome=nonsense&measure=XX&off=notatrial");
-    assert_eq!(selection, Selection::for_outcome("skin_infections"));
+    let (selection, notes) = decode("?outcome=nonsense&measure=XX&off=notatrial", &flagship());
+    assert_eq!(selection, Selection::for_outcome(&flagship(), "skin_infections"));
     assert_eq!(notes.len(), 3, "each ignored parameter is named: {notes:?}");
 }
 
 #[wasm_bindgen_test]
 fn link_parameters_are_bounded_and_ignored_ones_are_named() {
-    let default = Selection::for_outcome("skin_infections");
+    let default = Selection::for_outcome(&flagship(), "skin_infections");
     for bad in ["add=1e308", "add=-1", "add=NaN", "add=inf", "add=0.3", "pi=t9", "to=sometimes", "dose=d999", "model=XYZ", "off=row0"] {
-        let (selection, notes) = decode(&format!("?outcome=skin_infections&{bad}"));
+        let (selection, notes) = decode(&format!("?outcome=skin_infections&{bad}"), &flagship());
         assert_eq!(selection, default, "{bad} changed the analysis");
         assert_eq!(notes.len(), 1, "{bad} was ignored silently");
         assert!(notes[0].starts_with(bad.split('=').next().unwrap()), "{bad}: {notes:?}");
     }
-    let (selection, _) = decode("?outcome=skin_infections&add=0.25&to=all");
+    let (selection, _) = decode("?outcome=skin_infections&add=0.25&to=all", &flagship());
     assert_eq!((selection.zero_cells.add, selection.zero_cells.scope), (0.25, CorrectionScope::All));
     // A measure the model cannot pool gives way to the model, and the page is told.
-    let (selection, notes) = decode("?outcome=eczema_herpeticum&measure=OR&model=PETO");
+    let (selection, notes) = decode("?outcome=eczema_herpeticum&measure=OR&model=PETO", &flagship());
     assert_eq!((selection.measure, selection.model), (Measure::PetoOR, Model::CommonPeto));
     assert_eq!(notes.len(), 1);
 }
@@ -91,21 +96,17 @@ fn generated_studies() -> Vec<StudyCounts> {
 /// and the measure is the same in the analysis, the plot header, the link and the export.
 #[wasm_bindgen_test]
 fn every_selection_shows_one_answer_for_one_trial() {
-    let imported = DataSource::Imported { studies: generated_studies().into_iter().map(Ok).collect(), columns: vec![], csv: String::new() };
+    let imported = DataSource::from_csv(&to_csv(&generated_studies())).expect("generated data imports").0;
     let mut checked = 0;
     let mut one_study_pools = 0;
-    for source in [DataSource::Bundled, imported] {
-        let outcomes: Vec<String> = match source {
-            DataSource::Bundled => DATASET.outcomes.iter().map(|o| o.id.clone()).collect(),
-            DataSource::Imported { .. } => vec!["skin_infections".into()],
-        };
+    for source in [DataSource::flagship(), DataSource::bundled("bcg-colditz1994").expect("the BCG set"), imported] {
+        let dataset = source.dataset.clone();
+        let outcomes: Vec<String> = dataset.outcomes.iter().map(|o| o.id.clone()).collect();
         let mut doses = vec!["all".to_string()];
-        if source == DataSource::Bundled {
-            doses.extend(DATASET.regimens().into_iter().map(|(id, _)| id));
-        }
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| id));
         for outcome in &outcomes {
             for dose in &doses {
-                let base = Selection { dose: dose.clone(), ..Selection::for_outcome(outcome) };
+                let base = Selection { dose: dose.clone(), ..Selection::for_outcome(&dataset, outcome) };
                 let trial_ids: Vec<String> = rows_for(&base, &source).into_iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id).collect();
                 for model in every_model() {
                     for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR] {
@@ -119,8 +120,8 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                 let options = selection.options();
                                 assert!(options.model.pools(options.measure), "{selection:?}");
                                 assert_eq!(options.measure, measure, "the picked measure is kept");
-                                if source == DataSource::Bundled {
-                                    assert_eq!(decode(&encode(&selection)), (selection.clone(), vec![]), "the link holds the same choice");
+                                if source.is_bundled() {
+                                    assert_eq!(decode(&encode(&selection), &dataset), (selection.clone(), vec![]), "the link holds the same choice");
                                     assert!(encode(&selection).contains(&format!("measure={}", measure.code())));
                                 }
                                 for only in &trial_ids {
@@ -209,8 +210,8 @@ fn link_decoder_never_panics_and_its_links_decode_to_themselves() {
         for _ in 0..next() % 16 {
             query.push_str(pieces[next() % pieces.len()]);
         }
-        let (selection, _) = decode(&query);
-        let (again, notes) = decode(&encode(&selection));
+        let (selection, _) = decode(&query, &flagship());
+        let (again, notes) = decode(&encode(&selection), &flagship());
         assert_eq!(again, selection, "{query}");
         assert!(notes.is_empty(), "the app's own link for {query} was partly ignored: {notes:?}");
     }

@@ -1,5 +1,5 @@
 use crate::components::choice::Choice;
-use crate::state::{AppState, DataSource, Selection, DATASET};
+use crate::state::{AppState, DataSource, Selection, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
@@ -18,39 +18,65 @@ fn models() -> Vec<Model> {
 #[component]
 pub fn AnalysisControls(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let outcomes = DATASET.outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect();
-    let mut doses = vec![("all".to_string(), "All dupilumab arms combined (as the paper)".to_string())];
-    doses.extend(DATASET.regimens().into_iter().map(|(id, _)| (id.clone(), dose_label(&id))));
-    let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect();
-    let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect();
-    let imported = Signal::derive(move || state.source.with(|s| !matches!(s, DataSource::Bundled)));
+    let outcomes = Signal::derive(move || state.dataset().outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect::<Vec<_>>());
+    // Several treatment regimens can be pooled together or compared one at a time.
+    let doses = Signal::derive(move || {
+        let dataset = state.dataset();
+        let mut doses = vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), dose_label(&id))));
+        doses
+    });
+    let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
+    let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
+    let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect::<Vec<_>>();
+    // The bundled sets, then the user's own data when there is some.
+    const YOURS: &str = "your-data";
+    let datasets = Signal::derive(move || {
+        let mut all: Vec<(String, String)> = BUNDLED.iter().map(|d| (d.id.clone(), d.title.clone())).collect();
+        if let Some(user) = state.user_data.get() {
+            all.push((YOURS.into(), format!("Your data: {}", user.dataset.title)));
+        }
+        all
+    });
+    let current_dataset = Signal::derive(move || state.source.with(|s| if s.is_bundled() { s.dataset.id.clone() } else { YOURS.into() }));
     view! {
         <fieldset class="controls">
             <legend>"Analysis"</legend>
             <Choice
+                label="Data"
+                testid="dataset-select"
+                options=datasets
+                current=current_dataset
+                on_pick=move |id| {
+                    let source = if id == YOURS { state.user_data.get_untracked() } else { DataSource::bundled(&id) };
+                    if let Some(source) = source {
+                        state.notice.set(None);
+                        state.switch_data(source);
+                    }
+                }
+            />
+            <Choice
                 label="Outcome"
                 testid="outcome-select"
                 options=outcomes
-                disabled=imported
+                disabled=Signal::derive(move || outcomes.with(|o| o.len() < 2))
                 current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
                 on_pick=move |outcome| {
                     state.notice.set(None);
                     selection.update(|s| {
                         let (excluded, entered) = (std::mem::take(&mut s.excluded), std::mem::take(&mut s.entered));
-                        *s = Selection { excluded, entered, use_entered: s.use_entered, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&outcome) };
+                        *s = Selection { excluded, entered, use_entered: s.use_entered, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&state.dataset(), &outcome) };
                     })
                 }
             />
-            <Choice
-                label="Dupilumab dose"
-                testid="dose-select"
-                options=doses
-                disabled=imported
-                current=Signal::derive(move || selection.with(|s| s.dose.clone()))
-                on_pick=move |dose| selection.update(|s| s.dose = dose)
-            />
-            <Show when=move || imported.get()>
-                <p class="note" data-testid="imported-note">"Outcome and dose belong to the bundled dupilumab trials; your data is analysed as you gave it."</p>
+            <Show when=move || doses.with(|d| d.len() > 2)>
+                <Choice
+                    label=dose_label_text
+                    testid="dose-select"
+                    options=doses
+                    current=Signal::derive(move || selection.with(|s| s.dose.clone()))
+                    on_pick=move |dose| selection.update(|s| s.dose = dose)
+                />
             </Show>
             <Choice
                 label="Effect measure"

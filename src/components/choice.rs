@@ -1,20 +1,31 @@
 use crate::state::Coded;
 use leptos::prelude::*;
 
-/// A labelled `<select>` bound to one part of the selection.
+/// A labelled `<select>` bound to one part of the selection. The options may change with the
+/// data; each option knows whether it is the current one, so the select never shows a stale
+/// choice.
 #[component]
 pub fn Choice(
-    label: &'static str,
+    #[prop(into)] label: TextProp,
     testid: &'static str,
-    options: Vec<(String, String)>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] current: Signal<String>,
     #[prop(into, optional)] disabled: Signal<bool>,
     on_pick: impl Fn(String) + 'static,
 ) -> impl IntoView {
-    let options = options.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view();
+    let options = move || {
+        options
+            .get()
+            .into_iter()
+            .map(|(value, text)| {
+                let this = value.clone();
+                view! { <option value=value prop:selected=move || current.with(|c| *c == this)>{text}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <label>
-            {label}
+            {move || label.get()}
             <select data-testid=testid prop:value=move || current.get() prop:disabled=move || disabled.get() on:change=move |ev| on_pick(event_target_value(&ev))>
                 {options}
             </select>
@@ -31,7 +42,7 @@ pub fn CodedChoice<T: Coded>(
     #[prop(into)] current: Signal<T>,
     on_pick: impl Fn(T) + 'static,
 ) -> impl IntoView {
-    let options = T::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect();
+    let options = T::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect::<Vec<_>>();
     view! {
         <Choice label=label testid=testid options=options current=Signal::derive(move || current.get().code().to_string())
             on_pick=move |code| {

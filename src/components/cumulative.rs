@@ -3,15 +3,15 @@
 use crate::components::choice::CodedChoice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, refit_interval, refit_plot_memo, view_code, ViewRCode};
-use crate::state::{AppState, CumulativeOrder, DataSource, Selection, DATASET};
+use crate::state::{AppState, CumulativeOrder, Selection};
 use leptos::prelude::*;
 use livemeta_core::format::effect_with_ci;
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::cumulative;
 
-/// A bundled trial's publication year; imported rows have none.
+/// A trial's publication year, where the data gives one (a CSV's `year` column).
 fn trial_year(state: &AppState, id: &str) -> Option<u32> {
-    state.source.with(|s| matches!(s, DataSource::Bundled)).then(|| DATASET.trials.iter().find(|t| t.id == id).map(|t| t.year)).flatten()
+    state.source.with(|s| s.dataset.trial(id).and_then(|t| t.year))
 }
 
 #[component]

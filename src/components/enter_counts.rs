@@ -1,21 +1,21 @@
 //! Typing in a trial's counts from the paper where no source gave them. The four cells keep
 //! whatever was typed; a problem is named by its cell, and nothing enters the analysis until
 //! the table is valid. Entered counts are the user's, marked as such everywhere.
-use crate::state::{AppState, DATASET};
+use crate::state::AppState;
 use leptos::prelude::*;
+use livemeta_core::dataset::Dataset;
 use livemeta_core::StudyCounts;
 
 /// The four cells, in the order of `EnteredCounts::counts`.
-fn cell_names() -> [String; 4] {
-    let (t, c) = (&DATASET.treatment_label, &DATASET.control_label);
+fn cell_names(dataset: &Dataset) -> [String; 4] {
+    let (t, c) = (&dataset.treatment_label, &dataset.control_label);
     [format!("{t} events"), format!("{t} total"), format!("{c} events"), format!("{c} total")]
 }
 
 /// Parses and checks the typed cells; the error names the cell.
-fn checked(cells: &[String; 4], label: &str) -> Result<[i64; 4], String> {
-    let names = cell_names();
+fn checked(cells: &[String; 4], label: &str, names: &[String; 4]) -> Result<[i64; 4], String> {
     let mut counts = [0i64; 4];
-    for ((slot, text), name) in counts.iter_mut().zip(cells).zip(&names) {
+    for ((slot, text), name) in counts.iter_mut().zip(cells).zip(names) {
         *slot = text.trim().parse().map_err(|_| {
             if text.trim().is_empty() { format!("{name}: empty; type a whole number") } else { format!("{name}: \"{}\" is not a whole number", text.trim()) }
         })?;
@@ -36,7 +36,7 @@ fn checked(cells: &[String; 4], label: &str) -> Result<[i64; 4], String> {
 pub fn EnterCounts(state: AppState, trial: String, label: String, current: Option<[i64; 4]>, on_close: Callback<()>) -> impl IntoView {
     let cells = RwSignal::new(current.map_or_else(Default::default, |c| c.map(|n| n.to_string())));
     let error = RwSignal::new(None::<String>);
-    let names = cell_names();
+    let names = cell_names(&state.dataset());
     let inputs = (0..4)
         .map(|i| {
             let name = names[i].clone();
@@ -50,7 +50,7 @@ pub fn EnterCounts(state: AppState, trial: String, label: String, current: Optio
         })
         .collect_view();
     let (trial_id, label_for_check) = (trial.clone(), label.clone());
-    let save = move |_| match cells.with(|c| checked(c, &label_for_check)) {
+    let save = move |_| match cells.with(|c| checked(c, &label_for_check, &names)) {
         Ok(counts) => {
             error.set(None);
             state.selection.update(|s| s.enter(&trial_id, counts));

@@ -1,4 +1,4 @@
-use crate::state::{AppState, DataSource, Selection, DATASET};
+use crate::state::{AppState, DataSource, Selection};
 use livemeta_core::dataset::TrialRow;
 use livemeta_core::{Analysis, EngineError};
 use leptos::prelude::*;
@@ -6,22 +6,16 @@ use crate::components::plot_canvas::PlotCanvas;
 use livemeta_plot::{forest_plot, ForestPlot, PooledRow};
 
 /// (outcome, treatment arm, control arm) as plots name them.
-pub fn plot_labels(selection: &Selection, source: &DataSource) -> (&'static str, &'static str, &'static str) {
-    match source {
-        DataSource::Bundled => (
-            DATASET.outcome(&selection.outcome).map_or("", |o| o.label.as_str()),
-            DATASET.treatment_label.as_str(),
-            DATASET.control_label.as_str(),
-        ),
-        DataSource::Imported { .. } => ("Imported data", "Treatment", "Control"),
-    }
+pub fn plot_labels(selection: &Selection, source: &DataSource) -> (String, String, String) {
+    let dataset = &source.dataset;
+    (dataset.outcome_or_first(&selection.outcome).label.clone(), dataset.treatment_label.clone(), dataset.control_label.clone())
 }
 
 /// The plot of one analysis of one selection, before the screen's extras (comparison
 /// diamond, change marker): the part every export and the selection test share.
 pub fn plot_of(selection: &Selection, source: &DataSource, rows: &[TrialRow], analysis: &Result<Analysis, EngineError>) -> ForestPlot {
     let (outcome, treatment, control) = plot_labels(selection, source);
-    let mut plot = forest_plot(rows, analysis, &selection.options(), outcome, treatment, control);
+    let mut plot = forest_plot(rows, analysis, &selection.options(), &outcome, &treatment, &control);
     if selection.prediction.is_none() {
         plot.prediction = None;
     }

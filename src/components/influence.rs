@@ -23,7 +23,7 @@ pub fn InfluenceView(state: AppState) -> impl IntoView {
                 .map(|s| (s.label.clone(), s.events_control as f64 / s.total_control as f64, s.events_treatment as f64 / s.total_treatment as f64))
                 .collect()
         });
-        labbe_plot(&points, treatment, control)
+        labbe_plot(&points, &treatment, &control)
     });
     let baujat_points = Memo::new(move |_| {
         let names = labels();

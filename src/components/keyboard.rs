@@ -4,14 +4,25 @@ use livemeta_core::Model;
 use wasm_bindgen::prelude::*;
 
 /// Keys for the presenter: 1-9 toggle trials, r / c switch to the outcome's random-effects
-/// or the common-effect (Mantel-Haenszel) model, p toggles presenter mode. Ignored while
-/// typing in a field.
+/// or the common-effect (Mantel-Haenszel) model, p toggles presenter mode; Ctrl+Z undoes
+/// the last change and Ctrl+Shift+Z or Ctrl+Y redoes it. Ignored while typing in a field
+/// (where the field's own undo applies).
 pub fn install_shortcuts(state: AppState) {
     let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
+        let input_type = target.as_ref().and_then(|el| el.get_attribute("type")).unwrap_or_default();
+        let text_field = tag == "TEXTAREA" || (tag == "INPUT" && !matches!(input_type.as_str(), "checkbox" | "radio" | "button" | "file"));
+        if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && !text_field {
+            match ev.key().to_lowercase().as_str() {
+                "z" => state.step(ev.shift_key()),
+                "y" => state.step(true),
+                _ => return,
+            }
+            ev.prevent_default();
+            return;
+        }
+        let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
@@ -23,7 +34,7 @@ pub fn install_shortcuts(state: AppState) {
                 }
             }
             "r" => state.selection.update(|s| {
-                let outcome_default = crate::state::Selection::for_outcome(&s.outcome).model;
+                let outcome_default = crate::state::Selection::for_outcome(&state.source.with_untracked(|d| d.dataset.clone()), &s.outcome).model;
                 let model = if outcome_default.is_random() { outcome_default } else { Model::RevManMhRandom };
                 state.notice.set(s.pick_model(model));
             }),

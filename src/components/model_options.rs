@@ -76,7 +76,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />
             <Choice label="Zero cells: add" testid="zero-add-select" disabled=Signal::derive(is_peto)
-                options=OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect()
+                options={OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect::<Vec<_>>()}
                 current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
                 on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
             <Choice label="Zero cells: add the correction to" testid="zero-scope-select" disabled=Signal::derive(is_peto)

@@ -1,4 +1,4 @@
-use crate::state::{AppState, DATASET};
+use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::dataset::TrialData;
 use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
@@ -38,7 +38,8 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 })
                 .collect();
             let mixed = (definitions.len() > 1).then(|| {
-                definitions.iter().map(|d| DATASET.definition_label(d).to_string()).collect::<Vec<_>>()
+                let dataset = state.dataset();
+                definitions.iter().map(|d| dataset.definition_label(d).to_string()).collect::<Vec<_>>()
             });
             // What was actually pooled comes from the analysis, not from the rows asked for.
             let (pooled, not_estimable) = state.analysis.with(|a| match a {
@@ -61,14 +62,12 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         })
     });
     let published = move || {
-        if !state.source.with(|s| matches!(s, crate::state::DataSource::Bundled)) {
-            return None;
-        }
+        let dataset = state.dataset();
         state.selection.with(|s| {
-            DATASET.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
+            dataset.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
                 let published = format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
-                let article = DATASET.publication.clone();
+                let article = dataset.publication.clone();
                 // The difference is stated, never hidden: the live pool rarely has all eight trials.
                 let difference = state.analysis.with(|a| match a {
                     Ok(a) if a.measure.label() == label => {
@@ -90,13 +89,19 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                     Ok(a) => format!("The live analysis uses {}, the paper used {label}.", a.measure.label()),
                     Err(_) => "No live result to compare.".to_string(),
                 });
-                view! {
-                    <p class="published" data-testid="published-reference">
+                // A review file carries its own pooled result, as RevMan computed it.
+                let reference = if p.url.is_empty() {
+                    view! { "The review file's own result (as RevMan computed it): " {published} }.into_any()
+                } else {
+                    view! {
                         "Published (Fleming 2018): " {published}
                         " · " <a href=article.doi_url target="_blank" rel="noopener">"article (DOI)"</a>
                         " · " <a href=article.pubmed_url target="_blank" rel="noopener">"PubMed"</a>
                         " · " <a href=p.url.clone() target="_blank" rel="noopener" title="The copy of the abstract the number was read from">"where the number was read"</a>
-                    </p>
+                    }.into_any()
+                };
+                view! {
+                    <p class="published" data-testid="published-reference">{reference}</p>
                     <p class="difference" data-testid="published-difference">{difference}</p>
                 }
             })

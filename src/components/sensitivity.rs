@@ -61,7 +61,7 @@ pub fn refit_plot_memo(state: AppState, heading: &'static str, rows: Memo<Vec<(S
         let selection = state.selection.get();
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&selection, source));
         let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
-        state.analysis.with(|full| refit_plot(heading, refits, full, &selection.options(), outcome, treatment, control))
+        state.analysis.with(|full| refit_plot(heading, refits, full, &selection.options(), &outcome, &treatment, &control))
     })
 }
 

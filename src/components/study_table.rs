@@ -1,5 +1,5 @@
 use crate::components::enter_counts::EnterCounts;
-use crate::state::{AppState, DATASET};
+use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
 
@@ -33,7 +33,9 @@ fn SourcedCount(testid: String, sources: Vec<ArmSource>, registry: String) -> im
             {format!("{events}/{n}")}
             <span class="provenance" role="tooltip">
                 {details}
-                <a class="registry" href=registry.clone() target="_blank" rel="noopener">{format!("Registry record: {}", registry.trim_start_matches("https://"))}</a>
+                {(!registry.is_empty()).then(|| view! {
+                    <a class="registry" href=registry.clone() target="_blank" rel="noopener">{format!("Registry record: {}", registry.trim_start_matches("https://"))}</a>
+                })}
             </span>
         </span>
     }
@@ -47,6 +49,7 @@ struct TableRow {
     label: String,
     publication: Option<String>,
     registry: String,
+    definition: Option<String>,
     /// Where we looked for a number that was not found.
     searched: Option<String>,
     data: TrialData,
@@ -57,18 +60,23 @@ struct TableRow {
 /// Rows are keyed, so switching one trial re-renders one row, not the table.
 #[component]
 pub fn StudyTable(state: AppState) -> impl IntoView {
-    let trial = |id: &str| DATASET.trials.iter().find(|t| t.id == id);
     let rows = Memo::new(move |_| {
+        let dataset = state.dataset();
+        let trial = |id: &str| dataset.trial(id);
         let outcome = state.selection.with(|s| s.outcome.clone());
         state.rows.with(|rows| {
             rows.iter()
                 .map(|row| TableRow {
-                    key: format!("{}|{}|{:?}|{}", row.trial_id, row.enabled, row.data, outcome),
+                    key: format!("{}|{}|{}|{:?}|{}", dataset.id, row.trial_id, row.enabled, row.data, outcome),
                     id: row.trial_id.clone(),
                     label: row.label.clone(),
                     publication: trial(&row.trial_id).map(|t| t.publication.clone()),
                     registry: trial(&row.trial_id).map_or(String::new(), |t| t.link.clone()),
                     searched: trial(&row.trial_id).and_then(|t| t.missing.iter().find(|m| m.outcome == outcome).map(|m| m.searched.clone())),
+                    definition: match &row.data {
+                        TrialData::Reported { definition, .. } => Some(dataset.definition_label(definition).to_string()),
+                        _ => None,
+                    },
                     data: row.data.clone(),
                     enabled: row.enabled,
                 })
@@ -102,17 +110,17 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 )
             }
             // The user's own table: the counts as given, and no source to show.
-            TrialData::Reported { counts, sources, .. } if sources.is_empty() => (
+            TrialData::Reported { counts, sources, .. } if sources.iter().all(|s| s.events.url.is_none()) => (
                 view! { <span class="count" data-testid=format!("count-{}-treatment", row.id)>{format!("{}/{}", counts.events_treatment, counts.total_treatment)}</span> }.into_any(),
                 view! { <span class="count" data-testid=format!("count-{}-control", row.id)>{format!("{}/{}", counts.events_control, counts.total_control)}</span> }.into_any(),
                 "your data".to_string(),
             ),
-            TrialData::Reported { sources, definition, .. } => {
+            TrialData::Reported { sources, .. } => {
                 let (t, c): (Vec<_>, Vec<_>) = sources.iter().cloned().partition(|s| s.role == "treatment");
                 (
                     view! { <SourcedCount testid=format!("count-{}-treatment", row.id) sources=t registry=row.registry.clone() /> }.into_any(),
                     view! { <SourcedCount testid=format!("count-{}-control", row.id) sources=c registry=row.registry.clone() /> }.into_any(),
-                    DATASET.definition_label(definition).to_string(),
+                    row.definition.clone().unwrap_or_default(),
                 )
             }
             TrialData::Invalid { problems } => (
@@ -185,8 +193,8 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">"Trial"</th>
-                    <th scope="col">{format!("{} events/N", DATASET.treatment_label)}</th>
-                    <th scope="col">{format!("{} events/N", DATASET.control_label)}</th>
+                    <th scope="col">{move || format!("{} events/N", state.dataset().treatment_label)}</th>
+                    <th scope="col">{move || format!("{} events/N", state.dataset().control_label)}</th>
                     <th scope="col">"Definition"</th>
                     <th scope="col">"Status"</th>
                 </tr>

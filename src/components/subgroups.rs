@@ -5,7 +5,8 @@ use crate::components::choice::CodedChoice;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
-use crate::state::{AppState, DataSource, Selection, SubgroupBy, DATASET};
+use crate::state::{AppState, Selection, SubgroupBy};
+use livemeta_core::dataset::Trial;
 use leptos::prelude::*;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
@@ -13,38 +14,38 @@ use livemeta_core::sensitivity::subgroups;
 use livemeta_plot::{forest_plot, subgroup_forest_plot};
 
 /// A trial's subgroup under an attribute, in words.
-fn subgroup_of(id: &str, by: SubgroupBy) -> String {
-    let Some(t) = DATASET.trials.iter().find(|t| t.id == id) else { return "unknown".into() };
+fn subgroup_of(t: &Trial, by: SubgroupBy) -> String {
     match by {
         SubgroupBy::Background => if t.background == "tcs" { "with topical corticosteroids".into() } else { "monotherapy".into() },
-        SubgroupBy::Duration => format!("{} weeks", t.weeks),
+        SubgroupBy::Duration => t.weeks.map_or("duration not given".into(), |w| format!("{w} weeks")),
         SubgroupBy::Phase => format!("phase {}", t.phase),
         SubgroupBy::Publication => t.publication.clone(),
     }
 }
 
-/// Each row's subgroup, in screen order: a bundled trial's attribute, or the chosen column of
-/// the user's CSV (a blank cell is its own group).
+/// Each row's subgroup, in screen order: the chosen attribute of the trial (a CSV column, a
+/// review's subgroup; a blank is its own group), or else a described trial's field.
 fn row_groups(state: &AppState, by: SubgroupBy, column: Option<&str>) -> Vec<String> {
-    state.source.with(|source| match source {
-        DataSource::Bundled => state.rows.with(|rows| rows.iter().map(|r| subgroup_of(&r.trial_id, by)).collect()),
-        DataSource::Imported { columns, .. } => {
-            let values = columns.iter().find(|(name, _)| Some(name.as_str()) == column).map(|(_, v)| v.clone()).unwrap_or_default();
-            state.rows.with(|rows| (0..rows.len()).map(|i| values.get(i).filter(|v| !v.is_empty()).cloned().unwrap_or_else(|| "(blank)".into())).collect())
-        }
+    let dataset = state.dataset();
+    state.rows.with(|rows| {
+        rows.iter()
+            .map(|r| match (dataset.trial(&r.trial_id), column) {
+                (Some(t), Some(name)) => t.attribute(name).filter(|v| !v.is_empty()).map_or_else(|| "(blank)".to_string(), String::from),
+                (Some(t), None) => subgroup_of(t, by),
+                (None, _) => "unknown".into(),
+            })
+            .collect()
     })
 }
 
 #[component]
 pub fn SubgroupsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let bundled = move || state.source.with(|s| matches!(s, DataSource::Bundled));
-    // The columns of imported data to group by; the choice is the view's own, like the data,
+    // Trials described by background, duration and phase (the dupilumab set) group by those.
+    let described = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
+    // The attributes to group by otherwise; the choice is the view's own, like the data,
     // which links do not carry.
-    let columns = Memo::new(move |_| state.source.with(|s| match s {
-        DataSource::Imported { columns, .. } => columns.iter().map(|(name, _)| name.clone()).collect(),
-        DataSource::Bundled => Vec::<String>::new(),
-    }));
+    let columns = Memo::new(move |_| state.source.with(|s| s.dataset.attribute_names()));
     let column = RwSignal::new(None::<String>);
     Effect::new(move |_| columns.with(|c| column.set(c.first().cloned())));
     let groups = Memo::new(move |_| {
@@ -73,7 +74,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&s, source));
         result.with(|r| {
             let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
-            let studies = state.rows.with(|rows| state.analysis.with(|full| forest_plot(rows, full, &s.options(), outcome, treatment, control)));
+            let studies = state.rows.with(|rows| state.analysis.with(|full| forest_plot(rows, full, &s.options(), &outcome, &treatment, &control)));
             groups.with(|g| subgroup_forest_plot(studies, g, fits, test))
         })
     });
@@ -97,10 +98,10 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     };
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="subgroups-view">
-            <Show when=move || bundled() || columns.with(|c| !c.is_empty())
+            <Show when=move || described() || columns.with(|c| !c.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="subgroup-test">"To group your studies, add a column to the CSV (for example subgroup, year or risk of bias) and analyse it again."</p> }>
                 <div class="controls">
-                    <Show when=bundled fallback=move || view! {
+                    <Show when=move || columns.with(Vec::is_empty) fallback=move || view! {
                         <label>"Group studies by"
                             <select data-testid="subgroup-column" on:change=move |ev| column.set(Some(event_target_value(&ev)))>
                                 {move || columns.get().into_iter().map(|name| {

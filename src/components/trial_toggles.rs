@@ -1,4 +1,4 @@
-use crate::state::{AppState, DataSource, DATASET};
+use crate::state::AppState;
 use leptos::prelude::*;
 
 /// One checkbox per trial, plus bulk choices. Unchecking removes the trial from the pool; it
@@ -10,8 +10,9 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
         let ids = state.trials.get_untracked();
         selection.update(|s| s.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
     };
-    let background_is = |id: &str, background: &str| DATASET.trials.iter().any(|t| t.id == id && t.background == background);
-    let bundled = move || state.source.with(|s| matches!(s, DataSource::Bundled));
+    let background_is = move |id: &str, background: &str| state.source.with_untracked(|s| s.dataset.trial(id).is_some_and(|t| t.background == background));
+    // Trials described by background therapy (the dupilumab set) can be picked by it.
+    let has_background = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
     let rows = move || {
         state
             .trials
@@ -19,9 +20,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
             .into_iter()
             .enumerate()
             .map(|(i, (id, label))| {
-                let meta = DATASET.trials.iter().find(|t| t.id == id).filter(|_| bundled()).map(|t| {
-                    format!("{} · {} wk · {}", t.publication, t.weeks, if t.background == "tcs" { "with TCS" } else { "monotherapy" })
-                });
+                let meta = state.source.with_untracked(|s| s.dataset.trial(&id).map(trial_meta)).filter(|m| !m.is_empty());
                 let checked_id = id.clone();
                 let is_on = move || selection.with(|s| !s.excluded.contains(&checked_id));
                 let key = (i < 9).then(|| format!("{}", i + 1));
@@ -53,7 +52,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                     let off = selection.with(|s| s.excluded.clone());
                     set_excluded(&|id| off.iter().any(|x| x == id));
                 }>"Invert"</button>
-                <Show when=bundled>
+                <Show when=has_background>
                     <button type="button" data-testid="trials-monotherapy" on:click=move |_| set_excluded(&|id| background_is(id, "monotherapy"))>"Only monotherapy"</button>
                     <button type="button" data-testid="trials-tcs" on:click=move |_| set_excluded(&|id| background_is(id, "tcs"))>"Only with TCS"</button>
                 </Show>
@@ -61,4 +60,16 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
             <ul>{rows}</ul>
         </fieldset>
     }
+}
+
+/// "Thaçi 2016, Lancet · 16 wk · with TCS": what the data says about a trial, in brief.
+fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
+    let weeks = t.weeks.map(|w| format!("{w} wk"));
+    let background = match t.background.as_str() {
+        "" => None,
+        "tcs" => Some("with TCS".to_string()),
+        other => Some(other.to_string()),
+    };
+    let year = t.year.filter(|_| t.publication.is_empty()).map(|y| y.to_string());
+    [Some(t.publication.clone()).filter(|p| !p.is_empty()), year, weeks, background].into_iter().flatten().collect::<Vec<_>>().join(" · ")
 }

@@ -41,6 +41,10 @@ pub struct Outcome {
     /// The measure and model code the published analysis used (e.g. "RR" and "REVMAN").
     pub default_measure: String,
     pub default_model: String,
+    /// The trials this outcome lists, when not every trial of the dataset (a RevMan review lists
+    /// under each outcome only the studies entered for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trials: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,21 +58,37 @@ pub struct Definition {
 pub struct Trial {
     pub id: String,
     pub label: String,
+    // The descriptive fields below are optional: a user's file has study names and counts only.
+    #[serde(default)]
     pub publication: String,
-    pub year: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u32>,
+    #[serde(default)]
     pub registry: String,
+    #[serde(default)]
     pub phase: String,
     /// "monotherapy" or "tcs" (with topical corticosteroids).
+    #[serde(default)]
     pub background: String,
-    pub weeks: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks: Option<u32>,
+    #[serde(default)]
     pub link: String,
     /// Participants randomized in the whole trial.
+    #[serde(default)]
     pub n_randomized_total: Sourced,
     pub arms: Vec<Arm>,
     #[serde(default)]
     pub counts: Vec<Count>,
     #[serde(default)]
     pub missing: Vec<Missing>,
+    /// Further attributes to group or order trials by (a CSV's extra columns, a review's
+    /// subgroup), as (name, value) in the order they were given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<(String, String)>,
+    /// A line of the user's file that could not be read: kept, with what is wrong with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,20 +119,21 @@ pub struct Missing {
     pub searched: String,
 }
 
-/// A number with its provenance. `value: None` means "not reported".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A number with its provenance. `value: None` means "not reported". A number from the user's
+/// own file has no `url` and the kind "user".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sourced {
     pub value: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// "direct" or "derived".
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derivation: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -172,6 +193,14 @@ impl Dataset {
                 dataset.format, dataset.version
             ));
         }
+        if dataset.outcomes.is_empty() {
+            return Err("dataset is not valid: it has no outcomes".into());
+        }
+        for (i, trial) in dataset.trials.iter().enumerate() {
+            if dataset.trials[..i].iter().any(|t| t.id == trial.id) {
+                return Err(format!("dataset is not valid: two trials have the id \"{}\"", trial.id));
+            }
+        }
         Ok(dataset)
     }
 
@@ -181,6 +210,36 @@ impl Dataset {
 
     pub fn definition_label<'a>(&'a self, id: &'a str) -> &'a str {
         self.definitions.iter().find(|d| d.id == id).map_or(id, |d| d.label.as_str())
+    }
+
+    /// The trials an outcome lists, in the dataset's order.
+    pub fn trials_of<'a>(&'a self, outcome: &'a Outcome) -> impl Iterator<Item = &'a Trial> + 'a {
+        self.trials.iter().filter(move |t| outcome.trials.as_ref().is_none_or(|ids| ids.contains(&t.id)))
+    }
+
+    pub fn trial(&self, id: &str) -> Option<&Trial> {
+        self.trials.iter().find(|t| t.id == id)
+    }
+
+    /// The outcome a selection names, or the first.
+    pub fn outcome_or_first(&self, id: &str) -> &Outcome {
+        self.outcome(id).unwrap_or(&self.outcomes[0])
+    }
+
+    /// The names of the trials' further attributes, in the order first given.
+    pub fn attribute_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (name, _) in self.trials.iter().flat_map(|t| &t.attributes) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+
+    /// The dataset as JSON; `from_json` reads it back to an equal dataset.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a dataset always serialises")
     }
 
     /// Treatment regimens that occur in any trial, as (arm id, regimen label).
@@ -196,9 +255,17 @@ impl Dataset {
 }
 
 impl Trial {
+    /// The value of a further attribute, if the trial has it.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     /// The 2x2 table for an outcome, using the first preferred definition for which every
     /// needed arm has a count. Combined arms add events and denominators.
     pub fn data_for(&self, outcome: &Outcome, dose: &DoseSelection) -> TrialData {
+        if let Some(problems) = &self.problems {
+            return TrialData::Invalid { problems: problems.clone() };
+        }
         let treatment_arms: Vec<&Arm> = self
             .arms
             .iter()
@@ -232,17 +299,12 @@ impl Trial {
             };
             let mut sources: Vec<ArmSource> = treatment_arms.iter().zip(&treated).map(|(a, c)| source(a, c)).collect();
             sources.push(source(control, control_count));
-            return TrialData::Reported {
-                counts: StudyCounts::new(
-                    self.label.clone(),
-                    events_treatment,
-                    total_treatment,
-                    control_count.events.value.unwrap_or_default(),
-                    control_count.n,
-                ),
-                definition: definition.clone(),
-                sources,
-            };
+            let counts = StudyCounts::new(self.label.clone(), events_treatment, total_treatment, control_count.events.value.unwrap_or_default(), control_count.n);
+            // A dataset file may hold impossible counts; they are shown as such, not pooled.
+            if let Err(problem) = counts.validate() {
+                return TrialData::Invalid { problems: problem.to_string() };
+            }
+            return TrialData::Reported { counts, definition: definition.clone(), sources };
         }
         TrialData::NotReported
     }
@@ -281,8 +343,7 @@ impl TrialRow {
 
 pub fn trial_rows(dataset: &Dataset, outcome: &Outcome, dose: &DoseSelection, enabled: &dyn Fn(&str) -> bool) -> Vec<TrialRow> {
     dataset
-        .trials
-        .iter()
+        .trials_of(outcome)
         .map(|t| TrialRow { trial_id: t.id.clone(), label: t.label.clone(), enabled: enabled(&t.id), data: t.data_for(outcome, dose) })
         .collect()
 }

@@ -12,9 +12,11 @@ pub mod format;
 pub mod gosh;
 pub mod metareg;
 pub mod rcode;
+pub mod rm5;
 pub mod sensitivity;
 pub mod synthetic;
 pub mod tau2;
+pub mod user_data;
 
 pub use analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 pub use counts::StudyCounts;

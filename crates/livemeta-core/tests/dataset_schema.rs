@@ -4,9 +4,12 @@
 use livemeta_core::dataset::{Dataset, Sourced};
 use std::path::Path;
 
-fn dataset() -> Dataset {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/dupilumab.json")).unwrap();
-    Dataset::from_json(&text).expect("assets/dupilumab.json parses as livemeta-dataset v1")
+/// Every dataset the app bundles, with the number of trials its source pooled.
+const BUNDLED: [(&str, usize); 2] = [("dupilumab.json", 8), ("bcg.json", 13)];
+
+fn dataset(file: &str) -> Dataset {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets").join(file)).unwrap();
+    Dataset::from_json(&text).unwrap_or_else(|e| panic!("assets/{file} parses as livemeta-dataset v1: {e}"))
 }
 
 /// A sourced value must show where it came from; a direct value must appear in its snippet.
@@ -38,11 +41,27 @@ fn check_sourced(what: &str, s: &Sourced, problems: &mut Vec<String>) {
     }
 }
 
+/// Saving a bundled set as dataset JSON gives the file it was read from, field for field.
 #[test]
-fn every_number_in_the_bundled_dataset_is_sourced_and_consistent() {
-    let d = dataset();
+fn bundled_datasets_round_trip_through_json() {
+    for (file, _) in BUNDLED {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets").join(file)).unwrap();
+        let saved: serde_json::Value = serde_json::from_str(&dataset(file).to_json()).unwrap();
+        assert!(saved == serde_json::from_str::<serde_json::Value>(&text).unwrap(), "{file} is not saved as it was read");
+        assert!(Dataset::from_json(&dataset(file).to_json()).unwrap() == dataset(file), "{file} does not read back equal");
+    }
+}
+
+#[test]
+fn every_number_in_the_bundled_datasets_is_sourced_and_consistent() {
+    for (file, trials) in BUNDLED {
+        check_dataset(&dataset(file), trials);
+    }
+}
+
+fn check_dataset(d: &Dataset, trials: usize) {
     let mut problems = Vec::new();
-    assert_eq!(d.trials.len(), 8, "Fleming 2018 pooled eight trials");
+    assert_eq!(d.trials.len(), trials, "{}: the source pooled {trials} trials", d.id);
     for trial in &d.trials {
         check_sourced(&format!("{} total randomized", trial.id), &trial.n_randomized_total, &mut problems);
         for arm in &trial.arms {
@@ -90,5 +109,5 @@ fn every_number_in_the_bundled_dataset_is_sourced_and_consistent() {
             problems.push(format!("published {} {}: value not in its sourced snippet", p.outcome, p.measure));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(problems.is_empty(), "{}: {} problems:\n{}", d.id, problems.len(), problems.join("\n"));
 }

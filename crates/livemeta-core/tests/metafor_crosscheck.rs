@@ -300,3 +300,21 @@ fn sensitivity_analyses_match_metafor() {
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
     assert!(compared > 5_000, "only {compared} numbers compared");
 }
+
+/// The bundled BCG teaching set (sourced from metadat's raw data file) holds exactly the
+/// tables R's own `dat.bcg` gives, trial by trial.
+#[test]
+fn bundled_bcg_set_is_metafors_dat_bcg() {
+    let from_r = parse_studies(&std::fs::read_to_string(metafor_output().join("datasets/bcg.csv")).unwrap()).unwrap();
+    let bundled = Dataset::from_json(include_str!("../../../assets/bcg.json")).unwrap();
+    let outcome = &bundled.outcomes[0];
+    let tables: Vec<StudyCounts> = bundled
+        .trials
+        .iter()
+        .map(|t| match t.data_for(outcome, &DoseSelection::AllCombined) {
+            TrialData::Reported { counts, .. } => counts,
+            other => panic!("{}: {other:?}", t.label),
+        })
+        .collect();
+    assert_eq!(tables, from_r);
+}

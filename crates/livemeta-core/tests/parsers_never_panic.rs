@@ -1,7 +1,10 @@
-//! A bounded fuzz run of every parser that reads what users bring (CSV, the dataset JSON): no
-//! input, however broken, may panic; and valid input survives being mangled only as errors.
+//! A bounded fuzz run of every parser that reads what users bring (CSV, the dataset JSON, RevMan
+//! reviews): no input, however broken, may panic; and valid input survives being mangled only as
+//! errors.
 use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
-use livemeta_core::dataset::Dataset;
+use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
+use livemeta_core::rm5::{decode_text, read_rm5};
+use livemeta_core::user_data::read_csv;
 use livemeta_core::StudyCounts;
 use proptest::prelude::*;
 
@@ -27,6 +30,13 @@ proptest! {
         let _ = detect_delimiter(&text);
         let _ = extra_columns(&text);
         let _ = parse_subgroups(&text);
+        if let Ok(data) = read_csv(&text, "fuzz") {
+            // Whatever reads as a dataset has its rows, and survives its own JSON.
+            for outcome in &data.dataset.outcomes {
+                let _ = trial_rows(&data.dataset, outcome, &DoseSelection::AllCombined, &|_| true);
+            }
+            prop_assert!(Dataset::from_json(&data.dataset.to_json()).unwrap() == data.dataset);
+        }
         if let Ok(studies) = parse_studies(&text) {
             // What parses round-trips through the export.
             prop_assert_eq!(parse_studies(&to_csv(&studies)).unwrap(), studies);
@@ -39,6 +49,19 @@ proptest! {
         let _ = parse_studies(&text);
         let _ = extra_columns(&text);
         let _ = Dataset::from_json(&text);
+        let _ = read_rm5(&decode_text(&bytes));
+    }
+
+    #[test]
+    fn the_review_reader_never_panics_on_a_mangled_review(cut in 0usize..14_000, insert in "[<>/=\" A-Z_0-9a-z&;]{0,16}") {
+        let text = decode_text(include_bytes!("data/example.rm5"));
+        let at = (0..=cut.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let mangled = format!("{}{insert}{}", &text[..at], &text[at..]);
+        if let Ok(review) = read_rm5(&mangled) {
+            for outcome in &review.dataset.outcomes {
+                let _ = trial_rows(&review.dataset, outcome, &DoseSelection::AllCombined, &|_| true);
+            }
+        }
     }
 
     #[test]

@@ -87,8 +87,10 @@ test('imported data: errors name line and field, text is kept, double-zero optio
   await expectPooled(page, expectedFromCsv(good, { measure: 'RR', method: 'REML' }));
   await page.getByTestId('drop00-toggle').check();
   await expectPooled(page, expectedFromCsv(good, { measure: 'RR', method: 'REML', extra: ['--drop00', 'true'] }));
+  // Back on the bundled trials, the outcome's published method applies again.
   await page.getByTestId('import-reset').click();
-  await expectPooled(page, skin({ method: 'REML' }));
+  await expect(page.getByTestId('model-select')).toHaveValue('REVMAN');
+  await expectPooled(page, skin());
 });
 
 test('keyboard: digits toggle trials, c and r switch models, p presenter mode', async ({ page }) => {

@@ -8,8 +8,8 @@ const root = new URL('../../../', import.meta.url).pathname;
 const cli = join(root, 'target/native/livemeta');
 
 /** The native engine's answer for the same data, as the oracle for what the page shows. */
-export function expectedAnalysis({ outcome, dose = 'all', exclude = [], measure, method, extra = [] }) {
-  const csv = execFileSync(cli, ['export', join(root, 'assets/dupilumab.json'), '--outcome', outcome, '--dose', dose,
+export function expectedAnalysis({ dataset = 'dupilumab.json', outcome, dose = 'all', exclude = [], measure, method, extra = [] }) {
+  const csv = execFileSync(cli, ['export', join(root, 'assets', dataset), '--outcome', outcome, '--dose', dose,
     ...(exclude.length ? ['--exclude', exclude.join(',')] : [])], { encoding: 'utf8' });
   return expectedFromCsv(csv, { measure, method, extra });
 }

@@ -27,14 +27,15 @@ test('a model whose zero-cell convention differs says it replaced the settings, 
   await expect(page.getByTestId('zero-add-select')).toHaveValue('0.1');
 });
 
-test('with imported data the outcome and dose controls say they do not apply', async ({ page }) => {
+test('with imported data of one outcome there is nothing to choose: one outcome, no dose, no published value', async ({ page }) => {
   await openApp(page);
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill('study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nB,5,60,11,58\n');
   await page.getByTestId('import-apply').click();
   await expect(page.getByTestId('outcome-select')).toBeDisabled();
-  await expect(page.getByTestId('dose-select')).toBeDisabled();
-  await expect(page.getByTestId('imported-note')).toBeVisible();
+  await expect(page.getByTestId('outcome-select')).toHaveValue('data');
+  await expect(page.getByTestId('dose-select')).toHaveCount(0);
+  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
   await expect(page.getByTestId('published-reference')).toHaveCount(0);
 });
 

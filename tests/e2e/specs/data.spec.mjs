@@ -1,0 +1,143 @@
+// Data as one model: bundled teaching sets, RevMan reviews, dataset JSON round trips, long
+// CSV with several outcomes, and undo/redo over every change.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectedAnalysis, expectedFromCsv, expectPooled, openApp, shownValue } from './helpers.mjs';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const review = join(root, 'crates/livemeta-core/tests/data/example.rm5');
+const header = 'study,events_treatment,total_treatment,events_control,total_control\n';
+
+/** Clicks a button that downloads a file and returns the file's text and name. */
+async function downloaded(page, testid) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8'), path: await download.path() };
+}
+
+test('the BCG teaching set: sourced trials, its own method, subgroups by its columns, named in the link', async ({ page, browser }) => {
+  const problems = await openApp(page);
+  await page.getByTestId('dataset-select').selectOption('bcg-colditz1994');
+  await expect(page.getByTestId('trial-toggle-bcg13')).toBeVisible();
+  await expect(page).toHaveURL(/set=bcg-colditz1994/);
+  await expect(page.getByTestId('model-select')).toHaveValue('REML');
+  await expectPooled(page, expectedAnalysis({ dataset: 'bcg.json', outcome: 'tb', measure: 'RR', method: 'REML' }));
+  // Every count shows the verbatim line it was read from.
+  await page.getByTestId('count-bcg1-treatment').focus();
+  await expect(page.getByTestId('count-bcg1-treatment')).toContainText('"Aronson"              1948    4   119   11   128');
+  await page.getByTestId('view-subgroups').click();
+  await page.getByTestId('subgroup-column').selectOption('allocation');
+  await expect(page.getByTestId('subgroup-row-0')).toContainText('random');
+  const elsewhere = await (await browser.newContext()).newPage();
+  await openApp(elsewhere, new URL(page.url()).search);
+  await expect(elsewhere.getByTestId('dataset-select')).toHaveValue('bcg-colditz1994');
+  expect(await shownValue(elsewhere, 'pooled-estimate')).toBe(await shownValue(page, 'pooled-estimate'));
+  await page.getByTestId('dataset-select').selectOption('dupilumab-fleming2018');
+  await expect(page.getByTestId('trial-toggle-chronos')).toBeVisible();
+  await expect(page).not.toHaveURL(/set=/);
+  expect(problems).toEqual([]);
+});
+
+test('a RevMan 5 review opens with its dichotomous outcomes, methods and subgroups, and survives a reload', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-file').setInputFiles(review);
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
+  await expect(page.getByTestId('import-warnings')).toContainText('Left out (not 2x2 data): 1.3 Drug A versus placebo: Pain score');
+  await expect(page.getByTestId('import-warnings')).toContainText('Left out (no studies entered): 1.4');
+  // Outcome 1.1 as the review analysed it: RR, Mantel-Haenszel, common effect.
+  await expect(page.getByTestId('model-select')).toHaveValue('MH');
+  await expect(page.getByTestId('study-table')).toContainText('Sørensen 2010');
+  await expectPooled(page, expectedFromCsv(`${header}Alpha 2001,3,50,7,50\nBeta-Gamma 2005,10,120,15,118\nSørensen 2010,0,40,0,41\n`, { measure: 'RR', method: 'MH' }));
+  await expect(page.getByTestId('published-reference')).toContainText("The review file's own result");
+  // Outcome 1.2: odds ratios, random effects, two subgroups; a study in two rows stays two rows.
+  await page.getByTestId('outcome-select').selectOption('CMP-001.02');
+  await expect(page.getByTestId('model-select')).toHaveValue('REVMAN');
+  await expect(page.getByTestId('measure-select')).toHaveValue('OR');
+  await expect(page.getByTestId('study-table')).toContainText('Delta 2012 (row 3)');
+  await page.getByTestId('view-subgroups').click();
+  // RevMan's own subgroup result for the low dose is OR 1.14 (0.50 to 2.60).
+  await expect(page.getByTestId('subgroup-row-0')).toContainText('Low dose (3 trials): OR 1.14 (0.50 to 2.60)');
+  await expect(page.getByTestId('subgroup-row-1')).toContainText('High dose (1 trial)');
+  await page.reload();
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
+  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+});
+
+test('a file that is not a review, or a broken one, is refused with the reason and the data on screen stays', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-file').setInputFiles({ name: 'broken.rm5', mimeType: 'application/xml', buffer: Buffer.from('<COCHRANE_REVIEW><ANALYSES_AND_DATA>') });
+  await expect(page.getByTestId('import-errors')).toContainText('broken.rm5: not a readable RevMan 5 file (XML error');
+  await page.getByTestId('import-file').setInputFiles({ name: 'photo.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something else"}') });
+  await expect(page.getByTestId('import-errors')).toContainText('photo.json: dataset is not valid');
+  await expect(page.getByTestId('trial-toggle-chronos')).toBeVisible();
+});
+
+test('export as dataset JSON, open it again, and get the identical dataset', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-file').setInputFiles(review);
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
+  const first = await downloaded(page, 'export-dataset-json');
+  expect(JSON.parse(first.text).format).toBe('livemeta-dataset');
+  await page.getByTestId('dataset-select').selectOption('dupilumab-fleming2018');
+  await page.getByTestId('import-file').setInputFiles(first.path);
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
+  const again = await downloaded(page, 'export-dataset-json');
+  expect(again.text).toBe(first.text);
+  // The bundled set too: every source snippet and number survives.
+  await page.getByTestId('dataset-select').selectOption('dupilumab-fleming2018');
+  const bundled = await downloaded(page, 'export-dataset-json');
+  expect(JSON.parse(bundled.text)).toEqual(JSON.parse(readFileSync(join(root, 'assets/dupilumab.json'), 'utf8')));
+  // And the CSV of the user's data reads back to the same tables.
+  await page.getByTestId('import-file').setInputFiles(first.path);
+  const csv = await downloaded(page, 'export-dataset-csv');
+  expect(csv.text.split('\n')[0]).toBe('study,outcome,events_treatment,total_treatment,events_control,total_control,subgroup');
+  expect(csv.text).toContain('Delta 2012 (row 2),CMP-001.02,6,30,3,15,Low dose');
+});
+
+test('several outcomes in one CSV (long format) become an outcome choice', async ({ page }) => {
+  const csv = 'study,outcome,events_treatment,total_treatment,events_control,total_control\nA,death,1,40,4,41\nB,death,2,60,6,58\nA,stroke,3,40,3,41\nB,stroke,5,60,4,58\nC,stroke,1,30,2,30\n';
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveText(['death', 'stroke']);
+  await expectPooled(page, expectedFromCsv(`${header}A,1,40,4,41\nB,2,60,6,58\n`, { measure: 'RR', method: 'DL' }));
+  await page.getByTestId('outcome-select').selectOption('stroke');
+  await expect(page.getByTestId('trial-toggle-row3')).toBeVisible();
+  await expectPooled(page, expectedFromCsv(`${header}A,3,40,3,41\nB,5,60,4,58\nC,1,30,2,30\n`, { measure: 'RR', method: 'REVMAN' }));
+});
+
+test('undo and redo step through every change to the analysis and the data', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('undo')).toBeDisabled();
+  const start = await shownValue(page, 'pooled-estimate');
+  await page.getByTestId('trial-toggle-chronos').click();
+  const withoutChronos = await shownValue(page, 'pooled-estimate');
+  expect(withoutChronos).not.toBe(start);
+  await page.getByTestId('model-select').selectOption('REML');
+  await page.getByTestId('dataset-select').selectOption('bcg-colditz1994');
+  await expect(page.getByTestId('trial-toggle-bcg1')).toBeVisible();
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+  await expect(page.getByTestId('model-select')).toHaveValue('REML');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('model-select')).toHaveValue('REVMAN');
+  await expect.poll(() => shownValue(page, 'pooled-estimate')).toBe(withoutChronos);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('trial-toggle-chronos')).toBeChecked();
+  await expect.poll(() => shownValue(page, 'pooled-estimate')).toBe(start);
+  await expect(page.getByTestId('undo')).toBeDisabled();
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+  await page.getByTestId('redo').click();
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('trial-toggle-bcg1')).toBeVisible();
+  await expect(page.getByTestId('redo')).toBeDisabled();
+  // A new change after an undo drops what could have been redone.
+  await page.getByTestId('undo').click();
+  await page.getByTestId('trial-toggle-solo1').click();
+  await expect(page.getByTestId('redo')).toBeDisabled();
+});
