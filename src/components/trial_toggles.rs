@@ -24,9 +24,10 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                 let checked_id = id.clone();
                 let is_on = move || selection.with(|s| !s.excluded.contains(&checked_id));
                 let key = (i < 9).then(|| format!("{}", i + 1));
-                // Presenter mode shows the name only; the registry number stays in the label.
-                let (name, detail) = match label.split_once(" (") {
-                    Some((name, rest)) => (name.to_string(), format!(" ({rest}")),
+                // Presenter mode shows the name only; a registry number stays in the label, but a
+                // "(row 2)" that tells two rows apart stays in the name.
+                let (name, detail) = match label.split_once(" (NCT") {
+                    Some((name, rest)) => (name.to_string(), format!(" (NCT{rest}")),
                     None => (label.clone(), String::new()),
                 };
                 view! {
@@ -70,6 +71,9 @@ fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
         "tcs" => Some("with TCS".to_string()),
         other => Some(other.to_string()),
     };
-    let year = t.year.filter(|_| t.publication.is_empty()).map(|y| y.to_string());
-    [Some(t.publication.clone()).filter(|p| !p.is_empty()), year, weeks, background].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+    // A publication or year the label already says is not repeated.
+    let publication = Some(t.publication.clone()).filter(|p| !p.is_empty() && !t.label.starts_with(p.as_str()));
+    let year = t.year.map(|y| y.to_string()).filter(|y| t.publication.is_empty() && !t.label.contains(y.as_str()));
+    let attributes = t.attributes.iter().filter(|(_, v)| !v.is_empty()).map(|(n, v)| format!("{n}: {v}"));
+    [publication, year, weeks, background].into_iter().flatten().chain(attributes).collect::<Vec<_>>().join(" · ")
 }

@@ -453,7 +453,7 @@ pub fn draw_forest<DB: DrawingBackend>(
             root.draw_text(&tick_label(tick), &font(SMALL_TEXT, INK, HPos::Center), (p(x), p(axis_y + 13.0)))?;
         }
     }
-    let favours = |label: &str, room: f64| fit_text(&format!("Favours {}", label.to_lowercase()), room, SMALL_TEXT, false);
+    let favours = |label: &str, room: f64| fit_text(&format!("Favours {}", crate::in_sentence(label)), room, SMALL_TEXT, false);
     root.draw_text(&favours(&plot.treatment_label, null_x - 4.0 - MARGIN), &font(SMALL_TEXT, INK, HPos::Right), (p(null_x - 4.0), p(axis_y + 30.0)))?;
     root.draw_text(&favours(&plot.control_label, width - MARGIN - null_x - 4.0), &font(SMALL_TEXT, INK, HPos::Left), (p(null_x + 4.0), p(axis_y + 30.0)))?;
 

@@ -241,3 +241,14 @@ mod tests {
         }
     }
 }
+
+/// An arm label inside a sentence ("Favours dupilumab"): a leading capital is lowered unless
+/// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
+pub(crate) fn in_sentence(label: &str) -> String {
+    let first_word = label.split_whitespace().next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}

@@ -313,8 +313,8 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
     let (lo, hi) = points.iter().flat_map(|p| [p.1, p.2]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let diagonal = if lo.is_finite() { vec![vec![(lo, lo), (hi, hi)]] } else { vec![] };
     Scatter {
-        x_label: format!("Event risk, {}", control_label.to_lowercase()),
-        y_label: format!("Event risk, {}", treatment_label.to_lowercase()),
+        x_label: format!("Event risk, {}", crate::in_sentence(control_label)),
+        y_label: format!("Event risk, {}", crate::in_sentence(treatment_label)),
         x_log_labels: false,
         y_down: false,
         y_range: None,
