@@ -1,6 +1,6 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    AnalysisControls, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
+    AnalysisControls, DataEditor, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
     TrialToggles,
 };
 use crate::state::{AppState, Origin};
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <SensitivityPanel state=state />
                     <ResultsPanel state=state />
                     <StudyTable state=state />
+                    <DataEditor state=state />
                 </section>
             </main>
         </div>

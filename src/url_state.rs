@@ -185,7 +185,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// Keeps the user's data in this browser (localStorage), so a reload finds it. Returns a
 /// sentence when it could not (storage full or switched off).
-pub fn keep_in_browser(source: &DataSource) -> Option<String> {
+fn keep_in_browser(source: &DataSource) -> Option<String> {
     let storage = storage()?;
     let (key, value) = match &source.origin {
         Origin::Bundled => return None,
@@ -233,13 +233,7 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
         };
     }
     match js_sys::decode_uri_component(raw) {
-        Ok(csv) => {
-            let (source, note) = csv_source(&String::from(csv));
-            if source.origin != Origin::Bundled {
-                keep_in_browser(&source);
-            }
-            (source, note)
-        }
+        Ok(csv) => csv_source(&String::from(csv)),
         Err(_) => fallback("The link's data is not readable (damaged in copying?)"),
     }
 }
@@ -282,6 +276,13 @@ pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource
             }
         }
     };
+    // This browser's copy follows the data on screen (an import, an edit, an undo), so a
+    // reload finds what was last shown.
+    Effect::new(move |_| {
+        if let Some(why) = source.with(|s| (!s.is_bundled()).then(|| keep_in_browser(s)).flatten()) {
+            notice.set(Some(why));
+        }
+    });
     Effect::new(move |previous: Option<()>| {
         let query = selection.with(encode) + &source.with(data_param);
         if previous.is_none() {

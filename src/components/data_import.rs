@@ -4,7 +4,7 @@
 //! browser and, when small, in the link.
 use crate::download::download;
 use crate::state::{AppState, DataSource, Origin};
-use crate::url_state::{forget_in_browser, keep_in_browser};
+use crate::url_state::forget_in_browser;
 use leptos::prelude::*;
 use livemeta_core::csv_input::COLUMNS;
 use livemeta_core::user_data::to_csv;
@@ -52,8 +52,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     let accept = move |result: Result<(DataSource, Option<String>), Vec<String>>| match result {
         Ok((source, note)) => {
             errors.set(vec![]);
-            let kept = keep_in_browser(&source);
-            warning.set([note, kept].into_iter().flatten().reduce(|a, b| format!("{a} {b}")));
+            warning.set(note);
             state.switch_data(source);
         }
         Err(problems) => {

@@ -2,6 +2,7 @@
 mod analysis_controls;
 mod choice;
 mod cumulative;
+mod data_editor;
 mod data_import;
 mod enter_counts;
 mod export_panel;
@@ -21,6 +22,7 @@ mod subgroups;
 mod trial_toggles;
 
 pub use analysis_controls::AnalysisControls;
+pub use data_editor::DataEditor;
 pub use data_import::DataImport;
 pub use export_panel::ExportPanel;
 pub use forest_plot_canvas::{plot_of, ForestPlotCanvas};

@@ -6,6 +6,7 @@ pub mod counts;
 pub mod csv_input;
 pub mod dataset;
 pub mod dist;
+pub mod edit;
 pub mod effect;
 pub mod error;
 pub mod format;

@@ -141,3 +141,74 @@ test('undo and redo step through every change to the analysis and the data', asy
   await page.getByTestId('trial-toggle-solo1').click();
   await expect(page.getByTestId('redo')).toBeDisabled();
 });
+
+/** Pastes text into the focused-or-given editor cell as a spreadsheet would. */
+async function pasteInto(page, testid, text) {
+  await page.getByTestId(testid).evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test('edit like a spreadsheet: type, move with the keyboard, paste a block, add, reorder, remove, undo', async ({ page }) => {
+  const csv = `${header}A,3,40,6,41\nB,5,60,11,58\n`;
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('editor').locator('summary').click();
+  await expect(page.getByTestId('edit-1-0')).toHaveValue('B');
+  // A bad cell is kept as typed and named by row and field; nothing changes until it is fixed.
+  await page.getByTestId('edit-0-1').fill('x');
+  await page.getByTestId('edit-0-1').press('Enter');
+  await expect(page.getByTestId('editor-problems')).toContainText('row 1 (A), Treatment events: "x" is not a whole number');
+  await expect(page.getByTestId('edit-1-1')).toBeFocused();
+  await expect(page.getByTestId('edit-0-1')).toHaveValue('x');
+  await page.getByTestId('edit-0-1').fill('4');
+  await page.getByTestId('edit-0-1').press('ArrowDown');
+  await expect(page.getByTestId('editor-problems')).toBeEmpty();
+  await expectPooled(page, expectedFromCsv(`${header}A,4,40,6,41\nB,5,60,11,58\n`, { measure: 'RR', method: 'DL' }));
+  // A block from a spreadsheet: two rows from the second row's name on; the third row is new.
+  await pasteInto(page, 'edit-1-0', 'B2\t6\t60\t10\t58\nC\t2\t30\t5\t29\n');
+  await expect(page.getByTestId('edit-2-0')).toHaveValue('C');
+  const three = `${header}A,4,40,6,41\nB2,6,60,10,58\nC,2,30,5,29\n`;
+  await expectPooled(page, expectedFromCsv(three, { measure: 'RR', method: 'DL' }));
+  await expect(page.getByTestId('study-table')).toContainText('B2');
+  // Reorder and remove; then undo brings the row back.
+  await page.getByRole('button', { name: 'Move row 3 up' }).click();
+  await expect(page.getByTestId('edit-1-0')).toHaveValue('C');
+  await page.getByTestId('editor-add').click();
+  await expect(page.getByTestId('edit-3-0')).toBeFocused();
+  await page.getByTestId('edit-3-0').fill('D');
+  await page.getByTestId('edit-3-0').press('Tab');
+  await expect(page.getByTestId('study-table')).toContainText('D');
+  await page.getByTestId('edit-remove-row1').click();
+  await expect(page.getByTestId('edit-0-0')).toHaveValue('C');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('edit-0-0')).toHaveValue('A');
+  await page.reload();
+  await page.getByTestId('editor').locator('summary').click();
+  await expect(page.getByTestId('edit-3-0')).toHaveValue('D');
+});
+
+test('a bundled set is edited as your copy, marked yours; reset brings the sourced original back', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events');
+  const sourced = await shownValue(page, 'pooled-estimate');
+  await page.getByTestId('editor').locator('summary').click();
+  await page.getByTestId('editor-copy').click();
+  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+  await expect(page.getByTestId('outcome-select')).toHaveValue('serious_adverse_events');
+  expect(await shownValue(page, 'pooled-estimate')).toBe(sourced);
+  await expect(page.getByTestId('study-row-solo1')).toContainText('your data');
+  // Fill a not-reported trial from the paper: it is pooled at once.
+  const row = await page.getByTestId('editor-grid').locator('tbody tr').evaluateAll((rows) => rows.findIndex((r) => r.dataset.testid === 'edit-row-beck_m12'));
+  await pasteInto(page, `edit-${row}-1`, '1\t55\t2\t54');
+  await expect(page.getByTestId('study-row-beck_m12')).toContainText('pooled');
+  await expect.poll(() => shownValue(page, 'pooled-estimate')).not.toBe(sourced);
+  await page.getByTestId('editor-reset').click();
+  await expect(page.getByTestId('dataset-select')).toHaveValue('dupilumab-fleming2018');
+  await expect.poll(() => shownValue(page, 'pooled-estimate')).toBe(sourced);
+  await page.getByTestId('count-solo1-treatment').focus();
+  await expect(page.getByTestId('count-solo1-treatment')).toContainText('Verbatim from the source');
+});

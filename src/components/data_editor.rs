@@ -1,0 +1,225 @@
+//! The data as an editable table, like RevMan's data entry: rename, add, remove and reorder
+//! studies, edit each arm's events and N and the attributes that group studies. Enter and the
+//! arrow keys move between rows, Tab between cells; a block copied from a spreadsheet pastes
+//! into several cells at once. Each edit is one undo step. A bundled set is edited as the
+//! user's copy; "Reset to the original" brings the bundled set back, never overwritten.
+use crate::state::{AppState, DataSource, BUNDLED};
+use leptos::prelude::*;
+use livemeta_core::dataset::Dataset;
+use livemeta_core::edit::{add_trial, apply_cells, editable_copy, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
+use wasm_bindgen::JsCast;
+
+/// The columns in screen order: name, four counts, then the dataset's attributes.
+fn columns(dataset: &Dataset) -> Vec<(Column, String)> {
+    let (t, c) = (&dataset.treatment_label, &dataset.control_label);
+    let mut all = vec![(Column::Name, "Study".to_string())];
+    all.extend([format!("{t} events"), format!("{t} N"), format!("{c} events"), format!("{c} N")].into_iter().enumerate().map(|(i, name)| (Column::Count(i), name)));
+    all.extend(dataset.attribute_names().into_iter().map(|name| (Column::Attribute(name.clone()), name)));
+    all
+}
+
+fn cell_id(row: usize, col: usize) -> String {
+    format!("edit-{row}-{col}")
+}
+
+fn focus_cell(row: usize, col: usize) {
+    focus_id(&cell_id(row, col));
+}
+
+fn focus_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        let _ = el.focus();
+        el.select();
+    }
+}
+
+#[component]
+pub fn DataEditor(state: AppState) -> impl IntoView {
+    let editable = Memo::new(move |_| state.source.with(|s| is_editable(&s.dataset)));
+    // Cells typed but not (yet) applied, with why; shown in place of the data's value.
+    let problems = RwSignal::new(Vec::<CellProblem>::new());
+    let outcome = move || state.selection.with(|s| state.source.with(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()));
+    let commit = move |edited: Dataset| {
+        let source = DataSource::from_file(edited);
+        state.user_data.set(Some(source.clone()));
+        state.source.set(source);
+    };
+    let apply = move |cells: Vec<(String, Column, String)>| {
+        let outcome = outcome();
+        let (edited, mut pending) = state.source.with_untracked(|s| apply_cells(&s.dataset, &outcome, &cells));
+        // Earlier pending cells of other places stay; those retyped now are replaced.
+        problems.update(|p| {
+            p.retain(|old| !cells.iter().any(|(t, c, _)| *t == old.trial && *c == old.column));
+            p.append(&mut pending);
+        });
+        commit(edited);
+    };
+    let edit_copy = move |_| {
+        let copy = state.source.with_untracked(|s| editable_copy(&s.dataset, &state.selection.with_untracked(|sel| sel.dose_selection())));
+        state.selection.update(|s| s.dose = "all".into());
+        commit(copy);
+    };
+    let original = move || state.source.with(|s| s.dataset.id.strip_suffix("-copy").and_then(|id| BUNDLED.iter().any(|d| d.id == id).then(|| id.to_string())));
+    let grid = move || {
+        // An edit redraws the table; the cell the user moved to keeps the focus.
+        if let Some(active) = document().active_element().map(|e| e.id()).filter(|id| id.starts_with("edit-")) {
+            request_animation_frame(move || focus_id(&active));
+        }
+        let dataset = state.source.with(|s| s.dataset.clone());
+        let outcome = outcome();
+        let columns = columns(&dataset);
+        let ids: Vec<String> = state.rows.with(|rows| rows.iter().map(|r| r.trial_id.clone()).collect());
+        let header = columns.iter().map(|(_, name)| view! { <th scope="col">{name.clone()}</th> }).collect_view();
+        let body = ids
+            .iter()
+            .enumerate()
+            .map(|(row, id)| {
+                let trial = dataset.trial(id);
+                let table = table_of(&dataset, &outcome, id);
+                let cells = columns
+                    .iter()
+                    .enumerate()
+                    .map(|(col, (column, name))| {
+                        let stored = match column {
+                            Column::Name => trial.map(|t| t.label.clone()).unwrap_or_default(),
+                            Column::Count(i) => table.map(|t| t[*i].to_string()).unwrap_or_default(),
+                            Column::Attribute(a) => trial.and_then(|t| t.attribute(a)).unwrap_or("").to_string(),
+                        };
+                        let (id_for_value, column_for_value) = (id.clone(), column.clone());
+                        let pending = move || problems.with(|p| p.iter().find(|x| x.trial == id_for_value && x.column == column_for_value).map(|x| x.text.clone()));
+                        let pending_flag = pending.clone();
+                        let (trial_id, column) = (id.clone(), column.clone());
+                        let (paste_id, paste_column) = (id.clone(), col);
+                        let ids_for_paste = ids.clone();
+                        let columns_for_paste: Vec<Column> = columns.iter().map(|(c, _)| c.clone()).collect();
+                        view! {
+                            <td>
+                                <input type="text" id=cell_id(row, col) data-testid=cell_id(row, col) aria-label=format!("{name}, row {}", row + 1)
+                                    class:pending=move || pending_flag().is_some()
+                                    prop:value=move || pending().unwrap_or_else(|| stored.clone())
+                                    on:change=move |ev| apply(vec![(trial_id.clone(), column.clone(), event_target_value(&ev))])
+                                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                        let target = match ev.key().as_str() {
+                                            "Enter" | "ArrowDown" => Some(row + 1),
+                                            "ArrowUp" => row.checked_sub(1),
+                                            _ => None,
+                                        };
+                                        if let Some(next) = target {
+                                            ev.prevent_default();
+                                            focus_cell(next, col);
+                                        }
+                                    }
+                                    on:paste=move |ev: web_sys::ClipboardEvent| {
+                                        let text = ev.clipboard_data().and_then(|d| d.get_data("text").ok()).unwrap_or_default();
+                                        if !text.contains(['\t', '\n']) {
+                                            return;
+                                        }
+                                        ev.prevent_default();
+                                        paste_block(state, &text, &paste_id, paste_column, &ids_for_paste, &columns_for_paste, apply);
+                                    } />
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                let (up, down, remove) = (id.clone(), id.clone(), id.clone());
+                view! {
+                    <tr data-testid=format!("edit-row-{id}")>
+                        {cells}
+                        <td class="row-actions">
+                            <button type="button" class="link-button" title="Move up" aria-label=format!("Move row {} up", row + 1)
+                                on:click=move |_| commit(move_trial(&state.source.get_untracked().dataset, &outcome_now(state), &up, true))>"↑"</button>
+                            <button type="button" class="link-button" title="Move down" aria-label=format!("Move row {} down", row + 1)
+                                on:click=move |_| commit(move_trial(&state.source.get_untracked().dataset, &outcome_now(state), &down, false))>"↓"</button>
+                            <button type="button" class="link-button" data-testid=format!("edit-remove-{id}") aria-label=format!("Remove row {}", row + 1)
+                                on:click=move |_| commit(remove_trial(&state.source.get_untracked().dataset, &remove))>"Remove"</button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="editor-grid" data-testid="editor-grid">
+                <thead><tr>{header}<th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        }
+    };
+    let add = move |_| {
+        let (edited, _) = state.source.with_untracked(|s| add_trial(&s.dataset, &outcome(), ""));
+        let row = state.rows.with_untracked(Vec::len);
+        commit(edited);
+        request_animation_frame(move || focus_cell(row, 0));
+    };
+    let problem_list = move || {
+        let dataset = state.source.with(|s| s.dataset.clone());
+        let names = columns(&dataset);
+        let ids: Vec<String> = state.rows.with(|rows| rows.iter().map(|r| r.trial_id.clone()).collect());
+        problems.with(|p| {
+            p.iter()
+                .map(|x| {
+                    let row = ids.iter().position(|id| *id == x.trial).map_or(String::new(), |i| format!("row {}", i + 1));
+                    let study = dataset.trial(&x.trial).map(|t| t.label.clone()).filter(|l| !l.is_empty()).map_or(String::new(), |l| format!(" ({l})"));
+                    let field = names.iter().find(|(c, _)| *c == x.column).map_or("", |(_, n)| n.as_str());
+                    view! { <li>{format!("{row}{study}, {field}: {}", x.message)}</li> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <details class="editor" data-testid="editor">
+            <summary>"Edit the data as a table"</summary>
+            <Show when=move || editable.get() fallback=move || view! {
+                <p class="note-inline">"The bundled data is never changed: edit your own copy of it (its counts become yours, marked as such; the original stays one click away)."</p>
+                <button type="button" data-testid="editor-copy" on:click=edit_copy>"Edit a copy of this data"</button>
+            }>
+                <p class="note-inline">"Enter and the arrow keys move between rows, Tab between cells; paste a block copied from a spreadsheet into any cell. Each edit recomputes at once and can be undone."</p>
+                <div class="table-scroll">{grid}</div>
+                <div class="bulk">
+                    <button type="button" data-testid="editor-add" on:click=add>"Add a study"</button>
+                    {move || original().map(|id| view! {
+                        <button type="button" data-testid="editor-reset" on:click=move |_| {
+                            problems.set(vec![]);
+                            if let Some(source) = DataSource::bundled(&id) {
+                                state.source.set(source);
+                            }
+                        }>"Reset to the original"</button>
+                    })}
+                </div>
+                <ul class="import-errors" data-testid="editor-problems" role="alert">{problem_list}</ul>
+            </Show>
+        </details>
+    }
+}
+
+fn outcome_now(state: AppState) -> String {
+    state.selection.with_untracked(|s| state.source.with_untracked(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()))
+}
+
+/// Spreads a pasted block (rows by line, cells by tab) from a cell rightwards and downwards;
+/// rows beyond the last study become new studies. The whole block is one edit.
+fn paste_block(state: AppState, text: &str, trial: &str, col: usize, ids: &[String], columns: &[Column], apply: impl Fn(Vec<(String, Column, String)>)) {
+    let Some(first_row) = ids.iter().position(|id| id == trial) else { return };
+    let lines: Vec<&str> = text.trim_end_matches(['\n', '\r']).lines().collect();
+    let mut ids = ids.to_vec();
+    // New rows first (one edit), then the cells (applied to the data with those rows).
+    let missing = (first_row + lines.len()).saturating_sub(ids.len());
+    if missing > 0 {
+        let mut dataset = state.source.get_untracked().dataset.as_ref().clone();
+        let outcome = outcome_now(state);
+        for _ in 0..missing {
+            let (next, id) = add_trial(&dataset, &outcome, "");
+            dataset = next;
+            ids.push(id);
+        }
+        state.source.set(DataSource::from_file(dataset));
+    }
+    let mut cells = Vec::new();
+    for (r, line) in lines.iter().enumerate() {
+        for (c, value) in line.split('\t').enumerate() {
+            if let Some(column) = columns.get(col + c) {
+                cells.push((ids[first_row + r].clone(), column.clone(), value.trim_end_matches('\r').to_string()));
+            }
+        }
+    }
+    apply(cells);
+}
