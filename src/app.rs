@@ -4,7 +4,7 @@ use crate::components::{
     TrialToggles,
 };
 use crate::state::{AppState, Origin};
-use crate::url_state::{initial_state, stored_data, sync_with_url};
+use crate::url_state::{initial_state, stored_data, sync_with_url, too_large_for_link};
 use leptos::prelude::*;
 
 #[component]
@@ -18,11 +18,19 @@ pub fn App() -> impl IntoView {
     sync_with_url(state.selection, state.source, state.notice);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
+    // Where the user's data is kept, so nobody shares a link that cannot carry it.
     let title = move || {
-        state.source.with(|s| match s.origin {
-            Origin::Bundled => s.dataset.title.clone(),
-            Origin::Csv(_) => "Your data (kept in this browser, and in the link while it is small)".to_string(),
-            Origin::File => format!("{} (your file, kept in this browser)", s.dataset.title),
+        state.source.with(|s| {
+            let name = match s.origin {
+                Origin::Bundled => return s.dataset.title.clone(),
+                Origin::Csv(_) => "Your data".to_string(),
+                Origin::File => s.dataset.title.clone(),
+            };
+            if too_large_for_link(s) {
+                format!("{name} (kept in this browser; too large for a link: save it as a file to share it)")
+            } else {
+                format!("{name} (kept in this browser and in the link)")
+            }
         })
     };
     view! {

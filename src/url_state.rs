@@ -172,9 +172,8 @@ fn current_query() -> String {
     window().location().search().unwrap_or_default()
 }
 
-/// The largest CSV (in characters) that travels in the link; larger data stays in this
-/// browser and the link says `data=local`.
-pub const MAX_LINK_DATA: usize = 8_000;
+use livemeta_core::link_data::{pack, unpack, Packed};
+
 /// This browser's copy of the user's data: their CSV as typed, or a dataset file as JSON.
 const CSV_KEY: &str = "livemeta.data.csv";
 const DATASET_KEY: &str = "livemeta.data.json";
@@ -203,15 +202,21 @@ pub fn forget_in_browser() {
     }
 }
 
-/// The link's data parameters: a bundled set by id (none for the flagship), the CSV itself
-/// while it is small, else a pointer to this browser's copy.
+/// The link's data parameters: a bundled set by id (none for the flagship), the user's CSV or
+/// dataset compressed (`pack=`) while it fits, else a pointer to this browser's copy.
 fn data_param(source: &DataSource) -> String {
-    match &source.origin {
-        Origin::Bundled if source.dataset.id == DataSource::flagship().dataset.id => String::new(),
-        Origin::Bundled => format!("&set={}", source.dataset.id),
-        Origin::Csv(csv) if csv.chars().count() <= MAX_LINK_DATA => format!("&data={}", String::from(js_sys::encode_uri_component(csv))),
-        Origin::Csv(_) | Origin::File => "&data=local".to_string(),
-    }
+    let packed = match &source.origin {
+        Origin::Bundled if source.dataset.id == DataSource::flagship().dataset.id => return String::new(),
+        Origin::Bundled => return format!("&set={}", source.dataset.id),
+        Origin::Csv(csv) => pack(&Packed::Csv(csv.to_string())),
+        Origin::File => pack(&Packed::DatasetJson(source.dataset.to_json())),
+    };
+    packed.map_or_else(|| "&data=local".to_string(), |p| format!("&pack={p}"))
+}
+
+/// Whether the data on screen is too large for a link (it stays in this browser).
+pub fn too_large_for_link(source: &DataSource) -> bool {
+    data_param(source) == "&data=local"
 }
 
 /// The data a link asks for, and a note when it could not be had.
@@ -224,6 +229,17 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
             None => fallback(&format!("Ignored from the link: set={id} (no such dataset)")),
         };
     }
+    if let Some(packed) = param("pack") {
+        return match unpack(packed) {
+            Ok(Packed::Csv(csv)) => csv_source(&csv),
+            Ok(Packed::DatasetJson(json)) => match Dataset::from_json(&json) {
+                Ok(dataset) => (DataSource::from_file(dataset), None),
+                Err(e) => fallback(&format!("The link's data could not be read ({e})")),
+            },
+            Err(why) => fallback(&format!("Could not open the data in the link: {why}")),
+        };
+    }
+    // Links made before the data was compressed carry the CSV percent-encoded.
     let Some(raw) = param("data") else { return (DataSource::flagship(), None) };
     if raw == "local" {
         return match stored_data() {

@@ -68,7 +68,8 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
         let dataset = state.source.with(|s| s.dataset.clone());
         let outcome = outcome();
         let columns = columns(&dataset);
-        let ids: Vec<String> = state.rows.with(|rows| rows.iter().map(|r| r.trial_id.clone()).collect());
+        // The listed trials, not the rows: switching a trial on or off does not redraw the grid.
+        let ids: Vec<String> = state.trials.with(|trials| trials.iter().map(|(id, _)| id.clone()).collect());
         let header = columns.iter().map(|(_, name)| view! { <th scope="col">{name.clone()}</th> }).collect_view();
         let body = ids
             .iter()
@@ -146,14 +147,14 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
     };
     let add = move |_| {
         let (edited, _) = state.source.with_untracked(|s| add_trial(&s.dataset, &outcome(), ""));
-        let row = state.rows.with_untracked(Vec::len);
+        let row = state.trials.with_untracked(Vec::len);
         commit(edited);
         request_animation_frame(move || focus_cell(row, 0));
     };
     let problem_list = move || {
         let dataset = state.source.with(|s| s.dataset.clone());
         let names = columns(&dataset);
-        let ids: Vec<String> = state.rows.with(|rows| rows.iter().map(|r| r.trial_id.clone()).collect());
+        let ids: Vec<String> = state.trials.with(|trials| trials.iter().map(|(id, _)| id.clone()).collect());
         problems.with(|p| {
             p.iter()
                 .map(|x| {
@@ -165,9 +166,14 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                 .collect_view()
         })
     };
+    // The grid exists only while the section is open: a closed editor costs nothing per change.
+    let open = RwSignal::new(false);
     view! {
-        <details class="editor" data-testid="editor">
+        <details class="editor" data-testid="editor" on:toggle=move |ev| {
+            open.set(ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open()));
+        }>
             <summary>"Edit the data as a table"</summary>
+            <Show when=move || open.get()>
             <Show when=move || editable.get() fallback=move || view! {
                 <p class="note-inline">"The bundled data is never changed: edit your own copy of it (its counts become yours, marked as such; the original stays one click away)."</p>
                 <button type="button" data-testid="editor-copy" on:click=edit_copy>"Edit a copy of this data"</button>
@@ -186,6 +192,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                     })}
                 </div>
                 <ul class="import-errors" data-testid="editor-problems" role="alert">{problem_list}</ul>
+            </Show>
             </Show>
         </details>
     }

@@ -11,6 +11,7 @@ pub mod effect;
 pub mod error;
 pub mod format;
 pub mod gosh;
+pub mod link_data;
 pub mod metareg;
 pub mod rcode;
 pub mod rm5;

@@ -1,10 +1,11 @@
 //! A bounded fuzz run of every parser that reads what users bring (CSV, the dataset JSON, RevMan
-//! reviews): no input, however broken, may panic; and valid input survives being mangled only as
+//! reviews, data packed into links): no input, however broken, may panic; and valid input survives being mangled only as
 //! errors.
 use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::rm5::{decode_text, read_rm5};
 use livemeta_core::user_data::read_csv;
+use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::StudyCounts;
 use proptest::prelude::*;
 
@@ -50,6 +51,19 @@ proptest! {
         let _ = extra_columns(&text);
         let _ = Dataset::from_json(&text);
         let _ = read_rm5(&decode_text(&bytes));
+        let _ = unpack(&text);
+        let _ = unpack(&format!("c.{}", text.replace(['+', '/', '='], "-")));
+    }
+
+    #[test]
+    fn link_data_round_trips_and_damage_is_an_error(text in csvish(), cut in 0usize..200) {
+        let packed = pack(&Packed::Csv(text.clone())).expect("short text fits in a link");
+        prop_assert_eq!(unpack(&packed).unwrap(), Packed::Csv(text.clone()));
+        // A link cut short never opens as the data it was cut from.
+        let damaged = &packed[..cut.min(packed.len())];
+        if damaged.len() < packed.len() {
+            prop_assert_ne!(unpack(damaged), Ok(Packed::Csv(text)));
+        }
     }
 
     #[test]

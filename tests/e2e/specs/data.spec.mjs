@@ -38,7 +38,7 @@ test('the BCG teaching set: sourced trials, its own method, subgroups by its col
   expect(problems).toEqual([]);
 });
 
-test('a RevMan 5 review opens with its dichotomous outcomes, methods and subgroups, and survives a reload', async ({ page }) => {
+test('a RevMan 5 review opens with its dichotomous outcomes, methods and subgroups, survives a reload and travels in the link', async ({ page, browser }) => {
   await openApp(page);
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-file').setInputFiles(review);
@@ -62,6 +62,12 @@ test('a RevMan 5 review opens with its dichotomous outcomes, methods and subgrou
   await page.reload();
   await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
   await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+  // The review travels in the link, compressed, with the analysis: another browser opens both.
+  await expect(page).toHaveURL(/pack=j\./);
+  const elsewhere = await (await browser.newContext()).newPage();
+  await openApp(elsewhere, new URL(page.url()).search);
+  await expect(elsewhere.getByTestId('outcome-select')).toHaveValue('CMP-001.02');
+  expect(await shownValue(elsewhere, 'pooled-estimate')).toBe(await shownValue(page, 'pooled-estimate'));
 });
 
 test('a file that is not a review, or a broken one, is refused with the reason and the data on screen stays', async ({ page }) => {

@@ -65,7 +65,7 @@ test('your data survives a reload, and a small dataset travels in the link', asy
   await page.getByTestId('import-text').fill(csv);
   await page.getByTestId('import-apply').click();
   await page.getByTestId('trial-toggle-row2').click();
-  await expect(page).toHaveURL(/data=.*A%20%26%20B/);
+  await expect(page).toHaveURL(/pack=c\.[A-Za-z0-9_-]+/);
   await expect(page).toHaveURL(/off=row2/);
   const kept = `study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nD,5,60,11,58\n`;
   const expected = expectedFromCsv(kept, { measure: 'RR', method: 'REML' });
@@ -85,22 +85,23 @@ test('your data survives a reload, and a small dataset travels in the link', asy
 
   // Back to the bundled trials: the link and this browser forget the data.
   await page.getByTestId('import-reset').click();
-  await expect(page).not.toHaveURL(/data=/);
+  await expect(page).not.toHaveURL(/pack=|data=/);
   await page.reload();
   await expect(page.getByTestId('trial-toggle-chronos')).toBeVisible();
 });
 
 test('a dataset too large for the link stays in this browser, and the link says so elsewhere', async ({ page, browser }) => {
-  const csv = execFileSync(join(root, 'target/native/livemeta'), ['synthetic', '600', '3'], { encoding: 'utf8' });
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['synthetic', '2000', '3'], { encoding: 'utf8' });
   expect(csv.length).toBeGreaterThan(8000);
   await openApp(page);
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill(csv);
   await page.getByTestId('import-apply').click();
-  await expect(page.getByTestId('trial-toggle-row600')).toBeVisible();
+  await expect(page.getByTestId('trial-toggle-row2000')).toBeVisible();
   await expect(page).toHaveURL(/data=local/);
+  await expect(page.locator('.subtitle')).toContainText('too large for a link: save it as a file to share it');
   await page.reload();
-  await expect(page.getByTestId('trial-toggle-row600')).toBeVisible();
+  await expect(page.getByTestId('trial-toggle-row2000')).toBeVisible();
   const elsewhere = await (await browser.newContext()).newPage();
   await openApp(elsewhere, new URL(page.url()).search);
   await expect(elsewhere.getByTestId('control-notice')).toContainText("The link's data was kept in another browser");
