@@ -4,7 +4,7 @@ use crate::components::{
     TrialToggles,
 };
 use crate::state::{AppState, Origin};
-use crate::url_state::{initial_state, stored_data, sync_with_url, too_large_for_link};
+use crate::url_state::{initial_state, stored_data, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn App() -> impl IntoView {
     if state.user_data.get_untracked().is_none() {
         state.user_data.set(stored_data().and_then(Result::ok));
     }
-    sync_with_url(state.selection, state.source, state.notice);
+    let too_large_for_link = sync_with_url(state.selection, state.source, state.notice);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.
@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
                 Origin::Csv(_) => "Your data".to_string(),
                 Origin::File => s.dataset.title.clone(),
             };
-            if too_large_for_link(s) {
+            if too_large_for_link.get() {
                 format!("{name} (kept in this browser; too large for a link: save it as a file to share it)")
             } else {
                 format!("{name} (kept in this browser and in the link)")

@@ -307,6 +307,10 @@ impl DataSource {
     }
 }
 
+/// How many studies the screen shows at once; larger data is paged (drawing and laying out
+/// thousands of rows on every change would make the page stutter).
+pub const PAGE_ROWS: usize = 50;
+
 /// The steps undo and redo walk through: each is the analysis (selection and data) before
 /// or after one change. Display choices (presenter mode, the open view) are not steps.
 #[derive(Debug, Clone, Default)]
@@ -352,6 +356,9 @@ pub struct AppState {
     pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
     pub change: RwSignal<Option<ChangeMarker>>,
     pub history: RwSignal<History>,
+    /// The first study shown when there are more than `PAGE_ROWS` (table, toggles and plot
+    /// page through them together; the analysis always uses every study).
+    pub first_row: RwSignal<usize>,
     /// A sentence explaining a choice the app made for the user (a control that changed
     /// another, a link parameter that was ignored); shown beside the controls.
     pub notice: RwSignal<Option<String>>,
@@ -373,7 +380,13 @@ impl AppState {
         track_changes(selection, source, analysis, change);
         let history = RwSignal::new(History::default());
         record_history(selection, source, history);
-        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, notice: RwSignal::new(notice) }
+        let first_row = RwSignal::new(0);
+        // Other data starts at its first study.
+        Effect::new(move |_| {
+            source.track();
+            first_row.set(0);
+        });
+        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice) }
     }
 
     /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
@@ -505,7 +518,7 @@ fn track_changes(
         let pooled = analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
         if let Some((before, before_pooled, before_dataset)) = previous {
             let result_moved = before_pooled != pooled;
-            if before_dataset != dataset {
+            if !Arc::ptr_eq(&before_dataset, &dataset) {
                 // Other data: the old diamond is no reference point for the new one.
                 change.set(Some(ChangeMarker { before: None, description: format!("data: {}", dataset.title) }));
                 return (now, pooled, dataset);

@@ -214,10 +214,6 @@ fn data_param(source: &DataSource) -> String {
     packed.map_or_else(|| "&data=local".to_string(), |p| format!("&pack={p}"))
 }
 
-/// Whether the data on screen is too large for a link (it stays in this browser).
-pub fn too_large_for_link(source: &DataSource) -> bool {
-    data_param(source) == "&data=local"
-}
 
 /// The data a link asks for, and a note when it could not be had.
 fn data_from(query: &str) -> (DataSource, Option<String>) {
@@ -283,7 +279,10 @@ pub fn initial_state() -> (Selection, DataSource, Option<String>) {
 /// Pushes a history entry on every change, and restores the selection and data on
 /// back/forward. The push waits until the change has been painted (pushState costs a few
 /// milliseconds), and changes made within one frame become one entry.
-pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource>, notice: RwSignal<Option<String>>) {
+/// Returns whether the data on screen is too large for a link (it stays in this browser).
+pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource>, notice: RwSignal<Option<String>>) -> Signal<bool> {
+    // Compressing the data is done once per data change, not on every toggle.
+    let data = Memo::new(move |_| source.with(data_param));
     let pending = StoredValue::new(None::<String>);
     let push = move || {
         if let Some(query) = pending.try_update_value(Option::take).flatten() {
@@ -300,7 +299,7 @@ pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource
         }
     });
     Effect::new(move |previous: Option<()>| {
-        let query = selection.with(encode) + &source.with(data_param);
+        let query = selection.with(encode) + &data.read();
         if previous.is_none() {
             // The first write only normalises the address; it is not a step to go back to.
             if query != current_query() {
@@ -323,4 +322,5 @@ pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource
     });
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     on_pop.forget();
+    Signal::derive(move || data.with(|d| d == "&data=local"))
 }

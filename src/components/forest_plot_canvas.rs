@@ -1,9 +1,10 @@
-use crate::state::{AppState, DataSource, Selection};
+use crate::state::{AppState, DataSource, Selection, PAGE_ROWS};
 use livemeta_core::dataset::TrialRow;
 use livemeta_core::{Analysis, EngineError};
 use leptos::prelude::*;
 use crate::components::plot_canvas::PlotCanvas;
-use livemeta_plot::{forest_plot, ForestPlot, PooledRow};
+use livemeta_plot::{forest_plot, window_rows, ForestPlot, PooledRow};
+use crate::components::row_pager::RowPager;
 
 /// (outcome, treatment arm, control arm) as plots name them.
 pub fn plot_labels(selection: &Selection, source: &DataSource) -> (String, String, String) {
@@ -52,10 +53,11 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
 /// The forest plot of the main analysis; presenter mode draws it larger.
 #[component]
 pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
-    let plot = Memo::new(move |_| current_plot(&state));
+    let plot = Memo::new(move |_| window_rows(current_plot(&state), state.first_row.get(), PAGE_ROWS));
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     view! {
         <figure class="forest">
+            <RowPager state=state testid="pager-plot" />
             <PlotCanvas plot=plot presenter=presenter testid="forest-plot" drawn_mark="forest-drawn"
                 label="Forest plot of the current analysis; the same numbers are in the table below" />
             // The change marker drawn on the canvas, as text for screen readers and scripts.

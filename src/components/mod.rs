@@ -15,6 +15,7 @@ mod model_options;
 mod plot_canvas;
 mod pooled_summary;
 mod results_panel;
+mod row_pager;
 mod sensitivity;
 mod small_study;
 mod study_table;

@@ -1,5 +1,7 @@
 use crate::components::enter_counts::EnterCounts;
-use crate::state::AppState;
+use crate::state::{AppState, PAGE_ROWS};
+use crate::components::row_pager::RowPager;
+use std::sync::Arc;
 use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
 
@@ -63,11 +65,16 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
     let rows = Memo::new(move |_| {
         let dataset = state.dataset();
         let trial = |id: &str| dataset.trial(id);
-        let outcome = state.selection.with(|s| s.outcome.clone());
+        let (outcome, dose) = state.selection.with(|s| (s.outcome.clone(), s.dose.clone()));
+        let first = state.first_row.get();
         state.rows.with(|rows| {
             rows.iter()
+                .skip(first)
+                .take(PAGE_ROWS)
                 .map(|row| TableRow {
-                    key: format!("{}|{}|{}|{:?}|{}", dataset.id, row.trial_id, row.enabled, row.data, outcome),
+                    // What the row shows: its data changes only with the outcome, the dose, the
+                    // data or typed-in counts, which the key names without formatting sources.
+                    key: format!("{:p}|{}|{}|{}|{}|{:?}", Arc::as_ptr(&dataset), row.trial_id, row.enabled, outcome, dose, row.counts()),
                     id: row.trial_id.clone(),
                     label: row.label.clone(),
                     publication: trial(&row.trial_id).map(|t| t.publication.clone()),
@@ -187,6 +194,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 {move || format!("Use the counts entered by you ({} {})", entered_total(), if entered_total() == 1 { "cell" } else { "cells" })}
             </label>
         </Show>
+        <RowPager state=state testid="pager-table" />
         <div class="table-scroll">
         <table class="study-table" data-testid="study-table">
             <caption>"Data behind the plot. Hover over or tab to a count to see its source."</caption>

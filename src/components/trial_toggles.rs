@@ -1,4 +1,5 @@
-use crate::state::AppState;
+use crate::state::{AppState, PAGE_ROWS};
+use crate::components::row_pager::RowPager;
 use leptos::prelude::*;
 
 /// One checkbox per trial, plus bulk choices. Unchecking removes the trial from the pool; it
@@ -14,11 +15,14 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
     // Trials described by background therapy (the dupilumab set) can be picked by it.
     let has_background = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
     let rows = move || {
+        let first = state.first_row.get();
         state
             .trials
             .get()
             .into_iter()
             .enumerate()
+            .skip(first)
+            .take(PAGE_ROWS)
             .map(|(i, (id, label))| {
                 let meta = state.source.with_untracked(|s| s.dataset.trial(&id).map(trial_meta)).filter(|m| !m.is_empty());
                 let checked_id = id.clone();
@@ -58,6 +62,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                     <button type="button" data-testid="trials-tcs" on:click=move |_| set_excluded(&|id| background_is(id, "tcs"))>"Only with TCS"</button>
                 </Show>
             </div>
+            <RowPager state=state testid="pager-trials" />
             <ul>{rows}</ul>
         </fieldset>
     }

@@ -214,7 +214,8 @@ impl Dataset {
 
     /// The trials an outcome lists, in the dataset's order.
     pub fn trials_of<'a>(&'a self, outcome: &'a Outcome) -> impl Iterator<Item = &'a Trial> + 'a {
-        self.trials.iter().filter(move |t| outcome.trials.as_ref().is_none_or(|ids| ids.contains(&t.id)))
+        let listed: Option<std::collections::HashSet<&str>> = outcome.trials.as_ref().map(|ids| ids.iter().map(String::as_str).collect());
+        self.trials.iter().filter(move |t| listed.as_ref().is_none_or(|ids| ids.contains(t.id.as_str())))
     }
 
     pub fn trial(&self, id: &str) -> Option<&Trial> {

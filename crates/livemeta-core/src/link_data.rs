@@ -23,6 +23,10 @@ pub fn pack(data: &Packed) -> Option<String> {
         Packed::Csv(text) => ("c.", text),
         Packed::DatasetJson(text) => ("j.", text),
     };
+    // Text this long never compresses into a link; compressing megabytes would only cost time.
+    if text.len() > 40 * MAX_PACKED {
+        return None;
+    }
     let packed = format!("{mark}{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9)));
     (packed.len() <= MAX_PACKED).then_some(packed)
 }

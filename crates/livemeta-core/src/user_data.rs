@@ -6,6 +6,7 @@
 use crate::counts::StudyCounts;
 use crate::csv_input::{extra_columns, parse_rows, RowError};
 use crate::dataset::{Arm, Count, Dataset, Definition, Outcome, Sourced, Trial, FORMAT, VERSION};
+use std::collections::HashMap;
 
 /// The one definition a user's outcome has: the counts as given.
 pub const AS_GIVEN: &str = "as_given";
@@ -122,6 +123,15 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
             outcome_trials.push((outcome, Vec::new()));
         }
     }
+    // Readable lines per (outcome, study name), and readable trials by name: lookups, not scans,
+    // so a file of 100,000 lines reads in linear time.
+    let mut lines_named: HashMap<(String, &str), usize> = HashMap::new();
+    for (i, (row, result)) in rows.iter().zip(&results).enumerate() {
+        if result.is_ok() {
+            *lines_named.entry((outcome_of(i), row.study.as_str())).or_default() += 1;
+        }
+    }
+    let mut trials_named: HashMap<String, Vec<usize>> = HashMap::new();
     let mut renamed = Vec::new();
     for (i, (row, result)) in rows.iter().zip(&results).enumerate() {
         let outcome = outcome_of(i);
@@ -143,16 +153,15 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
                 continue;
             }
             Ok(counts) => {
-                let listed = &outcome_trials.iter().find(|(o, _)| *o == outcome).map_or(&[][..], |(_, ids)| ids.as_slice());
-                let same_name_here = |t: &Trial| t.label == row.study && listed.contains(&t.id);
-                let twice_here = rows.iter().enumerate().filter(|(j, r)| results[*j].is_ok() && r.study == row.study && outcome_of(*j) == outcome).count() > 1;
+                let twice_here = lines_named.get(&(outcome.clone(), row.study.as_str())).is_some_and(|&n| n > 1);
                 let label = if twice_here {
                     renamed.push(format!("row {row_number} \"{}\"", row.study));
                     format!("{} (row {row_number})", row.study)
                 } else {
                     row.study.clone()
                 };
-                let existing = dataset.trials.iter().position(|t| t.label == label && t.problems.is_none() && !same_name_here(t));
+                // The same study in another outcome is the same trial.
+                let existing = trials_named.get(&label).and_then(|found| found.iter().copied().find(|&t| !dataset.trials[t].counts.iter().any(|c| c.outcome == outcome)));
                 let index = match existing {
                     Some(index) => index,
                     None => {
@@ -160,6 +169,7 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
                         trial.attributes = attributes;
                         trial.year = year;
                         dataset.trials.push(trial);
+                        trials_named.entry(label.clone()).or_default().push(dataset.trials.len() - 1);
                         dataset.trials.len() - 1
                     }
                 };

@@ -2,7 +2,7 @@ use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
 use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::dist::z_crit;
-use livemeta_core::format::p_value;
+use livemeta_core::format::{count, p_value};
 use livemeta_core::EngineError;
 
 /// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
@@ -169,7 +169,6 @@ pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(St
             names.push(g);
         }
     }
-    let text_row = |kind, label: String| ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false, entered: false };
     for name in names {
         let members: Vec<&ForestRow> = study_rows.iter().zip(groups).filter(|(_, g)| *g == name).map(|(r, _)| r).collect();
         plot.rows.push(text_row(RowKind::Heading, name.clone()));
@@ -196,5 +195,32 @@ pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(St
     plot.footer.extend(difference_line);
     // RevMan's subgroup plot has no prediction interval; the main plot shows it when asked.
     plot.prediction = None;
+    plot
+}
+
+fn text_row(kind: RowKind, label: String) -> ForestRow {
+    ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false, entered: false }
+}
+
+/// The plot with only the studies from `first` (0-based) to `first + count`, for the screen
+/// when there are more than fit: the totals still pool every study, and a note says which
+/// studies are shown. Exports use the whole plot.
+pub fn window_rows(mut plot: ForestPlot, first: usize, shown: usize) -> ForestPlot {
+    let total = plot.rows.iter().filter(|r| r.kind == RowKind::Study).count();
+    if total <= shown {
+        return plot;
+    }
+    let first = first.min(total.saturating_sub(1));
+    let last = (first + shown).min(total);
+    let mut index = 0;
+    plot.rows.retain(|r| {
+        if r.kind != RowKind::Study {
+            return true;
+        }
+        index += 1;
+        (first..last).contains(&(index - 1))
+    });
+    let note = format!("Studies {}-{} of {} shown; the total pools all of them", count(first + 1), count(last), count(total));
+    plot.rows.push(text_row(RowKind::Note, note));
     plot
 }

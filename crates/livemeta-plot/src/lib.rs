@@ -6,7 +6,7 @@ mod export;
 mod scale;
 mod scatter;
 
-pub use build::{forest_plot, refit_plot, subgroup_forest_plot};
+pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
 pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;

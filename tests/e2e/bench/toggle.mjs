@@ -76,7 +76,7 @@ try {
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill(csv);
   await page.getByTestId('import-apply').click();
-  await page.waitForSelector('[data-testid=trial-toggle-row200]');
+  await page.waitForSelector('[data-testid=pager-trials]');
   await page.getByTestId('model-select').selectOption('REML');
   await toggles(page, '[data-testid=trial-toggle-row1]', 20);
   report('200 studies (imported, REML)', await toggles(page, '[data-testid=trial-toggle-row1]', 200));

@@ -1,7 +1,9 @@
 // Data as one model: bundled teaching sets, RevMan reviews, dataset JSON round trips, long
 // CSV with several outcomes, and undo/redo over every change.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expectedAnalysis, expectedFromCsv, expectPooled, openApp, shownValue } from './helpers.mjs';
 
@@ -77,6 +79,11 @@ test('a file that is not a review, or a broken one, is refused with the reason a
   await expect(page.getByTestId('import-errors')).toContainText('broken.rm5: not a readable RevMan 5 file (XML error');
   await page.getByTestId('import-file').setInputFiles({ name: 'photo.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something else"}') });
   await expect(page.getByTestId('import-errors')).toContainText('photo.json: dataset is not valid');
+  // A binary file under a CSV name: its "header" has none of the columns, and it says so.
+  await page.getByTestId('import-file').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]) });
+  await expect(page.getByTestId('import-errors')).toContainText('missing column "study"');
+  await page.getByTestId('import-file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('') });
+  await expect(page.getByTestId('import-errors')).toContainText('the file is empty');
   await expect(page.getByTestId('trial-toggle-chronos')).toBeVisible();
 });
 
@@ -217,4 +224,40 @@ test('a bundled set is edited as your copy, marked yours; reset brings the sourc
   await expect.poll(() => shownValue(page, 'pooled-estimate')).toBe(sourced);
   await page.getByTestId('count-solo1-treatment').focus();
   await expect(page.getByTestId('count-solo1-treatment')).toContainText('Verbatim from the source');
+});
+
+test('thousands of studies are paged on screen, pooled in full, and exported in full', async ({ page }) => {
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['synthetic', '120', '9'], { encoding: 'utf8' });
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('pager-plot')).toContainText('Studies 1-50 of 120');
+  await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(50);
+  await expectPooled(page, expectedFromCsv(csv, { measure: 'RR', method: 'DL' }));
+  await page.getByTestId('pager-table-next').click();
+  await page.getByTestId('pager-table-next').click();
+  await expect(page.getByTestId('pager-plot')).toContainText('Studies 101-120 of 120');
+  await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(20);
+  await expect(page.getByTestId('pager-table-next')).toBeDisabled();
+  // A study on a later page switches off like any other; the pool changes.
+  await page.getByTestId('trial-toggle-row120').click();
+  const kept = csv.split('\n').filter((line) => line && !line.startsWith('S120,')).join('\n') + '\n';
+  await expectPooled(page, expectedFromCsv(kept, { measure: 'RR', method: 'DL' }));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const table = readFileSync(await download.path(), 'utf8');
+  expect(table.match(/,study,S\d+,/g)).toHaveLength(120);
+});
+
+test('a file far too large is refused before it is read, and the page stays usable', async ({ page }) => {
+  await openApp(page);
+  await page.getByText('Use your own data').click();
+  const header = 'study,events_treatment,total_treatment,events_control,total_control\n';
+  // A 50 MB file (written to disk: Playwright hands larger buffers over as files).
+  const file = join(mkdtempSync(join(tmpdir(), 'livemeta-big-')), 'huge.csv');
+  writeFileSync(file, header + 'S,1,10,2,10\n'.repeat(4_200_000));
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByTestId('import-errors')).toContainText('huge.csv is 50.4 MB; livemeta opens files up to 1 MB');
+  await page.getByTestId('trial-toggle-chronos').click();
+  await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
 });
