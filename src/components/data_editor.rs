@@ -6,7 +6,7 @@
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::dataset::Dataset;
-use livemeta_core::edit::{add_trial, apply_cells, editable_copy, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
+use livemeta_core::edit::{add_attribute, add_trial, apply_cells, editable_copy, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
 use wasm_bindgen::JsCast;
 
 /// The columns in screen order: name, four counts, then the dataset's attributes.
@@ -14,6 +14,7 @@ fn columns(dataset: &Dataset) -> Vec<(Column, String)> {
     let (t, c) = (&dataset.treatment_label, &dataset.control_label);
     let mut all = vec![(Column::Name, "Study".to_string())];
     all.extend([format!("{t} events"), format!("{t} N"), format!("{c} events"), format!("{c} N")].into_iter().enumerate().map(|(i, name)| (Column::Count(i), name)));
+    all.push((Column::Year, "Year".to_string()));
     all.extend(dataset.attribute_names().into_iter().map(|name| (Column::Attribute(name.clone()), name)));
     all
 }
@@ -38,14 +39,13 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
     let editable = Memo::new(move |_| state.source.with(|s| is_editable(&s.dataset)));
     // Cells typed but not (yet) applied, with why; shown in place of the data's value.
     let problems = RwSignal::new(Vec::<CellProblem>::new());
-    let outcome = move || state.selection.with(|s| state.source.with(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()));
     let commit = move |edited: Dataset| {
         let source = DataSource::from_file(edited);
         state.user_data.set(Some(source.clone()));
         state.source.set(source);
     };
     let apply = move |cells: Vec<(String, Column, String)>| {
-        let outcome = outcome();
+        let outcome = outcome_now(state);
         let (edited, mut pending) = state.source.with_untracked(|s| apply_cells(&s.dataset, &outcome, &cells));
         // Earlier pending cells of other places stay; those retyped now are replaced.
         problems.update(|p| {
@@ -66,7 +66,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
             request_animation_frame(move || focus_id(&active));
         }
         let dataset = state.source.with(|s| s.dataset.clone());
-        let outcome = outcome();
+        let outcome = outcome_now(state);
         let columns = columns(&dataset);
         // The listed trials, not the rows: switching a trial on or off does not redraw the grid.
         let ids: Vec<String> = state.trials.with(|trials| trials.iter().map(|(id, _)| id.clone()).collect());
@@ -84,6 +84,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                         let stored = match column {
                             Column::Name => trial.map(|t| t.label.clone()).unwrap_or_default(),
                             Column::Count(i) => table.map(|t| t[*i].to_string()).unwrap_or_default(),
+                            Column::Year => trial.and_then(|t| t.year).map(|y| y.to_string()).unwrap_or_default(),
                             Column::Attribute(a) => trial.and_then(|t| t.attribute(a)).unwrap_or("").to_string(),
                         };
                         let (id_for_value, column_for_value) = (id.clone(), column.clone());
@@ -146,7 +147,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
         }
     };
     let add = move |_| {
-        let (edited, _) = state.source.with_untracked(|s| add_trial(&s.dataset, &outcome(), ""));
+        let (edited, _) = state.source.with_untracked(|s| add_trial(&s.dataset, &outcome_now(state), ""));
         let row = state.trials.with_untracked(Vec::len);
         commit(edited);
         request_animation_frame(move || focus_cell(row, 0));
@@ -166,6 +167,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                 .collect_view()
         })
     };
+    let column_name = RwSignal::new(String::new());
     // The grid exists only while the section is open: a closed editor costs nothing per change.
     let open = RwSignal::new(false);
     view! {
@@ -182,6 +184,17 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                 <div class="table-scroll">{grid}</div>
                 <div class="bulk">
                     <button type="button" data-testid="editor-add" on:click=add>"Add a study"</button>
+                    <label class="add-column">"New column (a subgroup, risk of bias...) "
+                        <input type="text" size="14" data-testid="editor-column-name" prop:value=move || column_name.get()
+                            on:input=move |ev| column_name.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="button" data-testid="editor-add-column" on:click=move |_| {
+                        let name = column_name.get_untracked();
+                        if !name.trim().is_empty() {
+                            commit(state.source.with_untracked(|s| add_attribute(&s.dataset, &name)));
+                            column_name.set(String::new());
+                        }
+                    }>"Add the column"</button>
                     {move || original().map(|id| view! {
                         <button type="button" data-testid="editor-reset" on:click=move |_| {
                             problems.set(vec![]);
@@ -198,8 +211,9 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
     }
 }
 
+/// The outcome on screen (tracked when read while rendering).
 fn outcome_now(state: AppState) -> String {
-    state.selection.with_untracked(|s| state.source.with_untracked(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()))
+    state.selection.with(|s| state.source.with(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()))
 }
 
 /// Spreads a pasted block (rows by line, cells by tab) from a cell rightwards and downwards;

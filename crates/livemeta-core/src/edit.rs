@@ -89,6 +89,27 @@ pub fn set_attribute(dataset: &Dataset, trial: &str, name: &str, value: &str) ->
     edited
 }
 
+pub fn set_year(dataset: &Dataset, trial: &str, year: Option<u32>) -> Dataset {
+    let mut edited = dataset.clone();
+    if let Some(t) = edited.trials.iter_mut().find(|t| t.id == trial) {
+        t.year = year;
+    }
+    edited
+}
+
+/// Adds an attribute column (empty for every trial) to group or describe trials by; a name
+/// already in use adds nothing.
+pub fn add_attribute(dataset: &Dataset, name: &str) -> Dataset {
+    let mut edited = dataset.clone();
+    let name = name.trim();
+    if !name.is_empty() && !dataset.attribute_names().iter().any(|n| n == name) {
+        for t in &mut edited.trials {
+            t.attributes.push((name.to_string(), String::new()));
+        }
+    }
+    edited
+}
+
 /// Adds an empty study to an outcome (listed last) and returns the dataset and its id.
 pub fn add_trial(dataset: &Dataset, outcome: &str, label: &str) -> (Dataset, String) {
     let mut edited = dataset.clone();
@@ -141,6 +162,8 @@ pub enum Column {
     Name,
     /// Treatment events, treatment total, control events, control total.
     Count(usize),
+    /// The publication year, which orders the cumulative analysis.
+    Year,
     Attribute(String),
 }
 
@@ -165,6 +188,13 @@ pub fn apply_cells(dataset: &Dataset, outcome: &str, cells: &[(String, Column, S
             Column::Name if text.trim().is_empty() => problems.push(problem(trial, column, text, "the study name is empty".into())),
             Column::Name => edited = rename(&edited, trial, text.trim()),
             Column::Attribute(name) => edited = set_attribute(&edited, trial, name, text.trim()),
+            Column::Year => match text.trim() {
+                "" => edited = set_year(&edited, trial, None),
+                year => match year.parse::<u32>() {
+                    Ok(y) if (1000..=9999).contains(&y) => edited = set_year(&edited, trial, Some(y)),
+                    _ => problems.push(problem(trial, column, text, format!("\"{year}\" is not a year"))),
+                },
+            },
             Column::Count(_) if !trials.contains(&trial.as_str()) => trials.push(trial),
             Column::Count(_) => {}
         }
@@ -257,6 +287,10 @@ mod tests {
         assert!(problems[0].message.contains("exceed"), "{problems:?}");
         let (edited, problems) = apply_cells(&edited, "data", &[(new.clone(), Column::Attribute("region".into()), "y".into()), (new.clone(), Column::Count(2), "5".into())]);
         assert_eq!(edited.trial(&new).unwrap().attribute("region"), Some("y"));
+        let (edited_year, problems_year) = apply_cells(&add_attribute(&edited, "risk of bias"), "data", &[("row1".into(), Column::Year, "2004".into()), (new.clone(), Column::Year, "soon".into())]);
+        assert_eq!(edited_year.trial("row1").unwrap().year, Some(2004));
+        assert_eq!(edited_year.attribute_names(), ["region", "risk of bias"]);
+        assert_eq!(problems_year[0].message, "\"soon\" is not a year");
         assert_eq!((table_of(&edited, "data", &new), problems[0].message.as_str()), (None, "waiting for the other counts of this study"));
     }
 

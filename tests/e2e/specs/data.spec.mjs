@@ -200,6 +200,18 @@ test('edit like a spreadsheet: type, move with the keyboard, paste a block, add,
   await expect(page.getByTestId('edit-0-0')).toHaveValue('C');
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('edit-0-0')).toHaveValue('A');
+  // A year orders the cumulative view; a new column groups the subgroup view.
+  await page.getByTestId('edit-0-5').fill('2011');
+  await page.getByTestId('edit-0-5').press('Enter');
+  await page.getByTestId('editor-column-name').fill('risk of bias');
+  await page.getByTestId('editor-add-column').click();
+  await page.getByTestId('edit-0-6').fill('high');
+  await page.getByTestId('edit-0-6').press('Enter');
+  await page.getByTestId('view-subgroups').click();
+  await expect(page.getByTestId('subgroup-column')).toHaveValue('risk of bias');
+  await expect(page.getByTestId('subgroup-row-0')).toContainText('high (1 trial)');
+  await page.getByTestId('view-cumulative').click();
+  await expect(page.getByTestId('cumulative-row-row1')).toContainText('(2011)');
   await page.reload();
   await page.getByTestId('editor').locator('summary').click();
   await expect(page.getByTestId('edit-3-0')).toHaveValue('D');
