@@ -3,19 +3,20 @@ use crate::components::{
     AnalysisControls, DataEditor, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
     TrialToggles,
 };
-use crate::state::{AppState, Origin};
-use crate::url_state::{initial_state, stored_data, sync_with_url};
+use crate::state::{AppState, DataSource, Origin};
+use crate::url_state::{initial_state, stored_sets, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
     let (selection, data, ignored) = initial_state();
-    let state = AppState::new(selection, data, ignored);
-    // Data kept from an earlier visit stays one choice away while a bundled set is shown.
-    if state.user_data.get_untracked().is_none() {
-        state.user_data.set(stored_data().and_then(Result::ok));
-    }
-    let too_large_for_link = sync_with_url(state.selection, state.source, state.notice);
+    // The user's sets kept from earlier visits stay one choice away; the data the link opened
+    // joins them (as the set it already is, when it is one).
+    let (sets, _, _) = stored_sets();
+    let state = AppState::new(selection, DataSource::flagship(), ignored);
+    state.user_data.set(sets);
+    state.source.set(state.keep_user_set(data));
+    let too_large_for_link = sync_with_url(state);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.

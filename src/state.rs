@@ -251,13 +251,16 @@ fn join_sentences(a: Option<String>, b: Option<String>) -> String {
 pub struct DataSource {
     pub dataset: Arc<Dataset>,
     pub origin: Origin,
+    /// Which of the user's sets this is (1, 2, ...; 0 for a bundled set or one not yet kept):
+    /// an edit keeps its set's slot, an import takes a new one.
+    pub slot: u32,
 }
 
 impl PartialEq for DataSource {
     /// The same shared dataset is equal without comparing it trial by trial (every step of
     /// the undo history is compared on every change).
     fn eq(&self, other: &DataSource) -> bool {
-        self.origin == other.origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
+        self.slot == other.slot && self.origin == other.origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
     }
 }
 
@@ -283,11 +286,11 @@ pub static BUNDLED: LazyLock<Vec<Arc<Dataset>>> = LazyLock::new(|| {
 impl DataSource {
     /// The flagship dupilumab dataset.
     pub fn flagship() -> DataSource {
-        DataSource { dataset: BUNDLED[0].clone(), origin: Origin::Bundled }
+        DataSource { dataset: BUNDLED[0].clone(), origin: Origin::Bundled, slot: 0 }
     }
 
     pub fn bundled(id: &str) -> Option<DataSource> {
-        BUNDLED.iter().find(|d| d.id == id).map(|d| DataSource { dataset: d.clone(), origin: Origin::Bundled })
+        BUNDLED.iter().find(|d| d.id == id).map(|d| DataSource { dataset: d.clone(), origin: Origin::Bundled, slot: 0 })
     }
 
     pub fn is_bundled(&self) -> bool {
@@ -298,12 +301,17 @@ impl DataSource {
     /// every problem found (line, study, field) when nothing in it can be analysed.
     pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
         let data = read_csv(csv, "Your data").map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
-        Ok((DataSource { dataset: Arc::new(data.dataset), origin: Origin::Csv(csv.into()) }, data.warning))
+        Ok((DataSource { dataset: Arc::new(data.dataset), origin: Origin::Csv(csv.into()), slot: 0 }, data.warning))
     }
 
     /// A dataset the user opened from a file.
     pub fn from_file(dataset: Dataset) -> DataSource {
-        DataSource { dataset: Arc::new(dataset), origin: Origin::File }
+        DataSource { dataset: Arc::new(dataset), origin: Origin::File, slot: 0 }
+    }
+
+    /// The user's data as an edit of this set: same slot.
+    pub fn edited(&self, dataset: Dataset) -> DataSource {
+        DataSource { slot: self.slot, ..DataSource::from_file(dataset) }
     }
 }
 
@@ -346,8 +354,9 @@ pub struct ChangeMarker {
 pub struct AppState {
     pub selection: RwSignal<Selection>,
     pub source: RwSignal<DataSource>,
-    /// The user's own data, kept while a bundled set is on screen so they can switch back.
-    pub user_data: RwSignal<Option<DataSource>>,
+    /// The user's own datasets, by slot, kept while another set is on screen so they can
+    /// switch back.
+    pub user_data: RwSignal<Vec<DataSource>>,
     pub rows: Memo<Vec<TrialRow>>,
     /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
     /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
@@ -367,7 +376,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(initial: Selection, data: DataSource, notice: Option<String>) -> AppState {
         let selection = RwSignal::new(initial);
-        let user_data = RwSignal::new((!data.is_bundled()).then(|| data.clone()));
+        let user_data = RwSignal::new(Vec::new());
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
@@ -398,9 +407,7 @@ impl AppState {
     /// the review's), keeping the display choices (presenter mode, the open view, the
     /// comparison diamond). A pasted CSV states no method, so it keeps the analysis chosen.
     pub fn switch_data(&self, source: DataSource) {
-        if !source.is_bundled() {
-            self.user_data.set(Some(source.clone()));
-        }
+        let source = self.keep_user_set(source);
         let keeps_method = matches!(source.origin, Origin::Csv(_));
         let fresh = Selection::for_outcome(&source.dataset, "");
         self.selection.update(|s| {
@@ -427,12 +434,37 @@ impl AppState {
         });
         let Some((selection, source)) = step.flatten() else { return };
         if source != now.1 {
-            if !source.is_bundled() {
-                self.user_data.set(Some(source.clone()));
-            }
+            let source = self.keep_user_set(source);
             self.source.set(source);
         }
         self.selection.set(Selection { presenter: now.0.presenter, view: now.0.view, compare_models: now.0.compare_models, ..selection });
+    }
+
+    /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
+    /// returned as it is.
+    pub fn keep_user_set(&self, mut source: DataSource) -> DataSource {
+        if source.is_bundled() {
+            return source;
+        }
+        self.user_data.update(|sets| {
+            if source.slot == 0 {
+                // The same data again (a link reopened, a reload) is the set already kept.
+                let same = sets.iter().find(|s| s.origin == source.origin && s.dataset == source.dataset).map(|s| s.slot);
+                source.slot = same.unwrap_or_else(|| sets.iter().map(|s| s.slot).max().unwrap_or(0) + 1);
+            }
+            match sets.iter_mut().find(|s| s.slot == source.slot) {
+                Some(kept) => *kept = source.clone(),
+                None => sets.push(source.clone()),
+            }
+        });
+        source
+    }
+
+    /// Shows an edit of the data on screen (one undo step; the set keeps its slot).
+    pub fn edit_data(&self, dataset: Dataset) {
+        let edited = self.source.with_untracked(|s| s.edited(dataset));
+        let edited = self.keep_user_set(edited);
+        self.source.set(edited);
     }
 
     pub fn toggle_trial(&self, id: &str) {

@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
+use crate::state::{AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::dataset::Dataset;
@@ -174,32 +174,79 @@ fn current_query() -> String {
 
 use livemeta_core::link_data::{pack, unpack, Packed};
 
-/// This browser's copy of the user's data: their CSV as typed, or a dataset file as JSON.
-const CSV_KEY: &str = "livemeta.data.csv";
-const DATASET_KEY: &str = "livemeta.data.json";
+/// This browser's copy of the user's sets: a JSON array of `{"slot", "csv"}` (the CSV as typed)
+/// or `{"slot", "dataset"}`, and the slot last on screen. Earlier versions kept one set under
+/// the two single keys, which are still read.
+const SETS_KEY: &str = "livemeta.data.sets";
+const CURRENT_KEY: &str = "livemeta.data.current";
+const OLD_CSV_KEY: &str = "livemeta.data.csv";
+const OLD_DATASET_KEY: &str = "livemeta.data.json";
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-/// Keeps the user's data in this browser (localStorage), so a reload finds it. Returns a
+/// Keeps the user's sets in this browser (localStorage), so a reload finds them. Returns a
 /// sentence when it could not (storage full or switched off).
-fn keep_in_browser(source: &DataSource) -> Option<String> {
+fn keep_in_browser(sets: &[DataSource], current: u32) -> Option<String> {
     let storage = storage()?;
-    let (key, value) = match &source.origin {
-        Origin::Bundled => return None,
-        Origin::Csv(csv) => (CSV_KEY, csv.to_string()),
-        Origin::File => (DATASET_KEY, source.dataset.to_json()),
-    };
-    forget_in_browser();
-    storage.set_item(key, &value).err().map(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
+    let stored: Vec<serde_json::Value> = sets
+        .iter()
+        .map(|s| match &s.origin {
+            Origin::Csv(csv) => serde_json::json!({ "slot": s.slot, "csv": csv.as_ref() }),
+            _ => serde_json::json!({ "slot": s.slot, "dataset": s.dataset.as_ref() }),
+        })
+        .collect();
+    let _ = storage.remove_item(OLD_CSV_KEY);
+    let _ = storage.remove_item(OLD_DATASET_KEY);
+    let _ = storage.set_item(CURRENT_KEY, &current.to_string());
+    storage
+        .set_item(SETS_KEY, &serde_json::Value::Array(stored).to_string())
+        .err()
+        .map(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
 }
 
 pub fn forget_in_browser() {
     if let Some(s) = storage() {
-        let _ = s.remove_item(CSV_KEY);
-        let _ = s.remove_item(DATASET_KEY);
+        for key in [SETS_KEY, CURRENT_KEY, OLD_CSV_KEY, OLD_DATASET_KEY] {
+            let _ = s.remove_item(key);
+        }
     }
+}
+
+/// The user's sets kept in this browser and the slot last on screen; sets that no longer read
+/// are named in the returned problems.
+pub fn stored_sets() -> (Vec<DataSource>, Option<u32>, Vec<String>) {
+    let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
+    let from_csv = |csv: &str| DataSource::from_csv(csv).map(|(source, _)| source).map_err(|problems| problems.join("; "));
+    let from_json = |json: serde_json::Value| serde_json::from_value::<Dataset>(json).map(DataSource::from_file).map_err(|e| e.to_string());
+    let mut sets = Vec::new();
+    let mut problems = Vec::new();
+    let mut keep = |slot: u32, read: Result<DataSource, String>| match read {
+        Ok(source) => sets.push(DataSource { slot, ..source }),
+        Err(e) => problems.push(format!("a set kept in this browser could not be read ({e})")),
+    };
+    match stored(SETS_KEY).and_then(|t| serde_json::from_str::<Vec<serde_json::Value>>(&t).ok()) {
+        Some(list) => {
+            for entry in list {
+                let slot = entry["slot"].as_u64().unwrap_or(0) as u32;
+                match (entry["csv"].as_str(), entry.get("dataset")) {
+                    (Some(csv), _) => keep(slot, from_csv(csv)),
+                    (None, Some(json)) => keep(slot, from_json(json.clone())),
+                    _ => keep(slot, Err("neither CSV nor dataset".into())),
+                }
+            }
+        }
+        None => {
+            if let Some(json) = stored(OLD_DATASET_KEY) {
+                keep(1, Dataset::from_json(&json).map(DataSource::from_file));
+            } else if let Some(csv) = stored(OLD_CSV_KEY) {
+                keep(1, from_csv(&csv));
+            }
+        }
+    }
+    let current = stored(CURRENT_KEY).and_then(|c| c.parse().ok()).or_else(|| sets.last().map(|s| s.slot));
+    (sets, current, problems)
 }
 
 /// The link's data parameters: a bundled set by id (none for the flagship), the user's CSV or
@@ -238,9 +285,10 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
     // Links made before the data was compressed carry the CSV percent-encoded.
     let Some(raw) = param("data") else { return (DataSource::flagship(), None) };
     if raw == "local" {
-        return match stored_data() {
-            Some(Ok(source)) => (source, None),
-            Some(Err(why)) => fallback(&why),
+        let (sets, current, problems) = stored_sets();
+        return match sets.into_iter().find(|s| Some(s.slot) == current) {
+            Some(source) => (source, None),
+            None if !problems.is_empty() => fallback(&format!("The data kept in this browser: {}", problems.join("; "))),
             None => fallback("The link's data was kept in another browser"),
         };
     }
@@ -248,16 +296,6 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
         Ok(csv) => csv_source(&String::from(csv)),
         Err(_) => fallback("The link's data is not readable (damaged in copying?)"),
     }
-}
-
-/// The user's data kept in this browser, if any, or why it could not be read.
-pub fn stored_data() -> Option<Result<DataSource, String>> {
-    let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
-    if let Some(json) = stored(DATASET_KEY) {
-        return Some(Dataset::from_json(&json).map(DataSource::from_file).map_err(|e| format!("The data kept in this browser could not be read ({e})")));
-    }
-    let csv = stored(CSV_KEY)?;
-    Some(DataSource::from_csv(&csv).map(|(source, _)| source).map_err(|problems| format!("The data kept in this browser could not be read ({})", problems.join("; "))))
 }
 
 fn csv_source(csv: &str) -> (DataSource, Option<String>) {
@@ -280,7 +318,8 @@ pub fn initial_state() -> (Selection, DataSource, Option<String>) {
 /// back/forward. The push waits until the change has been painted (pushState costs a few
 /// milliseconds), and changes made within one frame become one entry.
 /// Returns whether the data on screen is too large for a link (it stays in this browser).
-pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource>, notice: RwSignal<Option<String>>) -> Signal<bool> {
+pub fn sync_with_url(state: AppState) -> Signal<bool> {
+    let (selection, source, notice) = (state.selection, state.source, state.notice);
     // Compressing the data is done once per data change, not on every toggle.
     let data = Memo::new(move |_| source.with(data_param));
     let pending = StoredValue::new(None::<String>);
@@ -294,7 +333,9 @@ pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource
     // This browser's copy follows the data on screen (an import, an edit, an undo), so a
     // reload finds what was last shown.
     Effect::new(move |_| {
-        if let Some(why) = source.with(|s| (!s.is_bundled()).then(|| keep_in_browser(s)).flatten()) {
+        let current = source.with(|s| s.slot);
+        let kept = state.user_data.with(|sets| (!sets.is_empty()).then(|| keep_in_browser(sets, current)).flatten());
+        if let Some(why) = kept {
             notice.set(Some(why));
         }
     });
@@ -314,6 +355,7 @@ pub fn sync_with_url(selection: RwSignal<Selection>, source: RwSignal<DataSource
     });
     let on_pop = Closure::<dyn Fn()>::new(move || {
         let (restored, data, ignored) = initial_state();
+        let data = state.keep_user_set(data);
         if source.with_untracked(|s| *s != data) {
             source.set(data);
         }

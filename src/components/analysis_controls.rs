@@ -29,16 +29,13 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
     let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
     let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect::<Vec<_>>();
-    // The bundled sets, then the user's own data when there is some.
-    const YOURS: &str = "your-data";
+    // The bundled sets by id, then each of the user's sets by slot ("yours-2").
     let datasets = Signal::derive(move || {
         let mut all: Vec<(String, String)> = BUNDLED.iter().map(|d| (d.id.clone(), d.title.clone())).collect();
-        if let Some(user) = state.user_data.get() {
-            all.push((YOURS.into(), format!("Your data: {}", user.dataset.title)));
-        }
+        state.user_data.with(|sets| all.extend(sets.iter().map(|s| (format!("yours-{}", s.slot), format!("Your data {}: {}", s.slot, s.dataset.title)))));
         all
     });
-    let current_dataset = Signal::derive(move || state.source.with(|s| if s.is_bundled() { s.dataset.id.clone() } else { YOURS.into() }));
+    let current_dataset = Signal::derive(move || state.source.with(|s| if s.is_bundled() { s.dataset.id.clone() } else { format!("yours-{}", s.slot) }));
     view! {
         <fieldset class="controls">
             <legend>"Analysis"</legend>
@@ -48,7 +45,11 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 options=datasets
                 current=current_dataset
                 on_pick=move |id| {
-                    let source = if id == YOURS { state.user_data.get_untracked() } else { DataSource::bundled(&id) };
+                    let slot = id.strip_prefix("yours-").and_then(|n| n.parse::<u32>().ok());
+                    let source = match slot {
+                        Some(slot) => state.user_data.with_untracked(|sets| sets.iter().find(|s| s.slot == slot).cloned()),
+                        None => DataSource::bundled(&id),
+                    };
                     if let Some(source) = source {
                         state.notice.set(None);
                         state.switch_data(source);

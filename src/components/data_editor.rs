@@ -39,11 +39,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
     let editable = Memo::new(move |_| state.source.with(|s| is_editable(&s.dataset)));
     // Cells typed but not (yet) applied, with why; shown in place of the data's value.
     let problems = RwSignal::new(Vec::<CellProblem>::new());
-    let commit = move |edited: Dataset| {
-        let source = DataSource::from_file(edited);
-        state.user_data.set(Some(source.clone()));
-        state.source.set(source);
-    };
+    let commit = move |edited: Dataset| state.edit_data(edited);
     let apply = move |cells: Vec<(String, Column, String)>| {
         let outcome = outcome_now(state);
         let (edited, mut pending) = state.source.with_untracked(|s| apply_cells(&s.dataset, &outcome, &cells));
@@ -52,12 +48,17 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
             p.retain(|old| !cells.iter().any(|(t, c, _)| *t == old.trial && *c == old.column));
             p.append(&mut pending);
         });
-        commit(edited);
+        // A cell left as it was is not an edit (and not an undo step).
+        if state.source.with_untracked(|s| *s.dataset != edited) {
+            commit(edited);
+        }
     };
     let edit_copy = move |_| {
         let copy = state.source.with_untracked(|s| editable_copy(&s.dataset, &state.selection.with_untracked(|sel| sel.dose_selection())));
         state.selection.update(|s| s.dose = "all".into());
-        commit(copy);
+        // A copy is a new set of the user's, not an edit of the bundled one.
+        let copy = state.keep_user_set(DataSource::from_file(copy));
+        state.source.set(copy);
     };
     let original = move || state.source.with(|s| s.dataset.id.strip_suffix("-copy").and_then(|id| BUNDLED.iter().any(|d| d.id == id).then(|| id.to_string())));
     let grid = move || {
@@ -99,15 +100,21 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                                 <input type="text" id=cell_id(row, col) data-testid=cell_id(row, col) aria-label=format!("{name}, row {}", row + 1)
                                     class:pending=move || pending_flag().is_some()
                                     prop:value=move || pending().unwrap_or_else(|| stored.clone())
-                                    on:change=move |ev| apply(vec![(trial_id.clone(), column.clone(), event_target_value(&ev))])
+                                    on:change={
+                                        let (trial_id, column) = (trial_id.clone(), column.clone());
+                                        move |ev| apply(vec![(trial_id.clone(), column.clone(), event_target_value(&ev))])
+                                    }
                                     on:keydown=move |ev: web_sys::KeyboardEvent| {
                                         let target = match ev.key().as_str() {
                                             "Enter" | "ArrowDown" => Some(row + 1),
                                             "ArrowUp" => row.checked_sub(1),
-                                            _ => None,
+                                            _ => return,
                                         };
+                                        ev.prevent_default();
+                                        // The cell is applied here: on the last row there is no next
+                                        // cell to move to, so no change event would come.
+                                        apply(vec![(trial_id.clone(), column.clone(), event_target_value(&ev))]);
                                         if let Some(next) = target {
-                                            ev.prevent_default();
                                             focus_cell(next, col);
                                         }
                                     }
@@ -232,7 +239,7 @@ fn paste_block(state: AppState, text: &str, trial: &str, col: usize, ids: &[Stri
             dataset = next;
             ids.push(id);
         }
-        state.source.set(DataSource::from_file(dataset));
+        state.edit_data(dataset);
     }
     let mut cells = Vec::new();
     for (r, line) in lines.iter().enumerate() {

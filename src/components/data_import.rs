@@ -112,7 +112,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
                 <button type="button" data-testid="import-apply" on:click=move |_| accept(DataSource::from_csv(&text.get()))>"Analyse this data"</button>
                 <button type="button" data-testid="import-reset" on:click=move |_| {
                     forget_in_browser();
-                    state.user_data.set(None);
+                    state.user_data.set(vec![]);
                     state.switch_data(DataSource::flagship());
                 }>"Back to the dupilumab trials"</button>
             </div>

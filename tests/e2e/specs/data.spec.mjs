@@ -63,7 +63,7 @@ test('a RevMan 5 review opens with its dichotomous outcomes, methods and subgrou
   await expect(page.getByTestId('subgroup-row-1')).toContainText('High dose (1 trial)');
   await page.reload();
   await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
-  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
   // The review travels in the link, compressed, with the analysis: another browser opens both.
   await expect(page).toHaveURL(/pack=j\./);
   const elsewhere = await (await browser.newContext()).newPage();
@@ -105,6 +105,8 @@ test('export as dataset JSON, open it again, and get the identical dataset', asy
   expect(JSON.parse(bundled.text)).toEqual(JSON.parse(readFileSync(join(root, 'assets/dupilumab.json'), 'utf8')));
   // And the CSV of the user's data reads back to the same tables.
   await page.getByTestId('import-file').setInputFiles(first.path);
+  // The same dataset opened again is the set already kept, not a second one.
+  await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(3);
   const csv = await downloaded(page, 'export-dataset-csv');
   expect(csv.text.split('\n')[0]).toBe('study,outcome,events_treatment,total_treatment,events_control,total_control,subgroup');
   expect(csv.text).toContain('Delta 2012 (row 2),CMP-001.02,6,30,3,15,Low dose');
@@ -222,7 +224,7 @@ test('a bundled set is edited as your copy, marked yours; reset brings the sourc
   const sourced = await shownValue(page, 'pooled-estimate');
   await page.getByTestId('editor').locator('summary').click();
   await page.getByTestId('editor-copy').click();
-  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
   await expect(page.getByTestId('outcome-select')).toHaveValue('serious_adverse_events');
   expect(await shownValue(page, 'pooled-estimate')).toBe(sourced);
   await expect(page.getByTestId('study-row-solo1')).toContainText('your data');
@@ -272,4 +274,27 @@ test('a file far too large is refused before it is read, and the page stays usab
   await expect(page.getByTestId('import-errors')).toContainText('huge.csv is 50.4 MB; livemeta opens files up to 1 MB');
   await page.getByTestId('trial-toggle-chronos').click();
   await expect(page.getByTestId('trial-toggle-chronos')).not.toBeChecked();
+});
+
+test('your sets are kept side by side: switch between them, reload, and find them all', async ({ page }) => {
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(`${header}A,3,40,6,41\nB,5,60,11,58\n`);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('import-file').setInputFiles(review);
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-2');
+  await expect(page.getByTestId('dataset-select').locator('option')).toHaveText([/Dupilumab/, /BCG/, 'Your data 1: Your data', /Your data 2: Drug A versus placebo/]);
+  await page.getByTestId('dataset-select').selectOption('yours-1');
+  await expect(page.getByTestId('study-row-row2')).toContainText('B');
+  // An edit stays in its own set.
+  await page.getByTestId('editor').locator('summary').click();
+  await page.getByTestId('edit-1-0').fill('B edited');
+  await page.getByTestId('edit-1-0').press('Enter');
+  await expect(page.getByTestId('study-row-row2')).toContainText('B edited');
+  await expect(page).toHaveURL(/pack=j\./);
+  await page.reload();
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
+  await expect(page.getByTestId('study-row-row2')).toContainText('B edited');
+  await page.getByTestId('dataset-select').selectOption('yours-2');
+  await expect(page.getByTestId('outcome-select').locator('option')).toHaveCount(3);
 });

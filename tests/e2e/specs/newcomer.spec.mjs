@@ -35,7 +35,7 @@ test('with imported data of one outcome there is nothing to choose: one outcome,
   await expect(page.getByTestId('outcome-select')).toBeDisabled();
   await expect(page.getByTestId('outcome-select')).toHaveValue('data');
   await expect(page.getByTestId('dose-select')).toHaveCount(0);
-  await expect(page.getByTestId('dataset-select')).toHaveValue('your-data');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
   await expect(page.getByTestId('published-reference')).toHaveCount(0);
 });
 
