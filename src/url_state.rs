@@ -4,6 +4,7 @@ use crate::state::{AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, 
 use leptos::prelude::*;
 use livemeta_core::analysis::PredictionCritical;
 use livemeta_core::dataset::Dataset;
+use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
@@ -171,8 +172,6 @@ pub fn ignored_sentence(notes: &[String]) -> Option<String> {
 fn current_query() -> String {
     window().location().search().unwrap_or_default()
 }
-
-use livemeta_core::link_data::{pack, unpack, Packed};
 
 /// This browser's copy of the user's sets: a JSON array of `{"slot", "csv"}` (the CSV as typed)
 /// or `{"slot", "dataset"}`, and the slot last on screen. Earlier versions kept one set under
