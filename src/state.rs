@@ -379,7 +379,11 @@ impl AppState {
         let user_data = RwSignal::new(Vec::new());
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
-        let trials = Memo::new(move |_| rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).collect()));
+        // From the data and the outcome, not from the rows, so a toggle does not recompute it.
+        let outcome = Memo::new(move |_| selection.with(|s| s.outcome.clone()));
+        let trials = Memo::new(move |_| {
+            source.with(|s| outcome.with(|o| s.dataset.trials_of(s.dataset.outcome_or_first(o)).map(|t| (t.id.clone(), t.label.clone())).collect()))
+        });
         let studies = move || rows.with(|rows| pooled_studies(rows));
         let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
         let comparison = Memo::new(move |_| {
