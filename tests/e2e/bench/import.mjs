@@ -6,6 +6,7 @@
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
 import { chromiumFlags } from '../playwright.config.mjs';
+import { timedClicks } from './timing.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const server = spawn('node', ['serve.mjs', '../../dist', '8185'], { stdio: 'ignore' });
@@ -14,16 +15,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', '5000', '7'], { encoding: 'utf8' });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-/** Clicks `selector` and waits for the plot to be redrawn and the next frame. */
-const timedClick = (page, selector) => page.evaluate(async (selector) => {
-  performance.clearMarks('forest-drawn');
-  const t0 = performance.now();
-  document.querySelector(selector).click();
-  while (performance.getEntriesByName('forest-drawn').length === 0) await new Promise((r) => setTimeout(r, 0));
-  const drawn = performance.getEntriesByName('forest-drawn')[0].startTime - t0;
-  await new Promise((r) => requestAnimationFrame(() => r()));
-  return [drawn, performance.now() - t0];
-}, selector);
+const timedClick = async (page, selector) => (await timedClicks(page, selector, 1))[0];
 
 const imports = [];
 const toggles = [];
@@ -41,7 +33,7 @@ try {
     imports.push(await timedClick(page, '[data-testid=import-apply]'));
     await page.waitForSelector('[data-testid=pager-trials]');
     if (run === 0) {
-      for (let i = 0; i < 20; i++) toggles.push(await timedClick(page, '[data-testid=trial-toggle-row1]'));
+      toggles.push(...await timedClicks(page, '[data-testid=trial-toggle-row1]', 20));
     }
     await context.close();
   }

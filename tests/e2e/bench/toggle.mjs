@@ -5,27 +5,14 @@
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
 import { chromiumFlags } from '../playwright.config.mjs';
+import { timedClicks } from './timing.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const server = spawn('node', ['serve.mjs', '../../dist', '8183'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 500));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
 
-async function toggles(page, selector, n) {
-  return page.evaluate(async ({ selector, n }) => {
-    const times = [];
-    for (let i = 0; i < n; i++) {
-      performance.clearMarks('forest-drawn');
-      const t0 = performance.now();
-      document.querySelector(selector).click();
-      while (performance.getEntriesByName('forest-drawn').length === 0) await new Promise((r) => setTimeout(r, 0));
-      const drawn = performance.getEntriesByName('forest-drawn')[0].startTime - t0;
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      times.push([drawn, performance.now() - t0]);
-    }
-    return times;
-  }, { selector, n });
-}
+const toggles = timedClicks;
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 function report(name, times) {
