@@ -1,9 +1,9 @@
 // Offline support: the app is a handful of static files with stable names (Trunk.toml sets
 // filehash = false). Each request goes to the network first, so an update is picked up as soon as
 // it is online, and the copy kept here answers when the network does not (hospital wifi).
-const CACHE = 'livemeta-v1';
+const CACHE = 'livemeta-v2';
 const FILES = ['./', './index.html', './boot.js', './livemeta-web.js', './livemeta-web_bg.wasm', './main.css',
-  './manifest.webmanifest', './gosh-worker_loader.js', './gosh-worker.js', './gosh-worker_bg.wasm'];
+  './manifest.webmanifest', './livemeta-worker_loader.js', './livemeta-worker.js', './livemeta-worker_bg.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

@@ -4,6 +4,7 @@ pub mod components;
 pub mod download;
 pub mod state;
 pub mod url_state;
+pub mod worker;
 
 pub fn mount() {
     console_error_panic_hook::set_once();

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
+use livemeta_core::file_open::OpenedFile;
 use livemeta_core::user_data::read_csv;
 use std::sync::{Arc, LazyLock};
 
@@ -302,6 +303,14 @@ impl DataSource {
     pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
         let data = read_csv(csv, "Your data").map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
         Ok((DataSource { dataset: Arc::new(data.dataset), origin: Origin::Csv(csv.into()), slot: 0 }, data.warning))
+    }
+
+    /// A file the user opened: a small CSV keeps its text (for the paste box and the link).
+    pub fn from_opened(opened: OpenedFile) -> DataSource {
+        match opened.csv {
+            Some(csv) => DataSource { dataset: Arc::new(opened.dataset), origin: Origin::Csv(csv.into()), slot: 0 },
+            None => DataSource::from_file(opened.dataset),
+        }
     }
 
     /// A dataset the user opened from a file.

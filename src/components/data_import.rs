@@ -5,42 +5,20 @@
 use crate::download::download;
 use crate::state::{AppState, DataSource, Origin};
 use crate::url_state::forget_in_browser;
+use crate::worker::BackgroundJob;
 use leptos::prelude::*;
 use livemeta_core::csv_input::COLUMNS;
+use livemeta_core::file_open::{open_file, too_large, FileReply, OpenedFile};
 use livemeta_core::user_data::to_csv;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// The largest file opened (bytes): about 48,000 studies of CSV, read, analysed and drawn in
-/// under a second on the page (`bench/import.mjs`); larger files would freeze it for seconds.
-const MAX_FILE_BYTES: f64 = 1e6;
+/// Files up to this size are read on the page: 48,000 studies of CSV open and draw in under a
+/// second (`bench/import.mjs`), and handing that dataset back from the worker as JSON would take
+/// longer than reading it. Larger files are read in the worker, so the page never freezes.
+const READ_ON_PAGE_BYTES: f64 = 1e6;
 
-/// Whether a file is a review (XML) or a dataset (JSON) rather than a CSV, by its name or
-/// its first character.
-fn structured(name: &str, text: &str) -> Option<bool> {
-    let lower = name.to_lowercase();
-    let first = text.trim_start_matches('\u{feff}').trim_start().chars().next();
-    if lower.ends_with(".rm5") || first == Some('<') {
-        Some(true)
-    } else if lower.ends_with(".json") || first == Some('{') {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// A file's contents as a data source, by what the file is.
-fn source_from_file(name: &str, text: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
-    match structured(name, text) {
-        Some(true) => {
-            let review = livemeta_core::rm5::read_rm5(text).map_err(|e| vec![format!("{name}: {e}")])?;
-            Ok((DataSource::from_file(review.dataset), review.warning))
-        }
-        Some(false) => {
-            let dataset = livemeta_core::dataset::Dataset::from_json(text).map_err(|e| vec![format!("{name}: {e}")])?;
-            Ok((DataSource::from_file(dataset), None))
-        }
-        None => DataSource::from_csv(text),
-    }
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1e6)
 }
 
 #[component]
@@ -64,38 +42,55 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             errors.set(problems);
         }
     };
+    // A large file is read in the worker; `reading` names it meanwhile and Cancel drops the job.
+    let reading = RwSignal::new(None::<String>);
+    let job = StoredValue::new_local(None::<BackgroundJob>);
+    let finish = move |reply: FileReply| {
+        // The worker's handler may be the caller: its closure is dropped once it has returned.
+        if let Some(done) = job.try_update_value(Option::take).flatten() {
+            wasm_bindgen_futures::spawn_local(async move { drop(done) });
+        }
+        reading.set(None);
+        if let Ok(OpenedFile { csv: Some(csv), .. }) = &reply {
+            text.set(csv.clone());
+        }
+        accept(reply.map(|opened| {
+            let warning = opened.warning.clone();
+            (DataSource::from_opened(opened), warning)
+        }));
+    };
     let open_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         let name = file.name();
         // Choosing the same file again (after editing it elsewhere) must read it again.
         input.set_value("");
-        // Reading happens on the page: a file far beyond any meta-analysis is refused before
-        // it is read, so the page never freezes on it.
-        if file.size() > MAX_FILE_BYTES {
-            accept(Err(vec![format!(
-                "{name} is {:.1} MB; livemeta opens files up to {} MB (about 50,000 studies of CSV), so that the page stays responsive. Keep only the rows and columns of the analysis, or split the file by outcome.",
-                file.size() / 1e6,
-                MAX_FILE_BYTES / 1e6
-            )]));
-            return;
+        if let Some(why) = too_large(&name, file.size() as usize) {
+            return finish(Err(vec![why]));
         }
+        job.set_value(None);
+        reading.set(Some(format!("Reading {name} ({})…", megabytes(file.size()))));
         wasm_bindgen_futures::spawn_local(async move {
-            // Bytes, not text: a review saved by RevMan desktop is often ISO-8859-1, and a CSV
-            // from a spreadsheet may be Windows-1252; `decode_text` reads either.
-            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            match read.ok().map(|buffer| livemeta_core::rm5::decode_text(&js_sys::Uint8Array::new(&buffer).to_vec())) {
-                // A CSV file lands in the box as well, so it can be corrected there.
-                Some(contents) => {
-                    let result = source_from_file(&name, &contents);
-                    if structured(&name, &contents).is_none() {
-                        text.set(contents);
-                    }
-                    accept(result);
-                }
-                None => accept(Err(vec![format!("{name}: the file could not be read as text")])),
+            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+                return finish(Err(vec![format!("{name}: the file could not be read")]));
+            };
+            if file.size() <= READ_ON_PAGE_BYTES {
+                return finish(open_file(&name, &js_sys::Uint8Array::new(&buffer).to_vec()));
+            }
+            let request = js_sys::Array::of2(&JsValue::from_str(&name), &buffer);
+            let on_reply = move |reply: JsValue| {
+                finish(reply.as_string().and_then(|json| serde_json::from_str::<FileReply>(&json).ok()).unwrap_or_else(|| Err(vec![format!("{name}: the reader gave no answer")])));
+            };
+            match BackgroundJob::start(request.into(), js_sys::Array::of1(&buffer), on_reply, move || finish(Err(vec!["the file reader stopped with an error".into()]))) {
+                Ok(started) => job.set_value(Some(started)),
+                Err(why) => finish(Err(vec![why])),
             }
         });
+    };
+    on_cleanup(move || job.set_value(None));
+    let cancel = move |_| {
+        job.set_value(None);
+        reading.set(None);
     };
     let save_json = move |_| state.source.with_untracked(|s| download(&format!("{}.json", s.dataset.id), "application/json", &s.dataset.to_json()));
     let save_csv = move |_| state.source.with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &to_csv(&s.dataset)));
@@ -116,6 +111,10 @@ pub fn DataImport(state: AppState) -> impl IntoView {
                     state.switch_data(DataSource::flagship());
                 }>"Back to the dupilumab trials"</button>
             </div>
+            <Show when=move || reading.with(Option::is_some)>
+                <p class="reading" data-testid="import-reading" role="status">{move || reading.get()}
+                    " " <button type="button" data-testid="import-cancel" on:click=cancel>"Cancel"</button></p>
+            </Show>
             <p class="warning" data-testid="import-warnings" role="status">{move || warning.get()}</p>
             <ul class="import-errors" data-testid="import-errors" role="alert">
                 {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}

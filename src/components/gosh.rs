@@ -5,6 +5,7 @@
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
+use crate::worker::BackgroundJob;
 use js_sys::Float64Array;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -15,7 +16,6 @@ use livemeta_core::sensitivity::effects_and_method;
 use livemeta_plot::gosh_plot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, MessageEvent, Worker};
 
 /// The most trials whose 2^k - 1 subsets are fitted on the page's own thread (4,095 fits take
 /// a few milliseconds).
@@ -40,31 +40,11 @@ enum GoshRun {
     Failed(String),
 }
 
-/// A running worker; dropping it stops the worker and its handlers.
-struct GoshWorker {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
-}
-
-impl Drop for GoshWorker {
-    fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
-    }
-}
-
-/// Starts the worker; it says when it listens, then reports progress and the fits into `run`.
-fn spawn_worker(request: &GoshRequest, run: RwSignal<GoshRun>) -> Result<GoshWorker, String> {
-    let worker = Worker::new("./gosh-worker_loader.js").map_err(|_| "this browser could not start a worker for GOSH".to_string())?;
+/// Starts the worker; it reports progress and the fits into `run`.
+fn spawn_worker(request: &GoshRequest, run: RwSignal<GoshRun>) -> Result<BackgroundJob, String> {
     let request = serde_json::to_string(request).map_err(|e| e.to_string())?;
-    let sender = worker.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data();
-        if data.as_bool() == Some(true) {
-            let _ = sender.post_message(&JsValue::from_str(&request));
-        } else if let Some(done) = data.as_f64() {
+    let on_reply = move |data: JsValue| {
+        if let Some(done) = data.as_f64() {
             run.set(GoshRun::Running { done: done as usize });
         } else if let Some(why) = data.as_string() {
             run.set(GoshRun::Failed(why));
@@ -73,11 +53,8 @@ fn spawn_worker(request: &GoshRequest, run: RwSignal<GoshRun>) -> Result<GoshWor
             fits.copy_to(pairs.as_flattened_mut());
             run.set(GoshRun::Done(Arc::new(pairs)));
         }
-    });
-    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| run.set(GoshRun::Failed("the GOSH worker stopped with an error".into())));
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(GoshWorker { worker, _on_message: on_message, _on_error: on_error })
+    };
+    BackgroundJob::start(JsValue::from_str(&request), js_sys::Array::new(), on_reply, move || run.set(GoshRun::Failed("the GOSH worker stopped with an error".into())))
 }
 
 #[component]
@@ -96,7 +73,7 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         })
     });
     let run = RwSignal::new(GoshRun::Running { done: 0 });
-    let worker = StoredValue::new_local(None::<GoshWorker>);
+    let worker = StoredValue::new_local(None::<BackgroundJob>);
     let start = move || {
         worker.set_value(None);
         let Ok(input) = input.get_untracked() else { return };

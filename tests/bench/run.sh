@@ -6,8 +6,8 @@ echo "== wasm size (release build)"
 trunk build --release >/dev/null 2>&1
 wasm=dist/livemeta-web_bg.wasm
 echo "raw $(stat -c %s "$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
-worker=dist/gosh-worker_bg.wasm
-echo "GOSH worker: raw $(stat -c %s "$worker") bytes, gzip -9 $(gzip -9 -c "$worker" | wc -c) bytes (loaded only when GOSH has more than 12 trials)"
+worker=dist/livemeta-worker_bg.wasm
+echo "worker: raw $(stat -c %s "$worker") bytes, gzip -9 $(gzip -9 -c "$worker" | wc -c) bytes (loaded only for GOSH above 12 trials and to open a file)"
 cargo build -q --profile native -p livemeta-cli
 echo "== browser: cold load to interactive"
 (cd tests/e2e && node bench/load.mjs)

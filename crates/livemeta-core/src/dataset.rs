@@ -196,10 +196,9 @@ impl Dataset {
         if dataset.outcomes.is_empty() {
             return Err("dataset is not valid: it has no outcomes".into());
         }
-        for (i, trial) in dataset.trials.iter().enumerate() {
-            if dataset.trials[..i].iter().any(|t| t.id == trial.id) {
-                return Err(format!("dataset is not valid: two trials have the id \"{}\"", trial.id));
-            }
+        let mut ids = std::collections::HashSet::new();
+        if let Some(trial) = dataset.trials.iter().find(|t| !ids.insert(t.id.as_str())) {
+            return Err(format!("dataset is not valid: two trials have the id \"{}\"", trial.id));
         }
         Ok(dataset)
     }

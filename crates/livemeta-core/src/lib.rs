@@ -9,6 +9,7 @@ pub mod dist;
 pub mod edit;
 pub mod effect;
 pub mod error;
+pub mod file_open;
 pub mod format;
 pub mod gosh;
 pub mod link_data;

@@ -16,9 +16,16 @@ pub struct Review {
     pub warning: Option<String>,
 }
 
-/// Decodes a review file by its XML declaration: RevMan 5 writes ISO-8859-1 (Windows-1252)
-/// as often as UTF-8.
+/// Decodes a file by its byte-order mark or XML declaration: RevMan 5 writes ISO-8859-1
+/// (Windows-1252) as often as UTF-8.
 pub fn decode_text(bytes: &[u8]) -> String {
+    // Excel's "Unicode text" is UTF-16 with a byte-order mark.
+    let utf16 = |unit: fn([u8; 2]) -> u16| String::from_utf16_lossy(&bytes[2..].chunks_exact(2).map(|p| unit([p[0], p[1]])).collect::<Vec<_>>());
+    match bytes {
+        [0xFF, 0xFE, ..] => return utf16(u16::from_le_bytes),
+        [0xFE, 0xFF, ..] => return utf16(u16::from_be_bytes),
+        _ => {}
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
     let declared_latin = head.starts_with("<?xml") && ["iso-8859-1", "windows-1252", "latin1", "cp1252"].iter().any(|e| head.contains(e));
     match std::str::from_utf8(bytes) {

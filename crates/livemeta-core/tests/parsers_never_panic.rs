@@ -3,6 +3,7 @@
 //! errors.
 use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
+use livemeta_core::file_open::open_file;
 use livemeta_core::rm5::{decode_text, read_rm5};
 use livemeta_core::user_data::read_csv;
 use livemeta_core::link_data::{pack, unpack, Packed};
@@ -51,6 +52,11 @@ proptest! {
         let _ = extra_columns(&text);
         let _ = Dataset::from_json(&text);
         let _ = read_rm5(&decode_text(&bytes));
+        // A file opened by the page or the worker, under each kind of name, and as UTF-16.
+        for name in ["data.csv", "review.rm5", "data.json"] {
+            let _ = open_file(name, &bytes);
+            let _ = open_file(name, &[&[0xFF, 0xFE][..], &bytes].concat());
+        }
         let _ = unpack(&text);
         let _ = unpack(&format!("c.{}", text.replace(['+', '/', '='], "-")));
     }
