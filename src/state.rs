@@ -1,7 +1,7 @@
 //! The one place application state lives. Everything on screen derives from these signals
 //! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
-use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
+use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use livemeta_core::file_open::OpenedFile;
@@ -18,7 +18,8 @@ pub struct Selection {
     pub model: Model,
     /// Trial ids the user switched off.
     pub excluded: Vec<String>,
-    pub knapp_hartung: bool,
+    /// Wald, Knapp-Hartung or its modified form; random-effects models only.
+    pub ci_method: CiMethod,
     /// `None` hides the prediction interval.
     pub prediction: Option<PredictionCritical>,
     pub zero_cells: ZeroCellPolicy,
@@ -125,7 +126,7 @@ impl Selection {
             measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
             model,
             excluded: Vec::new(),
-            knapp_hartung: false,
+            ci_method: CiMethod::Wald,
             prediction: None,
             zero_cells: ZeroCellPolicy::for_model(model),
             compare_models: false,
@@ -165,7 +166,7 @@ impl Selection {
             measure: self.measure,
             model: self.model,
             zero_cells: self.zero_cells,
-            knapp_hartung: self.knapp_hartung && self.model.is_random(),
+            ci_method: if self.model.is_random() { self.ci_method } else { CiMethod::Wald },
             prediction: self.prediction.unwrap_or(PredictionCritical::Z),
             level: 0.95,
         }
@@ -425,7 +426,7 @@ impl AppState {
         let fresh = Selection::for_outcome(&source.dataset, "");
         self.selection.update(|s| {
             let method = if keeps_method {
-                Selection { measure: s.measure, model: s.model, knapp_hartung: s.knapp_hartung, prediction: s.prediction, zero_cells: s.zero_cells, ..fresh }
+                Selection { measure: s.measure, model: s.model, ci_method: s.ci_method, prediction: s.prediction, zero_cells: s.zero_cells, ..fresh }
             } else {
                 fresh
             };
@@ -607,8 +608,8 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     if b.model != n.model {
         parts.push(format!("model: {}", n.model.label()));
     }
-    if b.knapp_hartung != n.knapp_hartung {
-        parts.push(format!("Knapp-Hartung {}", if n.knapp_hartung { "on" } else { "off" }));
+    if b.ci_method != n.ci_method {
+        parts.push(format!("CI: {}", n.ci_method.label()));
     }
     for e in now.entered.iter().filter(|e| !before.entered.contains(e) && e.outcome == now.outcome) {
         parts.push(format!("counts entered for {}", label(&e.trial)));

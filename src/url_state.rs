@@ -2,7 +2,7 @@
 //! browser's back and forward buttons step through changes.
 use crate::state::{AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
-use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::analysis::{CiMethod, PredictionCritical};
 use livemeta_core::dataset::Dataset;
 use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
@@ -13,8 +13,10 @@ pub fn encode(s: &Selection) -> String {
     if !s.excluded.is_empty() {
         q.push_str(&format!("&off={}", s.excluded.join(",")));
     }
-    if s.knapp_hartung {
-        q.push_str("&knha=1");
+    match s.ci_method {
+        CiMethod::Wald => {}
+        CiMethod::KnappHartung => q.push_str("&knha=1"),
+        CiMethod::KnappHartungAdhoc => q.push_str("&knha=adhoc"),
     }
     if let Some(p) = s.prediction {
         q.push_str(&format!("&pi={}", p.code()));
@@ -125,7 +127,13 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
             q.ignore("off", &unknown.join(","), "no such trial");
         }
     }
-    s.knapp_hartung = q.flag("knha");
+    if let Some(ci) = q.parse("knha", |v| match v {
+        "1" => Some(CiMethod::KnappHartung),
+        "adhoc" => Some(CiMethod::KnappHartungAdhoc),
+        _ => None,
+    }, "not 1 or adhoc") {
+        s.ci_method = ci;
+    }
     if let Some(p) = q.parse("pi", PredictionCritical::from_code, "not z, t1 or t2") {
         s.prediction = Some(p);
     }

@@ -195,7 +195,7 @@ fn link_decoder_never_panics_and_its_links_decode_to_themselves() {
     let pieces = [
         "outcome=", "skin_infections", "eczema_herpeticum", "&", "=", "measure=", "OR", "RD", "PETO", "model=", "MH", "REML", "REVMAN",
         "off=", "chronos", ",", "row7", "row0", "typed=", "serious_adverse_events:all:beck_m12:2:55:3:54", ":", "-1", "99999999999999999999",
-        "add=", "0.1", "0.3", "to=", "none", "all", "drop00=1", "view=", "gosh", "loo", "order=", "size", "by=", "phase", "knha=1", "pi=",
+        "add=", "0.1", "0.3", "to=", "none", "all", "drop00=1", "view=", "gosh", "loo", "order=", "size", "by=", "phase", "knha=1", "knha=adhoc", "pi=",
         "t2", "%", "%zz", "ü", "?", "typedoff=1", "presenter=1", "both=1", "dose=", "d300q2w", "all", "data=", "local", "pack=", "c.", "j.eJwLzs9NVQhOLSrOz7NS0FTQUwAA", "set=", "bcg-colditz1994",
     ];
     let mut seed = 0x2545_f491_4f6c_dd1du64;

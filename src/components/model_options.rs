@@ -2,7 +2,7 @@ use crate::components::choice::Choice;
 use crate::state::AppState;
 use crate::url_state::OFFERED_ADD;
 use leptos::prelude::*;
-use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::analysis::{CiMethod, PredictionCritical};
 use livemeta_core::{CorrectionScope, Model};
 
 /// A labelled checkbox bound to one flag of the selection.
@@ -56,9 +56,14 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
         <fieldset class="controls options">
             <legend>"Options"</legend>
             <Toggle label="Knapp-Hartung adjustment" testid="knha-toggle"
-                checked=Signal::derive(move || selection.with(|s| s.options().knapp_hartung))
+                checked=Signal::derive(move || selection.with(|s| s.options().ci_method != CiMethod::Wald))
                 disabled=Signal::derive(move || !is_random())
-                on_toggle=move |on| selection.update(|s| s.knapp_hartung = on) />
+                on_toggle=move |on| selection.update(|s| s.ci_method = if on { CiMethod::KnappHartung } else { CiMethod::Wald }) />
+            <Show when=move || selection.with(|s| s.options().ci_method != CiMethod::Wald)>
+                <Toggle label="never narrower than Wald (modified; metafor test = \"adhoc\")" testid="knha-adhoc-toggle"
+                    checked=Signal::derive(move || selection.with(|s| s.ci_method == CiMethod::KnappHartungAdhoc))
+                    on_toggle=move |on| selection.update(|s| s.ci_method = if on { CiMethod::KnappHartungAdhoc } else { CiMethod::KnappHartung }) />
+            </Show>
             <Show when=move || !is_random()>
                 <p class="note" data-testid="knha-note">"Knapp-Hartung applies to random-effects models only."</p>
             </Show>

@@ -136,7 +136,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         " to "
                         {effect_number("pooled-ci-upper", p.ci_upper, m)}
                         ")"
-                        <span class="model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
+                        <span class="model" data-testid="pooled-model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
                     </p>
                     {heterogeneity}
                 }

@@ -1,6 +1,6 @@
 //! `livemeta analyze data.csv [options]`: the engine from the command line, for
 //! scripting, reproducibility and the metafor cross-check.
-use livemeta_core::analysis::PredictionCritical;
+use livemeta_core::analysis::{CiMethod, PredictionCritical};
 use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID]
        livemeta synthetic K [SEED]   (deterministic test data as CSV)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
-                        [--knha] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
+                        [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups]
   --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill (L0, R0, Q0)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
@@ -62,7 +62,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 let v = value("--method")?;
                 model = Some(Model::from_code(&v).ok_or_else(|| format!("unknown method {v}"))?);
             }
-            "--knha" => options.knapp_hartung = true,
+            "--knha" => options.ci_method = CiMethod::KnappHartung,
+            "--adhoc" => options.ci_method = CiMethod::KnappHartungAdhoc,
             "--pi" => {
                 let v = value("--pi")?;
                 options.prediction = PredictionCritical::from_code(&v).ok_or_else(|| format!("unknown prediction interval critical value {v}"))?;

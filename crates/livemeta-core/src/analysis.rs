@@ -67,6 +67,41 @@ impl Model {
     }
 }
 
+/// How the pooled estimate is tested and its CI formed: metafor's `test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CiMethod {
+    /// Normal (Wald) test and CI.
+    Wald,
+    /// Knapp-Hartung (Hartung-Knapp-Sidik-Jonkman): the variance scaled by the weighted
+    /// residual variance, with t(k - 1).
+    KnappHartung,
+    /// Knapp-Hartung with its factor kept at least 1, so the CI is never narrower than Wald's
+    /// (Röver et al. 2015; metafor `test = "adhoc"`).
+    KnappHartungAdhoc,
+}
+
+impl CiMethod {
+    pub const ALL: [CiMethod; 3] = [CiMethod::Wald, CiMethod::KnappHartung, CiMethod::KnappHartungAdhoc];
+    /// metafor's name for it, also the CLI's and the link's.
+    pub fn code(self) -> &'static str {
+        match self {
+            CiMethod::Wald => "z",
+            CiMethod::KnappHartung => "knha",
+            CiMethod::KnappHartungAdhoc => "adhoc",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<CiMethod> {
+        CiMethod::ALL.into_iter().find(|c| c.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CiMethod::Wald => "Wald (z)",
+            CiMethod::KnappHartung => "Knapp-Hartung (HKSJ)",
+            CiMethod::KnappHartungAdhoc => "modified Knapp-Hartung (at least Wald)",
+        }
+    }
+}
+
 /// Critical value for the prediction interval; the conventions differ between tools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PredictionCritical {
@@ -97,7 +132,8 @@ pub struct AnalysisOptions {
     pub measure: Measure,
     pub model: Model,
     pub zero_cells: ZeroCellPolicy,
-    pub knapp_hartung: bool,
+    /// Random-effects models only; common-effect models use Wald.
+    pub ci_method: CiMethod,
     pub prediction: PredictionCritical,
     pub level: f64,
 }
@@ -109,7 +145,7 @@ impl Default for AnalysisOptions {
             measure: Measure::RR,
             model: Model::Random(Tau2Method::Reml),
             zero_cells: ZeroCellPolicy::default(),
-            knapp_hartung: false,
+            ci_method: CiMethod::Wald,
             prediction: PredictionCritical::Z,
             level: 0.95,
         }
@@ -120,6 +156,13 @@ impl AnalysisOptions {
     /// RevMan 5 "M-H, Random" as Fleming 2018 most likely ran it.
     pub fn revman_mh_random(measure: Measure) -> Self {
         AnalysisOptions { measure, ..AnalysisOptions::default() }.with_model(Model::RevManMhRandom)
+    }
+    /// The model as people name it, with the CI method when it is not Wald's.
+    pub fn label(&self) -> String {
+        match self.ci_method {
+            CiMethod::KnappHartung | CiMethod::KnappHartungAdhoc if self.model.is_random() => format!("{}, {}", self.model.label(), self.ci_method.label()),
+            _ => self.model.label(),
+        }
     }
     /// Switches model and takes that model's zero-cell convention with it. A measure the
     /// model cannot pool gives way: Peto's method takes the Peto OR, Mantel-Haenszel the OR.
@@ -248,6 +291,8 @@ pub struct Analysis {
     pub heterogeneity: Heterogeneity,
     /// Display scale; random-effects models only.
     pub prediction: Option<Interval>,
+    /// The test and CI used: Knapp-Hartung only for a random-effects pool of two or more.
+    pub ci_method: CiMethod,
 }
 
 pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Analysis, EngineError> {
@@ -360,15 +405,17 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         })
         .collect();
 
+    let ci_method = if pooled.df.is_some() { options.ci_method } else { CiMethod::Wald };
     Ok(Analysis {
         measure,
         model: options.model,
-        model_label: options.model.label(),
+        model_label: AnalysisOptions { ci_method, ..*options }.label(),
         k,
         studies,
         pooled,
         heterogeneity,
         prediction,
+        ci_method,
     })
 }
 
@@ -465,11 +512,11 @@ fn random_pooled(
         weights[i] = Some(100.0 / (vi + tau2) / sw);
     }
     // As metafor does, Knapp-Hartung falls back to a z test when there is one study.
-    let knapp_hartung = options.knapp_hartung && k >= 2;
-    let pooled = if knapp_hartung {
+    let pooled = if options.ci_method != CiMethod::Wald && k >= 2 {
         let df = (k - 1) as f64;
-        let q: f64 = y.iter().zip(v).map(|(yi, vi)| (yi - mu).powi(2) / (vi + tau2)).sum::<f64>() / df;
-        let se = (q / sw).sqrt();
+        let factor: f64 = y.iter().zip(v).map(|(yi, vi)| (yi - mu).powi(2) / (vi + tau2)).sum::<f64>() / df;
+        let factor = if options.ci_method == CiMethod::KnappHartungAdhoc { factor.max(1.0) } else { factor };
+        let se = (factor / sw).sqrt();
         let t = dist::t_crit(options.level, df);
         let statistic = mu / se;
         Pooled {

@@ -21,7 +21,7 @@ pub mod synthetic;
 pub mod tau2;
 pub mod user_data;
 
-pub use analysis::{analyze, Analysis, AnalysisOptions, Model, PredictionCritical};
+pub use analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Model, PredictionCritical};
 pub use counts::StudyCounts;
 pub use effect::{CorrectionScope, Measure, ZeroCellPolicy};
 pub use error::EngineError;

@@ -5,6 +5,7 @@
 //!
 //! The moderators are few (Egger's test has two columns), so the p x p algebra is done by
 //! hand and the k x k hat matrix of metafor is never formed: its traces are sums over studies.
+use crate::analysis::CiMethod;
 use crate::dist;
 use crate::error::EngineError;
 use crate::tau2::{scoring_iterations, solve_decreasing, Tau2Method};
@@ -189,7 +190,7 @@ fn fisher_scoring(y: &[f64], v: &[f64], x: &[Vec<f64>], restricted: bool) -> Res
 
 /// The model `rma(yi, vi, mods = x, intercept = FALSE, method, test)`: `method` None is the
 /// common-effect model (tau^2 = 0).
-pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2Method>, knapp_hartung: bool, level: f64) -> Result<MetaRegression, EngineError> {
+pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2Method>, ci_method: CiMethod, level: f64) -> Result<MetaRegression, EngineError> {
     let (k, p) = (y.len(), x.first().map_or(0, Vec::len));
     if k <= p {
         return Err(EngineError::NotEnoughStudies { needed: p + 1, found: k, what: "a meta-regression with these moderators" });
@@ -201,9 +202,13 @@ pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2
     let fit = wls(y, x, &weights(v, tau2))?;
     let q_residual = wls(y, x, &weights(v, 0.0))?.rss;
     let residual_df = (k - p) as f64;
-    // Knapp and Hartung scale the covariance by the weighted residual variance, untruncated
-    // (metafor's test = "knha"; "adhoc" would keep it at least 1).
-    let (scale, df) = if knapp_hartung { (fit.rss / residual_df, Some(residual_df)) } else { (1.0, None) };
+    // Knapp and Hartung scale the covariance by the weighted residual variance (metafor's
+    // test = "knha"); "adhoc" keeps that factor at least 1.
+    let (scale, df) = match ci_method {
+        CiMethod::Wald => (1.0, None),
+        CiMethod::KnappHartung => (fit.rss / residual_df, Some(residual_df)),
+        CiMethod::KnappHartungAdhoc => ((fit.rss / residual_df).max(1.0), Some(residual_df)),
+    };
     let crit = df.map_or_else(|| dist::z_crit(level), |df| dist::t_crit(level, df));
     let coefficients = (0..p)
         .map(|a| {
@@ -242,7 +247,7 @@ mod tests {
     #[test]
     fn collinear_moderators_are_named_not_fitted() {
         let x = vec![vec![1.0, 2.0], vec![1.0, 2.0], vec![1.0, 2.0]];
-        let err = meta_regression(&[0.1, 0.2, 0.3], &[0.1, 0.1, 0.1], &x, None, false, 0.95).unwrap_err();
+        let err = meta_regression(&[0.1, 0.2, 0.3], &[0.1, 0.1, 0.1], &x, None, CiMethod::Wald, 0.95).unwrap_err();
         assert!(err.to_string().contains("collinear"), "{err}");
     }
 }

@@ -34,7 +34,7 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
     let counts = "ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat";
     let mut out = format!(
         "# livemeta: {} , {}\n# install.packages(\"metafor\") if needed\nlibrary(metafor)\ndat <- data.frame(\n  study = c({}),\n  ai = c({}), n1i = c({}),\n  ci = c({}), n2i = c({}))\n",
-        options.model.label(),
+        options.label(),
         options.measure.label(),
         column(&|s| r_string(&s.label)),
         column(&|s| s.events_treatment.to_string()),
@@ -93,7 +93,7 @@ fn model_call(options: &AnalysisOptions, data: &str) -> Option<String> {
         Model::Random(method) => format!(
             "rma({counts}, slab = study, measure = \"{measure}\", method = \"{}\", test = \"{}\",\n           add = {add}, to = \"{to}\", drop00 = {drop00}, {tight})",
             method.code(),
-            if options.knapp_hartung { "knha" } else { "z" }
+            options.ci_method.code()
         ),
         Model::CommonInverseVariance => format!("rma({counts}, slab = study, measure = \"{measure}\", method = \"EE\", add = {add}, to = \"{to}\", drop00 = {drop00})"),
         Model::CommonMantelHaenszel => format!(

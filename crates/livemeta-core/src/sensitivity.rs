@@ -237,14 +237,14 @@ pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> 
 }
 
 /// metafor's default form (`regtest(res)`): the analysis's own model (its tau^2 estimator, and
-/// Knapp-Hartung if it used it) with the standard error as a moderator.
+/// (modified) Knapp-Hartung if it used it) with the standard error as a moderator.
 pub fn egger_mixed(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
     let (y, v, method) = effects_and_method(analysis)?;
     if y.len() < 3 {
         return Err(EngineError::NotEnoughStudies { needed: 3, found: y.len(), what: "Egger's regression test" });
     }
     let x: Vec<Vec<f64>> = v.iter().map(|vi| vec![1.0, vi.sqrt()]).collect();
-    let fit = meta_regression(&y, &v, &x, method, analysis.pooled.df.is_some(), level)?;
+    let fit = meta_regression(&y, &v, &x, method, analysis.ci_method, level)?;
     let (intercept, slope) = (fit.coefficients[0], fit.coefficients[1]);
     Ok(EggerTest {
         statistic: slope.statistic,

@@ -1,6 +1,6 @@
 //! Behaviour that metafor cannot check for us: input validation, RevMan's M-H random
 //! effects worked by hand, and properties that must hold for any data.
-use livemeta_core::analysis::{analyze, study_effects, AnalysisOptions, Model};
+use livemeta_core::analysis::{analyze, study_effects, AnalysisOptions, CiMethod, Model};
 use livemeta_core::csv_input::parse_studies;
 use livemeta_core::{CorrectionScope, EngineError, Measure, StudyCounts, Tau2Method, ZeroCellPolicy};
 use proptest::prelude::*;
@@ -139,12 +139,12 @@ fn every_analysis_choice() -> Vec<AnalysisOptions> {
     for model in models {
         for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR].into_iter().filter(|m| model.pools(*m)) {
             for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
-                for (add, drop_double_zero, knapp_hartung) in [(0.5, false, false), (0.1, true, true), (1.0, false, true)] {
+                for (add, drop_double_zero, ci_method) in [(0.5, false, CiMethod::Wald), (0.1, true, CiMethod::KnappHartung), (1.0, false, CiMethod::KnappHartungAdhoc)] {
                     all.push(AnalysisOptions {
                         measure,
                         model,
                         zero_cells: ZeroCellPolicy { add, scope, drop_double_zero },
-                        knapp_hartung,
+                        ci_method,
                         ..AnalysisOptions::default()
                     });
                 }

@@ -2,7 +2,7 @@
 //! metafor's datasets and generated edge cases, fits every case with metafor, and writes the
 //! results; every number is then compared with the engine to 1e-6 (relative above 1).
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
-use livemeta_core::analysis::{analyze, AnalysisOptions, Model, PredictionCritical};
+use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
@@ -30,7 +30,7 @@ fn options_from_case(case: &str) -> AnalysisOptions {
             scope: CorrectionScope::from_code(field("to")).expect("to"),
             drop_double_zero: field("drop00") == "1",
         },
-        knapp_hartung: field("knha") == "1",
+        ci_method: CiMethod::from_code(field("test")).expect("test"),
         prediction: PredictionCritical::from_code(field("pi")).expect("pi"),
         level: 0.95,
     }

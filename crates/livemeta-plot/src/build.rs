@@ -110,7 +110,7 @@ fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &
     ForestPlot {
         title: None,
         outcome_label: outcome_label.to_string(),
-        model_label: options.model.label(),
+        model_label: options.label(),
         row_heading: "Study".into(),
         measure: options.measure,
         measure_label: options.measure.label().to_string(),

@@ -19,7 +19,14 @@ test('Knapp-Hartung and the prediction interval', async ({ page }) => {
   await page.getByTestId('model-select').selectOption('REML');
   await page.getByTestId('knha-toggle').check();
   await expectPooled(page, skin({ method: 'REML', extra: ['--knha'] }));
+  await expect(page.getByTestId('pooled-model')).toContainText('Knapp-Hartung (HKSJ)');
+  // The modified form never gives a CI narrower than Wald's (metafor test = "adhoc").
+  await page.getByTestId('knha-adhoc-toggle').check();
+  await expect(page).toHaveURL(/knha=adhoc/);
+  await expectPooled(page, skin({ method: 'REML', extra: ['--adhoc'] }));
+  await expect(page.getByTestId('pooled-model')).toContainText('modified Knapp-Hartung');
   await page.getByTestId('knha-toggle').uncheck();
+  await expect(page.getByTestId('knha-adhoc-toggle')).toHaveCount(0);
   await page.getByTestId('prediction-select').selectOption('z');
   const expected = skin({ method: 'REML', extra: ['--pi', 'z'] });
   await expect(page.getByTestId('result-prediction')).toContainText(expected.prediction.lower.toFixed(2));

@@ -59,7 +59,7 @@ test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => 
   expect(csv[9]).toMatch(/,pooled,Total \(|,pooled,"Total \(/);
 });
 
-for (const query of ['', '?model=REML&knha=1', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {
+for (const query of ['', '?model=REML&knha=1', '?model=REML&knha=adhoc', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {
   test(`Copy R code reproduces the pooled estimate in metafor (${query || 'default'})`, async ({ page }) => {
     await openApp(page, query);
     const code = await page.getByTestId('r-code').inputValue();

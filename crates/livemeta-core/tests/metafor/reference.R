@@ -69,8 +69,8 @@ emit_common <- function(dataset, case, res, ratio, weights) {
   emit(dataset, case, "tau2", if (is.null(res$tau2)) 0 else res$tau2)
   for (i in seq_along(weights)) if (!is.na(weights[i])) emit(dataset, case, paste0("w", i), weights[i])
 }
-case_name <- function(measure, method, knha = FALSE, to = "only0", add = 0.5, drop00 = FALSE, pi = "z") {
-  sprintf("measure=%s;method=%s;knha=%d;to=%s;add=%s;drop00=%d;pi=%s", measure, method, knha, to, add, drop00, pi)
+case_name <- function(measure, method, test = "z", to = "only0", add = 0.5, drop00 = FALSE, pi = "z") {
+  sprintf("measure=%s;method=%s;test=%s;to=%s;add=%s;drop00=%d;pi=%s", measure, method, test, to, add, drop00, pi)
 }
 
 fit_dataset <- function(name, d) {
@@ -82,16 +82,17 @@ fit_dataset <- function(name, d) {
     ratio <- measure != "RD"
     tr <- if (ratio) exp else identity
     for (method in if (large) c("EE", "DL", "REML", "PM") else c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) {
-      for (knha in c(FALSE, TRUE)) {
+      for (test in c("z", "knha", "adhoc")) {
+        knha <- test != "z"
         if (knha && (large || !(method %in% c("DL", "REML")))) next
         for (to in c("only0", "all", "if0all", "none")) {
           if (to != "only0" && (large || !(method %in% c("DL", "EE")))) next
           for (drop00 in c(FALSE, TRUE)) {
             if (drop00 && (large || method != "DL")) next
-            case <- case_name(measure, method, knha, to, 0.5, drop00, if (knha) "t1" else "z")
+            case <- case_name(measure, method, test, to, 0.5, drop00, if (knha) "t1" else "z")
             res <- tryCatch(suppressWarnings(rma(ai = d$events_treatment, n1i = d$total_treatment,
                        ci = d$events_control, n2i = d$total_control, measure = measure, method = method,
-                       test = if (knha) "knha" else "z", add = 0.5, to = to, drop00 = drop00, control = ctrl)),
+                       test = test, add = 0.5, to = to, drop00 = drop00, control = ctrl)),
                      error = function(e) NULL)
             if (is.null(res)) { emit(name, case, "error", 1); next }
             emit_common(name, case, res, ratio, full_weights(res))
@@ -109,7 +110,7 @@ fit_dataset <- function(name, d) {
               emit(name, case, "pi_lb", tr(p$pi.lb)); emit(name, case, "pi_ub", tr(p$pi.ub))
               if (!knha && res$k > 2) {
                 # Prediction interval with t(k-2), as the Cochrane Handbook gives it.
-                case2 <- case_name(measure, method, knha, to, 0.5, drop00, "t2")
+                case2 <- case_name(measure, method, test, to, 0.5, drop00, "t2")
                 half <- qt(0.975, res$k - 2) * sqrt(res$tau2 + res$se^2)
                 emit(name, case2, "pi_lb", tr(res$beta[1] - half)); emit(name, case2, "pi_ub", tr(res$beta[1] + half))
               }
@@ -209,11 +210,12 @@ for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", 
 # estimator, and with Knapp-Hartung for DL and REML.
 for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", "zero_cells")) {
   d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")), stringsAsFactors = FALSE)
-  for (measure in c("RR", "OR")) for (method in c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) for (knha in c(FALSE, TRUE)) {
+  for (measure in c("RR", "OR")) for (method in c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) for (test in c("z", "knha", "adhoc")) {
+    knha <- test != "z"
     if (knha && !(method %in% c("DL", "REML"))) next
-    case <- case_name(measure, method, knha, pi = if (knha) "t1" else "z")
+    case <- case_name(measure, method, test, pi = if (knha) "t1" else "z")
     res <- tryCatch(suppressWarnings(rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control,
-                    n2i = d$total_control, measure = measure, method = method, test = if (knha) "knha" else "z", control = ctrl)),
+                    n2i = d$total_control, measure = measure, method = method, test = test, control = ctrl)),
                     error = function(e) NULL)
     if (is.null(res)) next
     eg <- tryCatch(suppressWarnings(regtest(res)), error = function(e) NULL)
