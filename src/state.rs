@@ -90,6 +90,7 @@ choice!(
         SmallStudy = "smallstudy", "Small-study effects";
         Influence = "influence", "Influence";
         Gosh = "gosh", "GOSH";
+        Multiverse = "multiverse", "Multiverse";
     }
 );
 
@@ -413,6 +414,14 @@ impl AppState {
     }
 
     /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
+    /// The dose choices: every treatment arm combined ("all"), then each regimen by arm id.
+    pub fn doses(&self) -> Vec<(String, String)> {
+        let dataset = self.dataset();
+        let mut doses = vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), livemeta_core::dataset::dose_label(&id))));
+        doses
+    }
+
     pub fn dataset(&self) -> Arc<Dataset> {
         self.source.with(|s| s.dataset.clone())
     }

@@ -1,7 +1,6 @@
 use crate::components::choice::Choice;
 use crate::state::{AppState, DataSource, Selection, BUNDLED};
 use leptos::prelude::*;
-use livemeta_core::dataset::dose_label;
 use livemeta_core::{Measure, Model, Tau2Method};
 
 const MEASURES: [Measure; 4] = [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR];
@@ -20,12 +19,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let outcomes = Signal::derive(move || state.dataset().outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect::<Vec<_>>());
     // Several treatment regimens can be pooled together or compared one at a time.
-    let doses = Signal::derive(move || {
-        let dataset = state.dataset();
-        let mut doses = vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
-        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), dose_label(&id))));
-        doses
-    });
+    let doses = Signal::derive(move || state.doses());
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
     let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
     let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect::<Vec<_>>();

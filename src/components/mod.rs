@@ -12,6 +12,7 @@ mod influence;
 pub mod keyboard;
 mod leave_one_out;
 mod model_options;
+mod multiverse;
 mod plot_canvas;
 mod pooled_summary;
 mod results_panel;

@@ -3,6 +3,7 @@ use crate::components::cumulative::CumulativeView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
+use crate::components::multiverse::MultiverseView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::forest_plot_canvas::plot_labels;
@@ -39,6 +40,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::SmallStudy) => view! { <SmallStudyView state=state /> }.into_any(),
                 Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
                 Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
+                Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
             }}
         </section>
     }

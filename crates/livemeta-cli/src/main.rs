@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID]
        livemeta synthetic K [SEED]   (deterministic test data as CSV)
+       livemeta multiverse FILE.csv [FILE.csv ...]   (every specification; each file a data variant, such as a dose)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups]
@@ -34,6 +35,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     match args.next().as_deref() {
         Some("analyze") => {}
         Some("export") => return export(args.collect()),
+        Some("multiverse") => return multiverse(args.collect()),
         Some("synthetic") => {
             let k: usize = args.next().and_then(|k| k.parse().ok()).ok_or(USAGE)?;
             let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);
@@ -179,6 +181,25 @@ fn export(args: Vec<String>) -> Result<String, String> {
     let rows = trial_rows(&dataset, outcome, &dose, &|id| !excluded.iter().any(|x| x == id));
     let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
     Ok(to_csv(&studies).trim_end().to_string())
+}
+
+/// Every specification of the multiverse over the files (each one data variant), as JSON:
+/// the tally on each side of the null and every result.
+fn multiverse(paths: Vec<String>) -> Result<String, String> {
+    if paths.is_empty() {
+        return Err(format!("no CSV file\n{USAGE}"));
+    }
+    let variants = paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let studies = parse_studies(&text).map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
+            Ok(livemeta_core::multiverse::DataVariant { label: path.clone(), studies })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let m = livemeta_core::multiverse::run_multiverse(&variants, 0.95);
+    let tally = m.tally(|_| true);
+    Ok(serde_json::json!({ "tally": tally, "failed": m.failed.len(), "results": m.results }).to_string())
 }
 
 /// A result as JSON, or `{"error": "..."}` when that analysis does not apply.

@@ -14,6 +14,7 @@ pub mod format;
 pub mod gosh;
 pub mod link_data;
 pub mod metareg;
+pub mod multiverse;
 pub mod rcode;
 pub mod rm5;
 pub mod sensitivity;

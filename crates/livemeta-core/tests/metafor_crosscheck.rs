@@ -6,6 +6,7 @@ use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, Predict
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
+use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -317,4 +318,70 @@ fn bundled_bcg_set_is_metafors_dat_bcg() {
         })
         .collect();
     assert_eq!(tables, from_r);
+}
+
+/// metafor's name for a multiverse specification, as reference.R writes it.
+fn multiverse_case(spec: &Specification) -> String {
+    let o = &spec.options;
+    let method = match o.model {
+        Model::CommonInverseVariance => "EE",
+        model => model.code(),
+    };
+    let z = o.zero_cells;
+    format!("measure={};method={method};test={};to={};add=0.5;drop00={};pi=z", o.measure.code(), o.ci_method.code(), z.scope.code(), z.drop_double_zero as u8)
+}
+
+/// Every specification of the multiverse against metafor, fitted there call by call.
+#[test]
+fn multiverse_matches_metafor() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("multiverse.csv")).unwrap();
+    let mut cases: BTreeMap<(String, String), BTreeMap<String, f64>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        let value = if f[3] == "NA" || f[3] == "NaN" { f64::NAN } else { f[3].parse().unwrap() };
+        cases.entry((f[0].to_string(), f[1].to_string())).or_default().insert(f[2].to_string(), value);
+    }
+    let names: std::collections::BTreeSet<&String> = cases.keys().map(|(d, _)| d).collect();
+    assert!(names.len() >= 4, "multiverse datasets: {names:?}");
+    let (mut specs, mut compared, mut mismatches) = (0usize, 0usize, Vec::new());
+    for name in names {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{name}.csv"))).unwrap()).unwrap();
+        let variants = [DataVariant { label: name.clone(), studies }];
+        let multiverse = run_multiverse(&variants, 0.95);
+        specs += multiverse.results.len() + multiverse.failed.len();
+        for (spec, why) in &multiverse.failed {
+            let want = cases.get(&(name.clone(), multiverse_case(spec)));
+            if !want.is_some_and(|q| q.contains_key("error")) {
+                mismatches.push(format!("{name} {}: engine refused ({why}), metafor {want:?}", multiverse_case(spec)));
+            }
+        }
+        for r in &multiverse.results {
+            let case = multiverse_case(&r.spec);
+            let Some(want) = cases.get(&(name.clone(), case.clone())) else {
+                mismatches.push(format!("{name} {case}: not fitted in R"));
+                continue;
+            };
+            if want.contains_key("error") {
+                // As in engine_matches_metafor: a zero-variance risk difference is left out here.
+                if r.spec.options.measure != Measure::RD {
+                    mismatches.push(format!("{name} {case}: metafor refused, engine gave {}", r.estimate));
+                }
+                continue;
+            }
+            let common = matches!(r.spec.options.model, Model::CommonMantelHaenszel | Model::CommonPeto);
+            for (quantity, got) in [("estimate", r.estimate), ("ci_lb", r.ci_lower), ("ci_ub", r.ci_upper), ("pval", r.p_value), ("k", r.k as f64)] {
+                if quantity == "k" && common {
+                    continue;
+                }
+                compared += 1;
+                if !close(got, want[quantity]) {
+                    mismatches.push(format!("{name} {case} {quantity}: metafor {:.12e}, engine {got:.12e}", want[quantity]));
+                }
+            }
+        }
+    }
+    println!("multiverse cross-check: {specs} specifications, {compared} numbers compared");
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(compared > 2_000, "only {compared} numbers compared");
 }

@@ -5,12 +5,14 @@ mod draw;
 mod export;
 mod scale;
 mod scatter;
+mod spec_curve;
 
 pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
 pub use export::forest_csv;
 pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
+pub use spec_curve::{CurveSpec, SpecificationCurve};
 pub use scatter::{baujat_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,7 +246,7 @@ mod tests {
 
 /// An arm label inside a sentence ("Favours dupilumab"): a leading capital is lowered unless
 /// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
-pub(crate) fn in_sentence(label: &str) -> String {
+pub fn in_sentence(label: &str) -> String {
     let first_word = label.split_whitespace().next().unwrap_or("");
     if first_word.chars().skip(1).any(char::is_uppercase) {
         return label.to_string();

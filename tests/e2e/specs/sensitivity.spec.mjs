@@ -2,7 +2,8 @@
 // main screen when clicked.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectedFromCsv, expectPooled, expectedAnalysis, openApp, runRView } from './helpers.mjs';
 
@@ -259,7 +260,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -280,4 +281,40 @@ test('presenter mode shows each view at 1280x720 without scrolling, in place of 
   await page.getByTestId('presenter-toggle').check();
   await page.waitForTimeout(200);
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+});
+
+test('multiverse: every specification over the three dose choices, tallied as the engine does; a click applies one; SVG export', async ({ page }) => {
+  // The oracle: the CLI's multiverse over the same three data variants (all arms, then each regimen).
+  const cli = join(root, 'target/native/livemeta');
+  const files = ['all', 'd300qw', 'd300q2w'].map((dose) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'livemeta-mv-')), `${dose}.csv`);
+    writeFileSync(file, execFileSync(cli, ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'skin_infections', '--dose', dose], { encoding: 'utf8' }));
+    return file;
+  });
+  const expected = JSON.parse(execFileSync(cli, ['multiverse', ...files], { encoding: 'utf8' }));
+  await openApp(page, '?outcome=skin_infections&view=multiverse');
+  const { below, above, neither } = expected.tally;
+  await expect(page.getByTestId('multiverse-summary')).toHaveAttribute('data-value', `${below},${above},${neither}`);
+  await expect(page.getByTestId('multiverse-summary')).toContainText(`${below + above + neither} specifications run`);
+  await expect(page.getByTestId('multiverse-summary')).toContainText('3 dose choices');
+  // Click the first specification shown (the smallest ratio): it becomes the analysis on screen.
+  const shown = expected.results.filter((r) => r.spec.options.measure !== 'RD').sort((a, b) => a.estimate - b.estimate);
+  const canvas = page.getByTestId('multiverse-plot');
+  const box = await canvas.boundingBox();
+  const n = Number((await page.getByTestId('multiverse-position').textContent()).match(/of (\d+) shown/)[1]);
+  expect(n).toBe(shown.length);
+  // The columns start after the choice labels; find the first by clicking until it applies.
+  for (let x = 20; x < box.width; x += 4) {
+    await canvas.click({ position: { x, y: 100 } });
+    if ((await page.getByTestId('multiverse-position').textContent()).includes('specification 1 of')) break;
+  }
+  await expect(page.getByTestId('multiverse-position')).toContainText(`specification 1 of ${n}`);
+  await expect.poll(async () => Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(shown[0].estimate, 9);
+  // Risk differences are their own curve.
+  await page.getByTestId('multiverse-family').selectOption('rd');
+  await expect(page.getByTestId('multiverse-position')).toContainText(`${expected.results.length - shown.length} shown`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('multiverse-plot-svg').click()]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  expect(svg).toContain('specifications, sorted by estimate');
+  expect(svg).toContain('modified HKSJ');
 });

@@ -237,3 +237,50 @@ for (method in c("EE", "DL", "REML")) {
   semit("bcg_subgroups", case, "subgroup", 0, "QM", qb$QE); semit("bcg_subgroups", case, "subgroup", 0, "QMp", qb$QEp)
 }
 write.csv(do.call(rbind, srows), file.path(out, "sensitivity.csv"), row.names = FALSE)
+# The multiverse (src/multiverse.rs): every measure x pooling x CI x zero-cell rule, fitted
+# here call by call, to OUTDIR/multiverse.csv. RevMan 5's M-H random has no metafor call: DL's
+# tau² from Q around the M-H estimate, then rma() with that tau² fixed.
+mrows <- list()
+memit <- function(dataset, case, res, ratio) {
+  tr <- if (ratio) exp else identity
+  for (q in list(c("estimate", tr(res$beta[1])), c("ci_lb", tr(res$ci.lb)), c("ci_ub", tr(res$ci.ub)), c("pval", res$pval), c("k", res$k)))
+    mrows[[length(mrows) + 1]] <<- data.frame(dataset = dataset, case = case, quantity = q[1], value = sprintf("%.17g", as.numeric(q[2])))
+}
+merror <- function(dataset, case) mrows[[length(mrows) + 1]] <<- data.frame(dataset = dataset, case = case, quantity = "error", value = "1")
+revman_mh_random <- function(d, measure, to) {
+  es <- escalc(measure = measure, ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control,
+               n2i = d$total_control, add = 0.5, to = to, drop00 = TRUE)
+  ok <- is.finite(es$yi) & is.finite(es$vi)
+  if (!any(ok)) return(NULL)
+  mh <- rma.mh(ai = d$events_treatment[ok], n1i = d$total_treatment[ok], ci = d$events_control[ok], n2i = d$total_control[ok],
+               measure = measure, add = c(0.5, 0.5), to = c(to, to), drop00 = c(TRUE, TRUE))
+  yi <- as.numeric(es$yi[ok]); vi <- es$vi[ok]; k <- length(yi); w <- 1 / vi
+  q <- sum((yi - mh$beta[1])^2 / vi)
+  tau2 <- if (k > 1) max(0, (q - (k - 1)) / (sum(w) - sum(w^2) / sum(w))) else 0
+  rma(yi, vi, tau2 = tau2)
+}
+multiverse_sets <- c("bcg", "zero_cells", "k2", sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))
+for (name in multiverse_sets) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")), stringsAsFactors = FALSE)
+  any_zero <- any(d$events_treatment == 0 | d$events_control == 0 | d$events_treatment == d$total_treatment | d$events_control == d$total_control)
+  rules <- if (any_zero) c("only0", "if0all", "none") else "only0"
+  for (measure in c("RR", "OR", "RD")) for (method in c("EE", "MH", "DL", "REML", "PM", "ML", "HE", "SJ", "EB", "REVMAN")) {
+    random <- !(method %in% c("EE", "MH", "REVMAN"))
+    for (test in if (random) c("z", "knha", "adhoc") else "z") for (to in rules) {
+      drop00 <- method %in% c("MH", "REVMAN")
+      case <- case_name(measure, method, test, to, 0.5, drop00, "z")
+      res <- tryCatch(suppressWarnings(
+        if (method == "MH") rma.mh(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control,
+                                   measure = measure, add = c(0.5, 0.5), to = c(to, to), drop00 = c(TRUE, TRUE))
+        else if (method == "REVMAN") revman_mh_random(d, measure, to)
+        else rma(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control,
+                 measure = measure, method = method, test = test, add = 0.5, to = to, drop00 = FALSE, control = ctrl)),
+        error = function(e) NULL)
+      if (is.null(res) || !is.finite(res$beta[1]) || !is.finite(res$se)) merror(name, case) else memit(name, case, res, measure != "RD")
+    }
+  }
+  res <- tryCatch(suppressWarnings(rma.peto(ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control)), error = function(e) NULL)
+  case <- case_name("PETO", "PETO", "z", "only0", 0.5, TRUE, "z")
+  if (is.null(res) || !is.finite(res$beta[1])) merror(name, case) else memit(name, case, res, TRUE)
+}
+write.csv(do.call(rbind, mrows), file.path(out, "multiverse.csv"), row.names = FALSE)
