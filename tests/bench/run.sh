@@ -15,6 +15,8 @@ echo "== browser: toggle to repaint"
 (cd tests/e2e && node bench/toggle.mjs)
 echo "== browser: 5,000 studies, import and toggle"
 (cd tests/e2e && node bench/import.mjs 2>/dev/null)
+echo "== browser: the multiverse"
+(cd tests/e2e && node bench/multiverse.mjs)
 echo "== browser: GOSH in the worker"
 (cd tests/e2e && node bench/gosh.mjs 5)
 echo "== native engine vs R metafor (same data, same run)"
