@@ -11,6 +11,7 @@ pub mod effect;
 pub mod error;
 pub mod file_open;
 pub mod format;
+pub mod fragility;
 pub mod gosh;
 pub mod link_data;
 pub mod metareg;

@@ -6,6 +6,7 @@ use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, Predict
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
+use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
@@ -384,4 +385,32 @@ fn multiverse_matches_metafor() {
     println!("multiverse cross-check: {specs} specifications, {compared} numbers compared");
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
     assert!(compared > 2_000, "only {compared} numbers compared");
+}
+
+/// The fragility search against a brute force in R with metafor (every change up to 7 patients).
+#[test]
+fn fragility_matches_a_brute_force_with_metafor() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("fragility.csv")).unwrap();
+    let mut checked = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let model = match f[1] {
+            "EE" => Model::CommonInverseVariance,
+            other => Model::from_code(other).unwrap(),
+        };
+        let options = AnalysisOptions { measure: Measure::RR, ..AnalysisOptions::default() }.with_model(model);
+        let found = fragility(&studies, &options, FRAGILITY_BUDGET).expect("a change flips it");
+        match f[2] {
+            "NA" => assert!(found.total > 7, "{line}: R found none up to 7, the engine {}", found.total),
+            m => {
+                assert!(found.exact, "{line}: the engine's search did not finish");
+                assert_eq!(found.total, m.parse::<usize>().unwrap(), "{line}");
+            }
+        }
+        checked += 1;
+    }
+    println!("fragility cross-check: {checked} analyses");
+    assert_eq!(checked, 12);
 }

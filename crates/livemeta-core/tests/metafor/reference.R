@@ -284,3 +284,40 @@ for (name in multiverse_sets) {
   if (is.null(res) || !is.finite(res$beta[1])) merror(name, case) else memit(name, case, res, TRUE)
 }
 write.csv(do.call(rbind, mrows), file.path(out, "multiverse.csv"), row.names = FALSE)
+# Fragility (src/fragility.rs), by brute force with metafor: the smallest total number of
+# patients whose event status changes (any arms, either way, N fixed) for the RR's 95% CI to
+# cross 1, searched up to 7; to OUTDIR/fragility.csv (m = NA: none up to 7).
+fragility_sets <- list(
+  fragility_skin  = list(ai = c(2, 38), n1i = c(55, 425), ci = c(14, 56), n2i = c(54, 315)),
+  fragility_two   = list(ai = c(10, 12), n1i = c(100, 120), ci = c(25, 24), n2i = c(100, 118)),
+  fragility_three = list(ai = c(4, 7, 3), n1i = c(60, 80, 50), ci = c(12, 10, 9), n2i = c(61, 79, 52)))
+for (name in names(fragility_sets)) with(fragility_sets[[name]], write_study_csv(name, paste0("S", seq_along(ai)), ai, n1i, ci, n2i))
+fragility_side <- function(ai, n1i, ci, n2i, method) {
+  res <- tryCatch(suppressWarnings(
+    if (method == "MH") rma.mh(ai = ai, n1i = n1i, ci = ci, n2i = n2i, measure = "RR", add = c(0.5, 0.5), to = c("only0", "only0"), drop00 = c(TRUE, TRUE))
+    else rma(ai = ai, n1i = n1i, ci = ci, n2i = n2i, measure = "RR", method = method, control = ctrl)), error = function(e) NULL)
+  if (is.null(res)) NA else if (res$ci.ub < 0) -1 else if (res$ci.lb > 0) 1 else 0
+}
+# Every integer vector of length d whose absolute values sum to m, one per row.
+changes_of_total <- function(d, m) {
+  if (d == 1) return(if (m == 0) matrix(0, 1, 1) else matrix(c(m, -m), 2, 1))
+  do.call(rbind, lapply(-m:m, function(x) { rest <- changes_of_total(d - 1, m - abs(x)); cbind(rep(x, nrow(rest)), rest) }))
+}
+frows <- list()
+for (name in names(fragility_sets)) for (method in c("EE", "MH", "DL", "REML")) {
+  s <- fragility_sets[[name]]; k <- length(s$ai)
+  before <- fragility_side(s$ai, s$n1i, s$ci, s$n2i, method)
+  found <- NA
+  for (m in 1:7) {
+    v <- changes_of_total(2 * k, m)
+    for (r in seq_len(nrow(v))) {
+      ai <- s$ai + v[r, seq(1, 2 * k, 2)]; ci <- s$ci + v[r, seq(2, 2 * k, 2)]
+      if (any(ai < 0 | ai > s$n1i | ci < 0 | ci > s$n2i)) next
+      side <- fragility_side(ai, s$n1i, ci, s$n2i, method)
+      if (!is.na(side) && side != before) { found <- m; break }
+    }
+    if (!is.na(found)) break
+  }
+  frows[[length(frows) + 1]] <- data.frame(dataset = name, method = method, m = found)
+}
+write.csv(do.call(rbind, frows), file.path(out, "fragility.csv"), row.names = FALSE)
