@@ -91,6 +91,7 @@ choice!(
         Influence = "influence", "Influence";
         Gosh = "gosh", "GOSH";
         Multiverse = "multiverse", "Multiverse";
+        Fragility = "fragility", "Fragility";
     }
 );
 

@@ -7,6 +7,7 @@ mod data_import;
 mod enter_counts;
 mod export_panel;
 mod forest_plot_canvas;
+mod fragility;
 mod gosh;
 mod influence;
 pub mod keyboard;

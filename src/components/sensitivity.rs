@@ -1,5 +1,6 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
+use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
@@ -41,6 +42,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
                 Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
                 Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
+                Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
             }}
         </section>
     }

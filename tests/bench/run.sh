@@ -17,6 +17,8 @@ echo "== browser: 5,000 studies, import and toggle"
 (cd tests/e2e && node bench/import.mjs 2>/dev/null)
 echo "== browser: the multiverse"
 (cd tests/e2e && node bench/multiverse.mjs)
+echo "== browser: fragility"
+(cd tests/e2e && node bench/fragility.mjs)
 echo "== browser: GOSH in the worker"
 (cd tests/e2e && node bench/gosh.mjs 5)
 echo "== native engine vs R metafor (same data, same run)"

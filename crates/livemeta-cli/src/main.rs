@@ -13,8 +13,8 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups]
-  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill (L0, R0, Q0)
-                and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
+  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, trim-and-fill (L0, R0, Q0),
+                fragility and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
 fn main() -> ExitCode {
@@ -128,6 +128,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             if analysis.k <= 16 {
                 out["gosh"] = to_json(gosh(&analysis));
             }
+            out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(&studies, &options, livemeta_core::fragility::search_budget(studies.len()))).expect("serialises");
         }
         if by_subgroup {
             let groups = parse_subgroups(&text).ok_or("--subgroups needs a subgroup column in the CSV")?;

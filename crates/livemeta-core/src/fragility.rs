@@ -42,8 +42,14 @@ pub struct Fragility {
     pub analyses: usize,
 }
 
-/// Analyses the exhaustive part may run: about a second in the browser at k = 8.
+/// Analyses the exhaustive part may run at k <= 8: under a second in the browser.
 pub const SEARCH_BUDGET: usize = 100_000;
+
+/// The budget for `k` studies: an analysis costs about k, so the search takes about as long
+/// at any k.
+pub fn search_budget(k: usize) -> usize {
+    SEARCH_BUDGET * 8 / k.max(8)
+}
 /// The iteration stops after this many patients without a flip.
 const GREEDY_LIMIT: usize = 5_000;
 

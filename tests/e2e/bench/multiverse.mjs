@@ -3,10 +3,10 @@
 // trial toggles with the tab open; from the click to the curve drawn ('multiverse-drawn').
 // Prints medians. Run from tests/e2e: node bench/multiverse.mjs
 import { chromium } from '@playwright/test';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chromiumFlags } from '../playwright.config.mjs';
+import { pageWithSynthetic } from './timing.mjs';
 
-const root = new URL('../../../', import.meta.url).pathname;
 const server = spawn('node', ['serve.mjs', '../../dist', '8186'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 500));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
@@ -31,13 +31,7 @@ const timed = (page, selector, n, closeBetween) => page.evaluate(async ({ select
 
 try {
   for (const k of [8, 30]) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto('http://127.0.0.1:8186/index.html?model=DL');
-    await page.waitForSelector('[data-testid=pooled-estimate]');
-    const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', String(k), '7'], { encoding: 'utf8' });
-    await page.getByText('Use your own data').click();
-    await page.getByTestId('import-text').fill(csv);
-    await page.getByTestId('import-apply').click();
+    const page = await pageWithSynthetic(browser, 8186, k);
     await page.getByTestId('view-multiverse').click();
     const specs = (await page.getByTestId('multiverse-summary').textContent()).match(/^([\d,]+) specifications/)[1];
     const open = await timed(page, '[data-testid=view-multiverse]', 20, true);

@@ -17,3 +17,17 @@ export function timedClicks(page, selector, n) {
     return times;
   }, { selector, n });
 }
+
+/** A fresh page on `port` with k synthetic studies (seed 7) pasted as the user's data, DL. */
+export async function pageWithSynthetic(browser, port, k) {
+  const root = new URL('../../../', import.meta.url).pathname;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`http://127.0.0.1:${port}/index.html?model=DL`);
+  await page.waitForSelector('[data-testid=pooled-estimate]');
+  const { execFileSync } = await import('node:child_process');
+  const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', String(k), '7'], { encoding: 'utf8' });
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  return page;
+}

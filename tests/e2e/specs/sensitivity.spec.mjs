@@ -260,7 +260,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-table' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -317,4 +317,21 @@ test('multiverse: every specification over the three dose choices, tallied as th
   const svg = readFileSync(await download.path(), 'utf8');
   expect(svg).toContain('specifications, sorted by estimate');
   expect(svg).toContain('modified HKSJ');
+});
+
+test('fragility: the fewest patients whose status flips the conclusion, as the engine finds them; apply makes them your data', async ({ page }) => {
+  const expected = sensitivity('skin_infections', 'IV').fragility;
+  await openApp(page, '?outcome=skin_infections&model=IV&view=fragility');
+  await expect(page.getByTestId('fragility-summary')).toHaveAttribute('data-value', `${expected.total},${expected.exact}`);
+  await expect(page.getByTestId('fragility-summary')).toContainText(`becomes no significant difference when ${expected.total} patients' event status changes`);
+  await expect(page.getByTestId('fragility-summary')).toContainText('Exact: every combination of changes to 18 patients or fewer');
+  await expect(page.getByTestId('fragility-change-chronos')).toHaveCount(2);
+  await expect(page.getByTestId('fragility-table')).toContainText('17 fewer events');
+  await page.getByTestId('fragility-apply').click();
+  // The flipped analysis is on screen, on the user's copy, and undo brings the sourced data back.
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
+  await expect.poll(async () => Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(expected.estimate, 9);
+  await expect(page.getByTestId('count-chronos-control')).toContainText('39/315');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('dataset-select')).toHaveValue('dupilumab-fleming2018');
 });
