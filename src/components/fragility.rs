@@ -1,11 +1,12 @@
 //! Fragility: the fewest patients whose event status must change (within their arm, every N
 //! fixed) for the pooled CI to cross the null (`livemeta_core::fragility`), the changed counts,
 //! and a button that applies them to the user's copy of the data.
-use crate::components::sensitivity::pooled_trials;
+use crate::components::plot_canvas::PlotCanvas;
+use crate::components::sensitivity::{pooled_trials, refit_plot_memo};
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
 use livemeta_core::edit::{editable_copy, is_editable, set_table};
-use livemeta_core::format::{count, effect_with_ci, measure_heading};
+use livemeta_core::format::{count, effect, effect_with_ci, measure_heading};
 use livemeta_core::fragility::{fragility, search_budget, Fragility};
 use livemeta_core::multiverse::Significance;
 use livemeta_core::StudyCounts;
@@ -32,6 +33,12 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         let options = state.selection.with(|s| s.options());
         pooled.with(|(_, studies)| fragility(studies, &options, search_budget(studies.len())))
     });
+    // The figure: the analysis on screen as the diamond, and the pool with the changes.
+    let refit = Memo::new(move |_| {
+        result.get().map_or_else(Vec::new, |f| vec![("changed".to_string(), format!("With {} {} changed", count(f.total), if f.total == 1 { "patient" } else { "patients" }), Some((f.estimate, f.ci_lower, f.ci_upper)))])
+    });
+    let plot = refit_plot_memo(state, "Fragility", refit);
+    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     let labels = move || {
         let d = state.dataset();
         (in_sentence(&d.treatment_label), in_sentence(&d.control_label))
@@ -43,7 +50,14 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         match result.get() {
             None => "No change of event counts flips this result (or no trial switched on can be pooled).".to_string(),
             Some(f) => {
-                let after = format!("{} {}", measure_heading(m), effect_with_ci(f.estimate, f.ci_lower, f.ci_upper, m));
+                let mut after = format!("{} {}", measure_heading(m), effect_with_ci(f.estimate, f.ci_lower, f.ci_upper, m));
+                // A bound that crossed the null by less than the rounding shows its digits.
+                let null = if m.is_ratio() { 1.0 } else { 0.0 };
+                let crossed = if (f.ci_upper - null).abs() < (f.ci_lower - null).abs() { ("upper", f.ci_upper) } else { ("lower", f.ci_lower) };
+                if effect(crossed.1, m) == effect(null, m) {
+                    let digits = if m.is_ratio() { format!("{:.4}", crossed.1) } else { format!("{:.3}", crossed.1 * 100.0) };
+                    after.push_str(&format!(", its {} bound {digits} before rounding", crossed.0));
+                }
                 let proof = if f.exact {
                     if f.total == 1 { "One patient is the fewest possible.".to_string() } else { format!("Exact: every combination of changes to {} patients or fewer was analysed and none flips it.", count(f.total - 1)) }
                 } else {
@@ -123,8 +137,10 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
                 </div>
                 <button type="button" data-testid="fragility-apply" on:click=apply
                     title="Puts the changed counts into your copy of the data, marked as yours; Undo brings the original back">"Apply these changes"</button>
+                <PlotCanvas plot=plot presenter=presenter export_as="fragility-plot" testid="fragility-plot"
+                    label="The pooled result as analysed (the diamond) and with the changed counts" />
             </Show>
-            <p class="note-inline">"The search: Atal et al. (2019)'s iteration, one patient at a time in whichever arm moves the CI furthest, then every combination of changes with fewer patients in total, both ways in every arm, smallest first (up to 100,000 analyses for 8 trials, fewer for more, so the page answers within about a second)."</p>
+            <p class="note">"The search: Atal et al. (2019)'s iteration, one patient at a time in whichever arm moves the CI furthest, then every combination of changes with fewer patients in total, both ways in every arm, smallest first (up to 100,000 analyses for 8 trials, fewer for more, so the page answers within about a second)."</p>
         </div>
     }
 }

@@ -7,20 +7,13 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, Model};
 use livemeta_core::effect::{CorrectionScope, Measure};
 use livemeta_core::format::count;
-use livemeta_core::multiverse::{run_multiverse, DataVariant, Multiverse, Significance, SpecificationResult};
+use livemeta_core::multiverse::{poolings, run_multiverse, DataVariant, Multiverse, Significance, SpecificationResult};
 use livemeta_plot::{in_sentence, CurveSpec, SpecificationCurve};
 use std::sync::Arc;
 
 const RATIOS: [Measure; 3] = [Measure::RR, Measure::OR, Measure::PetoOR];
 const ZERO_RULES: [(CorrectionScope, &str); 3] =
     [(CorrectionScope::OnlyZero, "0.5 to zero-cell trials"), (CorrectionScope::IfAnyZero, "0.5 to all if any zero"), (CorrectionScope::None, "no correction")];
-
-fn poolings() -> Vec<Model> {
-    let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto];
-    models.extend(livemeta_core::Tau2Method::ALL.map(Model::Random));
-    models.push(Model::RevManMhRandom);
-    models
-}
 
 fn pooling_label(model: Model) -> String {
     match model {

@@ -82,12 +82,19 @@ fn zero_cell_rules(variants: &[DataVariant]) -> Vec<CorrectionScope> {
     }
 }
 
+/// Every pooling the multiverse varies, in the order the curve lists them.
+pub fn poolings() -> Vec<Model> {
+    let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto];
+    models.extend(Tau2Method::ALL.map(Model::Random));
+    models.push(Model::RevManMhRandom);
+    models
+}
+
 /// Every specification for these data variants, at the given confidence level.
 pub fn specifications(variants: &[DataVariant], level: f64) -> Vec<Specification> {
     let rules = zero_cell_rules(variants);
-    let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel];
-    models.extend(Tau2Method::ALL.map(Model::Random));
-    models.push(Model::RevManMhRandom);
+    // Peto's method is added once per variant below: it has one measure and no zero-cell rule.
+    let models: Vec<Model> = poolings().into_iter().filter(|m| *m != Model::CommonPeto).collect();
     let mut specs = Vec::new();
     for variant in 0..variants.len() {
         for measure in [Measure::RR, Measure::OR, Measure::RD] {
@@ -102,7 +109,6 @@ pub fn specifications(variants: &[DataVariant], level: f64) -> Vec<Specification
                 }
             }
         }
-        // Peto's method pools raw counts: no zero-cell rule to vary.
         let peto = AnalysisOptions { level, ..AnalysisOptions::default() }.with_model(Model::CommonPeto);
         specs.push(Specification { options: peto, variant });
     }

@@ -260,7 +260,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-table' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -327,6 +327,8 @@ test('fragility: the fewest patients whose status flips the conclusion, as the e
   await expect(page.getByTestId('fragility-summary')).toContainText('Exact: every combination of changes to 18 patients or fewer');
   await expect(page.getByTestId('fragility-change-chronos')).toHaveCount(2);
   await expect(page.getByTestId('fragility-table')).toContainText('17 fewer events');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fragility-plot-svg').click()]);
+  expect(readFileSync(await download.path(), 'utf8')).toContain(`With ${expected.total} patients changed`);
   await page.getByTestId('fragility-apply').click();
   // The flipped analysis is on screen, on the user's copy, and undo brings the sourced data back.
   await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
