@@ -45,6 +45,9 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     // A large file is read in the worker; `reading` names it meanwhile and Cancel drops the job.
     let reading = RwSignal::new(None::<String>);
     let job = StoredValue::new_local(None::<BackgroundJob>);
+    // Each file chosen, and each Cancel, starts a new generation: a read still under way for an
+    // older one is dropped when it completes.
+    let generation = StoredValue::new(0u32);
     let finish = move |reply: FileReply| {
         // The worker's handler may be the caller: its closure is dropped once it has returned.
         if let Some(done) = job.try_update_value(Option::take).flatten() {
@@ -69,9 +72,15 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             return finish(Err(vec![why]));
         }
         job.set_value(None);
+        generation.update_value(|g| *g += 1);
+        let this_read = generation.get_value();
         reading.set(Some(format!("Reading {name} ({})…", megabytes(file.size()))));
         wasm_bindgen_futures::spawn_local(async move {
-            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            if generation.get_value() != this_read {
+                return;
+            }
+            let Ok(buffer) = read else {
                 return finish(Err(vec![format!("{name}: the file could not be read")]));
             };
             if file.size() <= READ_ON_PAGE_BYTES {
@@ -89,6 +98,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     };
     on_cleanup(move || job.set_value(None));
     let cancel = move |_| {
+        generation.update_value(|g| *g += 1);
         job.set_value(None);
         reading.set(None);
     };

@@ -140,7 +140,7 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
                 <PlotCanvas plot=plot presenter=presenter export_as="fragility-plot" testid="fragility-plot"
                     label="The pooled result as analysed (the diamond) and with the changed counts" />
             </Show>
-            <p class="note">"The search: Atal et al. (2019)'s iteration, one patient at a time in whichever arm moves the CI furthest, then every combination of changes with fewer patients in total, both ways in every arm, smallest first (up to 100,000 analyses for 8 trials, fewer for more, so the page answers within about a second)."</p>
+            <p class="note">"The search: Atal et al. (2019)'s iteration, one patient at a time in whichever arm moves the CI furthest, then every combination of changes with fewer patients in total, both ways in every arm, smallest first (up to 75,000 analyses for 8 trials, fewer for more, so the page answers within about a second)."</p>
         </div>
     }
 }

@@ -43,7 +43,7 @@ pub struct Fragility {
 }
 
 /// Analyses the exhaustive part may run at k <= 8: under a second in the browser.
-pub const SEARCH_BUDGET: usize = 100_000;
+pub const SEARCH_BUDGET: usize = 75_000;
 
 /// The budget for `k` studies: an analysis costs about k, so the search takes about as long
 /// at any k.
@@ -169,17 +169,19 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
     for total in 1..greedy {
         let mut found = None;
         let out_of_budget = each_change_of_total(arms, total as i64, &mut Vec::new(), 0, &mut |changes| {
+            // A change past 0 or N in some arm is no analysis.
+            let Some(candidate) = changed(studies, changes) else { return false };
             spent += 1;
             if spent > budget {
                 return true;
             }
-            if let Some(result) = changed(studies, changes).and_then(|s| side(&s, options)) {
-                if result.0 != before {
+            match side(&candidate, options) {
+                Some(result) if result.0 != before => {
                     found = Some((changes.to_vec(), result));
-                    return true;
+                    true
                 }
+                _ => false,
             }
-            false
         }) && found.is_none();
         answer.analyses = analyses + spent.min(budget);
         if out_of_budget {
