@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
-use livemeta_core::sensitivity::{begg, egger, egger_mixed, trim_and_fill, EggerTest, TrimFillEstimator};
+use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
@@ -59,6 +59,17 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 ),
                 Err(e) => (format!("Begg's test: {e}."), String::new()),
             };
+            let fsn = state.analysis.with(|a| a.as_ref().ok().map(fail_safe_n));
+            let (fsn_text, fsn_value) = match fsn {
+                Some(Ok(f)) => (
+                    format!(
+                        "Fail-safe N (metafor fsn): Rosenthal {} (null studies to lift the combined one-sided {} to 0.05), Rosenberg {} (weighted), Orwin {} (to halve the mean effect).",
+                        f.rosenthal, p_value(f.rosenthal_p), f.rosenberg, f.orwin
+                    ),
+                    format!("{},{},{}", f.rosenthal, f.rosenberg, f.orwin),
+                ),
+                _ => ("Fail-safe N: no study effects to count.".to_string(), String::new()),
+            };
             let trims = trims.iter().zip(TrimFillEstimator::ALL).map(|(trim, estimator)| match trim {
                 Ok(t) => (
                     format!(
@@ -81,6 +92,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
                     <li data-testid="egger-mixed-result" data-value=mixed_p>{mixed_text}</li>
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
+                    <li data-testid="fsn-result" data-value=fsn_value>{fsn_text}</li>
                     {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>
                     }).collect_view()}

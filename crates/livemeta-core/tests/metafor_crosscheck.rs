@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
@@ -218,6 +218,7 @@ fn sensitivity_analyses_match_metafor() {
         let eg = egger(&full, 0.95);
         let eg_mixed = egger_mixed(&full, 0.95);
         let rk = begg(&full);
+        let fs = fail_safe_n(&full);
         let tf: Vec<_> = TrimFillEstimator::ALL.iter().map(|e| (*e, trim_and_fill(&full, *e))).collect();
         let go = if full.k <= 10 { Some(gosh(&full)) } else { None };
         let sub = parse_subgroups(&csv).map(|g| subgroups(&studies, &g, &options));
@@ -262,6 +263,14 @@ fn sensitivity_analyses_match_metafor() {
                     _ => e.limit_ci_upper,
                 }),
                 "begg" => rk.as_ref().ok().map(|b| if quantity == "tau" { b.tau } else { b.p_value }),
+                "fsn" => fs.as_ref().ok().map(|f| match quantity.as_str() {
+                    "Rosenthal_n" => f.rosenthal,
+                    "Rosenthal_p" => f.rosenthal_p,
+                    "Orwin_n" => f.orwin,
+                    "Orwin_mean" => f.orwin_mean,
+                    "Rosenberg_n" => f.rosenberg,
+                    _ => f.rosenberg_p,
+                }),
                 trimfill if trimfill.starts_with("trimfill") => {
                     // "trimfill" is metafor's default L0; "trimfill_R0" and "trimfill_Q0" name theirs.
                     let code = trimfill.strip_prefix("trimfill_").unwrap_or("L0");

@@ -187,6 +187,13 @@ for (name in c("bcg", "egger2001", "nielweise2007", "hine1989", "collins1985a", 
     semit(name, case, "egger", 0, "est", eg$est); semit(name, case, "egger", 0, "ci.lb", eg$ci.lb); semit(name, case, "egger", 0, "ci.ub", eg$ci.ub)
     rk <- suppressWarnings(ranktest(res))
     semit(name, case, "begg", 0, "tau", rk$tau); semit(name, case, "begg", 0, "pval", rk$pval)
+    # Fail-safe N on the same study effects (escalc's defaults, as the model's rows).
+    es <- escalc(measure = measure, ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control, n2i = d$total_control)
+    for (type in c("Rosenthal", "Orwin", "Rosenberg")) {
+      fs <- fsn(es$yi, es$vi, type = type)
+      semit(name, case, "fsn", 0, paste0(type, "_n"), fs$fsnum)
+      if (type == "Orwin") semit(name, case, "fsn", 0, "Orwin_mean", fs$meanes) else semit(name, case, "fsn", 0, paste0(type, "_p"), fs$pval)
+    }
     tf <- trimfill(res, control = ctrl)
     semit(name, case, "trimfill", 0, "k0", tf$k0); semit(name, case, "trimfill", 0, "right", as.numeric(tf$side == "right"))
     semit(name, case, "trimfill", 0, "beta", tf$beta[1]); semit(name, case, "trimfill", 0, "se", tf$se); semit(name, case, "trimfill", 0, "tau2", tf$tau2)
