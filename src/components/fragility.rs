@@ -2,6 +2,7 @@
 //! fixed) for the pooled CI to cross the null (`livemeta_core::fragility`), the changed counts,
 //! and a button that applies them to the user's copy of the data.
 use crate::components::plot_canvas::PlotCanvas;
+use crate::components::what_if::WhatIf;
 use crate::components::sensitivity::{pooled_trials, refit_plot_memo};
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
@@ -137,6 +138,7 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
                 </div>
                 <button type="button" data-testid="fragility-apply" on:click=apply
                     title="Puts the changed counts into your copy of the data, marked as yours; Undo brings the original back">"Apply these changes"</button>
+                <WhatIf state=state />
                 <PlotCanvas plot=plot presenter=presenter export_as="fragility-plot" testid="fragility-plot"
                     label="The pooled result as analysed (the diamond) and with the changed counts" />
             </Show>

@@ -331,6 +331,16 @@ test('fragility: the fewest patients whose status flips the conclusion, as the e
   await expect(page.getByTestId('fragility-table')).toContainText('17 fewer events');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fragility-plot-svg').click()]);
   expect(readFileSync(await download.path(), 'utf8')).toContain(`With ${expected.total} patients changed`);
+  // What if: the same counts dragged in by hand give the same pool, and the data stays as it is.
+  await page.getByText("What if: drag a trial's event counts").click();
+  await page.getByTestId('whatif-beck_m12-treatment').fill('1');
+  await page.getByTestId('whatif-chronos-treatment').fill('39');
+  await page.getByTestId('whatif-chronos-control').fill('39');
+  await expect.poll(async () => Number(await page.getByTestId('whatif-result').getAttribute('data-value'))).toBeCloseTo(expected.estimate, 9);
+  await expect(page.getByTestId('whatif-result')).toContainText('not significant');
+  await expect(page.getByTestId('dataset-select')).toHaveValue('dupilumab-fleming2018');
+  await page.getByTestId('whatif-reset').click();
+  await expect(page.getByTestId('whatif-result')).toContainText(', significant.');
   await page.getByTestId('fragility-apply').click();
   // The flipped analysis is on screen, on the user's copy, and undo brings the sourced data back.
   await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
