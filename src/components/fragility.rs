@@ -53,7 +53,7 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
             Some(f) => {
                 let mut after = format!("{} {}", measure_heading(m), effect_with_ci(f.estimate, f.ci_lower, f.ci_upper, m));
                 // A bound that crossed the null by less than the rounding shows its digits.
-                let null = if m.is_ratio() { 1.0 } else { 0.0 };
+                let null = m.null_value();
                 let crossed = if (f.ci_upper - null).abs() < (f.ci_lower - null).abs() { ("upper", f.ci_upper) } else { ("lower", f.ci_lower) };
                 if effect(crossed.1, m) == effect(null, m) {
                     let digits = if m.is_ratio() { format!("{:.4}", crossed.1) } else { format!("{:.3}", crossed.1 * 100.0) };

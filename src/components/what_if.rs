@@ -5,6 +5,7 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::analysis::analyze;
 use livemeta_core::format::{effect_with_ci, measure_heading};
+use livemeta_core::multiverse::Significance;
 use livemeta_core::StudyCounts;
 
 #[component]
@@ -27,9 +28,8 @@ pub fn WhatIf(state: AppState) -> impl IntoView {
             s.iter().zip(&dragged).map(|(c, [t, k])| StudyCounts { events_treatment: *t, events_control: *k, ..c.clone() }).collect()
         });
         analyze(&studies, &options).ok().map(|a| {
-            let null = if a.measure.is_ratio() { 1.0 } else { 0.0 };
             let p = &a.pooled;
-            let verdict = if p.ci_upper < null || p.ci_lower > null { "significant" } else { "not significant" };
+            let verdict = if Significance::of(&a) == Significance::Neither { "not significant" } else { "significant" };
             (format!("With these counts: {} {}, {verdict}.", measure_heading(a.measure), effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure)), format!("{:e}", p.estimate))
         })
     };

@@ -19,6 +19,10 @@ impl Measure {
     pub fn is_ratio(self) -> bool {
         !matches!(self, Measure::RD)
     }
+    /// No difference between the arms: 1 for ratios, 0 for the risk difference.
+    pub fn null_value(self) -> f64 {
+        if self.is_ratio() { 1.0 } else { 0.0 }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Measure::RR => "RR",

@@ -53,39 +53,46 @@ pub fn search_budget(k: usize) -> usize {
 /// The iteration stops after this many patients without a flip.
 const GREEDY_LIMIT: usize = 5_000;
 
-fn side(studies: &[StudyCounts], options: &AnalysisOptions) -> Option<(Significance, f64, f64, f64)> {
+fn side(studies: &[StudyCounts], options: &AnalysisOptions) -> Option<Side> {
     let a = analyze(studies, options).ok()?;
-    let null = if a.measure.is_ratio() { 1.0 } else { 0.0 };
     let p = &a.pooled;
-    let significance = if p.ci_upper < null {
-        Significance::Below
-    } else if p.ci_lower > null {
-        Significance::Above
-    } else {
-        Significance::Neither
-    };
-    Some((significance, p.estimate, p.ci_lower, p.ci_upper))
+    Some((Significance::of(&a), p.estimate, p.ci_lower, p.ci_upper))
 }
 
-/// The studies with `changes` applied, if every arm stays within 0..=N.
-fn changed(studies: &[StudyCounts], changes: &[EventChange]) -> Option<Vec<StudyCounts>> {
-    let mut out = studies.to_vec();
+/// Whether every arm stays within 0..=N with `changes` (each arm appears at most once).
+fn in_range(studies: &[StudyCounts], changes: &[EventChange]) -> bool {
+    changes.iter().all(|c| {
+        let s = &studies[c.study];
+        let (events, total) = if c.treatment { (s.events_treatment, s.total_treatment) } else { (s.events_control, s.total_control) };
+        (0..=total).contains(&(events + c.delta))
+    })
+}
+
+/// Adds `sign` times each change to `studies` in place.
+fn apply(studies: &mut [StudyCounts], changes: &[EventChange], sign: i64) {
     for c in changes {
-        let s = &mut out[c.study];
-        let (events, total) = if c.treatment { (&mut s.events_treatment, s.total_treatment) } else { (&mut s.events_control, s.total_control) };
-        *events += c.delta;
-        if *events < 0 || *events > total {
-            return None;
-        }
+        let s = &mut studies[c.study];
+        *(if c.treatment { &mut s.events_treatment } else { &mut s.events_control }) += sign * c.delta;
     }
-    Some(out)
+}
+
+type Side = (Significance, f64, f64, f64);
+
+/// The analysis of `studies` with `changes` (checked with `in_range`), made in place and undone
+/// again: the searches analyse tens of thousands of candidates and need no copy of each.
+fn side_with(studies: &mut [StudyCounts], changes: &[EventChange], options: &AnalysisOptions) -> Option<Side> {
+    apply(studies, changes, 1);
+    let result = side(studies, options);
+    apply(studies, changes, -1);
+    result
 }
 
 /// How far the result is from flipping, on the analysis scale (ratios as logs): positive
 /// until it flips.
 fn distance(before: Significance, ratio: bool, lower: f64, upper: f64) -> f64 {
     let axis = |v: f64| if ratio { v.ln() } else { v };
-    let null = axis(if ratio { 1.0 } else { 0.0 });
+    // On the analysis scale the null is 0 for every measure.
+    let null = 0.0;
     match before {
         Significance::Below => null - axis(upper),
         Significance::Above => axis(lower) - null,
@@ -136,17 +143,19 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
     let mut analyses = 1;
     // Atal's iteration.
     let mut steps: Vec<EventChange> = Vec::new();
+    let mut current = studies.to_vec();
     let mut flipped = None;
     while flipped.is_none() && steps.len() < GREEDY_LIMIT {
-        let current = changed(studies, &merged(&steps))?;
-        let mut best: Option<(f64, EventChange, (Significance, f64, f64, f64))> = None;
+        let mut best: Option<(f64, EventChange, Side)> = None;
         for study in 0..studies.len() {
             for treatment in [true, false] {
                 for delta in [1, -1] {
                     let step = EventChange { study, treatment, delta };
-                    let Some(candidate) = changed(&current, &[step]) else { continue };
+                    if !in_range(&current, &[step]) {
+                        continue;
+                    }
                     analyses += 1;
-                    let Some(result) = side(&candidate, options) else { continue };
+                    let Some(result) = side_with(&mut current, &[step], options) else { continue };
                     let d = if result.0 != before { f64::NEG_INFINITY } else { distance(before, ratio, result.2, result.3) };
                     if best.as_ref().is_none_or(|(b, ..)| d < *b) {
                         best = Some((d, step, result));
@@ -155,6 +164,7 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
             }
         }
         let (_, step, result) = best?;
+        apply(&mut current, &[step], 1);
         steps.push(step);
         if result.0 != before {
             flipped = Some(result);
@@ -165,17 +175,20 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
     let mut answer = Fragility { before, after, changes: merged(&steps), total: greedy, exact: false, searched_below: 1, greedy, estimate, ci_lower, ci_upper, analyses };
     // Every smaller total, smallest first.
     let arms = 2 * studies.len();
+    let mut scratch = studies.to_vec();
     let mut spent = 0usize;
     for total in 1..greedy {
         let mut found = None;
         let out_of_budget = each_change_of_total(arms, total as i64, &mut Vec::new(), 0, &mut |changes| {
             // A change past 0 or N in some arm is no analysis.
-            let Some(candidate) = changed(studies, changes) else { return false };
+            if !in_range(studies, changes) {
+                return false;
+            }
             spent += 1;
             if spent > budget {
                 return true;
             }
-            match side(&candidate, options) {
+            match side_with(&mut scratch, changes, options) {
                 Some(result) if result.0 != before => {
                     found = Some((changes.to_vec(), result));
                     true
@@ -221,12 +234,14 @@ mod tests {
             assert_eq!(f.before, Significance::Below);
             assert!(f.exact && f.total <= f.greedy);
             assert_eq!(f.total, f.changes.iter().map(|c| c.delta.unsigned_abs() as usize).sum::<usize>());
-            let after = side(&changed(&data, &f.changes).unwrap(), &o).unwrap();
+            assert!(in_range(&data, &f.changes));
+            let after = side_with(&mut data.clone(), &f.changes, &o).unwrap();
             assert_ne!(after.0, Significance::Below);
             assert_eq!((after.1, after.2, after.3), (f.estimate, f.ci_lower, f.ci_upper));
             // Brute force over every total below: none flips.
             for total in 1..f.total as i64 {
-                let flips = each_change_of_total(4, total, &mut Vec::new(), 0, &mut |c| changed(&data, c).and_then(|s| side(&s, &o)).is_some_and(|r| r.0 != Significance::Below));
+                let mut scratch = data.clone();
+                let flips = each_change_of_total(4, total, &mut Vec::new(), 0, &mut |c| in_range(&data, c) && side_with(&mut scratch, c, &o).is_some_and(|r| r.0 != Significance::Below));
                 assert!(!flips, "{model:?}: {total} changes flip it");
             }
         }

@@ -8,7 +8,7 @@
 //! only, and not for RevMan 5, which had neither), the zero-cell rule (0.5 added to tables with
 //! a zero cell, to every table when any has one, or none; varied only when some table has a
 //! zero cell) and the data (for example each dose arm, supplied by the caller).
-use crate::analysis::{analyze, AnalysisOptions, CiMethod, Model};
+use crate::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Model};
 use crate::counts::StudyCounts;
 use crate::effect::{CorrectionScope, Measure, ZeroCellPolicy};
 use crate::tau2::Tau2Method;
@@ -36,6 +36,20 @@ pub enum Significance {
     Above,
     /// The CI contains the null.
     Neither,
+}
+
+impl Significance {
+    /// Where the analysis's pooled CI lies against its measure's null.
+    pub fn of(a: &Analysis) -> Significance {
+        let (null, p) = (a.measure.null_value(), &a.pooled);
+        if p.ci_upper < null {
+            Significance::Below
+        } else if p.ci_lower > null {
+            Significance::Above
+        } else {
+            Significance::Neither
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -121,15 +135,7 @@ pub fn run_multiverse(variants: &[DataVariant], level: f64) -> Multiverse {
     for spec in specifications(variants, level) {
         match analyze(&variants[spec.variant].studies, &spec.options) {
             Ok(a) => {
-                let null = if a.measure.is_ratio() { 1.0 } else { 0.0 };
-                let p = &a.pooled;
-                let significance = if p.ci_upper < null {
-                    Significance::Below
-                } else if p.ci_lower > null {
-                    Significance::Above
-                } else {
-                    Significance::Neither
-                };
+                let (significance, p) = (Significance::of(&a), &a.pooled);
                 multiverse.results.push(SpecificationResult {
                     spec,
                     estimate: p.estimate,
