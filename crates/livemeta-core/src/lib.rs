@@ -21,6 +21,7 @@ pub mod rm5;
 pub mod sensitivity;
 pub mod synthetic;
 pub mod tau2;
+pub mod tsa;
 pub mod user_data;
 
 pub use analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Model, PredictionCritical};

@@ -8,6 +8,7 @@ use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, f
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
+use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -422,4 +423,77 @@ fn fragility_matches_a_brute_force_with_metafor() {
     }
     println!("fragility cross-check: {checked} analyses");
     assert_eq!(checked, 12);
+}
+
+/// Trial sequential analysis against an independent computation: Lan-DeMets boundaries by a
+/// recursive integration written separately in R (and rpact's, where rpact is precise),
+/// metafor's cumulative z and D^2, and the RIS and look rules written again in R.
+#[test]
+fn trial_sequential_analysis_matches_rpact_and_metafor() {
+    let out = metafor_output();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/metafor/tsa_reference.R");
+    let status = Command::new("Rscript").arg(&script).arg(out).status().expect("Rscript");
+    assert!(status.success(), "tsa_reference.R failed (it needs Debian's r-cran-rpact)");
+    let value = |s: &str| unquote(s).parse::<f64>().unwrap_or_else(|_| panic!("{s}"));
+    let mut mismatches = Vec::new();
+    let (mut compared, mut largest) = (0, 0.0_f64);
+    let mut check = |what: String, got: f64, want: f64| {
+        compared += 1;
+        largest = largest.max((got - want).abs() / want.abs().max(1.0));
+        if !close(got, want) {
+            mismatches.push(format!("{what}: engine {got}, R {want}"));
+        }
+    };
+
+    let text = std::fs::read_to_string(out.join("tsa_boundaries.csv")).unwrap();
+    let mut cases: BTreeMap<String, (f64, Vec<(f64, f64, Option<f64>)>)> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let entry = cases.entry(unquote(f[0]).to_string()).or_insert((value(f[1]), Vec::new()));
+        entry.1.push((value(f[3]), value(f[4]), (unquote(f[5]) != "NA").then(|| value(f[5]))));
+    }
+    let mut rpact_compared = 0;
+    for (case, (alpha, looks)) in &cases {
+        let fractions: Vec<f64> = looks.iter().map(|l| l.0).collect();
+        for (i, (got, (_, want, rpact))) in lan_demets_boundaries(&fractions, *alpha).into_iter().zip(looks).enumerate() {
+            check(format!("boundaries {case} look {}", i + 1), got, *want);
+            if let Some(rpact) = rpact {
+                check(format!("boundaries {case} look {} (rpact)", i + 1), got, *rpact);
+                rpact_compared += 1;
+            }
+        }
+    }
+
+    let text = std::fs::read_to_string(out.join("tsa.csv")).unwrap();
+    let mut analyses: BTreeMap<(String, String), Vec<(String, usize, f64)>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        analyses.entry((unquote(f[0]).into(), unquote(f[1]).into())).or_default().push((unquote(f[2]).into(), f[3].parse().unwrap(), value(f[4])));
+    }
+    for ((dataset, method), rows) in &analyses {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap();
+        let model = if method == "EE" { Model::CommonInverseVariance } else { Model::from_code(method).unwrap() };
+        let options = AnalysisOptions { measure: Measure::RR, ..AnalysisOptions::default() }.with_model(model);
+        let tsa = trial_sequential(&studies, &options, TsaAssumptions::default()).unwrap();
+        let looks: Vec<usize> = rows.iter().filter(|r| r.0 == "boundary").map(|r| r.1).collect();
+        let engine_looks: Vec<usize> = tsa.looks.iter().enumerate().filter(|(_, l)| l.boundary.is_some()).map(|(i, _)| i + 1).collect();
+        assert_eq!(engine_looks, looks, "{dataset} {method}: the trials that are looks");
+        for (quantity, index, want) in rows {
+            let got = match quantity.as_str() {
+                "diversity" => tsa.diversity,
+                "ris" => tsa.required_information_size,
+                "control_risk" => tsa.control_risk,
+                "z" => tsa.looks[index - 1].z.unwrap_or(f64::NAN),
+                "boundary" => tsa.looks[index - 1].boundary.unwrap(),
+                "boundary_at_ris" => tsa.boundary_at_ris.unwrap_or(f64::NAN),
+                "adjusted_lower" => tsa.adjusted_ci.map_or(f64::NAN, |c| c.0),
+                "adjusted_upper" => tsa.adjusted_ci.map_or(f64::NAN, |c| c.1),
+                other => panic!("unknown quantity {other}"),
+            };
+            check(format!("{dataset} {method} {quantity} {index}"), got, *want);
+        }
+    }
+    println!("trial sequential analysis cross-check: {compared} numbers ({rpact_compared} boundaries also by rpact), {} boundary cases, {} analyses, largest difference {largest:.1e}", cases.len(), analyses.len());
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(analyses.len() >= 30 && compared > 400, "only {compared} numbers in {} analyses", analyses.len());
 }
