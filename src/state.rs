@@ -5,6 +5,7 @@ use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Mode
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use livemeta_core::file_open::OpenedFile;
+use livemeta_core::tsa::TsaAssumptions;
 use livemeta_core::user_data::read_csv;
 use std::sync::{Arc, LazyLock};
 
@@ -31,6 +32,8 @@ pub struct Selection {
     pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
+    /// What the trial sequential analysis's required information size assumes.
+    pub tsa: TsaAssumptions,
     /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
     pub entered: Vec<EnteredCounts>,
     pub use_entered: bool,
@@ -92,6 +95,7 @@ choice!(
         Gosh = "gosh", "GOSH";
         Multiverse = "multiverse", "Multiverse";
         Fragility = "fragility", "Fragility";
+        Sequential = "tsa", "Trial sequential";
     }
 );
 
@@ -136,6 +140,7 @@ impl Selection {
             view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
+            tsa: TsaAssumptions::default(),
             entered: Vec::new(),
             use_entered: true,
         }

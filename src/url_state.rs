@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, PredictionCritical};
 use livemeta_core::dataset::Dataset;
 use livemeta_core::link_data::{pack, unpack, Packed};
+use livemeta_core::tsa::TsaAssumptions;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, ZeroCellPolicy};
 use wasm_bindgen::prelude::*;
 
@@ -39,6 +40,13 @@ pub fn encode(s: &Selection) -> String {
     }
     if s.subgroup_by != SubgroupBy::Background {
         q.push_str(&format!("&by={}", s.subgroup_by.code()));
+    }
+    // The trial sequential analysis's assumptions, where they differ from the defaults.
+    let (tsa, default) = (s.tsa, TsaAssumptions::default());
+    for (key, value, default) in [("rrr", Some(tsa.relative_risk_reduction), Some(default.relative_risk_reduction)), ("power", Some(tsa.power), Some(default.power)), ("alpha", Some(tsa.alpha), Some(default.alpha)), ("pc", tsa.control_risk, None), ("d2", tsa.diversity, None)] {
+        if let Some(v) = value.filter(|_| value != default) {
+            q.push_str(&format!("&{key}={v}"));
+        }
     }
     // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2.
     if !s.entered.is_empty() {
@@ -148,7 +156,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence or gosh") {
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility or tsa") {
         s.view = Some(view);
     }
     if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {
@@ -156,6 +164,22 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     }
     if let Some(by) = q.parse("by", SubgroupBy::from_code, "not background, duration, phase or publication") {
         s.subgroup_by = by;
+    }
+    let share = |lo: f64, hi: f64| move |v: &str| v.parse::<f64>().ok().filter(|v| *v > lo && *v < hi);
+    if let Some(v) = q.parse("rrr", share(0.0, 1.0), "not a share between 0 and 1") {
+        s.tsa.relative_risk_reduction = v;
+    }
+    if let Some(v) = q.parse("power", share(0.5, 1.0), "not a share between 0.5 and 1") {
+        s.tsa.power = v;
+    }
+    if let Some(v) = q.parse("alpha", share(0.0, 0.5), "not a share between 0 and 0.5") {
+        s.tsa.alpha = v;
+    }
+    if let Some(v) = q.parse("pc", share(0.0, 1.0), "not a share between 0 and 1") {
+        s.tsa.control_risk = Some(v);
+    }
+    if let Some(v) = q.parse("d2", |v| v.parse::<f64>().ok().filter(|v| (0.0..1.0).contains(v)), "not a share from 0 to below 1") {
+        s.tsa.diversity = Some(v);
     }
     if let Some(typed) = q.get("typed") {
         for cell in typed.split(',').filter(|c| !c.is_empty()) {

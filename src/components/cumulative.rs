@@ -14,6 +14,14 @@ fn trial_year(state: &AppState, id: &str) -> Option<u32> {
     state.source.with(|s| s.dataset.trial(id).and_then(|t| t.year))
 }
 
+/// Indices of `ids` in publication order: by year where the data gives one, ties (and trials
+/// without a year, last) as listed.
+pub fn publication_order(state: &AppState, ids: &[String]) -> Vec<usize> {
+    let mut index: Vec<usize> = (0..ids.len()).collect();
+    index.sort_by_key(|&i| trial_year(state, &ids[i]).unwrap_or(u32::MAX));
+    index
+}
+
 #[component]
 pub fn CumulativeView(state: AppState) -> impl IntoView {
     let selection = state.selection;
@@ -21,7 +29,6 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
     let ordered = Memo::new(move |_| {
         let (ids, studies) = pooled_trials(&state);
         let order = selection.with(|s| s.cumulative_order);
-        let year = |id: &str| trial_year(&state, id);
         // Each trial's variance in the main analysis, for "most precise first".
         let variance: Vec<f64> = state.analysis.with(|a| match a {
             Ok(a) => a.studies.iter().map(|s| s.effect.map_or(f64::INFINITY, |e| e.vi)).collect(),
@@ -29,7 +36,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
         });
         let mut index: Vec<usize> = (0..studies.len()).collect();
         match order {
-            CumulativeOrder::Year => index.sort_by_key(|&i| year(&ids[i]).unwrap_or(u32::MAX)),
+            CumulativeOrder::Year => index = publication_order(&state, &ids),
             CumulativeOrder::Size => index.sort_by_key(|&i| std::cmp::Reverse(studies[i].total_treatment + studies[i].total_control)),
             CumulativeOrder::Precision => index.sort_by(|&a, &b| variance[a].total_cmp(&variance[b])),
             CumulativeOrder::Listed => {}

@@ -23,6 +23,7 @@ mod small_study;
 mod study_table;
 mod subgroups;
 mod trial_toggles;
+mod trial_sequential;
 mod what_if;
 
 pub use analysis_controls::AnalysisControls;

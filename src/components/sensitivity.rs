@@ -7,6 +7,7 @@ use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::multiverse::MultiverseView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
+use crate::components::trial_sequential::TrialSequentialView;
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::state::{entered_note, AppState, Coded, Selection, SensitivityView};
 use leptos::prelude::*;
@@ -43,6 +44,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
                 Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
                 Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
+                Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
             }}
         </section>
     }

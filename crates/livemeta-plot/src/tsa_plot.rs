@@ -59,8 +59,8 @@ impl SequentialChart {
 }
 
 impl Figure for SequentialChart {
-    fn height(&self, _width: f64) -> f64 {
-        340.0
+    fn height(&self, width: f64) -> f64 {
+        (width * 0.42).clamp(160.0, 460.0)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -69,7 +69,8 @@ impl Figure for SequentialChart {
         let p = |v: f64| (v * px).round() as i32;
         let at = |(x, y): (f64, f64)| (p(x), p(y));
         let font = |size: f64, h: HPos, v: VPos| ("sans-serif", size * px).into_font().color(&INK).pos(Pos::new(h, v));
-        let (left, right, top, bottom) = (52.0, width - 16.0, 30.0, 340.0 - 62.0);
+        let height = self.height(width);
+        let (left, right, top, bottom) = (52.0, width - 30.0, 30.0, height - 62.0);
         let max_x = self.points.last().map_or(0.0, |p| p.participants).max(self.required) * 1.05;
         let z_max = self.z_range();
         let sx = |n: f64| left + (right - left) * n / max_x;
@@ -110,7 +111,8 @@ impl Figure for SequentialChart {
         for segment in dashed((ris_x, top), (ris_x, bottom), 4.0) {
             root.draw(&line(segment.to_vec(), INK, 1.0))?;
         }
-        root.draw_text(&format!("RIS {}", count(self.required.round() as usize)), &font(11.0, HPos::Right, VPos::Top), at((ris_x - 4.0, top + 2.0)))?;
+        // Just above the zero line, where the boundaries (near ±2 at the RIS) never are.
+        root.draw_text(&format!("RIS {}", count(self.required.round() as usize)), &font(11.0, HPos::Right, VPos::Bottom), at((ris_x - 4.0, sy(0.0) - 3.0)))?;
 
         // Monitoring boundaries: solid through the looks, dashed on to the RIS; off the chart
         // above Z_LIMIT.
@@ -122,7 +124,9 @@ impl Figure for SequentialChart {
                 root.draw(&Rectangle::new([at((x - 2.5, y - 2.5)), at((x + 2.5, y + 2.5))], BOUNDARY.filled()))?;
             }
             if let (Some(b), Some(&(n, last))) = (self.boundary_at_ris, looks.last()) {
-                let from = if last <= Z_LIMIT { (sx(n), sy(sign * last)) } else { (sx(n), sy(sign * z_max)) };
+                // From the last look, or from where the line enters the chart.
+                let entry = if last <= z_max { 0.0 } else { (last - z_max) / (last - b) };
+                let from = (sx(n + (self.required - n) * entry), sy(sign * (last + (b - last) * entry)));
                 for segment in dashed(from, (ris_x, sy(sign * b)), 5.0) {
                     root.draw(&line(segment.to_vec(), BOUNDARY, 2.0))?;
                 }
@@ -140,9 +144,9 @@ impl Figure for SequentialChart {
         }
 
         // Legend.
-        let y = 340.0 - 14.0;
+        let y = height - 14.0;
         let mut x = left;
-        for (label, colour, is_dashed) in [("Cumulative Z-curve", CURVE, false), ("Monitoring boundary", BOUNDARY, false), (&*format!("Conventional ±{:.2}", self.conventional), GREY, true)] {
+        for (label, colour, is_dashed) in [("Z-curve", CURVE, false), ("Boundary (dashed: on to the RIS)", BOUNDARY, false), (&*format!("±{:.2}", self.conventional), GREY, true)] {
             if is_dashed {
                 for segment in dashed((x, y), (x + 22.0, y), 5.0) {
                     root.draw(&line(segment.to_vec(), colour, 2.0))?;
@@ -176,7 +180,7 @@ mod tests {
             crossed_at: None,
         };
         let svg = crate::figure_svg(&chart, 800);
-        for text in ["RIS 6,428", "Cumulative Z-curve", "Monitoring boundary", "Conventional ±1.96", "fewer events with dupilumab"] {
+        for text in ["RIS 6,428", "Z-curve", "Boundary (dashed: on to the RIS)", "±1.96", "fewer events with dupilumab"] {
             assert!(svg.contains(text), "{text}");
         }
     }

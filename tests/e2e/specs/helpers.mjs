@@ -18,7 +18,7 @@ export function expectedAnalysis({ dataset = 'dupilumab.json', outcome, dose = '
 export function expectedFromCsv(csv, { measure, method, extra = [] }) {
   const file = join(mkdtempSync(join(tmpdir(), 'livemeta-')), 'data.csv');
   writeFileSync(file, csv);
-  return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, ...extra, '--json'], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, ...extra, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
 
 /** Runs an R script and returns the "livemeta pooled est lower upper" line it prints. */

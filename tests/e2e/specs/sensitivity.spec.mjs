@@ -262,7 +262,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -348,4 +348,56 @@ test('fragility: the fewest patients whose status flips the conclusion, as the e
   await expect(page.getByTestId('count-chronos-control')).toContainText('39/315');
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('dataset-select')).toHaveValue('dupilumab-fleming2018');
+});
+
+test('trial sequential analysis: the Z-curve in publication order against the boundaries, as the engine computes them; assumptions are checked, change it and travel in the link', async ({ page, browser }) => {
+  await openApp(page, '?set=bcg-colditz1994&model=DL&view=tsa');
+  // Publication order: the set's trials by year, ties as listed.
+  const bcg = JSON.parse(readFileSync(join(root, 'assets/bcg.json'), 'utf8'));
+  const byYear = bcg.trials.map((t, i) => [t.year, i, t.id]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((t) => t[2]);
+  const rows = page.locator('[data-testid^=tsa-row-]');
+  await expect(rows).toHaveCount(byYear.length);
+  const shownOrder = await rows.evaluateAll((items) => items.map((li) => li.dataset.testid.replace('tsa-row-', '')));
+  expect(shownOrder).toEqual(byYear);
+  // The oracle: the CLI on the same trials in the same order.
+  const exported = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/bcg.json'), '--outcome', 'tb'], { encoding: 'utf8' }).trim().split('\n');
+  const line = Object.fromEntries(bcg.trials.map((t) => [t.id, exported.find((l) => l.startsWith(`"${t.label}",`) || l.startsWith(`${t.label},`))]));
+  const expected = expectedFromCsv([exported[0], ...byYear.map((id) => line[id])].join('\n'), { measure: 'RR', method: 'DL', extra: ['--sensitivity'] }).trial_sequential;
+  const participants = expected.looks.at(-1).participants;
+  await expect(page.getByTestId('tsa-summary')).toHaveAttribute('data-value', `${expected.required_information_size},${participants},-1`);
+  const percent = Math.round((100 * participants) / expected.required_information_size);
+  await expect(page.getByTestId('tsa-summary')).toContainText(`${percent}% of the required ${Math.round(expected.required_information_size).toLocaleString('en-US')}; the Z-curve has not crossed the monitoring boundary`);
+  for (const [i, id] of byYear.entries()) {
+    const row = page.getByTestId(`tsa-row-${id}`);
+    expect(Number(await row.getAttribute('data-z'))).toBeCloseTo(expected.looks[i].z, 9);
+    const boundary = await row.getAttribute('data-boundary');
+    if (expected.looks[i].boundary === null) expect(boundary).toBe('');
+    else expect(Number(boundary)).toBeCloseTo(expected.looks[i].boundary, 9);
+  }
+  const [lower, upper] = expected.adjusted_ci.map((v) => v.toFixed(2));
+  await expect(page.getByTestId('tsa-details')).toContainText(`(${lower} to ${upper}) (the boundary ±${expected.adjusted_ci_boundary.toFixed(2)} at the last look`);
+
+  // A bad assumption is named and kept as typed; the analysis stays as it was.
+  await page.getByTestId('tsa-power').fill('abc');
+  await page.getByTestId('tsa-power').press('Tab');
+  await expect(page.getByTestId('tsa-power-error')).toContainText('Power: "abc" is not a percentage above 50 and below 100');
+  await expect(page.getByTestId('tsa-power')).toHaveValue('abc');
+  await expect(page.getByTestId('tsa-summary')).toHaveAttribute('data-value', `${expected.required_information_size},${participants},-1`);
+  // A larger assumed effect needs fewer participants; the link carries it.
+  await page.getByTestId('tsa-rrr').fill('30');
+  await page.getByTestId('tsa-rrr').press('Tab');
+  await expect(page).toHaveURL(/rrr=0\.3(&|$)/);
+  const smaller = Number((await page.getByTestId('tsa-summary').getAttribute('data-value')).split(',')[0]);
+  expect(smaller).toBeLessThan(expected.required_information_size / 2);
+  const fresh = await browser.newPage();
+  await openApp(fresh, new URL(page.url()).search);
+  await expect(fresh.getByTestId('tsa-rrr')).toHaveValue('30');
+  await expect(fresh.getByTestId('tsa-summary')).toHaveAttribute('data-value', await page.getByTestId('tsa-summary').getAttribute('data-value'));
+  await fresh.close();
+  // Switching a trial off reanalyses at once.
+  await page.getByTestId('trial-toggle-bcg13').uncheck();
+  await expect(page.getByTestId('tsa-row-bcg13')).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('tsa-plot-svg').click()]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  for (const text of ['RIS ', 'Z-curve', 'Boundary (dashed: on to the RIS)', 'Participants (cumulative)']) expect(svg).toContain(text);
 });
