@@ -15,6 +15,9 @@ pub struct Selection {
     pub outcome: String,
     /// "all" or a treatment arm id such as "d300q2w".
     pub dose: String,
+    /// A definition of the outcome to use wherever a trial reports it (else the dataset's
+    /// order of preference).
+    pub definition: Option<String>,
     pub measure: Measure,
     pub model: Model,
     /// Trial ids the user switched off.
@@ -129,6 +132,7 @@ impl Selection {
         Selection {
             outcome: o.id.clone(),
             dose: "all".into(),
+            definition: None,
             measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
             model,
             excluded: Vec::new(),
@@ -428,6 +432,24 @@ impl AppState {
         doses
     }
 
+    /// The definitions of the outcome on screen that some trial reports for the dose on
+    /// screen, as (id, short label); a choice only when there are two or more.
+    pub fn definitions(&self) -> Vec<(String, String)> {
+        let dataset = self.dataset();
+        let (outcome, dose) = self.selection.with(|s| (s.outcome.clone(), s.dose_selection()));
+        let outcome = dataset.outcome_or_first(&outcome);
+        dataset
+            .reported_definitions(outcome, &dose)
+            .into_iter()
+            .map(|id| {
+                let label = dataset.definition_label(&id);
+                let short: String = label.chars().take(60).collect();
+                let short = if short.len() < label.len() { format!("{}…", short.trim_end()) } else { short };
+                (id, short)
+            })
+            .collect()
+    }
+
     pub fn dataset(&self) -> Arc<Dataset> {
         self.source.with(|s| s.dataset.clone())
     }
@@ -513,6 +535,8 @@ impl AppState {
 pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
     let dataset = &source.dataset;
     let outcome = dataset.outcome_or_first(&selection.outcome);
+    let preferred = selection.definition.as_deref().filter(|d| outcome.definition_preference.iter().any(|x| x == d)).map(|d| outcome.preferring(d));
+    let outcome = preferred.as_ref().unwrap_or(outcome);
     let mut rows = trial_rows(dataset, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
     // A cell no source gave takes the counts the user typed in, marked as theirs.
     for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {

@@ -11,6 +11,9 @@ use wasm_bindgen::prelude::*;
 
 pub fn encode(s: &Selection) -> String {
     let mut q = format!("?outcome={}&dose={}&measure={}&model={}", s.outcome, s.dose, s.measure.code(), s.model.code());
+    if let Some(definition) = &s.definition {
+        q.push_str(&format!("&def={definition}"));
+    }
     if !s.excluded.is_empty() {
         q.push_str(&format!("&off={}", s.excluded.join(",")));
     }
@@ -114,6 +117,10 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     let known_dose = |d: &str| (d == "all" || dataset.regimens().iter().any(|(id, _)| id == d)).then(|| d.to_string());
     if let Some(dose) = q.parse("dose", known_dose, "no such dose arm") {
         s.dose = dose;
+    }
+    let definitions = dataset.outcome_or_first(&s.outcome).definition_preference.clone();
+    if let Some(definition) = q.parse("def", |d| definitions.iter().find(|x| *x == d).cloned(), "not a definition of this outcome") {
+        s.definition = Some(definition);
     }
     if let Some(m) = q.parse("measure", Measure::from_code, "not RR, OR, RD or PETO") {
         s.measure = m;

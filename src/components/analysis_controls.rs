@@ -21,6 +21,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     // Several treatment regimens can be pooled together or compared one at a time.
     let doses = Signal::derive(move || state.doses());
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
+    let definitions = Signal::derive(move || state.definitions());
     let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
     let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect::<Vec<_>>();
     // The bundled sets by id, then each of the user's sets by slot ("yours-2").
@@ -71,6 +72,20 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                     options=doses
                     current=Signal::derive(move || selection.with(|s| s.dose.clone()))
                     on_pick=move |dose| selection.update(|s| s.dose = dose)
+                />
+            </Show>
+            // Where trials report the outcome in more than one way, the reader picks which.
+            <Show when=move || definitions.with(|d| d.len() > 1)>
+                <Choice
+                    label="Outcome definition"
+                    testid="definition-select"
+                    options=Signal::derive(move || {
+                        let mut options = vec![(String::new(), "Each trial's first, in the dataset's order".to_string())];
+                        options.extend(definitions.get());
+                        options
+                    })
+                    current=Signal::derive(move || selection.with(|s| s.definition.clone().unwrap_or_default()))
+                    on_pick=move |d: String| selection.update(|s| s.definition = (!d.is_empty()).then_some(d))
                 />
             </Show>
             <Choice

@@ -33,23 +33,44 @@ fn ci_label(ci: CiMethod) -> &'static str {
     }
 }
 
-/// The data the multiverse runs on: each dose choice when the data has several regimens,
-/// else the data on screen; each with its dose code.
-fn variants(state: AppState) -> Vec<(String, DataVariant)> {
+/// One way of taking the data: a dose choice and an outcome definition.
+#[derive(Debug, Clone, PartialEq)]
+struct DataChoice {
+    dose: String,
+    dose_label: String,
+    definition: Option<String>,
+    definition_label: String,
+    variant: DataVariant,
+}
+
+/// The data the multiverse runs on: each dose choice when the data has several regimens, else
+/// the dose on screen; with each, every definition of the outcome some trial reports (a trial
+/// without it keeps its usual one), the dataset's own order first. Choices that give the same
+/// tables as an earlier one, or none, are left out.
+fn variants(state: AppState) -> Vec<DataChoice> {
     let selection = state.selection.get();
     let doses = state.doses();
     let chosen: Vec<(String, String)> = if doses.len() > 2 { doses } else { doses.into_iter().filter(|(code, _)| *code == selection.dose).collect() };
+    let dataset = state.dataset();
+    let mut choices: Vec<DataChoice> = Vec::new();
     state.source.with(|source| {
-        chosen
-            .into_iter()
-            .map(|(dose, label)| {
-                let studies = pooled_studies(&rows_for(&Selection { dose: dose.clone(), ..selection.clone() }, source));
-                (dose, DataVariant { label, studies })
-            })
-            // A regimen no trial of this outcome reports is no choice at all.
-            .filter(|(_, variant)| !variant.studies.is_empty())
-            .collect()
-    })
+        for (dose, dose_label) in chosen {
+            let at_dose = Selection { dose: dose.clone(), definition: None, ..selection.clone() };
+            let outcome = dataset.outcome_or_first(&selection.outcome);
+            let definitions = std::iter::once(None).chain(dataset.reported_definitions(outcome, &at_dose.dose_selection()).into_iter().map(Some));
+            for definition in definitions {
+                let studies = pooled_studies(&rows_for(&Selection { definition: definition.clone(), ..at_dose.clone() }, source));
+                if studies.is_empty() || choices.iter().any(|c| c.dose == dose && c.variant.studies == studies) {
+                    continue;
+                }
+                // The ids are short and distinct where the labels share their first words.
+                let definition_label = definition.clone().unwrap_or_else(|| "each trial's first".to_string());
+                let variant = DataVariant { label: format!("{dose_label} · {definition_label}"), studies };
+                choices.push(DataChoice { dose: dose.clone(), dose_label: dose_label.clone(), definition, definition_label, variant });
+            }
+        }
+    });
+    choices
 }
 
 fn percent(part: usize, total: usize) -> String {
@@ -61,7 +82,7 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     // Recomputed on every change, but equal data leaves the multiverse alone.
     let data = Memo::new(move |_| variants(state));
-    let multiverse = Memo::new(move |_| data.with(|d| Arc::new(run_multiverse(&d.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(), 0.95))));
+    let multiverse = Memo::new(move |_| data.with(|d| Arc::new(run_multiverse(&d.iter().map(|c| c.variant.clone()).collect::<Vec<_>>(), 0.95))));
     let show_ratio = RwSignal::new(true);
     // The specifications of the family shown, sorted by estimate.
     let shown = Memo::new(move |_| {
@@ -74,21 +95,37 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
     let curve = Memo::new(move |_| {
         let ratio = show_ratio.get();
         let (options, dose) = state.selection.with(|s| (s.options(), s.dose.clone()));
-        let doses: Vec<(String, String)> = data.with(|d| d.iter().map(|(code, v)| (code.clone(), v.label.clone())).collect());
-        let current_variant = doses.iter().position(|(code, _)| *code == dose).unwrap_or(0);
+        let choices = data.get();
+        // The data on screen is the choice at this dose with the same tables.
+        let on_screen = state.rows.with(|rows| pooled_studies(rows));
+        let current_variant = choices.iter().position(|c| c.dose == dose && c.variant.studies == on_screen);
+        // The distinct doses and definitions, each a row of marks under the curve.
+        let mut doses: Vec<String> = Vec::new();
+        let mut definitions: Vec<String> = Vec::new();
+        for c in &choices {
+            if !doses.contains(&c.dose_label) {
+                doses.push(c.dose_label.clone());
+            }
+            if !definitions.contains(&c.definition_label) {
+                definitions.push(c.definition_label.clone());
+            }
+        }
         let measures: Vec<Measure> = if ratio { RATIOS.to_vec() } else { vec![Measure::RD] };
         let rules: Vec<(CorrectionScope, &str)> = ZERO_RULES.into_iter().filter(|(scope, _)| shown.with(|s| s.iter().any(|r| r.spec.options.zero_cells.scope == *scope))).collect();
         let models = poolings();
-        let mut choices = vec![
+        let mut grid = vec![
             ("Measure".to_string(), measures.iter().map(|m| if *m == Measure::PetoOR { "Peto OR".to_string() } else { m.code().to_string() }).collect::<Vec<_>>()),
             ("Pooling".to_string(), models.iter().map(|&m| pooling_label(m)).collect()),
             ("CI".to_string(), CiMethod::ALL.iter().map(|&c| ci_label(c).to_string()).collect()),
         ];
         if rules.len() > 1 {
-            choices.push(("Zero cells".to_string(), rules.iter().map(|(_, label)| label.to_string()).collect()));
+            grid.push(("Zero cells".to_string(), rules.iter().map(|(_, label)| label.to_string()).collect()));
         }
         if doses.len() > 1 {
-            choices.push(("Dose".to_string(), doses.iter().map(|(_, label)| label.clone()).collect()));
+            grid.push(("Dose".to_string(), doses.clone()));
+        }
+        if definitions.len() > 1 {
+            grid.push(("Definition".to_string(), definitions.clone()));
         }
         let specs = shown.with(|specs| {
             specs
@@ -103,27 +140,33 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
                     if rules.len() > 1 {
                         marks.push(rules.iter().position(|(scope, _)| *scope == o.zero_cells.scope).unwrap_or(0));
                     }
-                    marks.push(r.spec.variant);
+                    let choice = &choices[r.spec.variant];
+                    if doses.len() > 1 {
+                        marks.push(doses.iter().position(|d| *d == choice.dose_label).unwrap_or(0));
+                    }
+                    if definitions.len() > 1 {
+                        marks.push(definitions.iter().position(|d| *d == choice.definition_label).unwrap_or(0));
+                    }
                     let side = match r.significance {
                         Significance::Below => -1,
                         Significance::Above => 1,
                         Significance::Neither => 0,
                     };
-                    CurveSpec { estimate: r.estimate, lower: r.ci_lower, upper: r.ci_upper, side, marks, current: *o == options && r.spec.variant == current_variant }
+                    CurveSpec { estimate: r.estimate, lower: r.ci_lower, upper: r.ci_upper, side, marks, current: *o == options && Some(r.spec.variant) == current_variant }
                 })
                 .collect()
         });
         let measure_label = if ratio { "Risk or odds ratio".to_string() } else { Measure::RD.label().to_string() };
-        SpecificationCurve { measure_label, ratio, specs, choices, show_choices: !presenter.get() }
+        SpecificationCurve { measure_label, ratio, specs, choices: grid, show_choices: !presenter.get() }
     });
     let apply = move |i: usize| {
         let Some(spec) = shown.with(|s| s.get(i).map(|r| r.spec)) else { return };
-        let dose = data.with(|d| d.get(spec.variant).map(|(code, _)| code.clone()));
+        let choice = data.with(|d| d.get(spec.variant).cloned());
         state.selection.update(|s| {
             let o = spec.options;
             (s.measure, s.model, s.ci_method, s.zero_cells) = (o.measure, o.model, o.ci_method, o.zero_cells);
-            if let Some(dose) = dose {
-                s.dose = dose;
+            if let Some(choice) = choice {
+                (s.dose, s.definition) = (choice.dose, choice.definition);
             }
         });
     };
@@ -134,7 +177,16 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
         if all.total() == 0 && m.failed.is_empty() {
             return "No trial switched on reports this outcome, so there is no analysis to vary.".to_string();
         }
-        let dimensions = data.with(|d| if d.len() > 1 { format!(", and {} dose choices", d.len()) } else { String::new() });
+        let dimensions = data.with(|d| {
+            let doses = d.iter().map(|c| &c.dose).collect::<std::collections::HashSet<_>>().len();
+            let definitions = d.iter().map(|c| &c.definition_label).collect::<std::collections::HashSet<_>>().len();
+            match (doses > 1, definitions > 1) {
+                (true, true) => format!(", and {} ways of taking the data: {doses} dose choices by outcome definitions", d.len()),
+                (true, false) => format!(", and {doses} dose choices"),
+                (false, true) => format!(", and {definitions} outcome definitions"),
+                (false, false) => String::new(),
+            }
+        });
         let failed = if m.failed.is_empty() { String::new() } else { format!(" {} could not be fitted (for example a measure with no events to compare).", count(m.failed.len())) };
         format!(
             "{} specifications run (each measure, pooling, CI and zero-cell rule{dimensions}). Significantly fewer events with {}: {} ({}); significantly more: {} ({}); neither: {} ({}).{failed}",

@@ -7,7 +7,7 @@ use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID]
+const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID] [--definition ID]
        livemeta synthetic K [SEED]   (deterministic test data as CSV)
        livemeta multiverse FILE.csv [FILE.csv ...]   (every specification; each file a data variant, such as a dose)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
@@ -165,7 +165,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
 /// tables the app pools (trials that did not report the outcome are left out).
 fn export(args: Vec<String>) -> Result<String, String> {
     let mut path = None;
-    let (mut outcome, mut dose, mut excluded) = (None, "all".to_string(), Vec::new());
+    let (mut outcome, mut dose, mut excluded, mut definition) = (None, "all".to_string(), Vec::new(), None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -173,6 +173,7 @@ fn export(args: Vec<String>) -> Result<String, String> {
             "--outcome" => outcome = Some(value()?),
             "--dose" => dose = value()?,
             "--exclude" => excluded = value()?.split(',').map(String::from).collect(),
+            "--definition" => definition = Some(value()?),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
             other => path = Some(other.to_string()),
         }
@@ -181,6 +182,12 @@ fn export(args: Vec<String>) -> Result<String, String> {
     let dataset = Dataset::from_json(&std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?)?;
     let outcome_id = outcome.ok_or("--outcome is required")?;
     let outcome = dataset.outcome(&outcome_id).ok_or_else(|| format!("no outcome {outcome_id} in {path}"))?;
+    let preferred = match definition {
+        Some(d) if outcome.definition_preference.contains(&d) => Some(outcome.preferring(&d)),
+        Some(d) => return Err(format!("{d} is not a definition of {outcome_id}")),
+        None => None,
+    };
+    let outcome = preferred.as_ref().unwrap_or(outcome);
     let dose = if dose == "all" { DoseSelection::AllCombined } else { DoseSelection::Regimen(dose) };
     let rows = trial_rows(&dataset, outcome, &dose, &|id| !excluded.iter().any(|x| x == id));
     let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();

@@ -32,6 +32,15 @@ pub struct Publication {
     pub pubmed_url: String,
 }
 
+impl Outcome {
+    /// The outcome with `definition` tried first for every trial, then the usual order.
+    pub fn preferring(&self, definition: &str) -> Outcome {
+        let mut order = vec![definition.to_string()];
+        order.extend(self.definition_preference.iter().filter(|d| *d != definition).cloned());
+        Outcome { definition_preference: order, ..self.clone() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub id: String,
@@ -212,6 +221,20 @@ impl Dataset {
     }
 
     /// The trials an outcome lists, in the dataset's order.
+    /// The definitions of `outcome` that at least one trial reports for `dose`, in the
+    /// outcome's order of preference: the choices a reader has for what the outcome means.
+    pub fn reported_definitions(&self, outcome: &Outcome, dose: &DoseSelection) -> Vec<String> {
+        outcome
+            .definition_preference
+            .iter()
+            .filter(|d| {
+                let first = outcome.preferring(d);
+                self.trials_of(outcome).any(|t| matches!(t.data_for(&first, dose), TrialData::Reported { definition, .. } if definition == **d))
+            })
+            .cloned()
+            .collect()
+    }
+
     pub fn trials_of<'a>(&'a self, outcome: &'a Outcome) -> impl Iterator<Item = &'a Trial> + 'a {
         let listed: Option<std::collections::HashSet<&str>> = outcome.trials.as_ref().map(|ids| ids.iter().map(String::as_str).collect());
         self.trials.iter().filter(move |t| listed.as_ref().is_none_or(|ids| ids.contains(t.id.as_str())))

@@ -1,7 +1,7 @@
 //! The bundled dataset obeys its own rules: every number has a source that shows it, events
 //! never exceed their denominator, denominators are the arm's sourced N, and arms add up to the
 //! trial's total.
-use livemeta_core::dataset::{Dataset, Sourced};
+use livemeta_core::dataset::{Dataset, DoseSelection, Sourced, TrialData};
 use std::path::Path;
 
 /// Every dataset the app bundles, with the number of trials its source pooled.
@@ -110,4 +110,24 @@ fn check_dataset(d: &Dataset, trials: usize) {
         }
     }
     assert!(problems.is_empty(), "{}: {} problems:\n{}", d.id, problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn a_reader_can_prefer_any_definition_a_trial_reports() {
+    let d = dataset("dupilumab.json");
+    let skin = d.outcome("skin_infections").unwrap();
+    let all = DoseSelection::AllCombined;
+    // CHRONOS reports two definitions of skin infection for all its arms (Beck 2020's third
+    // only for some), M12 one.
+    let reported = d.reported_definitions(skin, &all);
+    assert_eq!(reported, ["adjudicated_nonherpetic_ctgov", "abstract_skin_infections_unspecified", "adjudicated_nonherpetic_systemic_tx_ctgov"]);
+    let chronos = d.trial("chronos").unwrap();
+    let definition = |outcome: &livemeta_core::dataset::Outcome| match chronos.data_for(outcome, &all) {
+        TrialData::Reported { definition, .. } => definition,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(definition(skin), "adjudicated_nonherpetic_ctgov");
+    assert_eq!(definition(&skin.preferring("adjudicated_nonherpetic_systemic_tx_ctgov")), "adjudicated_nonherpetic_systemic_tx_ctgov");
+    // A definition CHRONOS lacks falls back to the usual order.
+    assert_eq!(definition(&skin.preferring("abstract_skin_infections_unspecified")), "adjudicated_nonherpetic_ctgov");
 }

@@ -127,3 +127,20 @@ test('every control is reachable with the keyboard', async ({ page }) => {
     expect(reached, `Tab reaches ${id}`).toContain(id);
   }
 });
+
+test('outcome definition: where a trial reports the outcome in several ways, the reader picks which; the link keeps it', async ({ page }) => {
+  await openApp(page, '?outcome=skin_infections&model=DL');
+  const select = page.getByTestId('definition-select');
+  // Each trial's first in the dataset's order, then the three definitions some trial reports.
+  await expect(select.locator('option')).toHaveCount(4);
+  await select.selectOption('adjudicated_nonherpetic_systemic_tx_ctgov');
+  await expect(page).toHaveURL(/def=adjudicated_nonherpetic_systemic_tx_ctgov/);
+  await expectPooled(page, expectedAnalysis({ outcome: 'skin_infections', definition: 'adjudicated_nonherpetic_systemic_tx_ctgov', measure: 'RR', method: 'DL' }));
+  await page.reload();
+  await expect(page.getByTestId('definition-select')).toHaveValue('adjudicated_nonherpetic_systemic_tx_ctgov');
+  await select.selectOption('');
+  await expectPooled(page, expectedAnalysis({ outcome: 'skin_infections', measure: 'RR', method: 'DL' }));
+  // An outcome every trial reports one way offers no choice.
+  await page.getByTestId('outcome-select').selectOption('infections_all');
+  await expect(page.getByTestId('definition-select')).toHaveCount(0);
+});

@@ -8,9 +8,9 @@ const root = new URL('../../../', import.meta.url).pathname;
 const cli = join(root, 'target/native/livemeta');
 
 /** The native engine's answer for the same data, as the oracle for what the page shows. */
-export function expectedAnalysis({ dataset = 'dupilumab.json', outcome, dose = 'all', exclude = [], measure, method, extra = [] }) {
+export function expectedAnalysis({ dataset = 'dupilumab.json', outcome, dose = 'all', exclude = [], definition, measure, method, extra = [] }) {
   const csv = execFileSync(cli, ['export', join(root, 'assets', dataset), '--outcome', outcome, '--dose', dose,
-    ...(exclude.length ? ['--exclude', exclude.join(',')] : [])], { encoding: 'utf8' });
+    ...(exclude.length ? ['--exclude', exclude.join(',')] : []), ...(definition ? ['--definition', definition] : [])], { encoding: 'utf8' });
   return expectedFromCsv(csv, { measure, method, extra });
 }
 

@@ -285,30 +285,56 @@ test('presenter mode shows each view at 1280x720 without scrolling, in place of 
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
 });
 
-test('multiverse: every specification over the three dose choices, tallied as the engine does; a click applies one; SVG export', async ({ page }) => {
-  // The oracle: the CLI's multiverse over the same three data variants (all arms, then each regimen).
+test('multiverse: every specification over the dose choices and outcome definitions, tallied as the engine does; a click applies one; SVG export', async ({ page }) => {
+  // The oracle: the CLI's multiverse over the same data variants: each dose (all arms, then each
+  // regimen) with each way of defining the outcome (each trial's first, then each definition
+  // preferred in turn), leaving out a variant with no trials or the same tables as an earlier
+  // one of its dose.
   const cli = join(root, 'target/native/livemeta');
-  const files = ['all', 'd300qw', 'd300q2w'].map((dose) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'livemeta-mv-')), `${dose}.csv`);
-    writeFileSync(file, execFileSync(cli, ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'skin_infections', '--dose', dose], { encoding: 'utf8' }));
-    return file;
-  });
+  const dataset = join(root, 'assets/dupilumab.json');
+  const definitions = JSON.parse(readFileSync(dataset, 'utf8')).outcomes.find((o) => o.id === 'skin_infections').definition_preference;
+  const files = [];
+  for (const dose of ['all', 'd300qw', 'd300q2w']) {
+    const seen = [];
+    for (const definition of [null, ...definitions]) {
+      const csv = execFileSync(cli, ['export', dataset, '--outcome', 'skin_infections', '--dose', dose, ...(definition ? ['--definition', definition] : [])], { encoding: 'utf8' });
+      if (csv.trim().split('\n').length < 2 || seen.includes(csv)) continue;
+      seen.push(csv);
+      const file = join(mkdtempSync(join(tmpdir(), 'livemeta-mv-')), `${dose}.csv`);
+      writeFileSync(file, csv);
+      files.push(file);
+    }
+  }
+  expect(files.length).toBeGreaterThan(3);
   const expected = JSON.parse(execFileSync(cli, ['multiverse', ...files], { encoding: 'utf8' }));
   await openApp(page, '?outcome=skin_infections&view=multiverse');
   const { below, above, neither } = expected.tally;
   await expect(page.getByTestId('multiverse-summary')).toHaveAttribute('data-value', `${below},${above},${neither}`);
   await expect(page.getByTestId('multiverse-summary')).toContainText(`${below + above + neither} specifications run`);
-  await expect(page.getByTestId('multiverse-summary')).toContainText('3 dose choices');
+  await expect(page.getByTestId('multiverse-summary')).toContainText(`${files.length} ways of taking the data: 3 dose choices by outcome definitions`);
   // Click the first specification shown (the smallest ratio): it becomes the analysis on screen.
   const shown = expected.results.filter((r) => r.spec.options.measure !== 'RD').sort((a, b) => a.estimate - b.estimate);
   const canvas = page.getByTestId('multiverse-plot');
   const box = await canvas.boundingBox();
   const n = Number((await page.getByTestId('multiverse-position').textContent()).match(/of (\d+) shown/)[1]);
   expect(n).toBe(shown.length);
-  // The columns start after the choice labels; find the first by clicking until it applies.
-  for (let x = 20; x < box.width; x += 4) {
+  // The columns start after the choice labels: two clicks give their left edge and width (each
+  // applies its specification and the page names its place), then the first is clicked.
+  const position = page.getByTestId('multiverse-position');
+  const placeAfterClick = async (x) => {
+    const before = await position.textContent();
     await canvas.click({ position: { x, y: 100 } });
-    if ((await page.getByTestId('multiverse-position').textContent()).includes('specification 1 of')) break;
+    // The page names the new place once it has redrawn (the same place leaves it as it was).
+    await expect.poll(() => position.textContent(), { timeout: 500 }).not.toBe(before).catch(() => {});
+    return Number((await position.textContent()).match(/specification (\d+) of/)[1]);
+  };
+  const [x1, x2] = [box.width * 0.5, box.width * 0.9];
+  const [i1, i2] = [await placeAfterClick(x1), await placeAfterClick(x2)];
+  // x1 lies somewhere in column i1: the first column is within a column's width of this.
+  const step = (x2 - x1) / (i2 - i1);
+  const first = x1 - (i1 - 0.5) * step;
+  for (let x = first - step; x < first + 2 * step; x += step / 3) {
+    if (x > 0 && (await placeAfterClick(x)) === 1) break;
   }
   await expect(page.getByTestId('multiverse-position')).toContainText(`specification 1 of ${n}`);
   await expect.poll(async () => Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(shown[0].estimate, 9);
