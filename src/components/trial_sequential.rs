@@ -184,7 +184,7 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
             </div>
             <Show when=move || result.with(Result::is_ok)>
                 <p class="note-inline tsa-details" data-testid="tsa-details">{details}</p>
-                <PlotCanvas plot=chart presenter=presenter export_as="trial-sequential" testid="tsa-plot"
+                <PlotCanvas plot=chart presenter=presenter export_as="trial-sequential" testid="tsa-plot" drawn_mark="tsa-drawn"
                     label="Trial sequential analysis: the cumulative Z-curve against the monitoring boundaries and the required information size; the same numbers are listed below" />
                 <ol class="readings tsa-readings">{rows}</ol>
             </Show>

@@ -17,6 +17,8 @@ echo "== browser: 5,000 studies, import and toggle"
 (cd tests/e2e && node bench/import.mjs 2>/dev/null)
 echo "== browser: the multiverse"
 (cd tests/e2e && node bench/multiverse.mjs)
+echo "== browser: trial sequential analysis"
+(cd tests/e2e && node bench/tsa.mjs)
 echo "== browser: fragility"
 (cd tests/e2e && node bench/fragility.mjs)
 echo "== browser: GOSH in the worker"

@@ -3,6 +3,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::sensitivity::{gosh, leave_one_out};
 use livemeta_core::synthetic::synthetic_studies;
+use livemeta_core::tsa::{trial_sequential, TsaAssumptions};
 use livemeta_core::Tau2Method;
 use std::hint::black_box;
 use std::time::Duration;
@@ -38,5 +39,15 @@ fn sensitivity(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fits, sensitivity);
+fn trial_sequential_analysis(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tsa");
+    let dl = AnalysisOptions::default().with_model(Model::Random(Tau2Method::DerSimonianLaird));
+    for k in [8usize, 30] {
+        let studies = synthetic_studies(k, 7);
+        group.bench_with_input(BenchmarkId::new("DL", k), &studies, |b, s| b.iter(|| trial_sequential(black_box(s), &dl, TsaAssumptions::default()).unwrap()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, fits, sensitivity, trial_sequential_analysis);
 criterion_main!(benches);

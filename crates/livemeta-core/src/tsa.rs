@@ -12,13 +12,14 @@
 //!
 //! The boundaries are found by recursive numerical integration (Armitage, McPherson and Rowe
 //! 1969; Jennison and Turnbull 2000, ch. 19) on the score scale, with Simpson's rule on a grid
-//! fine enough for 1e-7 (checked against R's rpact in tests/tsa_crosscheck.rs).
+//! fine enough for 1e-7 (checked against a separate R integration and rpact in
+//! tests/metafor_crosscheck.rs).
 use crate::analysis::{analyze, Analysis, AnalysisOptions};
 use crate::counts::StudyCounts;
 use crate::dist;
 use crate::error::EngineError;
 use serde::Serialize;
-use statrs::function::erf::erfc;
+use statrs::function::erf::{erfc, erfc_inv};
 
 /// A trial that adds no more than this share of the RIS is not a look (the TSA software's rule).
 pub const LOOK_MIN_INCREMENT: f64 = 0.01;
@@ -73,7 +74,7 @@ fn normal_density(x: f64) -> f64 {
 }
 
 /// Grid points per standard deviation of the narrowest kernel the grid meets.
-const POINTS_PER_SD: f64 = 16.0;
+const POINTS_PER_SD: f64 = 12.0;
 
 /// The two-sided Lan-DeMets O'Brien-Fleming boundaries (on the Z scale) at increasing
 /// information fractions in (0, 1].
@@ -87,22 +88,38 @@ pub fn lan_demets_boundaries(fractions: &[f64], alpha: f64) -> Vec<f64> {
         let sd = (t - previous_t).sqrt();
         let spent = obrien_fleming_spent(alpha, t) - if k == 0 { 0.0 } else { obrien_fleming_spent(alpha, previous_t) };
         let root_t = t.sqrt();
-        // Probability of crossing either boundary at this look without having crossed before.
-        let crossing = |b: f64| -> f64 {
+        // Probability of crossing either boundary at this look without having crossed before,
+        // and its derivative in b.
+        let crossing = |b: f64| -> (f64, f64) {
             if k == 0 {
-                2.0 * upper_tail(b)
+                (2.0 * upper_tail(b), -2.0 * normal_density(b))
             } else {
-                nodes.iter().map(|&(u, w)| w * (upper_tail((b * root_t - u) / sd) + upper_tail((b * root_t + u) / sd))).sum()
+                nodes.iter().fold((0.0, 0.0), |(p, dp), &(u, w)| {
+                    let (above, below) = ((b * root_t - u) / sd, (b * root_t + u) / sd);
+                    (p + w * (upper_tail(above) + upper_tail(below)), dp - w * (normal_density(above) + normal_density(below)) * root_t / sd)
+                })
             }
         };
-        // Bisection on the log scale: the increments can be as small as 1e-110.
+        // Newton's method on log P (the increments can be as small as 1e-110), kept inside a
+        // bracket that bisection narrows whenever a step would leave it.
         let target = spent.ln();
-        let (mut lo, mut hi) = (0.0_f64, 40.0_f64);
-        for _ in 0..64 {
-            let mid = 0.5 * (lo + hi);
-            if crossing(mid).ln() > target { lo = mid } else { hi = mid }
+        // Starting from the boundary that would spend it at a first look (2 Q(b) = spent).
+        let start = std::f64::consts::SQRT_2 * erfc_inv(spent);
+        let (mut lo, mut hi, mut b) = (0.0_f64, 40.0_f64, if start.is_finite() { start.clamp(0.1, 39.0) } else { 3.0 });
+        for _ in 0..100 {
+            let (p, dp) = crossing(b);
+            let f = p.ln() - target;
+            let step = f / (dp / p);
+            if step.abs() < 1e-12 {
+                b -= step;
+                break;
+            }
+            if f > 0.0 { lo = b } else { hi = b }
+            b = if step.is_finite() && b - step > lo && b - step < hi { b - step } else { 0.5 * (lo + hi) };
+            if hi - lo < 1e-13 {
+                break;
+            }
         }
-        let b = 0.5 * (lo + hi);
         bounds.push(b);
         if k + 1 < fractions.len() {
             let next_sd = (fractions[k + 1] - t).sqrt();
@@ -110,12 +127,40 @@ pub fn lan_demets_boundaries(fractions: &[f64], alpha: f64) -> Vec<f64> {
             let h_max = sd.min(next_sd) / POINTS_PER_SD;
             let intervals = (((2.0 * edge / h_max).ceil() as usize).max(2) + 1) & !1;
             let h = 2.0 * edge / intervals as f64;
+            // The previous nodes are evenly spaced, so the kernel weights exp(-(s - u)^2 / 2sd^2)
+            // follow from their neighbours' by two multiplications, outward from the node
+            // nearest s until they underflow: the far tails are kept (a look spending 1e-26
+            // depends on them), and the exponentials cost one per side.
+            let (first_u, spacing) = (nodes.first().map_or(0.0, |n| n.0), if nodes.len() > 1 { nodes[1].0 - nodes[0].0 } else { 1.0 });
+            let shrink = (-spacing * spacing / (sd * sd)).exp();
             let density = |s: f64| -> f64 {
                 if k == 0 {
-                    normal_density(s / sd) / sd
-                } else {
-                    nodes.iter().filter(|&&(u, _)| (s - u).abs() < 10.0 * sd).map(|&(u, w)| w * normal_density((s - u) / sd)).sum::<f64>() / sd
+                    return normal_density(s / sd) / sd;
                 }
+                let nearest = ((s - first_u) / spacing).round().clamp(0.0, (nodes.len() - 1) as f64) as usize;
+                let d = s - nodes[nearest].0;
+                let peak = (-0.5 * d * d / (sd * sd)).exp();
+                let mut total = nodes[nearest].1 * peak;
+                // Upward: u grows by `spacing`, so the distance s - u shrinks by it.
+                let (mut kernel, mut factor) = (peak, ((2.0 * d * spacing - spacing * spacing) / (2.0 * sd * sd)).exp());
+                for &(_, w) in &nodes[nearest + 1..] {
+                    kernel *= factor;
+                    factor *= shrink;
+                    if kernel == 0.0 {
+                        break;
+                    }
+                    total += w * kernel;
+                }
+                let (mut kernel, mut factor) = (peak, ((-2.0 * d * spacing - spacing * spacing) / (2.0 * sd * sd)).exp());
+                for &(_, w) in nodes[..nearest].iter().rev() {
+                    kernel *= factor;
+                    factor *= shrink;
+                    if kernel == 0.0 {
+                        break;
+                    }
+                    total += w * kernel;
+                }
+                total / (sd * (2.0 * std::f64::consts::PI).sqrt())
             };
             nodes = (0..=intervals)
                 .map(|i| {

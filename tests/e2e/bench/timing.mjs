@@ -31,3 +31,24 @@ export async function pageWithSynthetic(browser, port, k) {
   await page.getByTestId('import-apply').click();
   return page;
 }
+
+/** Clicks `selector` `n` times; the ms from each click to the performance mark `mark` (a view's
+ *  figure drawn). With `closeFirst`, that element is clicked first each time (a tab closed, so
+ *  the click measured opens it). */
+export function timedToMark(page, selector, mark, n, closeFirst = null) {
+  return page.evaluate(async ({ selector, mark, n, closeFirst }) => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      if (closeFirst) {
+        document.querySelector(closeFirst).click();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      performance.clearMarks(mark);
+      const t0 = performance.now();
+      document.querySelector(selector).click();
+      while (performance.getEntriesByName(mark).length === 0) await new Promise((r) => setTimeout(r, 0));
+      times.push(performance.getEntriesByName(mark)[0].startTime - t0);
+    }
+    return times;
+  }, { selector, mark, n, closeFirst });
+}
