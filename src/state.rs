@@ -99,6 +99,7 @@ choice!(
         Multiverse = "multiverse", "Multiverse";
         Fragility = "fragility", "Fragility";
         Sequential = "tsa", "Trial sequential";
+        Estimators = "tau2", "τ² estimators";
     }
 );
 

@@ -5,6 +5,7 @@ mod cumulative;
 mod data_editor;
 mod data_import;
 mod enter_counts;
+mod estimators;
 mod export_panel;
 mod forest_plot_canvas;
 mod fragility;

@@ -1,5 +1,6 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::cumulative::CumulativeView;
+use crate::components::estimators::EstimatorsView;
 use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
@@ -45,6 +46,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
                 Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
                 Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
+                Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
             }}
         </section>
     }

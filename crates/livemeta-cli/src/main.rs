@@ -14,7 +14,8 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups]
   --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, fail-safe N, trim-and-fill (L0, R0, Q0),
-                fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%)
+                fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%),
+                the random-effects fit under each of ten tau² estimators
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
@@ -132,6 +133,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             }
             out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(&studies, &options, livemeta_core::fragility::search_budget(studies.len()))).expect("serialises");
             out["trial_sequential"] = to_json(livemeta_core::tsa::trial_sequential(&studies, &options, Default::default()));
+            out["estimators"] = serde_json::to_value(livemeta_core::sensitivity::compare_estimators(&studies, &options)).expect("serialises");
         }
         if by_subgroup {
             let groups = parse_subgroups(&text).ok_or("--subgroups needs a subgroup column in the CSV")?;

@@ -155,6 +155,7 @@ pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], metho
         Tau2Method::PauleMandel | Tau2Method::EmpiricalBayes => solve_decreasing(q_excess, method.code())?,
         Tau2Method::Reml => fisher_scoring(y, v, x, true)?,
         Tau2Method::MaximumLikelihood => fisher_scoring(y, v, x, false)?,
+        other => return Err(EngineError::Unsupported(format!("{} is compared with the other estimators but not used with moderators", other.code()))),
     };
     Ok(tau2.max(0.0))
 }

@@ -34,6 +34,15 @@ pub fn cumulative(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Ref
         .collect()
 }
 
+/// The random-effects analysis under every tau^2 estimator (`Tau2Method::COMPARED`), with the
+/// measure, zero-cell rule and CI method of `options`; each labelled by metafor's code.
+pub fn compare_estimators(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Refit> {
+    Tau2Method::COMPARED
+        .iter()
+        .map(|&m| Refit { label: m.code().to_string(), analysis: analyze(studies, &AnalysisOptions { model: Model::Random(m), ..*options }).map_err(|e| e.to_string()) })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubgroupAnalysis {
     pub groups: Vec<(String, Analysis)>,
@@ -490,6 +499,7 @@ fn meta_regression_slope(y: &[f64], x: &[f64], v: &[f64], method: Option<Tau2Met
             }
             tau2
         }
+        Some(other) => return Err(EngineError::Unsupported(format!("{} is compared with the other estimators but not used with moderators", other.code()))),
     };
     Ok(wls(tau2).0)
 }

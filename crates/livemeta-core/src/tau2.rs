@@ -17,6 +17,11 @@ pub enum Tau2Method {
     Hedges,
     SidikJonkman,
     EmpiricalBayes,
+    /// Compared side by side (`COMPARED`), not offered as the model: meta-regression and the
+    /// multiverse use the seven of `ALL`.
+    HunterSchmidt,
+    HunterSchmidtCorrected,
+    PauleMandelMedian,
 }
 
 impl Tau2Method {
@@ -26,6 +31,19 @@ impl Tau2Method {
         Tau2Method::PauleMandel,
         Tau2Method::MaximumLikelihood,
         Tau2Method::Hedges,
+        Tau2Method::SidikJonkman,
+        Tau2Method::EmpiricalBayes,
+    ];
+    /// Every estimator, for the comparison table.
+    pub const COMPARED: [Tau2Method; 10] = [
+        Tau2Method::DerSimonianLaird,
+        Tau2Method::Reml,
+        Tau2Method::PauleMandel,
+        Tau2Method::PauleMandelMedian,
+        Tau2Method::MaximumLikelihood,
+        Tau2Method::Hedges,
+        Tau2Method::HunterSchmidt,
+        Tau2Method::HunterSchmidtCorrected,
         Tau2Method::SidikJonkman,
         Tau2Method::EmpiricalBayes,
     ];
@@ -39,6 +57,24 @@ impl Tau2Method {
             Tau2Method::Hedges => "HE",
             Tau2Method::SidikJonkman => "SJ",
             Tau2Method::EmpiricalBayes => "EB",
+            Tau2Method::HunterSchmidt => "HS",
+            Tau2Method::HunterSchmidtCorrected => "HSk",
+            Tau2Method::PauleMandelMedian => "PMM",
+        }
+    }
+    /// The estimator as people name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tau2Method::DerSimonianLaird => "DerSimonian-Laird",
+            Tau2Method::Reml => "Restricted maximum likelihood",
+            Tau2Method::PauleMandel => "Paule-Mandel",
+            Tau2Method::MaximumLikelihood => "Maximum likelihood",
+            Tau2Method::Hedges => "Hedges",
+            Tau2Method::SidikJonkman => "Sidik-Jonkman",
+            Tau2Method::EmpiricalBayes => "Empirical Bayes",
+            Tau2Method::HunterSchmidt => "Hunter-Schmidt",
+            Tau2Method::HunterSchmidtCorrected => "Hunter-Schmidt, small-sample corrected",
+            Tau2Method::PauleMandelMedian => "Paule-Mandel, median-unbiased",
         }
     }
     pub fn from_code(code: &str) -> Option<Tau2Method> {
@@ -108,6 +144,17 @@ pub fn estimate_tau2(y: &[f64], v: &[f64], method: Tau2Method) -> Result<f64, En
         }
         Tau2Method::Reml => fisher_scoring(y, v, true)?,
         Tau2Method::MaximumLikelihood => fisher_scoring(y, v, false)?,
+        // metafor: (Q - k) / sum w, and with Q scaled by k / (k - 1).
+        Tau2Method::HunterSchmidt | Tau2Method::HunterSchmidtCorrected => {
+            let (q, _) = cochran_q(y, v);
+            let scaled = if method == Tau2Method::HunterSchmidtCorrected { kf / (kf - 1.0) * q } else { q };
+            ((scaled - kf) / v.iter().map(|vi| 1.0 / vi).sum::<f64>()).max(0.0)
+        }
+        // Paule-Mandel with the median of chi^2(k - 1) as the target (median-unbiased).
+        Tau2Method::PauleMandelMedian => {
+            let target = crate::dist::chi2_quantile(0.5, kf - 1.0);
+            solve_decreasing(|t| generalised_q(y, v, t).1 - target, method.code())?
+        }
     })
 }
 

@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
@@ -496,4 +496,33 @@ fn trial_sequential_analysis_matches_rpact_and_metafor() {
     println!("trial sequential analysis cross-check: {compared} numbers ({rpact_compared} boundaries also by rpact), {} boundary cases, {} analyses, largest difference {largest:.1e}", cases.len(), analyses.len());
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(analyses.len() >= 30 && compared > 400, "only {compared} numbers in {} analyses", analyses.len());
+}
+
+/// The estimator comparison against `rma(method = ...)` for all ten estimators, Wald and
+/// Knapp-Hartung.
+#[test]
+fn estimator_comparison_matches_metafor() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("estimators.csv")).unwrap();
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::RR, ci_method: CiMethod::from_code(f[2]).unwrap(), ..AnalysisOptions::default() };
+        let fits = compare_estimators(&studies, &options);
+        let fit = fits.iter().find(|r| r.label == f[1]).unwrap_or_else(|| panic!("no {} in the comparison", f[1]));
+        let a = fit.analysis.as_ref().unwrap_or_else(|e| panic!("{line}: {e}"));
+        let i2 = a.heterogeneity.i2.unwrap_or(f64::NAN);
+        for (what, got, want) in [("tau2", a.heterogeneity.tau2, f[3]), ("estimate", a.pooled.estimate, f[4]), ("ci_lower", a.pooled.ci_lower, f[5]), ("ci_upper", a.pooled.ci_upper, f[6]), ("i2", i2, f[7])] {
+            let want: f64 = want.parse().unwrap();
+            compared += 1;
+            if !close(got, want) {
+                mismatches.push(format!("{} {} {} {what}: engine {got}, metafor {want}", f[0], f[1], f[2]));
+            }
+        }
+    }
+    println!("estimator comparison cross-check: {compared} numbers");
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared > 1_000, "only {compared} numbers");
 }

@@ -262,7 +262,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -426,4 +426,22 @@ test('trial sequential analysis: the Z-curve in publication order against the bo
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('tsa-plot-svg').click()]);
   const svg = readFileSync(await download.path(), 'utf8');
   for (const text of ['RIS ', 'Z-curve', 'Boundary (dashed: on to the RIS)', 'Participants (cumulative)']) expect(svg).toContain(text);
+});
+
+test('τ² estimators: the ten estimators side by side as the engine computes them; Use applies one of the seven the engine pools with', async ({ page }) => {
+  const expected = sensitivity('serious_adverse_events', 'DL').estimators;
+  expect(expected.length).toBe(10);
+  await openApp(page, '?outcome=serious_adverse_events&model=DL&view=tau2');
+  for (const fit of expected) {
+    const row = page.getByTestId(`estimator-${fit.label}`);
+    await expect(row).toHaveAttribute('data-value', /.+/);
+    expect(Number(await row.getAttribute('data-value'))).toBeCloseTo(fit.analysis.Ok.pooled.estimate, 9);
+  }
+  await expect(page.getByTestId('estimator-DL')).toContainText('on screen');
+  await expect(page.getByTestId('estimator-HS')).toContainText('compared only');
+  await page.getByTestId('estimator-use-REML').click();
+  await expect(page.getByTestId('model-select')).toHaveValue('REML');
+  await expect(page).toHaveURL(/model=REML/);
+  await expect(page.getByTestId('estimator-REML')).toContainText('on screen');
+  expect(Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(expected.find((f) => f.label === 'REML').analysis.Ok.pooled.estimate, 9);
 });

@@ -328,3 +328,22 @@ for (name in names(fragility_sets)) for (method in c("EE", "MH", "DL", "REML")) 
   frows[[length(frows) + 1]] <- data.frame(dataset = name, method = method, m = found)
 }
 write.csv(do.call(rbind, frows), file.path(out, "fragility.csv"), row.names = FALSE)
+
+# The estimator comparison (sensitivity::compare_estimators): every tau^2 estimator, including
+# those only compared (HS, HSk, PMM), fitted with rma on each dataset's RR with the default
+# zero-cell rule; Wald and Knapp-Hartung. To OUTDIR/estimators.csv.
+erows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", "zero_cells", "k2",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (method in c("DL", "REML", "PM", "PMM", "ML", "HE", "HS", "HSk", "SJ", "EB")) for (test in c("z", "knha")) {
+    res <- tryCatch(suppressWarnings(rma(measure = "RR", ai = events_treatment, n1i = total_treatment, ci = events_control,
+                                         n2i = total_control, data = d, method = method, test = test, control = ctrl)),
+                    error = function(e) NULL)
+    if (is.null(res)) next
+    erows[[length(erows) + 1]] <- data.frame(dataset = name, method = method, test = test,
+      tau2 = sprintf("%.17g", res$tau2), estimate = sprintf("%.17g", exp(res$beta[1])),
+      ci_lower = sprintf("%.17g", exp(res$ci.lb)), ci_upper = sprintf("%.17g", exp(res$ci.ub)), i2 = sprintf("%.17g", res$I2))
+  }
+}
+write.csv(do.call(rbind, erows), file.path(out, "estimators.csv"), row.names = FALSE)
