@@ -1,13 +1,14 @@
 //! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
-//! Egger's regression test in both of metafor's forms, Begg's rank test and trim-and-fill.
+//! Egger's regression test in both of metafor's forms, Begg's rank test, Peters' and Harbord's
+//! tests for binary data, fail-safe N and trim-and-fill.
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::sensitivity::{view_code, ViewRCode};
+use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
-use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, trim_and_fill, EggerTest, TrimFillEstimator};
+use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, peters, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
@@ -59,6 +60,21 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 ),
                 Err(e) => (format!("Begg's test: {e}."), String::new()),
             };
+            // The tests designed for binary data: both need the tables, not only the effects.
+            let studies = pooled_trials(&state).1;
+            let binary = state.analysis.with(|a| a.as_ref().ok().map(|a| (peters(&studies, a, 0.95), harbord(&studies, a, 0.95))));
+            let slope_reading = |test: &Result<EggerTest, livemeta_core::EngineError>, name: &str, how: &str| match test {
+                Ok(t) => (format!("{name} ({how}): t = {:.2}, df = {}, {}.", t.statistic, t.df.unwrap_or(f64::NAN), p_value(t.p_value)), format!("{:e}", t.p_value)),
+                Err(e) => (format!("{name}: {e}."), String::new()),
+            };
+            let (peters_text, peters_p, harbord_text, harbord_p) = match &binary {
+                Some((p, h)) => {
+                    let (pt, pp) = slope_reading(p, "Peters' test", "the effect regressed on 1/N, weighted by events and non-events; Peters et al. 2006");
+                    let (ht, hp) = slope_reading(h, "Harbord's test", "the odds ratio's score, Egger's regression on it; Harbord et al. 2006");
+                    (pt, pp, ht, hp)
+                }
+                None => Default::default(),
+            };
             let fsn = state.analysis.with(|a| a.as_ref().ok().map(fail_safe_n));
             let (fsn_text, fsn_value) = match fsn {
                 Some(Ok(f)) => (
@@ -92,6 +108,8 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     <li data-testid="egger-result" data-value=egger_p>{egger_text}</li>
                     <li data-testid="egger-mixed-result" data-value=mixed_p>{mixed_text}</li>
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
+                    <li data-testid="peters-result" data-value=peters_p>{peters_text}</li>
+                    <li data-testid="harbord-result" data-value=harbord_p>{harbord_text}</li>
                     <li data-testid="fsn-result" data-value=fsn_value>{fsn_text}</li>
                     {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>

@@ -213,24 +213,30 @@ pub struct EggerTest {
 /// with weights 1/v; the slope's t test with k - 2 df.
 pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
     let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+    let (x, w): (Vec<f64>, Vec<f64>) = v.iter().map(|vi| (vi.sqrt(), 1.0 / vi)).unzip();
+    weighted_slope_test(&y, &x, &w, level, "Egger's regression test")
+}
+
+/// Weighted least squares of y on [1, x] with weights w and a residual variance estimated from
+/// the data (a multiplicative error, as `lm`); the slope's t test with k - 2 df. The intercept
+/// is the "limit estimate" where x is 0.
+fn weighted_slope_test(y: &[f64], x: &[f64], w: &[f64], level: f64, what: &'static str) -> Result<EggerTest, EngineError> {
     let k = y.len();
     if k < 3 {
-        return Err(EngineError::NotEnoughStudies { needed: 3, found: k, what: "Egger's regression test" });
+        return Err(EngineError::NotEnoughStudies { needed: 3, found: k, what });
     }
-    // Normal equations for [1, se] with weights w = 1/v.
     let (mut s0, mut s1, mut s2, mut t0, mut t1) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (yi, vi) in y.iter().zip(&v) {
-        let (w, x) = (1.0 / vi, vi.sqrt());
-        s0 += w;
-        s1 += w * x;
-        s2 += w * x * x;
-        t0 += w * yi;
-        t1 += w * x * yi;
+    for ((yi, xi), wi) in y.iter().zip(x).zip(w) {
+        s0 += wi;
+        s1 += wi * xi;
+        s2 += wi * xi * xi;
+        t0 += wi * yi;
+        t1 += wi * xi * yi;
     }
     let det = s0 * s2 - s1 * s1;
     let (b0, b1) = ((s2 * t0 - s1 * t1) / det, (s0 * t1 - s1 * t0) / det);
     let df = (k - 2) as f64;
-    let rss: f64 = y.iter().zip(&v).map(|(yi, vi)| (yi - b0 - b1 * vi.sqrt()).powi(2) / vi).sum();
+    let rss: f64 = y.iter().zip(x).zip(w).map(|((yi, xi), wi)| wi * (yi - b0 - b1 * xi).powi(2)).sum();
     let sigma2 = rss / df;
     let (se0, se1) = ((sigma2 * s2 / det).sqrt(), (sigma2 * s0 / det).sqrt());
     let t = b1 / se1;
@@ -243,6 +249,44 @@ pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> 
         limit_ci_lower: b0 - crit * se0,
         limit_ci_upper: b0 + crit * se0,
     })
+}
+
+/// Peters et al. (JAMA 2006): each trial's effect (the measure analysed) regressed on 1/N,
+/// weighted by 1 / (1/events + 1/non-events) of both arms together; the slope's t test. A trial
+/// with no events or no non-events has no weight and is left out. `studies` are the tables the
+/// analysis pooled, in its order.
+pub fn peters(studies: &[StudyCounts], analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
+    let mut rows = (Vec::new(), Vec::new(), Vec::new());
+    for (s, r) in studies.iter().zip(&analysis.studies) {
+        let (Some(e), Some(_)) = (r.effect, r.weight_percent) else { continue };
+        let events = (s.events_treatment + s.events_control) as f64;
+        let non_events = (s.total_treatment + s.total_control) as f64 - events;
+        if events > 0.0 && non_events > 0.0 {
+            rows.0.push(e.yi);
+            rows.1.push(1.0 / (s.total_treatment + s.total_control) as f64);
+            rows.2.push(1.0 / (1.0 / events + 1.0 / non_events));
+        }
+    }
+    weighted_slope_test(&rows.0, &rows.1, &rows.2, level, "Peters' test")
+}
+
+/// Harbord et al. (Stat Med 2006): the efficient score Z = O - E and its hypergeometric variance
+/// V of each trial's log odds ratio; Z/V regressed on 1/sqrt(V) with weights V (Egger's test on
+/// the score), the slope's t test. The score is the odds ratio's whatever the measure analysed.
+pub fn harbord(studies: &[StudyCounts], analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
+    let mut rows = (Vec::new(), Vec::new(), Vec::new());
+    for (s, r) in studies.iter().zip(&analysis.studies) {
+        if r.weight_percent.is_none() {
+            continue;
+        }
+        let (z, v) = crate::effect::peto_terms(&s.cells());
+        if v > 0.0 {
+            rows.0.push(z / v);
+            rows.1.push(1.0 / v.sqrt());
+            rows.2.push(v);
+        }
+    }
+    weighted_slope_test(&rows.0, &rows.1, &rows.2, level, "Harbord's test")
 }
 
 /// metafor's default form (`regtest(res)`): the analysis's own model (its tau^2 estimator, and

@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, peters, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
@@ -525,4 +525,33 @@ fn estimator_comparison_matches_metafor() {
     println!("estimator comparison cross-check: {compared} numbers");
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared > 1_000, "only {compared} numbers");
+}
+
+/// Peters' and Harbord's tests against the same regressions written out with R's lm().
+#[test]
+fn binary_small_study_tests_match_r() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("smallstudy_binary.csv")).unwrap();
+    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::from_code(f[1]).unwrap(), ..AnalysisOptions::default() };
+        let analysis = analyze(&studies, &options).unwrap();
+        let test = match f[2] {
+            "peters" => peters(&studies, &analysis, 0.95),
+            _ => harbord(&studies, &analysis, 0.95),
+        }
+        .unwrap_or_else(|e| panic!("{line}: {e}"));
+        for (what, got, want) in [("df", test.df.unwrap_or(f64::NAN), f[3]), ("t", test.statistic, f[4]), ("p", test.p_value, f[5]), ("intercept", test.limit_estimate, f[6])] {
+            compared += 1;
+            let want: f64 = want.parse().unwrap();
+            if !close(got, want) {
+                mismatches.push(format!("{} {} {} {what}: engine {got}, R {want}", f[0], f[1], f[2]));
+            }
+        }
+    }
+    println!("Peters and Harbord cross-check: {compared} numbers");
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared >= 80, "only {compared} numbers");
 }

@@ -63,7 +63,7 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
 }
 
 /// `text` cut with an ellipsis to fit `max` pixels.
-fn fit_text(text: &str, max: f64, size: f64, bold: bool) -> String {
+pub(crate) fn fit_text(text: &str, max: f64, size: f64, bold: bool) -> String {
     if text_width(text, size, bold) <= max {
         return text.to_string();
     }

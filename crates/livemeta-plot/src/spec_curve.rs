@@ -1,6 +1,7 @@
 //! The specification curve of a multiverse: every specification's pooled estimate with its CI,
 //! sorted, and under each the choices it made, one row per choice value (Simonsohn, Simmons
 //! and Nelson 2020). Drawn by hand, as the scatter plots are.
+use crate::draw::fit_text;
 use crate::{text_width, Figure};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -139,7 +140,13 @@ impl Figure for SpecificationCurve {
         }
         let axis_label = if self.ratio { self.measure_label.clone() } else { format!("{} (percentage points)", self.measure_label) };
         root.draw_text(&axis_label, &font(12.0, HPos::Left, VPos::Top), (p(4.0), p(4.0)))?;
-        root.draw_text(&format!("{} specifications, sorted by estimate (the widest CIs are cut at the edge)", self.specs.len()), &font(12.0, HPos::Center, VPos::Top), (p((left + right) / 2.0), p(bottom + 6.0)))?;
+        let caption = format!("{} specifications, sorted by estimate (the widest CIs are cut at the edge)", self.specs.len());
+        let caption = if text_width(&caption, 12.0, false) <= width - 8.0 { caption } else { format!("{} specifications, sorted by estimate", self.specs.len()) };
+        let caption = fit_text(&caption, width - 8.0, 12.0, false);
+        // Under the curve where it fits there, else moved in from the edge.
+        let half = text_width(&caption, 12.0, false) / 2.0;
+        let centre = ((left + right) / 2.0).min(width - 4.0 - half).max(4.0 + half);
+        root.draw_text(&caption, &font(12.0, HPos::Center, VPos::Top), (p(centre), p(bottom + 6.0)))?;
 
         // The choices under each specification.
         let mut y = CURVE_HEIGHT + 26.0;
@@ -148,7 +155,8 @@ impl Figure for SpecificationCurve {
             y += HEADING;
             for (v, value) in values.iter().enumerate() {
                 let row = y + ROW * v as f64 + ROW / 2.0;
-                root.draw_text(value, &font(11.0, HPos::Right, VPos::Center), (p(left - 6.0), p(row)))?;
+                // On a narrow screen the label column is at most 40% of the width: long values are cut.
+                root.draw_text(&fit_text(value, left - 10.0, 11.0, false), &font(11.0, HPos::Right, VPos::Center), (p(left - 6.0), p(row)))?;
                 root.draw(&PathElement::new(vec![(p(left), p(row)), (p(right), p(row))], RGBColor(0xee, 0xee, 0xee).stroke_width(1)))?;
                 for i in (0..self.specs.len()).filter(|&i| self.specs[i].marks.get(c) == Some(&v)) {
                     let half = (step / 2.0).clamp(1.0, 3.0);

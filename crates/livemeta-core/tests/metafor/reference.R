@@ -347,3 +347,30 @@ for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", 
   }
 }
 write.csv(do.call(rbind, erows), file.path(out, "estimators.csv"), row.names = FALSE)
+
+# Peters' and Harbord's tests (sensitivity::peters, sensitivity::harbord), written out here with
+# lm(): Peters regresses each trial's effect (escalc's defaults) on 1/N with weights
+# 1/(1/events + 1/non-events), Harbord the score Z/V on 1/sqrt(V) with weights V; each tests the
+# slope. To OUTDIR/smallstudy_binary.csv.
+brows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", "yusuf1985", "zero_cells",
+               "double_zero", "imbalance", sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  d[] <- lapply(d, function(col) if (is.numeric(col)) as.numeric(col) else col)  # no integer overflow
+  ev <- d$events_treatment + d$events_control; N <- d$total_treatment + d$total_control; ne <- N - ev
+  slope_row <- function(test, measure, f) {
+    co <- summary(f)$coefficients
+    brows[[length(brows) + 1]] <<- data.frame(dataset = name, measure = measure, test = test, df = f$df.residual,
+      statistic = sprintf("%.17g", co[2, "t value"]), p = sprintf("%.17g", co[2, "Pr(>|t|)"]), intercept = sprintf("%.17g", co[1, "Estimate"]))
+  }
+  for (measure in c("RR", "OR")) {
+    es <- escalc(measure, ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    keep <- is.finite(es$yi) & ev > 0 & ne > 0
+    if (sum(keep) >= 3) slope_row("peters", measure, lm(yi ~ I(1 / N), weights = 1 / (1 / ev + 1 / ne), data = data.frame(yi = es$yi, N = N, ev = ev, ne = ne)[keep, ]))
+    Z <- d$events_treatment - ev * d$total_treatment / N
+    V <- d$total_treatment * d$total_control * ev * ne / (N^2 * (N - 1))
+    keep <- V > 0
+    if (sum(keep) >= 3) slope_row("harbord", measure, lm(score ~ I(1 / sqrt(V)), weights = V, data = data.frame(score = Z / V, V = V)[keep, ]))
+  }
+}
+write.csv(do.call(rbind, brows), file.path(out, "smallstudy_binary.csv"), row.names = FALSE)
