@@ -81,98 +81,105 @@ const POINTS_PER_SD: f64 = 12.0;
 pub fn lan_demets_boundaries(fractions: &[f64], alpha: f64) -> Vec<f64> {
     let mut bounds = Vec::with_capacity(fractions.len());
     // The sub-density of the score S = Z sqrt(t) on the previous look's continuation region,
-    // as quadrature nodes and weights (Simpson weight x density).
+    // as evenly spaced quadrature nodes (s, Simpson weight x density); none before the first.
     let mut nodes: Vec<(f64, f64)> = Vec::new();
     let mut previous_t = 0.0;
     for (k, &t) in fractions.iter().enumerate() {
         let sd = (t - previous_t).sqrt();
         let spent = obrien_fleming_spent(alpha, t) - if k == 0 { 0.0 } else { obrien_fleming_spent(alpha, previous_t) };
-        let root_t = t.sqrt();
-        // Probability of crossing either boundary at this look without having crossed before,
-        // and its derivative in b.
-        let crossing = |b: f64| -> (f64, f64) {
-            if k == 0 {
-                (2.0 * upper_tail(b), -2.0 * normal_density(b))
-            } else {
-                nodes.iter().fold((0.0, 0.0), |(p, dp), &(u, w)| {
-                    let (above, below) = ((b * root_t - u) / sd, (b * root_t + u) / sd);
-                    (p + w * (upper_tail(above) + upper_tail(below)), dp - w * (normal_density(above) + normal_density(below)) * root_t / sd)
-                })
-            }
-        };
-        // Newton's method on log P (the increments can be as small as 1e-110), kept inside a
-        // bracket that bisection narrows whenever a step would leave it.
-        let target = spent.ln();
-        // Starting from the boundary that would spend it at a first look (2 Q(b) = spent).
-        let start = std::f64::consts::SQRT_2 * erfc_inv(spent);
-        let (mut lo, mut hi, mut b) = (0.0_f64, 40.0_f64, if start.is_finite() { start.clamp(0.1, 39.0) } else { 3.0 });
-        for _ in 0..100 {
-            let (p, dp) = crossing(b);
-            let f = p.ln() - target;
-            let step = f / (dp / p);
-            if step.abs() < 1e-12 {
-                b -= step;
-                break;
-            }
-            if f > 0.0 { lo = b } else { hi = b }
-            b = if step.is_finite() && b - step > lo && b - step < hi { b - step } else { 0.5 * (lo + hi) };
-            if hi - lo < 1e-13 {
-                break;
-            }
-        }
+        let b = boundary_spending(&nodes, spent, t, sd);
         bounds.push(b);
-        if k + 1 < fractions.len() {
-            let next_sd = (fractions[k + 1] - t).sqrt();
-            let edge = b * root_t;
-            let h_max = sd.min(next_sd) / POINTS_PER_SD;
+        if let Some(&next) = fractions.get(k + 1) {
+            let edge = b * t.sqrt();
+            let h_max = sd.min((next - t).sqrt()) / POINTS_PER_SD;
             let intervals = (((2.0 * edge / h_max).ceil() as usize).max(2) + 1) & !1;
             let h = 2.0 * edge / intervals as f64;
-            // The previous nodes are evenly spaced, so the kernel weights exp(-(s - u)^2 / 2sd^2)
-            // follow from their neighbours' by two multiplications, outward from the node
-            // nearest s until they underflow: the far tails are kept (a look spending 1e-26
-            // depends on them), and the exponentials cost one per side.
-            let (first_u, spacing) = (nodes.first().map_or(0.0, |n| n.0), if nodes.len() > 1 { nodes[1].0 - nodes[0].0 } else { 1.0 });
-            let shrink = (-spacing * spacing / (sd * sd)).exp();
-            let density = |s: f64| -> f64 {
-                if k == 0 {
-                    return normal_density(s / sd) / sd;
-                }
-                let nearest = ((s - first_u) / spacing).round().clamp(0.0, (nodes.len() - 1) as f64) as usize;
-                let d = s - nodes[nearest].0;
-                let peak = (-0.5 * d * d / (sd * sd)).exp();
-                let mut total = nodes[nearest].1 * peak;
-                // Upward: u grows by `spacing`, so the distance s - u shrinks by it.
-                let (mut kernel, mut factor) = (peak, ((2.0 * d * spacing - spacing * spacing) / (2.0 * sd * sd)).exp());
-                for &(_, w) in &nodes[nearest + 1..] {
-                    kernel *= factor;
-                    factor *= shrink;
-                    if kernel == 0.0 {
-                        break;
-                    }
-                    total += w * kernel;
-                }
-                let (mut kernel, mut factor) = (peak, ((-2.0 * d * spacing - spacing * spacing) / (2.0 * sd * sd)).exp());
-                for &(_, w) in nodes[..nearest].iter().rev() {
-                    kernel *= factor;
-                    factor *= shrink;
-                    if kernel == 0.0 {
-                        break;
-                    }
-                    total += w * kernel;
-                }
-                total / (sd * (2.0 * std::f64::consts::PI).sqrt())
-            };
             nodes = (0..=intervals)
                 .map(|i| {
                     let simpson = if i == 0 || i == intervals { 1.0 } else if i % 2 == 1 { 4.0 } else { 2.0 };
                     let s = -edge + h * i as f64;
-                    (s, simpson * h / 3.0 * density(s))
+                    (s, simpson * h / 3.0 * carried_density(&nodes, s, sd))
                 })
                 .collect();
         }
         previous_t = t;
     }
     bounds
+}
+
+/// The boundary b at information `t` whose crossing (either side, not crossed before) has
+/// probability `spent`, given the previous look's sub-density `nodes` (empty at the first look)
+/// and the increment's standard deviation `sd`. Newton's method on log P (the increments can be
+/// as small as 1e-110), kept inside a bracket that bisection narrows when a step would leave it.
+fn boundary_spending(nodes: &[(f64, f64)], spent: f64, t: f64, sd: f64) -> f64 {
+    let root_t = t.sqrt();
+    // P(b) and its derivative.
+    let crossing = |b: f64| -> (f64, f64) {
+        if nodes.is_empty() {
+            (2.0 * upper_tail(b), -2.0 * normal_density(b))
+        } else {
+            nodes.iter().fold((0.0, 0.0), |(p, dp), &(u, w)| {
+                let (above, below) = ((b * root_t - u) / sd, (b * root_t + u) / sd);
+                (p + w * (upper_tail(above) + upper_tail(below)), dp - w * (normal_density(above) + normal_density(below)) * root_t / sd)
+            })
+        }
+    };
+    let target = spent.ln();
+    // Starting from the boundary that would spend it at a first look (2 Q(b) = spent).
+    let start = std::f64::consts::SQRT_2 * erfc_inv(spent);
+    let (mut lo, mut hi, mut b) = (0.0_f64, 40.0_f64, if start.is_finite() { start.clamp(0.1, 39.0) } else { 3.0 });
+    for _ in 0..100 {
+        let (p, dp) = crossing(b);
+        let f = p.ln() - target;
+        let step = f / (dp / p);
+        if step.abs() < 1e-12 {
+            return b - step;
+        }
+        if f > 0.0 { lo = b } else { hi = b }
+        b = if step.is_finite() && b - step > lo && b - step < hi { b - step } else { 0.5 * (lo + hi) };
+        if hi - lo < 1e-13 {
+            break;
+        }
+    }
+    b
+}
+
+/// The density of S at `s` after an increment of standard deviation `sd` from the sub-density
+/// `nodes` (the first look's: a plain normal). The nodes are evenly spaced, so the kernel
+/// exp(-(s - u)^2 / 2 sd^2) follows from its neighbour's by two multiplications, outward from
+/// the node nearest s until it underflows: the far tails are kept (a look spending 1e-26
+/// depends on them), and each side costs one exponential.
+fn carried_density(nodes: &[(f64, f64)], s: f64, sd: f64) -> f64 {
+    if nodes.is_empty() {
+        return normal_density(s / sd) / sd;
+    }
+    let spacing = if nodes.len() > 1 { nodes[1].0 - nodes[0].0 } else { 1.0 };
+    let shrink = (-spacing * spacing / (sd * sd)).exp();
+    let nearest = ((s - nodes[0].0) / spacing).round().clamp(0.0, (nodes.len() - 1) as f64) as usize;
+    let d = s - nodes[nearest].0;
+    let peak = (-0.5 * d * d / (sd * sd)).exp();
+    let mut total = nodes[nearest].1 * peak;
+    // Upward u grows by `spacing`, so s - u shrinks by it; downward it grows.
+    let two_var = 2.0 * sd * sd;
+    total += outward(nodes[nearest + 1..].iter().map(|n| n.1), peak, ((2.0 * d * spacing - spacing * spacing) / two_var).exp(), shrink);
+    total += outward(nodes[..nearest].iter().rev().map(|n| n.1), peak, ((-2.0 * d * spacing - spacing * spacing) / two_var).exp(), shrink);
+    total / (sd * (2.0 * std::f64::consts::PI).sqrt())
+}
+
+/// The weighted sum of the kernel over `weights` walking away from the nearest node: each
+/// kernel value from the last one's (times `factor`, which shrinks by `shrink` each step),
+/// until it underflows.
+fn outward(weights: impl Iterator<Item = f64>, peak: f64, mut factor: f64, shrink: f64) -> f64 {
+    let (mut kernel, mut sum) = (peak, 0.0);
+    for w in weights {
+        kernel *= factor;
+        factor *= shrink;
+        if kernel == 0.0 {
+            break;
+        }
+        sum += w * kernel;
+    }
+    sum
 }
 
 /// One trial of the cumulative meta-analysis.
