@@ -1,6 +1,6 @@
 //! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
 //! Egger's regression test in both of metafor's forms, Begg's rank test, Peters' and Harbord's
-//! tests for binary data, fail-safe N and trim-and-fill.
+//! tests for binary data, PET-PEESE, fail-safe N and trim-and-fill.
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
-use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, peters, trim_and_fill, EggerTest, TrimFillEstimator};
+use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
@@ -75,6 +75,26 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 }
                 None => Default::default(),
             };
+            let corrected = state.analysis.with(|a| a.as_ref().ok().map(|a| pet_peese(a, 0.95)));
+            let (pet_peese_text, pet_peese_value) = match corrected {
+                Some(Ok(pp)) => {
+                    let shown = |e: &EggerTest| format!("{} {}", m.label(), effect_with_ci(back(e.limit_estimate), back(e.limit_ci_lower), back(e.limit_ci_upper), m));
+                    let chosen = if pp.uses_peese { &pp.peese } else { &pp.pet };
+                    (
+                        format!(
+                            "PET-PEESE: PET {} (its intercept {}), PEESE {}; the corrected estimate is {}'s, {} (PEESE when PET's intercept is significant at 5% one-sided, P < 0.10 two-sided; Stanley & Doucouliagos 2014).",
+                            shown(&pp.pet),
+                            p_value(pp.pet.limit_p_value),
+                            shown(&pp.peese),
+                            if pp.uses_peese { "PEESE" } else { "PET" },
+                            shown(chosen),
+                        ),
+                        format!("{:e}", back(chosen.limit_estimate)),
+                    )
+                }
+                Some(Err(e)) => (format!("PET-PEESE: {e}."), String::new()),
+                None => Default::default(),
+            };
             let fsn = state.analysis.with(|a| a.as_ref().ok().map(fail_safe_n));
             let (fsn_text, fsn_value) = match fsn {
                 Some(Ok(f)) => (
@@ -110,6 +130,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
                     <li data-testid="peters-result" data-value=peters_p>{peters_text}</li>
                     <li data-testid="harbord-result" data-value=harbord_p>{harbord_text}</li>
+                    <li data-testid="pet-peese-result" data-value=pet_peese_value>{pet_peese_text}</li>
                     <li data-testid="fsn-result" data-value=fsn_value>{fsn_text}</li>
                     {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>

@@ -207,6 +207,8 @@ pub struct EggerTest {
     pub limit_estimate: f64,
     pub limit_ci_lower: f64,
     pub limit_ci_upper: f64,
+    /// The two-sided P value of the intercept being 0.
+    pub limit_p_value: f64,
 }
 
 /// Classic form (`regtest(model = "lm")`): weighted least squares of y on its standard error
@@ -248,7 +250,28 @@ fn weighted_slope_test(y: &[f64], x: &[f64], w: &[f64], level: f64, what: &'stat
         limit_estimate: b0,
         limit_ci_lower: b0 - crit * se0,
         limit_ci_upper: b0 + crit * se0,
+        limit_p_value: dist::t_two_sided_p(b0 / se0, df),
     })
+}
+
+/// PET-PEESE (Stanley and Doucouliagos 2014): the effect corrected for small-study effects as
+/// the intercept of a weighted regression (weights 1/v) on the standard error (PET) or on the
+/// variance (PEESE). PEESE is the answer when PET's intercept is significant at 5% one-sided in
+/// its own direction (two-sided P < 0.10), PET otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PetPeese {
+    pub pet: EggerTest,
+    pub peese: EggerTest,
+    pub uses_peese: bool,
+}
+
+pub fn pet_peese(analysis: &Analysis, level: f64) -> Result<PetPeese, EngineError> {
+    let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+    let w: Vec<f64> = v.iter().map(|vi| 1.0 / vi).collect();
+    let se: Vec<f64> = v.iter().map(|vi| vi.sqrt()).collect();
+    let pet = weighted_slope_test(&y, &se, &w, level, "PET-PEESE")?;
+    let peese = weighted_slope_test(&y, &v, &w, level, "PET-PEESE")?;
+    Ok(PetPeese { pet, peese, uses_peese: pet.limit_p_value < 0.10 })
 }
 
 /// Peters et al. (JAMA 2006): each trial's effect (the measure analysed) regressed on 1/N,
@@ -306,6 +329,7 @@ pub fn egger_mixed(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineE
         limit_estimate: intercept.estimate,
         limit_ci_lower: intercept.ci_lower,
         limit_ci_upper: intercept.ci_upper,
+        limit_p_value: intercept.p_value,
     })
 }
 

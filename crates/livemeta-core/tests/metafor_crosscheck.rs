@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, peters, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, pet_peese, peters, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
@@ -552,6 +552,31 @@ fn binary_small_study_tests_match_r() {
         }
     }
     println!("Peters and Harbord cross-check: {compared} numbers");
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared >= 80, "only {compared} numbers");
+}
+
+/// PET-PEESE against the two regressions written out with R's lm().
+#[test]
+fn pet_peese_matches_r() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("petpeese.csv")).unwrap();
+    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::from_code(f[1]).unwrap(), ..AnalysisOptions::default() };
+        let both = pet_peese(&analyze(&studies, &options).unwrap(), 0.95).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let fit = if f[2] == "pet" { both.pet } else { both.peese };
+        for (what, got, want) in [("estimate", fit.limit_estimate, f[3]), ("p", fit.limit_p_value, f[4]), ("lower", fit.limit_ci_lower, f[5]), ("upper", fit.limit_ci_upper, f[6])] {
+            compared += 1;
+            let want: f64 = want.parse().unwrap();
+            if !close(got, want) {
+                mismatches.push(format!("{} {} {} {what}: engine {got}, R {want}", f[0], f[1], f[2]));
+            }
+        }
+    }
+    println!("PET-PEESE cross-check: {compared} numbers");
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared >= 80, "only {compared} numbers");
 }

@@ -95,7 +95,7 @@ test('subgroups of imported data: any further CSV column groups the studies', as
   r.forEach((x, i) => expect(x).toBeCloseTo(shown[i], 6));
 });
 
-test('small-study effects: Egger, Begg, Peters, Harbord, fail-safe N and trim-and-fill as the engine gives them, with the power warning', async ({ page }) => {
+test('small-study effects: Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N and trim-and-fill as the engine gives them, with the power warning', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&view=smallstudy&model=DL');
   const expected = sensitivity('serious_adverse_events', 'DL');
   expect(await value(page.getByTestId('egger-result'))).toBeCloseTo(expected.egger.p_value, 9);
@@ -105,6 +105,10 @@ test('small-study effects: Egger, Begg, Peters, Harbord, fail-safe N and trim-an
   expect(await value(page.getByTestId('peters-result'))).toBeCloseTo(expected.peters.p_value, 9);
   expect(await value(page.getByTestId('harbord-result'))).toBeCloseTo(expected.harbord.p_value, 9);
   await expect(page.getByTestId('harbord-result')).toContainText(`df = ${expected.harbord.df}`);
+  const pp = expected.pet_peese;
+  const chosen = pp.uses_peese ? pp.peese : pp.pet;
+  expect(await value(page.getByTestId('pet-peese-result'))).toBeCloseTo(Math.exp(chosen.limit_estimate), 9);
+  await expect(page.getByTestId('pet-peese-result')).toContainText(`the corrected estimate is ${pp.uses_peese ? 'PEESE' : 'PET'}'s`);
   const fsn = expected.fail_safe_n;
   await expect(page.getByTestId('fsn-result')).toHaveAttribute('data-value', `${fsn.rosenthal},${fsn.rosenberg},${fsn.orwin}`);
   for (const [code, key] of [['L0', 'trim_and_fill'], ['R0', 'trim_and_fill_r0'], ['Q0', 'trim_and_fill_q0']]) {

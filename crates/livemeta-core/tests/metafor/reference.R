@@ -374,3 +374,24 @@ for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", 
   }
 }
 write.csv(do.call(rbind, brows), file.path(out, "smallstudy_binary.csv"), row.names = FALSE)
+
+# PET-PEESE (sensitivity::pet_peese): the intercepts of lm(yi ~ sei) and lm(yi ~ vi), weights
+# 1/vi, with their 95% CIs and P values. To OUTDIR/petpeese.csv.
+prows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", "yusuf1985", "zero_cells",
+               "imbalance", sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (measure in c("RR", "OR")) {
+    es <- escalc(measure, ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    es <- es[is.finite(es$yi), ]
+    if (nrow(es) < 3) next
+    for (form in c("pet", "peese")) {
+      f <- if (form == "pet") lm(yi ~ sqrt(vi), weights = 1 / vi, data = es) else lm(yi ~ vi, weights = 1 / vi, data = es)
+      co <- summary(f)$coefficients; ci <- confint(f, level = 0.95)
+      prows[[length(prows) + 1]] <- data.frame(dataset = name, measure = measure, form = form,
+        estimate = sprintf("%.17g", co[1, "Estimate"]), p = sprintf("%.17g", co[1, "Pr(>|t|)"]),
+        lower = sprintf("%.17g", ci[1, 1]), upper = sprintf("%.17g", ci[1, 2]))
+    }
+  }
+}
+write.csv(do.call(rbind, prows), file.path(out, "petpeese.csv"), row.names = FALSE)
