@@ -1,6 +1,7 @@
 //! The trial sequential analysis chart, laid out as the TSA software draws it: the cumulative
 //! Z-curve against participants, the monitoring boundaries (solid to the last look, dashed on
 //! to the required information size), the conventional significance lines and the RIS.
+use crate::draw::fit_text;
 use crate::Figure;
 use livemeta_core::format::count;
 use plotters::coord::Shift;
@@ -104,7 +105,8 @@ impl Figure for SequentialChart {
             n += step;
         }
         root.draw_text("Participants (cumulative)", &font(12.0, HPos::Center, VPos::Top), at(((left + right) / 2.0, bottom + 22.0)))?;
-        root.draw_text(&format!("Cumulative Z · ↑ {} · ↓ {}", self.above_label, self.below_label), &font(12.0, HPos::Left, VPos::Top), at((4.0, 6.0)))?;
+        let heading = format!("Cumulative Z · ↑ {} · ↓ {}", self.above_label, self.below_label);
+        root.draw_text(&fit_text(&heading, width - 8.0, 12.0, false), &font(12.0, HPos::Left, VPos::Top), at((4.0, 6.0)))?;
 
         // The required information size.
         let ris_x = sx(self.required);
@@ -147,6 +149,10 @@ impl Figure for SequentialChart {
         let y = height - 14.0;
         let mut x = left;
         for (label, colour, is_dashed) in [("Z-curve", CURVE, false), ("Boundary (dashed: on to the RIS)", BOUNDARY, false), (&*format!("±{:.2}", self.conventional), GREY, true)] {
+            // On a narrow canvas the items that do not fit are left out, never drawn over the edge.
+            if x + 27.0 + crate::text_width(label, 11.0, false) > width - 4.0 {
+                break;
+            }
             if is_dashed {
                 for segment in dashed((x, y), (x + 22.0, y), 5.0) {
                     root.draw(&line(segment.to_vec(), colour, 2.0))?;
