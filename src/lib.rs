@@ -1,5 +1,6 @@
 //! livemeta web front end: a thin Leptos layer over `livemeta-core`.
 pub mod app;
+pub mod canvas_backend;
 pub mod components;
 pub mod download;
 pub mod state;

@@ -7,6 +7,7 @@ use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use livemeta_core::file_open::OpenedFile;
 use livemeta_core::tsa::TsaAssumptions;
 use livemeta_core::user_data::read_csv;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
 /// The user's choices: the whole analysis is a function of these (and of the data source).
@@ -338,8 +339,10 @@ impl DataSource {
 }
 
 /// How many studies the screen shows at once; larger data is paged (drawing and laying out
-/// thousands of rows on every change would make the page stutter).
-pub const PAGE_ROWS: usize = 50;
+/// thousands of rows on every change would make the page stutter). 25 rows of the forest
+/// plot fit a 720 px screen, so a toggle draws nothing off screen: with 200 studies this
+/// page size brought a toggle's main-thread work within one frame (README, speed).
+pub const PAGE_ROWS: usize = 25;
 
 /// The steps undo and redo walk through: each is the analysis (selection and data) before
 /// or after one change. Display choices (presenter mode, the open view) are not steps.
@@ -393,6 +396,8 @@ pub struct AppState {
     /// A sentence explaining a choice the app made for the user (a control that changed
     /// another, a link parameter that was ignored); shown beside the controls.
     pub notice: RwSignal<Option<String>>,
+    /// Whether each trial is switched on, one signal per trial (see `trial_on`).
+    switches: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
 }
 
 impl AppState {
@@ -421,7 +426,37 @@ impl AppState {
             source.track();
             first_row.set(0);
         });
-        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice) }
+        let switches = StoredValue::new(HashMap::<String, ArcRwSignal<bool>>::new());
+        Effect::new(move |_| {
+            selection.with(|s| {
+                let off: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
+                switches.with_value(|switches| {
+                    for (id, on) in switches {
+                        let now = !off.contains(id.as_str());
+                        if on.get_untracked() != now {
+                            on.set(now);
+                        }
+                    }
+                });
+            })
+        });
+        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), switches }
+    }
+
+    /// Whether trial `id` is switched on, as a signal of its own. A checkbox or table row that
+    /// read the whole selection would re-run on every change, and with 200 studies those
+    /// re-runs (and their resubscriptions) cost more than the analysis; this one changes only
+    /// when its trial is switched.
+    /// (Reference-counted, so a row that goes away does not take the signal with it.)
+    pub fn trial_on(&self, id: &str) -> ArcRwSignal<bool> {
+        if let Some(on) = self.switches.with_value(|m| m.get(id).cloned()) {
+            return on;
+        }
+        let on = ArcRwSignal::new(self.selection.with_untracked(|s| !s.excluded.iter().any(|x| x == id)));
+        self.switches.update_value(|m| {
+            m.insert(id.to_string(), on.clone());
+        });
+        on
     }
 
     /// The dataset on screen (tracked: a reactive caller reruns when the data changes).

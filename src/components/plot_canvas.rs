@@ -4,7 +4,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use livemeta_plot::{Figure, SMALL_TEXT};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use crate::canvas_backend::TextCachingCanvas;
 use crate::download::{download_png, download_svg};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,7 +25,7 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, plot: &impl Figure, css_width:
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
+    if let Some(backend) = TextCachingCanvas::new(canvas.clone()) {
         let _ = plot.draw(&backend.into_drawing_area(), scale);
     }
     css_height

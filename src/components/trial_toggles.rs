@@ -25,8 +25,8 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
             .take(PAGE_ROWS)
             .map(|(i, (id, label))| {
                 let meta = state.source.with_untracked(|s| s.dataset.trial(&id).map(trial_meta)).filter(|m| !m.is_empty());
-                let checked_id = id.clone();
-                let is_on = move || selection.with(|s| !s.excluded.contains(&checked_id));
+                let on = state.trial_on(&id);
+                let is_on = move || on.get();
                 let key = (i < 9).then(|| format!("{}", i + 1));
                 // Presenter mode shows the name only; a registry number stays in the label, but a
                 // "(row 2)" that tells two rows apart stays in the name.

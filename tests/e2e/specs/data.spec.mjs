@@ -247,11 +247,10 @@ test('thousands of studies are paged on screen, pooled in full, and exported in 
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill(csv);
   await page.getByTestId('import-apply').click();
-  await expect(page.getByTestId('pager-plot')).toContainText('Studies 1-50 of 120');
-  await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(50);
+  await expect(page.getByTestId('pager-plot')).toContainText('Studies 1-25 of 120');
+  await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(25);
   await expectPooled(page, expectedFromCsv(csv, { measure: 'RR', method: 'DL' }));
-  await page.getByTestId('pager-table-next').click();
-  await page.getByTestId('pager-table-next').click();
+  for (let page_turns = 0; page_turns < 4; page_turns++) await page.getByTestId('pager-table-next').click();
   await expect(page.getByTestId('pager-plot')).toContainText('Studies 101-120 of 120');
   await expect(page.getByTestId('study-table').locator('tbody tr')).toHaveCount(20);
   await expect(page.getByTestId('pager-table-next')).toBeDisabled();

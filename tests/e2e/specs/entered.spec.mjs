@@ -97,11 +97,11 @@ test('a dataset too large for the link stays in this browser, and the link says 
   await page.getByText('Use your own data').click();
   await page.getByTestId('import-text').fill(csv);
   await page.getByTestId('import-apply').click();
-  await expect(page.getByTestId('pager-trials')).toContainText('Studies 1-50 of 2,000');
+  await expect(page.getByTestId('pager-trials')).toContainText('Studies 1-25 of 2,000');
   await expect(page).toHaveURL(/data=local/);
   await expect(page.locator('.subtitle')).toContainText('too large for a link: save it as a file to share it');
   await page.reload();
-  await expect(page.getByTestId('pager-table')).toContainText('Studies 1-50 of 2,000');
+  await expect(page.getByTestId('pager-table')).toContainText('Studies 1-25 of 2,000');
   const elsewhere = await (await browser.newContext()).newPage();
   await openApp(elsewhere, new URL(page.url()).search);
   await expect(elsewhere.getByTestId('control-notice')).toContainText("The link's data was kept in another browser");
