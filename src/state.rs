@@ -36,6 +36,8 @@ pub struct Selection {
     pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
+    /// The trial attribute of the meta-regression (None: the data's first).
+    pub moderator: Option<String>,
     /// What the trial sequential analysis's required information size assumes.
     pub tsa: TsaAssumptions,
     /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
@@ -101,6 +103,7 @@ choice!(
         Fragility = "fragility", "Fragility";
         Sequential = "tsa", "Trial sequential";
         Estimators = "tau2", "τ² estimators";
+        MetaRegression = "metareg", "Meta-regression";
     }
 );
 
@@ -146,6 +149,7 @@ impl Selection {
             view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
+            moderator: None,
             tsa: TsaAssumptions::default(),
             entered: Vec::new(),
             use_entered: true,

@@ -44,6 +44,9 @@ pub fn encode(s: &Selection) -> String {
     if s.subgroup_by != SubgroupBy::Background {
         q.push_str(&format!("&by={}", s.subgroup_by.code()));
     }
+    if let Some(moderator) = &s.moderator {
+        q.push_str(&format!("&mod={}", String::from(js_sys::encode_uri_component(moderator))));
+    }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
     let (tsa, default) = (s.tsa, TsaAssumptions::default());
     for (key, value, default) in [("rrr", Some(tsa.relative_risk_reduction), Some(default.relative_risk_reduction)), ("power", Some(tsa.power), Some(default.power)), ("alpha", Some(tsa.alpha), Some(default.alpha)), ("pc", tsa.control_risk, None), ("d2", tsa.diversity, None)] {
@@ -163,7 +166,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa or tau2") {
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2 or metareg") {
         s.view = Some(view);
     }
     if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {
@@ -171,6 +174,11 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     }
     if let Some(by) = q.parse("by", SubgroupBy::from_code, "not background, duration, phase or publication") {
         s.subgroup_by = by;
+    }
+    let moderators = livemeta_core::moderators::moderator_names(dataset);
+    let known_moderator = |m: &str| js_sys::decode_uri_component(m).ok().map(String::from).filter(|m| moderators.contains(m));
+    if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
+        s.moderator = Some(moderator);
     }
     let share = |lo: f64, hi: f64| move |v: &str| v.parse::<f64>().ok().filter(|v| *v > lo && *v < hi);
     if let Some(v) = q.parse("rrr", share(0.0, 1.0), "not a share between 0 and 1") {

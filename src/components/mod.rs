@@ -13,6 +13,7 @@ mod gosh;
 mod influence;
 pub mod keyboard;
 mod leave_one_out;
+mod meta_regression;
 mod model_options;
 mod multiverse;
 mod plot_canvas;

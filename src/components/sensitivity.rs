@@ -5,6 +5,7 @@ use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
+use crate::components::meta_regression::MetaRegressionView;
 use crate::components::multiverse::MultiverseView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
@@ -47,6 +48,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
                 Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
                 Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
+                Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
             }}
         </section>
     }

@@ -1,7 +1,8 @@
 //! `livemeta analyze data.csv [options]`: the engine from the command line, for
 //! scripting, reproducibility and the metafor cross-check.
 use livemeta_core::analysis::{CiMethod, PredictionCritical};
-use livemeta_core::csv_input::{distinguish_duplicates, parse_studies, parse_subgroups, to_csv};
+use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies, parse_subgroups, to_csv};
+use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
@@ -12,11 +13,12 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
        livemeta multiverse FILE.csv [FILE.csv ...]   (every specification; each file a data variant, such as a dose)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
-                        [--level 0.95] [--json] [--sensitivity] [--subgroups]
+                        [--level 0.95] [--json] [--sensitivity] [--subgroups] [--moderator COLUMN]
   --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N, trim-and-fill (L0, R0, Q0),
                 fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%),
                 the random-effects fit under each of ten tau² estimators
-                and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column
+                and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column;
+  --moderator adds the meta-regression on that column of the CSV (numbers: a slope; text: a factor)
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let (mut add, mut to, mut drop00) = (None, None, None);
     let mut json = false;
     let mut sensitivity = false;
+    let mut moderator = None;
     let mut by_subgroup = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -91,6 +94,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "--json" => json = true,
             "--sensitivity" => sensitivity = true,
             "--subgroups" => by_subgroup = true,
+            "--moderator" => moderator = Some(value("--moderator")?),
             other if other.starts_with("--") => return Err(format!("unknown option {other}\n{USAGE}")),
             other => path = Some(other.to_string()),
         }
@@ -114,7 +118,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
         eprintln!("livemeta: {path}: {warning}");
     }
     let analysis = analyze(&studies, &options).map_err(|e| e.to_string())?;
-    if sensitivity || by_subgroup {
+    if sensitivity || by_subgroup || moderator.is_some() {
         let mut out = serde_json::json!({ "analysis": analysis });
         if sensitivity {
             out["leave_one_out"] = serde_json::to_value(leave_one_out(&studies, &options)).expect("serialises");
@@ -137,6 +141,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(&studies, &options, livemeta_core::fragility::search_budget(studies.len()))).expect("serialises");
             out["trial_sequential"] = to_json(livemeta_core::tsa::trial_sequential(&studies, &options, Default::default()));
             out["estimators"] = serde_json::to_value(livemeta_core::sensitivity::compare_estimators(&studies, &options)).expect("serialises");
+        }
+        if let Some(name) = moderator {
+            let (_, column) = extra_columns(&text).into_iter().find(|(c, _)| c.eq_ignore_ascii_case(&name)).ok_or_else(|| format!("{path} has no column {name}"))?;
+            let values = ModeratorValues::from_text(column.into_iter().map(Some).collect());
+            out["meta_regression"] = to_json(moderator_analysis(&analysis, &name, &values, options.level));
         }
         if by_subgroup {
             let groups = parse_subgroups(&text).ok_or("--subgroups needs a subgroup column in the CSV")?;

@@ -1,6 +1,6 @@
 //! Thin wrappers over statrs so the rest of the engine reads like the formulas. statrs
 //! panics on NaN arguments, so every wrapper answers NaN (or the limit) itself first.
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -65,6 +65,14 @@ pub fn chi2_sf(x: f64, df: f64) -> f64 {
         return f64::NAN;
     }
     ChiSquared::new(df).expect("df > 0").sf(x.max(0.0))
+}
+
+/// Upper-tail probability of an F statistic on (df1, df2); NaN when a df is not positive.
+pub fn f_sf(x: f64, df1: f64, df2: f64) -> f64 {
+    if !(df1 > 0.0 && df2 > 0.0) || x.is_nan() {
+        return f64::NAN;
+    }
+    FisherSnedecor::new(df1, df2).expect("df > 0").sf(x.max(0.0))
 }
 
 pub fn chi2_quantile(p: f64, df: f64) -> f64 {

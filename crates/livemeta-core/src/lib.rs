@@ -15,6 +15,7 @@ pub mod fragility;
 pub mod gosh;
 pub mod link_data;
 pub mod metareg;
+pub mod moderators;
 pub mod multiverse;
 pub mod rcode;
 pub mod rm5;

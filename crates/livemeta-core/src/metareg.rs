@@ -30,6 +30,41 @@ pub struct MetaRegression {
     pub df: Option<f64>,
     /// The test for residual heterogeneity: QE on k - p df.
     pub q_residual: f64,
+    /// I² of the residual heterogeneity: tau² / (tau² + the typical within-study variance
+    /// (k - p) / tr(P)), as metafor reports for models with moderators.
+    pub i2_residual: f64,
+    /// The coefficients' covariance matrix, p x p row-major (scaled with Knapp-Hartung).
+    pub vcov: Vec<f64>,
+}
+
+/// The omnibus test that several coefficients are all zero (metafor's QM): chi² on m df, or
+/// with Knapp-Hartung F on (m, k - p) df.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OmnibusTest {
+    pub statistic: f64,
+    pub df: f64,
+    /// The denominator df of the F test; None for chi².
+    pub df_residual: Option<f64>,
+    pub p_value: f64,
+}
+
+impl MetaRegression {
+    /// The test that the coefficients `columns` (e.g. all but the intercept) are zero.
+    pub fn omnibus(&self, columns: std::ops::Range<usize>) -> Result<OmnibusTest, EngineError> {
+        let p = self.coefficients.len();
+        let m = columns.len();
+        let sub = Square { p: m, cells: columns.clone().flat_map(|a| columns.clone().map(move |b| self.vcov[a * p + b])).collect() };
+        let inverse = sub.inverse().ok_or_else(|| EngineError::Unsupported("the moderators' covariance is singular".into()))?;
+        let b: Vec<f64> = columns.map(|a| self.coefficients[a].estimate).collect();
+        let quadratic: f64 = (0..m).map(|a| (0..m).map(|c| b[a] * inverse.cells[a * m + c] * b[c]).sum::<f64>()).sum();
+        Ok(match self.df {
+            None => OmnibusTest { statistic: quadratic, df: m as f64, df_residual: None, p_value: dist::chi2_sf(quadratic, m as f64) },
+            Some(df) => {
+                let f = quadratic / m as f64;
+                OmnibusTest { statistic: f, df: m as f64, df_residual: Some(df), p_value: dist::f_sf(f, m as f64, df) }
+            }
+        })
+    }
 }
 
 /// A p x p symmetric matrix, row-major.
@@ -139,12 +174,7 @@ pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], metho
     // Generalised Q with moderators minus its expectation under the model, for PM and EB.
     let q_excess = |t: f64| wls(y, x, &weights(v, t)).map_or(f64::NAN, |f| f.rss - residual_df);
     let tau2 = match method {
-        Tau2Method::DerSimonianLaird => {
-            let w = weights(v, 0.0);
-            let fit = wls(y, x, &w)?;
-            let tr_p = w.iter().sum::<f64>() - fit.inverse.trace_product(&Square::cross(x, |i| w[i] * w[i]));
-            (fit.rss - residual_df) / tr_p
-        }
+        Tau2Method::DerSimonianLaird => (wls(y, x, &weights(v, 0.0))?.rss - residual_df) / trace_p(v, x)?,
         Tau2Method::Hedges => hedges(y, v, x)?,
         Tau2Method::SidikJonkman => {
             let mean = y.iter().sum::<f64>() / k as f64;
@@ -158,6 +188,13 @@ pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], metho
         other => return Err(EngineError::Unsupported(format!("{} is compared with the other estimators but not used with moderators", other.code()))),
     };
     Ok(tau2.max(0.0))
+}
+
+/// tr(P) for P = W - W X (X'WX)^-1 X'W with W = diag(1/v), from p x p products.
+fn trace_p(v: &[f64], x: &[Vec<f64>]) -> Result<f64, EngineError> {
+    let w = weights(v, 0.0);
+    let fit_inverse = Square::cross(x, |i| w[i]).inverse().ok_or_else(|| EngineError::Unsupported("the moderators are collinear (the model matrix is not of full rank)".into()))?;
+    Ok(w.iter().sum::<f64>() - fit_inverse.trace_product(&Square::cross(x, |i| w[i] * w[i])))
 }
 
 fn hedges(y: &[f64], v: &[f64], x: &[Vec<f64>]) -> Result<f64, EngineError> {
@@ -211,6 +248,9 @@ pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2
         CiMethod::KnappHartungAdhoc => ((fit.rss / residual_df).max(1.0), Some(residual_df)),
     };
     let crit = df.map_or_else(|| dist::z_crit(level), |df| dist::t_crit(level, df));
+    let typical_variance = residual_df / trace_p(v, x)?;
+    let i2_residual = 100.0 * tau2 / (typical_variance + tau2);
+    let vcov = fit.inverse.cells.iter().map(|c| scale * c).collect();
     let coefficients = (0..p)
         .map(|a| {
             let (estimate, se) = (fit.b[a], (scale * fit.inverse.cells[a * p + a]).sqrt());
@@ -225,7 +265,7 @@ pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2
             }
         })
         .collect();
-    Ok(MetaRegression { coefficients, tau2, df, q_residual })
+    Ok(MetaRegression { coefficients, tau2, df, q_residual, i2_residual, vcov })
 }
 
 #[cfg(test)]

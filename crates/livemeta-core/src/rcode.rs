@@ -115,6 +115,8 @@ pub enum ViewCode {
     /// Each study's subgroup, in the order of the studies.
     Subgroups(Vec<String>),
     Gosh,
+    /// A moderator's name and each study's value (None: missing), in the order of the studies.
+    MetaRegression { moderator: String, values: Vec<Option<String>>, numeric: bool },
 }
 
 /// The script for the analysis followed by the view's metafor call. Its last line prints
@@ -124,7 +126,7 @@ pub enum ViewCode {
 /// `rma()`'s inverse-variance models.
 pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &ViewCode) -> Result<String, String> {
     let inverse_variance = matches!(options.model, Model::Random(_) | Model::CommonInverseVariance);
-    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh)) {
+    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh | ViewCode::MetaRegression { .. })) {
         return Err(format!("metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code", options.model.label()));
     }
     let back = if options.measure.is_ratio() { "exp" } else { "identity" };
@@ -158,6 +160,20 @@ pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &Vi
             out.push_str("est <- sapply(sub, function(f) c(f$beta)); se <- sapply(sub, function(f) f$se)\n");
             out.push_str("# RevMan's test for subgroup differences: Q between the subgroup estimates.\nqb <- rma(yi = est, sei = se, method = \"EE\")\nprint(qb)\n");
             out.push_str(&numbers(&format!("c({back}(est), qb$QE)")));
+        }
+        ViewCode::MetaRegression { moderator, values, numeric } => {
+            let value = |v: &Option<String>| match v {
+                None => "NA".to_string(),
+                Some(v) if *numeric => v.clone(),
+                Some(v) => r_string(v),
+            };
+            let term = if *numeric { "mod" } else { "factor(mod)" };
+            out.push_str(&format!(
+                "# Meta-regression on {}; trials without a value (NA) are left out.\ndat$mod <- c({})\nmr <- update(res, mods = ~ {term})\nprint(mr)\n",
+                moderator.replace('\n', " "),
+                values.iter().map(value).collect::<Vec<_>>().join(", ")
+            ));
+            out.push_str(&numbers("c(coef(mr), mr$QM)"));
         }
         ViewCode::Gosh => {
             out.push_str("# Every subset up to 10^6 of them; above that metafor samples its own random subsets.\ng <- gosh(res, subsets = 1e6)\nplot(g)\n");

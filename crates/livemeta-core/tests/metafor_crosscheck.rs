@@ -9,6 +9,7 @@ use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
+use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -579,4 +580,64 @@ fn pet_peese_matches_r() {
     println!("PET-PEESE cross-check: {compared} numbers");
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared >= 80, "only {compared} numbers");
+}
+
+/// A column of a moderators CSV that R wrote (quoted text, NA for missing).
+fn moderator_column(path: &Path, name: &str) -> ModeratorValues {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').map(unquote).collect();
+    let at = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name} in {}", path.display()));
+    ModeratorValues::from_text(lines.map(|l| Some(unquote(l.split(',').nth(at).unwrap())).filter(|v| *v != "NA").map(String::from)).collect())
+}
+
+/// Meta-regression on one moderator against `rma(mods = ~ x)` (numeric) and `~ factor(x)`:
+/// every estimator the engine pools with, z, Knapp-Hartung and modified Knapp-Hartung, RR, OR
+/// and RD, trials without a value left out.
+#[test]
+fn meta_regression_matches_metafor() {
+    let out = metafor_output();
+    let text = std::fs::read_to_string(out.join("metareg.csv")).unwrap();
+    let mut cases: BTreeMap<Vec<String>, Vec<(String, f64)>> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        cases.entry(f[..5].iter().map(|s| s.to_string()).collect()).or_default().push((f[5].to_string(), f[6].parse().unwrap()));
+    }
+    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    for (case, expected) in &cases {
+        let [dataset, moderator, measure, method, test] = [0, 1, 2, 3, 4].map(|i| case[i].as_str());
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap();
+        let values = moderator_column(&out.join("datasets").join(format!("{dataset}_moderators.csv")), moderator);
+        let options = options_from_case(&format!("measure={measure};method={method};add=0.5;to=only0;drop00=0;test={test};pi=z"));
+        let analysis = analyze(&studies, &options).unwrap();
+        let fit = moderator_analysis(&analysis, moderator, &values, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        for (quantity, want) in expected {
+            let term = |i: &str| &fit.terms[i.parse::<usize>().unwrap() - 1].coefficient;
+            let got = match quantity.as_str() {
+                "k" => fit.k as f64,
+                "tau2" => fit.tau2,
+                "QE" => fit.q_residual,
+                "QEp" => fit.q_residual_p,
+                "QM" => fit.moderator_test.statistic,
+                "QMp" => fit.moderator_test.p_value,
+                "R2" => fit.r2.unwrap_or(f64::NAN),
+                "I2" => fit.i2_residual.unwrap_or(f64::NAN),
+                q => match q.split_at(q.find(|c: char| c.is_ascii_digit()).unwrap()) {
+                    ("b", i) => term(i).estimate,
+                    ("se", i) => term(i).se,
+                    ("p", i) => term(i).p_value,
+                    ("lb", i) => term(i).ci_lower,
+                    ("ub", i) => term(i).ci_upper,
+                    _ => panic!("unknown quantity {q}"),
+                },
+            };
+            compared += 1;
+            if !close(got, *want) {
+                mismatches.push(format!("{case:?} {quantity}: engine {got}, metafor {want}"));
+            }
+        }
+    }
+    println!("meta-regression cross-check: {} fits, {compared} numbers", cases.len());
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared > 5_000, "only {compared} numbers");
 }

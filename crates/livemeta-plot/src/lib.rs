@@ -15,7 +15,7 @@ use livemeta_core::Measure;
 pub use scale::AxisScale;
 pub use spec_curve::{CurveSpec, SpecificationCurve};
 pub use tsa_plot::{SequentialChart, SequentialPoint};
-pub use scatter::{baujat_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
+pub use scatter::{baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {

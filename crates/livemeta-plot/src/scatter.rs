@@ -14,6 +14,8 @@ pub struct ScatterPoint {
     pub open: bool,
     /// Drawn larger, in the accent colour and labelled (e.g. the current selection in GOSH).
     pub highlight: bool,
+    /// A bubble's radius in CSS pixels (a meta-regression's weights); None for the usual dot.
+    pub radius: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,10 @@ pub struct Scatter {
     pub y_label: String,
     /// x values are logs of ratios: ticks are labelled with their exponentials.
     pub x_log_labels: bool,
+    /// The same for y (a meta-regression's effects).
+    pub y_log_labels: bool,
+    /// Every x is a whole number (years, weeks): ticks fall on whole numbers only.
+    pub x_whole_numbers: bool,
     /// The y axis runs downwards from 0 (a funnel plot's standard error).
     pub y_down: bool,
     /// A fixed y range (I² runs from 0 to 100 whatever the data).
@@ -139,6 +145,22 @@ fn ticks(lo: f64, hi: f64, count: f64) -> Vec<f64> {
     (first..=last).map(|i| i as f64 * step).collect()
 }
 
+/// An axis's ticks over [lo, hi] and their labels: about `count` round values with enough
+/// decimals to tell neighbours apart, or for logs of ratios, ratios at round values.
+fn axis_ticks(lo: f64, hi: f64, count: f64, log_labels: bool) -> Vec<(f64, String)> {
+    if log_labels {
+        const RATIOS: [f64; 29] = [
+            0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.3, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0,
+        ];
+        let inside: Vec<f64> = RATIOS.into_iter().filter(|r| (lo..=hi).contains(&r.ln())).collect();
+        let every = inside.len().div_ceil(count as usize + 2).max(1);
+        return inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect();
+    }
+    let t = ticks(lo, hi, count);
+    let d = t.windows(2).next().map_or(2, |w| (-((w[1] - w[0]).log10().floor())).clamp(0.0, 6.0) as usize);
+    t.into_iter().map(|v| (v, format!("{v:.d$}"))).collect()
+}
+
 /// Drawn by hand rather than with plotters' chart builder, which would add about 90 KB
 /// (gzipped) to the app for two axes.
 pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -170,7 +192,9 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
         let colour = if point.highlight { LINE } else { POINT };
         let style = if point.open { colour.stroke_width(p(1.5).max(1) as u32) } else { colour.filled() };
         let (x, y) = at((point.x, point.y));
-        root.draw(&Circle::new((x, y), p(if point.highlight { 6.0 } else { 4.0 }), style))?;
+        let radius = point.radius.unwrap_or(if point.highlight { 6.0 } else { 4.0 });
+        let style = if point.radius.is_some() { POINT.mix(0.55).filled() } else { style };
+        root.draw(&Circle::new((x, y), p(radius), style))?;
         if plot.label_points || point.highlight {
             // Labels point inwards, so those of points near the right edge are not cut off.
             let (side, dx) = if sx(point.x) > (left + right) / 2.0 { (HPos::Right, -8.0) } else { (HPos::Left, 8.0) };
@@ -180,29 +204,18 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
 
     // Axes, ticks and their labels, with enough decimals to tell neighbours apart.
     root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))], INK.stroke_width(1)))?;
-    let decimals = |step: f64| (-(step.log10().floor())).clamp(0.0, 6.0) as usize;
-    let x_ticks = if plot.x_log_labels {
-        // Ratios at round values, thinned to about eight.
-        const RATIOS: [f64; 29] = [
-            0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.3, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0,
-        ];
-        let inside: Vec<f64> = RATIOS.into_iter().filter(|r| (x0..=x1).contains(&r.ln())).collect();
-        let every = inside.len().div_ceil(8).max(1);
-        inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect::<Vec<_>>()
-    } else {
-        let t = ticks(x0, x1, 6.0);
-        let d = t.windows(2).next().map_or(2, |w| decimals(w[1] - w[0]));
-        t.into_iter().map(|v| (v, format!("{v:.d$}"))).collect()
-    };
+    let mut x_ticks = axis_ticks(x0, x1, 6.0, plot.x_log_labels);
+    if plot.x_whole_numbers {
+        x_ticks.retain(|(x, _)| x.fract() == 0.0);
+        x_ticks.iter_mut().for_each(|(x, label)| *label = format!("{x:.0}"));
+    }
     for (x, label) in x_ticks {
         root.draw(&PathElement::new(vec![(p(sx(x)), p(bottom)), (p(sx(x)), p(bottom + 4.0))], INK.stroke_width(1)))?;
         root.draw_text(&label, &font(12.0, HPos::Center, VPos::Top), (p(sx(x)), p(bottom + 6.0)))?;
     }
-    let y_ticks = ticks(y0, y1, 5.0);
-    let d = y_ticks.windows(2).next().map_or(2, |w| decimals(w[1] - w[0]));
-    for y in y_ticks {
+    for (y, label) in axis_ticks(y0, y1, 5.0, plot.y_log_labels) {
         root.draw(&PathElement::new(vec![(p(left - 4.0), p(sy(y))), (p(left), p(sy(y)))], INK.stroke_width(1)))?;
-        root.draw_text(&format!("{y:.d$}"), &font(12.0, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(y))))?;
+        root.draw_text(&label, &font(12.0, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(y))))?;
     }
     root.draw_text(&plot.x_label, &font(13.0, HPos::Center, VPos::Bottom), (p((left + right) / 2.0), p(height - 2.0)))?;
     let y_label = ("sans-serif", 13.0 * px).into_font().color(&INK).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
@@ -273,12 +286,14 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
         x_label: if ratio { format!("{measure_label} (log scale)") } else { measure_label.to_string() },
         y_label: "Standard error".into(),
         x_log_labels: ratio,
+        y_log_labels: false,
+        x_whole_numbers: false,
         y_down: true,
         y_range: None,
         points: studies
             .iter()
-            .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false, highlight: false })
-            .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true, highlight: false }))
+            .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false, highlight: false, radius: None })
+            .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true, highlight: false, radius: None }))
             .collect(),
         cloud: Arc::default(),
         label_points: false,
@@ -297,9 +312,11 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
         x_label: "Contribution to heterogeneity (Q)".into(),
         y_label: "Influence on the pooled result".into(),
         x_log_labels: false,
+        y_log_labels: false,
+        x_whole_numbers: false,
         y_down: false,
         y_range: None,
-        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false }).collect(),
+        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false, radius: None }).collect(),
         cloud: Arc::default(),
         label_points: true,
         lines: vec![],
@@ -316,9 +333,11 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
         x_label: format!("Event risk, {}", crate::in_sentence(control_label)),
         y_label: format!("Event risk, {}", crate::in_sentence(treatment_label)),
         x_log_labels: false,
+        y_log_labels: false,
+        x_whole_numbers: false,
         y_down: false,
         y_range: None,
-        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false, highlight: false }).collect(),
+        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false, highlight: false, radius: None }).collect(),
         cloud: Arc::default(),
         label_points: true,
         lines: diagonal,
@@ -333,12 +352,38 @@ pub fn gosh_plot(fits: Arc<Vec<[f64; 2]>>, current: Option<(f64, f64)>, ratio: b
         x_label: if ratio { format!("Pooled {measure_label} (log scale)") } else { format!("Pooled {measure_label}") },
         y_label: "I² (%)".into(),
         x_log_labels: ratio,
+        y_log_labels: false,
+        x_whole_numbers: false,
         y_down: false,
         y_range: Some((-4.0, 104.0)),
-        points: current.map(|(x, y)| ScatterPoint { x, y, label: "all trials".into(), open: false, highlight: true }).into_iter().collect(),
+        points: current.map(|(x, y)| ScatterPoint { x, y, label: "all trials".into(), open: false, highlight: true, radius: None }).into_iter().collect(),
         cloud: fits,
         label_points: false,
         lines: vec![],
+        regions: vec![],
+    }
+}
+
+/// A meta-regression's bubble plot (metafor's `regplot`): each trial's effect against the
+/// moderator, the bubble's area following its weight in the model, with the fitted line and
+/// its confidence band. `points` are (label, moderator, effect, weight); `fitted` is
+/// (x, fit, lower, upper) along the moderator's range.
+pub fn bubble_plot(points: &[(String, f64, f64, f64)], fitted: &[(f64, f64, f64, f64)], ratio: bool, moderator: &str, measure_label: &str) -> Scatter {
+    let heaviest = points.iter().map(|q| q.3).fold(0.0, f64::max);
+    let radius = |w: f64| if heaviest > 0.0 { 3.0 + 11.0 * (w / heaviest).sqrt() } else { 4.0 };
+    let along = |pick: fn(&(f64, f64, f64, f64)) -> f64| fitted.iter().map(|q| (q.0, pick(q))).collect::<Vec<_>>();
+    Scatter {
+        x_label: moderator.to_string(),
+        y_label: if ratio { format!("{measure_label} (log scale)") } else { measure_label.to_string() },
+        x_log_labels: false,
+        y_log_labels: ratio,
+        x_whole_numbers: points.iter().all(|q| q.1.fract() == 0.0),
+        y_down: false,
+        y_range: None,
+        points: points.iter().map(|(label, x, y, w)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false, radius: Some(radius(*w)) }).collect(),
+        cloud: Arc::default(),
+        label_points: false,
+        lines: if fitted.is_empty() { vec![] } else { vec![along(|q| q.1), along(|q| q.2), along(|q| q.3)] },
         regions: vec![],
     }
 }

@@ -269,7 +269,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -285,6 +285,13 @@ test('presenter mode shows each view at 1280x720 without scrolling, in place of 
       await page.screenshot({ path: testInfo.outputPath(`presenter-${outcome}-${view}.png`) });
     }
   }
+  // The meta-regression's bubble plot, on the data it is made for.
+  await openApp(page, '?set=bcg-colditz1994&model=REML&presenter=1&view=metareg&mod=absolute%20latitude');
+  await page.waitForTimeout(100);
+  const bubbles = await page.getByTestId('metareg-plot').boundingBox();
+  expect(bubbles.y + bubbles.height).toBeLessThanOrEqual(720);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+  await page.screenshot({ path: testInfo.outputPath('presenter-bcg-metareg.png') });
   // Entering presenter mode from the desk fits the open view too.
   await openApp(page, '?outcome=infections_all&model=DL&view=loo');
   await page.getByTestId('presenter-toggle').check();
@@ -451,4 +458,54 @@ test('τ² estimators: the ten estimators side by side as the engine computes th
   await expect(page).toHaveURL(/model=REML/);
   await expect(page.getByTestId('estimator-REML')).toContainText('on screen');
   expect(Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(expected.find((f) => f.label === 'REML').analysis.Ok.pooled.estimate, 9);
+});
+
+test('meta-regression: coefficients and the test of the moderator as metafor gives them; a toggle refits; a factor is dummy-coded; the moderator is in the link', async ({ page }) => {
+  await openApp(page, '?set=bcg-colditz1994&model=REML&view=metareg');
+  await page.getByTestId('metareg-moderator').selectOption('absolute latitude');
+  await expect(page).toHaveURL(/mod=absolute%20latitude/);
+  await expect(page.getByTestId('metareg-plot')).toBeVisible();
+  await expect(page.getByTestId('metareg-model')).toContainText('Random effects, REML, z tests');
+  const matchesR = async (ids) => {
+    const shown = await Promise.all(ids.map((id) => value(page.getByTestId(id))));
+    const r = runRView(await page.getByTestId('r-code-metareg').inputValue());
+    expect(r).toHaveLength(shown.length);
+    r.forEach((x, i) => expect(x, ids[i]).toBeCloseTo(shown[i], 6));
+    return shown;
+  };
+  const all = await matchesR(['metareg-term-0', 'metareg-term-1', 'metareg-qm']);
+  await expect(page.getByTestId('metareg-r2')).toContainText('R² = 75.6%');
+  // Switching a trial off refits the regression on the trials left.
+  await page.getByTestId('trial-toggle-bcg1').uncheck();
+  await expect.poll(() => value(page.getByTestId('metareg-qm'))).not.toBeCloseTo(all[2], 6);
+  await matchesR(['metareg-term-0', 'metareg-term-1', 'metareg-qm']);
+  await page.getByTestId('trial-toggle-bcg1').check();
+  // A text attribute is a factor against its first level; it has no bubble plot. Knapp-Hartung
+  // makes the test of the moderator an F test.
+  await page.getByTestId('metareg-moderator').selectOption('allocation');
+  await page.getByTestId('knha-toggle').check();
+  await expect(page.getByTestId('metareg-term-0')).toContainText('intercept (alternate)');
+  await expect(page.getByTestId('metareg-term-2')).toContainText('allocation: systematic');
+  await expect(page.getByTestId('metareg-qm')).toContainText('F(2, 10)');
+  await expect(page.getByTestId('metareg-plot')).toHaveCount(0);
+  await matchesR(['metareg-term-0', 'metareg-term-1', 'metareg-term-2', 'metareg-qm']);
+  await page.reload();
+  await expect(page.getByTestId('metareg-moderator')).toHaveValue('allocation');
+});
+
+test('meta-regression of imported data: a study with no value is left out, and the page says so', async ({ page }) => {
+  const csv = 'study,events_treatment,total_treatment,events_control,total_control,dose mg\n' +
+    'A,3,40,6,41,100\nB,1,30,5,31,200\nC,5,60,11,58,\nD,2,25,7,24,300\nE,4,50,4,52,400\nF,9,80,10,79,200\n';
+  await openApp(page, '?model=DL');
+  await page.getByText('Use your own data').click();
+  await page.getByTestId('import-text').fill(csv);
+  await page.getByTestId('import-apply').click();
+  await page.getByTestId('view-metareg').click();
+  await expect(page.getByTestId('metareg-moderator')).toHaveValue('dose mg');
+  await expect(page.getByTestId('metareg-left-out')).toContainText('1 pooled trial has no value for dose mg and is left out (5 used).');
+  const expected = expectedFromCsv(csv, { measure: 'RR', method: 'DL', extra: ['--moderator', 'dose mg'] }).meta_regression;
+  await expect.poll(() => value(page.getByTestId('metareg-qm'))).toBeCloseTo(expected.moderator_test.statistic, 9);
+  expect(await value(page.getByTestId('metareg-term-1'))).toBeCloseTo(expected.terms[1].coefficient.estimate, 9);
+  const r = runRView(await page.getByTestId('r-code-metareg').inputValue());
+  expect(r[2]).toBeCloseTo(expected.moderator_test.statistic, 6);
 });

@@ -395,3 +395,37 @@ for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", 
   }
 }
 write.csv(do.call(rbind, prows), file.path(out, "petpeese.csv"), row.names = FALSE)
+
+# Meta-regression on one moderator (moderators::moderator_analysis): rma(mods = ~ x) with each
+# estimator and test; a text moderator as factor(), trials with NA left out as rma does. The
+# moderators go to OUTDIR/datasets/<name>_moderators.csv, the fits to OUTDIR/metareg.csv
+# (dataset, moderator, measure, method, test, quantity, value).
+write.csv(data.frame(ablat = dat.bcg$ablat, year = dat.bcg$year, alloc = dat.bcg$alloc,
+                     ablat_gaps = replace(dat.bcg$ablat, c(3, 7), NA)),
+          file.path(out, "datasets", "bcg_moderators.csv"), row.names = FALSE)
+write.csv(data.frame(dose = 1:6, arm = c("a", "b", "a", "b", "a", "c")),
+          file.path(out, "datasets", "zero_cells_moderators.csv"), row.names = FALSE)
+mrows <- list()
+for (name in c("bcg", "zero_cells")) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  m <- read.csv(file.path(out, "datasets", paste0(name, "_moderators.csv")), stringsAsFactors = FALSE)
+  for (moderator in names(m)) for (measure in c("RR", "OR", "RD")) for (method in c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) for (test in c("z", "knha", "adhoc")) {
+    if (method == "EE" && test != "z") next
+    dx <- cbind(d, x = m[[moderator]])
+    f <- if (is.character(dx$x)) ~ factor(x) else ~ x
+    res <- tryCatch(suppressWarnings(rma(measure = measure, ai = events_treatment, n1i = total_treatment, ci = events_control,
+                                         n2i = total_control, mods = f, data = dx, method = method, test = test, control = ctrl)),
+                    error = function(e) NULL)
+    if (is.null(res)) next
+    q <- c(k = res$k, tau2 = res$tau2, QE = res$QE, QEp = res$QEp, QM = res$QM, QMp = res$QMp)
+    if (method != "EE") q <- c(q, I2 = res$I2)
+    # R2 compares two tau^2 fits; where the one without the moderator is at rounding level
+    # (1e-14) both tools' ratios are noise, and the engine says 0 (NO_HETEROGENEITY).
+    tau2_without <- rma(res$yi, res$vi, method = method, control = ctrl)$tau2
+    if (method != "EE" && tau2_without > 1e-8) q["R2"] <- res$R2
+    for (i in seq_along(res$beta)) q[paste0(c("b", "se", "p", "lb", "ub"), i)] <- c(res$beta[i], res$se[i], res$pval[i], res$ci.lb[i], res$ci.ub[i])
+    mrows[[length(mrows) + 1]] <- data.frame(dataset = name, moderator = moderator, measure = measure, method = method, test = test,
+                                             quantity = names(q), value = sprintf("%.17g", q))
+  }
+}
+write.csv(do.call(rbind, mrows), file.path(out, "metareg.csv"), row.names = FALSE)
