@@ -5,6 +5,7 @@ use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Mode
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use livemeta_core::file_open::OpenedFile;
+use livemeta_core::bayes::{TauPrior, SENSITIVITY_PRIORS};
 use livemeta_core::tsa::TsaAssumptions;
 use livemeta_core::user_data::read_csv;
 use std::collections::{HashMap, HashSet};
@@ -38,6 +39,8 @@ pub struct Selection {
     pub subgroup_by: SubgroupBy,
     /// The trial attribute of the meta-regression (None: the data's first).
     pub moderator: Option<String>,
+    /// The prior on tau of the Bayesian view.
+    pub tau_prior: TauPrior,
     /// What the trial sequential analysis's required information size assumes.
     pub tsa: TsaAssumptions,
     /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
@@ -104,6 +107,7 @@ choice!(
         Sequential = "tsa", "Trial sequential";
         Estimators = "tau2", "τ² estimators";
         MetaRegression = "metareg", "Meta-regression";
+        Bayesian = "bayes", "Bayesian";
     }
 );
 
@@ -150,6 +154,7 @@ impl Selection {
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
             moderator: None,
+            tau_prior: SENSITIVITY_PRIORS[0],
             tsa: TsaAssumptions::default(),
             entered: Vec::new(),
             use_entered: true,

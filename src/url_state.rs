@@ -44,6 +44,9 @@ pub fn encode(s: &Selection) -> String {
     if s.subgroup_by != SubgroupBy::Background {
         q.push_str(&format!("&by={}", s.subgroup_by.code()));
     }
+    if s.tau_prior != livemeta_core::bayes::SENSITIVITY_PRIORS[0] {
+        q.push_str(&format!("&prior={}", s.tau_prior.code()));
+    }
     if let Some(moderator) = &s.moderator {
         q.push_str(&format!("&mod={}", String::from(js_sys::encode_uri_component(moderator))));
     }
@@ -166,7 +169,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2 or metareg") {
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2, metareg or bayes") {
         s.view = Some(view);
     }
     if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {
@@ -179,6 +182,9 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     let known_moderator = |m: &str| js_sys::decode_uri_component(m).ok().map(String::from).filter(|m| moderators.contains(m));
     if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
         s.moderator = Some(moderator);
+    }
+    if let Some(prior) = q.parse("prior", livemeta_core::bayes::TauPrior::from_code, "not a prior such as hn:0.5 or hc:1") {
+        s.tau_prior = prior;
     }
     let share = |lo: f64, hi: f64| move |v: &str| v.parse::<f64>().ok().filter(|v| *v > lo && *v < hi);
     if let Some(v) = q.parse("rrr", share(0.0, 1.0), "not a share between 0 and 1") {

@@ -162,7 +162,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
                 <p class="note-inline desk-only" data-testid="metareg-model">{model_line}</p>
                 {readings}
                 <Show when=plotted>
-                    <PlotCanvas plot=plot presenter=presenter export_as="meta-regression" testid="metareg-plot"
+                    <PlotCanvas plot=plot presenter=presenter export_as="meta-regression" testid="metareg-plot" drawn_mark="metareg-drawn"
                         label="Bubble plot: each pooled trial's effect against the moderator, bubble area by its weight, with the fitted line and its 95% confidence band; the coefficients are listed below" />
                 </Show>
                 {coefficients}

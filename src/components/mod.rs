@@ -1,5 +1,6 @@
 //! One concern per file; each component receives the shared `AppState`.
 mod analysis_controls;
+mod bayesian;
 mod choice;
 mod cumulative;
 mod data_editor;

@@ -51,7 +51,12 @@ fn fit_screen(plot: &impl Figure, canvas: &web_sys::HtmlCanvasElement, css_width
     if let Some(w) = largest(narrowest, css_width, &|w| fits(w, zoom)) {
         return (w, zoom);
     }
-    (css_width, largest(1.0, zoom, &|z| fits(css_width, z)).unwrap_or(1.0))
+    if let Some(z) = largest(1.0, zoom, &|z| fits(css_width, z)) {
+        return (css_width, z);
+    }
+    // Too tall even with the desk's text size: the widest that fits at that size (a scatter
+    // plot's height follows its width).
+    (largest(narrowest, css_width, &|w| fits(w, 1.0)).unwrap_or(css_width), 1.0)
 }
 
 /// Redraws `plot` whenever it changes; in presenter mode the smallest text is 22 px. When

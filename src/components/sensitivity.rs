@@ -1,4 +1,5 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
+use crate::components::bayesian::BayesianView;
 use crate::components::cumulative::CumulativeView;
 use crate::components::estimators::EstimatorsView;
 use crate::components::fragility::FragilityView;
@@ -49,6 +50,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
                 Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
                 Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
+                Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
             }}
         </section>
     }

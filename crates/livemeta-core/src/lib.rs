@@ -1,6 +1,7 @@
 //! livemeta-core: a pure meta-analysis engine for 2x2 data. No web dependencies, so it is
 //! tested natively, driven by the `livemeta` CLI, and compiled to wasm for the app.
 pub mod analysis;
+pub mod bayes;
 pub mod common;
 pub mod counts;
 pub mod csv_input;

@@ -10,6 +10,7 @@ use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
 use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
+use livemeta_core::bayes::{bayes_for, TauPrior};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -582,6 +583,17 @@ fn pet_peese_matches_r() {
     assert!(compared >= 80, "only {compared} numbers");
 }
 
+/// A long CSV that R wrote (key columns, then quantity and value), as (quantity, value) lists
+/// by the first `keys` columns.
+fn cases_by_key(path: &Path, keys: usize) -> BTreeMap<Vec<String>, Vec<(String, f64)>> {
+    let mut cases: BTreeMap<Vec<String>, Vec<(String, f64)>> = BTreeMap::new();
+    for line in std::fs::read_to_string(path).unwrap().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').map(unquote).collect();
+        cases.entry(f[..keys].iter().map(|s| s.to_string()).collect()).or_default().push((f[keys].to_string(), f[keys + 1].parse().unwrap()));
+    }
+    cases
+}
+
 /// A column of a moderators CSV that R wrote (quoted text, NA for missing).
 fn moderator_column(path: &Path, name: &str) -> ModeratorValues {
     let text = std::fs::read_to_string(path).unwrap();
@@ -597,12 +609,7 @@ fn moderator_column(path: &Path, name: &str) -> ModeratorValues {
 #[test]
 fn meta_regression_matches_metafor() {
     let out = metafor_output();
-    let text = std::fs::read_to_string(out.join("metareg.csv")).unwrap();
-    let mut cases: BTreeMap<Vec<String>, Vec<(String, f64)>> = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').map(unquote).collect();
-        cases.entry(f[..5].iter().map(|s| s.to_string()).collect()).or_default().push((f[5].to_string(), f[6].parse().unwrap()));
-    }
+    let cases = cases_by_key(&out.join("metareg.csv"), 5);
     let (mut mismatches, mut compared) = (Vec::new(), 0);
     for (case, expected) in &cases {
         let [dataset, moderator, measure, method, test] = [0, 1, 2, 3, 4].map(|i| case[i].as_str());
@@ -640,4 +647,42 @@ fn meta_regression_matches_metafor() {
     println!("meta-regression cross-check: {} fits, {compared} numbers", cases.len());
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared > 5_000, "only {compared} numbers");
+}
+
+/// The Bayesian random-effects model against a quadrature written separately in R
+/// (integrate() and uniroot()), half-normal and half-Cauchy priors on tau at two scales.
+#[test]
+fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
+    let out = metafor_output();
+    let cases = cases_by_key(&out.join("bayes.csv"), 4);
+    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    for (case, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
+        let scale: f64 = case[3].parse().unwrap();
+        let prior = if case[2] == "HN" { TauPrior::HalfNormal { scale } } else { TauPrior::HalfCauchy { scale } };
+        let fit = bayes_for(&analyze(&studies, &options).unwrap(), prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        for (quantity, want) in expected {
+            let got = match quantity.as_str() {
+                "mu_mean" => fit.mu.mean,
+                "mu_median" => fit.mu.median,
+                "mu_lower" => fit.mu.lower,
+                "mu_upper" => fit.mu.upper,
+                "pred_lower" => fit.prediction.lower,
+                "pred_upper" => fit.prediction.upper,
+                "tau_median" => fit.tau.median,
+                "tau_lower" => fit.tau.lower,
+                "tau_upper" => fit.tau.upper,
+                "p_below0" => fit.prob_mu_below_zero,
+                q => panic!("unknown quantity {q}"),
+            };
+            compared += 1;
+            if !close(got, *want) {
+                mismatches.push(format!("{case:?} {quantity}: engine {got}, R {want}"));
+            }
+        }
+    }
+    println!("Bayesian cross-check: {} fits, {compared} numbers", cases.len());
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared > 1_000, "only {compared} numbers");
 }

@@ -157,7 +157,11 @@ fn axis_ticks(lo: f64, hi: f64, count: f64, log_labels: bool) -> Vec<(f64, Strin
         return inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect();
     }
     let t = ticks(lo, hi, count);
-    let d = t.windows(2).next().map_or(2, |w| (-((w[1] - w[0]).log10().floor())).clamp(0.0, 6.0) as usize);
+    // As many decimals as the step needs: 0.25 needs two, 0.5 one.
+    let d = t.windows(2).next().map_or(2, |w| (0..6).find(|&d| {
+        let scaled = (w[1] - w[0]) * 10f64.powi(d);
+        (scaled - scaled.round()).abs() < 1e-6
+    }).unwrap_or(6) as usize);
     t.into_iter().map(|v| (v, format!("{v:.d$}"))).collect()
 }
 

@@ -269,7 +269,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -508,4 +508,25 @@ test('meta-regression of imported data: a study with no value is left out, and t
   expect(await value(page.getByTestId('metareg-term-1'))).toBeCloseTo(expected.terms[1].coefficient.estimate, 9);
   const r = runRView(await page.getByTestId('r-code-metareg').inputValue());
   expect(r[2]).toBeCloseTo(expected.moderator_test.statistic, 6);
+});
+
+test('Bayesian random effects: the posterior as the engine gives it, under the prior chosen and in the sensitivity table; the prior is in the link', async ({ page }) => {
+  await openApp(page, '?outcome=skin_infections&view=bayes');
+  const expected = sensitivity('skin_infections', 'REVMAN').bayes;
+  await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(expected[0].mu.median, 9);
+  expect(await value(page.getByTestId('bayes-tau'))).toBeCloseTo(expected[0].tau.median, 9);
+  expect(await value(page.getByTestId('bayes-prediction'))).toBeCloseTo(expected[0].prediction.lower, 9);
+  await expect(page.getByTestId('bayes-mu')).toContainText(`${(100 * expected[0].prob_mu_below_zero).toFixed(1)}%`);
+  for (const [i, code] of ['hn-0-5', 'hn-1', 'hc-0-5', 'hc-1'].entries()) {
+    expect(await value(page.getByTestId(`bayes-prior-${code}`))).toBeCloseTo(expected[i].mu.median, 9);
+  }
+  await expect(page.getByTestId('bayes-plot')).toBeVisible();
+  // Another prior: the answer follows, and the link carries it.
+  await page.getByTestId('bayes-prior').selectOption('hc:1');
+  await expect(page).toHaveURL(/prior=hc:1/);
+  await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(expected[3].mu.median, 9);
+  // A trial switched off: the posterior is refitted on the trials left.
+  await page.getByTestId('trial-toggle-chronos').uncheck();
+  const without = sensitivity('skin_infections', 'REVMAN', ['chronos']).bayes;
+  await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(without[3].mu.median, 9);
 });

@@ -429,3 +429,54 @@ for (name in c("bcg", "zero_cells")) {
   }
 }
 write.csv(do.call(rbind, mrows), file.path(out, "metareg.csv"), row.names = FALSE)
+
+# Bayesian random effects (bayes::bayes_random_effects), by a quadrature written separately
+# here: flat prior on mu, so mu | tau is normal with the inverse-variance mean and variance and
+# p(tau | y) is one-dimensional; R's integrate() (QUADPACK) over tau for the normalising
+# constant and every summary, uniroot() for the quantiles. To OUTDIR/bayes.csv.
+bayes_summaries <- function(y, v, logprior, scale) {
+  cond <- function(t) { w <- 1 / (v + t^2); c(sum(w * y) / sum(w), 1 / sum(w)) }
+  logpost <- function(t) { w <- 1 / (v + t^2); m <- sum(w * y) / sum(w)
+    logprior(t) - 0.5 * log(sum(w)) - 0.5 * sum(log(v + t^2)) - 0.5 * sum(w * (y - m)^2) }
+  grid <- seq(0, 20 * max(scale, sd(y), 1e-3, na.rm = TRUE), length.out = 4001)
+  peak <- max(sapply(grid, logpost))
+  dens <- function(t) sapply(t, function(ti) exp(logpost(ti) - peak))
+  split <- 3 * max(scale, sd(y), 1e-3, na.rm = TRUE)
+  integral <- function(f, upper = Inf) {
+    if (upper <= split) return(integrate(f, 0, upper, rel.tol = 1e-10, abs.tol = 0, subdivisions = 5000)$value)
+    integrate(f, 0, split, rel.tol = 1e-10, abs.tol = 0, subdivisions = 5000)$value +
+      integrate(f, split, upper, rel.tol = 1e-10, abs.tol = 0, subdivisions = 5000)$value
+  }
+  Z <- integral(dens)
+  mix_cdf <- function(x, predictive) integral(function(t) dens(t) * sapply(t, function(ti) {
+    cm <- cond(ti); pnorm((x - cm[1]) / sqrt(cm[2] + if (predictive) ti^2 else 0)) })) / Z
+  mu_mean <- integral(function(t) dens(t) * sapply(t, function(ti) cond(ti)[1])) / Z
+  solve_q <- function(f, q, lo, hi) uniroot(function(x) f(x) - q, c(lo, hi), extendInt = "upX", tol = 1e-13)$root
+  sd0 <- sqrt(1 / sum(1 / v))  # a step for the bracket only
+  mu_q <- function(q, pred) solve_q(function(x) mix_cdf(x, pred), q, mu_mean - 3 * sd0, mu_mean + 3 * sd0)
+  tau_cdf <- function(t) if (t <= 0) 0 else integral(dens, t) / Z
+  tau_q <- function(q) uniroot(function(t) tau_cdf(t) - q, c(0, split), extendInt = "upX", tol = 1e-13)$root
+  c(mu_mean = mu_mean, mu_median = mu_q(0.5, FALSE), mu_lower = mu_q(0.025, FALSE), mu_upper = mu_q(0.975, FALSE),
+    pred_lower = mu_q(0.025, TRUE), pred_upper = mu_q(0.975, TRUE),
+    tau_median = tau_q(0.5), tau_lower = tau_q(0.025), tau_upper = tau_q(0.975), p_below0 = mix_cdf(0, FALSE))
+}
+priors <- list(
+  list(name = "HN", a = 0.5, f = function(t) -0.5 * (t / 0.5)^2),
+  list(name = "HN", a = 1.0, f = function(t) -0.5 * (t / 1.0)^2),
+  list(name = "HC", a = 0.5, f = function(t) -log(1 + (t / 0.5)^2)),
+  list(name = "HC", a = 1.0, f = function(t) -log(1 + (t / 1.0)^2)))
+yrows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "k1", "k2", "zero_cells", "tau2_zero",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (measure in c("RR", "OR")) {
+    es <- escalc(measure, ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    es <- es[is.finite(es$yi), ]
+    for (p in priors) {
+      s <- bayes_summaries(es$yi, es$vi, p$f, p$a)
+      yrows[[length(yrows) + 1]] <- data.frame(dataset = name, measure = measure, prior = p$name, scale = p$a,
+                                               quantity = names(s), value = sprintf("%.17g", s))
+    }
+  }
+}
+write.csv(do.call(rbind, yrows), file.path(out, "bayes.csv"), row.names = FALSE)

@@ -1,0 +1,159 @@
+//! Bayesian random effects: the pooled trials' effects (the measure and zero-cell rule on
+//! screen) under a normal random-effects model with a flat prior on mu and a chosen prior on
+//! tau, by numerical integration (`livemeta_core::bayes`). The posterior of the pooled effect,
+//! the probability that it favours treatment, tau, a new trial's effect, the posterior density
+//! as a figure, and the same under each prior of the sensitivity table.
+use crate::components::plot_canvas::PlotCanvas;
+use crate::state::AppState;
+use leptos::prelude::*;
+use livemeta_core::bayes::{bayes_for, mu_density, BayesResult, TauPrior, SENSITIVITY_PRIORS};
+use livemeta_core::format::effect_with_ci;
+use livemeta_core::Measure;
+use livemeta_plot::{Scatter, ScatterPoint};
+use std::sync::Arc;
+
+/// "RR below 1" or "RD below 0": what P(mu < 0) means on the display scale.
+fn below_null(measure: Measure) -> String {
+    if measure.is_ratio() { format!("{} is below 1", measure.label()) } else { format!("{} is below 0", measure.label()) }
+}
+
+/// On the display scale: ratios back from logs.
+fn shown(measure: Measure, x: f64) -> f64 {
+    if measure.is_ratio() { x.exp() } else { x }
+}
+
+fn posterior_sentence(fit: &BayesResult, measure: Measure) -> String {
+    let mu = fit.mu;
+    format!(
+        "Posterior median {} and 95% credible interval: {}. Probability that the {}: {:.1}%.",
+        measure.label(),
+        effect_with_ci(shown(measure, mu.median), shown(measure, mu.lower), shown(measure, mu.upper), measure),
+        below_null(measure),
+        100.0 * fit.prob_mu_below_zero
+    )
+}
+
+/// The posterior density of mu with its 95% credible interval marked.
+fn density_figure(curve: &[(f64, f64)], fit: &BayesResult, measure: Measure) -> Scatter {
+    let top = curve.iter().map(|q| q.1).fold(0.0, f64::max);
+    let mark = |x: f64| vec![(x, 0.0), (x, top * 1.02)];
+    Scatter {
+        x_label: if measure.is_ratio() { format!("Pooled {} (log scale)", measure.label()) } else { format!("Pooled {}", measure.label()) },
+        y_label: "Posterior density".into(),
+        x_log_labels: measure.is_ratio(),
+        y_log_labels: false,
+        x_whole_numbers: false,
+        y_down: false,
+        y_range: Some((0.0, top * 1.08)),
+        points: vec![ScatterPoint { x: fit.mu.median, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
+        cloud: Arc::default(),
+        label_points: false,
+        lines: vec![curve.to_vec(), mark(fit.mu.lower), mark(fit.mu.upper)],
+        regions: vec![],
+    }
+}
+
+#[component]
+pub fn BayesianView(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let level = move || selection.with(|s| s.options().level);
+    let fit = Memo::new(move |_| {
+        let prior = selection.with(|s| s.tau_prior);
+        state.analysis.with(|a| match a {
+            Ok(a) => bayes_for(a, prior, level()).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        })
+    });
+    let table = Memo::new(move |_| {
+        state.analysis.with(|a| match a {
+            Ok(a) => SENSITIVITY_PRIORS.iter().map(|p| (*p, bayes_for(a, *p, level()).map_err(|e| e.to_string()))).collect(),
+            Err(_) => Vec::new(),
+        })
+    });
+    let plot = Memo::new(move |_| {
+        let (measure, prior) = selection.with(|s| (s.measure, s.tau_prior));
+        let empty = Scatter { x_label: String::new(), y_label: String::new(), x_log_labels: false, y_log_labels: false, x_whole_numbers: false, y_down: false, y_range: None, points: vec![], cloud: Arc::default(), label_points: false, lines: vec![], regions: vec![] };
+        let Ok(fit) = fit.get() else { return empty };
+        // From well below the 95% interval to well above it.
+        let (lo, hi) = (fit.mu.lower, fit.mu.upper);
+        let xs: Vec<f64> = (0..=120).map(|i| lo - 0.6 * (hi - lo) + 2.2 * (hi - lo) * f64::from(i) / 120.0).collect();
+        state.analysis.with(|a| match a.as_ref().map(|a| mu_density(a, prior, &xs)) {
+            Ok(Ok(ys)) => density_figure(&xs.into_iter().zip(ys).collect::<Vec<_>>(), &fit, measure),
+            _ => empty,
+        })
+    });
+    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let answer = move || {
+        let measure = selection.with(|s| s.measure);
+        fit.with(|r| match r {
+            Ok(fit) => view! {
+                <ul class="readings">
+                    <li data-testid="bayes-mu" data-value=format!("{:e}", fit.mu.median)>{posterior_sentence(fit, measure)}</li>
+                    <li data-testid="bayes-tau" data-value=format!("{:e}", fit.tau.median)>{format!("Between-trial SD τ: median {:.3} (95% credible interval {:.3} to {:.3})", fit.tau.median, fit.tau.lower, fit.tau.upper)}</li>
+                    <li class="desk-only" data-testid="bayes-prediction" data-value=format!("{:e}", fit.prediction.lower)>{format!(
+                        "A new trial's {}: 95% predictive interval {:.2} to {:.2}",
+                        measure.label(), shown(measure, fit.prediction.lower), shown(measure, fit.prediction.upper)
+                    )}</li>
+                </ul>
+            }
+            .into_any(),
+            Err(why) => view! { <p class="note-inline" data-testid="bayes-error">{format!("No Bayesian analysis: {why}.")}</p> }.into_any(),
+        })
+    };
+    let rows = move || {
+        let (measure, chosen) = selection.with(|s| (s.measure, s.tau_prior));
+        table.get().into_iter().map(|(prior, r)| {
+            let cells = match &r {
+                Ok(f) => (
+                    effect_with_ci(shown(measure, f.mu.median), shown(measure, f.mu.lower), shown(measure, f.mu.upper), measure),
+                    format!("{:.3}", f.tau.median),
+                    format!("{:.1}%", 100.0 * f.prob_mu_below_zero),
+                    format!("{:e}", f.mu.median),
+                ),
+                Err(why) => (format!("not estimable: {why}"), String::new(), String::new(), String::new()),
+            };
+            let code = prior.code();
+            view! {
+                <tr data-testid=format!("bayes-prior-{}", code.replace([':', '.'], "-")) data-value=cells.3 class:current=prior == chosen>
+                    <th scope="row">{prior.label()}</th><td>{cells.0}</td><td>{cells.1}</td><td>{cells.2}</td>
+                </tr>
+            }
+        }).collect_view()
+    };
+    let prior_note = move || {
+        let measure = selection.with(|s| s.measure);
+        format!(
+            "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does).",
+            if measure.is_ratio() { "log" } else { "natural" }
+        )
+    };
+    view! {
+        <div class="sensitivity-view" role="tabpanel" data-testid="bayes-view">
+            <div class="controls">
+                <label>"Prior on τ"
+                    <select data-testid="bayes-prior" on:change=move |ev| {
+                        if let Some(prior) = TauPrior::from_code(&event_target_value(&ev)) {
+                            selection.update(|s| s.tau_prior = prior);
+                        }
+                    }>
+                        {SENSITIVITY_PRIORS.iter().map(|p| {
+                            let p = *p;
+                            view! { <option value=p.code() selected=move || selection.with(|s| s.tau_prior == p)>{p.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <p class="note-inline desk-only">{prior_note}</p>
+            {answer}
+            <Show when=move || fit.with(Result::is_ok)>
+                <PlotCanvas plot=plot presenter=presenter export_as="bayesian" testid="bayes-plot" drawn_mark="bayes-drawn"
+                    label="Posterior density of the pooled effect, with its median and 95% credible interval; the numbers are listed above" />
+            </Show>
+            <table class="study-table" data-testid="bayes-table">
+                <caption>"Prior sensitivity: the same data under each prior on τ"</caption>
+                <thead><tr><th scope="col">"Prior on τ"</th><th scope="col">"Pooled (95% credible interval)"</th><th scope="col">"τ median"</th><th scope="col">{move || format!("P({})", below_null(selection.with(|s| s.measure)))}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,34 @@
+// Bayesian and meta-regression benchmark. Bayesian: k = 8 and k = 30 synthetic studies pasted as
+// CSV, the Bayesian tab open (the chosen prior and the four of the sensitivity table, each a
+// full posterior by quadrature, and the density figure), 20 trial toggles from the click to the
+// figure redrawn ('bayes-drawn'). Meta-regression: the bundled BCG trials (k = 13) on absolute
+// latitude, 20 toggles to the bubble plot redrawn ('metareg-drawn'). Prints medians.
+// Run from tests/e2e: node bench/models.mjs
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { chromiumFlags } from '../playwright.config.mjs';
+import { pageWithSynthetic, timedToMark } from './timing.mjs';
+
+const server = spawn('node', ['serve.mjs', '../../dist', '8191'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 500));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+try {
+  for (const k of [8, 30]) {
+    const page = await pageWithSynthetic(browser, 8191, k);
+    await page.getByTestId('view-bayes').click();
+    await page.getByTestId('bayes-plot').waitFor();
+    const toggle = await timedToMark(page, '[data-testid=trial-toggle-row1]', 'bayes-drawn', 20);
+    console.log(`Bayesian, k = ${k} (5 posteriors): trial toggle -> figure redrawn median ${median(toggle).toFixed(1)} ms (n = 20)`);
+    await page.close();
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto('http://127.0.0.1:8191/index.html?set=bcg-colditz1994&model=REML&view=metareg&mod=absolute%20latitude');
+  await page.getByTestId('metareg-plot').waitFor();
+  const toggle = await timedToMark(page, '[data-testid=trial-toggle-bcg1]', 'metareg-drawn', 20);
+  console.log(`meta-regression, BCG k = 13, REML on latitude: trial toggle -> bubble plot redrawn median ${median(toggle).toFixed(1)} ms (n = 20)`);
+} finally {
+  await browser.close();
+  server.kill();
+}
