@@ -1,6 +1,8 @@
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::analysis::Analysis;
+use livemeta_core::analysis::{Analysis, Model};
+use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::Tau2Method;
 use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
 
 fn fmt(v: f64, digits: usize) -> String {
@@ -60,6 +62,29 @@ fn heterogeneity_lines(lines: &mut Vec<(&'static str, String, String)>, a: &Anal
                 } else {
                     "Between-trial variance of the true risk differences; τ is their standard deviation.".into()
                 }));
+    profile_likelihood_lines(lines, a);
+}
+
+/// For likelihood fits (ML, REML), the intervals the likelihood itself gives: for τ², and for
+/// the pooled effect under ML (REML's restricted likelihood has no mu to profile).
+fn profile_likelihood_lines(lines: &mut Vec<(&'static str, String, String)>, a: &Analysis) {
+    let restricted = match a.model {
+        Model::Random(Tau2Method::Reml) => true,
+        Model::Random(Tau2Method::MaximumLikelihood) => false,
+        _ => return,
+    };
+    let (y, v): (Vec<f64>, Vec<f64>) = a.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+    if let Ok(ci) = tau2_profile_interval(&y, &v, restricted, 0.95) {
+        lines.push(("tau2-pl", format!("τ² 95% CI by profile likelihood: {} to {}", fmt(ci.lower, 4), fmt(ci.upper, 4)),
+                    format!("The τ² values the {}likelihood does not reject (metafor's confint(type = \"PL\")); the interval above is the Q-profile one.", if restricted { "restricted " } else { "" })));
+    }
+    if !restricted {
+        if let Ok(ci) = mu_profile_interval(&y, &v, 0.95) {
+            let back = |x: f64| if a.measure.is_ratio() { x.exp() } else { x };
+            lines.push(("estimate-pl", format!("{} 95% CI by profile likelihood: {} to {}", measure_heading(a.measure), effect(back(ci.lower), a.measure), effect(back(ci.upper), a.measure)),
+                        "The pooled values the likelihood does not reject, τ² refitted at each; wider than the Wald interval when τ² is uncertain.".into()));
+        }
+    }
 }
 
 #[component]

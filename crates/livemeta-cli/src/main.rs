@@ -17,7 +17,8 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
   --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N, trim-and-fill (L0, R0, Q0),
                 fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%),
                 the random-effects fit under each of ten tau² estimators, the Bayesian fit under each
-                prior of the sensitivity table (flat prior on mu; half-normal and half-Cauchy on tau)
+                prior of the sensitivity table (flat prior on mu; half-normal and half-Cauchy on tau),
+                profile-likelihood intervals (tau² under ML and REML, mu under ML)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column;
   --moderator adds the meta-regression on that column of the CSV (numbers: a slope; text: a factor)
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
@@ -142,6 +143,12 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(&studies, &options, livemeta_core::fragility::search_budget(studies.len()))).expect("serialises");
             out["trial_sequential"] = to_json(livemeta_core::tsa::trial_sequential(&studies, &options, Default::default()));
             out["estimators"] = serde_json::to_value(livemeta_core::sensitivity::compare_estimators(&studies, &options)).expect("serialises");
+            let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+            out["profile_likelihood"] = serde_json::json!({
+                "tau2_ml": to_json(livemeta_core::profile::tau2_profile_interval(&y, &v, false, options.level)),
+                "tau2_reml": to_json(livemeta_core::profile::tau2_profile_interval(&y, &v, true, options.level)),
+                "mu_ml": to_json(livemeta_core::profile::mu_profile_interval(&y, &v, options.level)),
+            });
             out["bayes"] = livemeta_core::bayes::SENSITIVITY_PRIORS.iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, *p, options.level))).collect();
         }
         if let Some(name) = moderator {

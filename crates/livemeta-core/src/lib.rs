@@ -16,6 +16,7 @@ pub mod fragility;
 pub mod gosh;
 pub mod link_data;
 pub mod metareg;
+pub mod profile;
 pub mod moderators;
 pub mod multiverse;
 pub mod rcode;

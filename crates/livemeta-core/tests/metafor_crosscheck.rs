@@ -11,6 +11,7 @@ use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
 use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::bayes::{bayes_for, TauPrior};
+use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -685,4 +686,35 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     println!("Bayesian cross-check: {} fits, {compared} numbers", cases.len());
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared > 1_000, "only {compared} numbers");
+}
+
+/// Profile-likelihood intervals: tau² against metafor's `confint(res, type = "PL")` (ML and
+/// REML), mu under ML against the profile written with optimize() and uniroot() in R.
+#[test]
+fn profile_likelihood_intervals_match_metafor() {
+    let out = metafor_output();
+    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    let cases = cases_by_key(&out.join("profile.csv"), 3);
+    for (case, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
+        let (y, v): (Vec<f64>, Vec<f64>) = analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+        let tau2 = tau2_profile_interval(&y, &v, case[2] == "REML", 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        for (quantity, want) in expected {
+            let got = match quantity.as_str() {
+                "tau2_lower" => tau2.lower,
+                "tau2_upper" => tau2.upper,
+                "mu_lower" => mu_profile_interval(&y, &v, 0.95).unwrap().lower,
+                "mu_upper" => mu_profile_interval(&y, &v, 0.95).unwrap().upper,
+                q => panic!("unknown quantity {q}"),
+            };
+            compared += 1;
+            if !close(got, *want) {
+                mismatches.push(format!("{case:?} {quantity}: engine {got}, R {want}"));
+            }
+        }
+    }
+    println!("profile-likelihood cross-check: {} fits, {compared} numbers", cases.len());
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(compared > 100, "only {compared} numbers");
 }

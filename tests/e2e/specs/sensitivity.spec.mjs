@@ -530,3 +530,17 @@ test('Bayesian random effects: the posterior as the engine gives it, under the p
   const without = sensitivity('skin_infections', 'REVMAN', ['chronos']).bayes;
   await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(without[3].mu.median, 9);
 });
+
+test('profile-likelihood intervals: for tau² under REML and ML, and for the pooled effect under ML, as the engine gives them', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&model=REML');
+  const reml = sensitivity('serious_adverse_events', 'REML').profile_likelihood;
+  const f = (x) => x.toFixed(4);
+  await expect(page.getByTestId('result-tau2-pl')).toContainText(`τ² 95% CI by profile likelihood: ${f(reml.tau2_reml.lower)} to ${f(reml.tau2_reml.upper)}`);
+  await expect(page.getByTestId('result-estimate-pl')).toHaveCount(0);
+  await page.getByTestId('model-select').selectOption('ML');
+  const ml = sensitivity('serious_adverse_events', 'ML').profile_likelihood;
+  await expect(page.getByTestId('result-tau2-pl')).toContainText(`${f(ml.tau2_ml.lower)} to ${f(ml.tau2_ml.upper)}`);
+  await expect(page.getByTestId('result-estimate-pl')).toContainText(`RR 95% CI by profile likelihood: ${Math.exp(ml.mu_ml.lower).toFixed(2)} to ${Math.exp(ml.mu_ml.upper).toFixed(2)}`);
+  await page.getByTestId('model-select').selectOption('DL');
+  await expect(page.getByTestId('result-tau2-pl')).toHaveCount(0);
+});

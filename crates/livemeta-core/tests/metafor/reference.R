@@ -480,3 +480,36 @@ for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "k1", "k2", "zer
   }
 }
 write.csv(do.call(rbind, yrows), file.path(out, "bayes.csv"), row.names = FALSE)
+
+# Profile-likelihood intervals (profile::tau2_profile_interval, profile::mu_profile_interval):
+# tau^2 by metafor's confint(res, type = "PL") for ML and REML fits; mu under ML by the
+# likelihood maximised over tau^2 at each mu, written here with optimize() and uniroot().
+# To OUTDIR/profile.csv.
+lrows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", "k2", "zero_cells", "tau2_zero",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (measure in c("RR", "OR")) {
+    es <- escalc(measure, ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    es <- es[is.finite(es$yi), ]
+    if (nrow(es) < 2) next
+    for (method in c("ML", "REML")) {
+      res <- rma(yi, vi, data = es, method = method, control = ctrl)
+      ci <- tryCatch(suppressWarnings(confint(res, type = "PL", control = ci_ctrl))$random[1, 2:3], error = function(e) c(NA, NA))
+      q <- c(tau2_lower = ci[[1]], tau2_upper = ci[[2]])
+      if (method == "ML") {
+        ll <- function(mu, t2) sum(dnorm(es$yi, mu, sqrt(es$vi + t2), log = TRUE))
+        top <- 100 * max(var(es$yi), es$vi)
+        pl <- function(mu) { at0 <- ll(mu, 0); o <- optimize(function(t2) ll(mu, t2), c(0, top), maximum = TRUE, tol = 1e-14); max(at0, o$objective) }
+        peak <- ll(res$beta[1], res$tau2); crit <- qchisq(0.95, 1) / 2
+        f <- function(mu) peak - pl(mu) - crit
+        q["mu_lower"] <- uniroot(f, c(res$beta[1] - res$se, res$beta[1]), extendInt = "downX", tol = 1e-14)$root
+        q["mu_upper"] <- uniroot(f, c(res$beta[1], res$beta[1] + res$se), extendInt = "upX", tol = 1e-14)$root
+      }
+      q <- q[!is.na(q)]
+      lrows[[length(lrows) + 1]] <- data.frame(dataset = name, measure = measure, method = method,
+                                               quantity = names(q), value = sprintf("%.17g", q))
+    }
+  }
+}
+write.csv(do.call(rbind, lrows), file.path(out, "profile.csv"), row.names = FALSE)
