@@ -108,6 +108,7 @@ choice!(
         Estimators = "tau2", "τ² estimators";
         MetaRegression = "metareg", "Meta-regression";
         Bayesian = "bayes", "Bayesian";
+        RareEvents = "rare", "Rare events";
     }
 );
 

@@ -19,6 +19,7 @@ mod model_options;
 mod multiverse;
 mod plot_canvas;
 mod pooled_summary;
+mod rare_events;
 mod results_panel;
 mod row_pager;
 mod sensitivity;

@@ -8,6 +8,7 @@ use crate::components::influence::InfluenceView;
 use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::meta_regression::MetaRegressionView;
 use crate::components::multiverse::MultiverseView;
+use crate::components::rare_events::RareEventsView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::trial_sequential::TrialSequentialView;
@@ -51,6 +52,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
                 Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
                 Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
+                Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
             }}
         </section>
     }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod file_open;
 pub mod format;
 pub mod fragility;
+pub mod glmm;
 pub mod gosh;
 pub mod link_data;
 pub mod metareg;

@@ -269,7 +269,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot', rare: 'rare-table' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -543,4 +543,19 @@ test('profile-likelihood intervals: for tau² under REML and ML, and for the poo
   await expect(page.getByTestId('result-estimate-pl')).toContainText(`RR 95% CI by profile likelihood: ${Math.exp(ml.mu_ml.lower).toFixed(2)} to ${Math.exp(ml.mu_ml.upper).toFixed(2)}`);
   await page.getByTestId('model-select').selectOption('DL');
   await expect(page.getByTestId('result-tau2-pl')).toHaveCount(0);
+});
+
+test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL and UM.FS) beside Mantel-Haenszel and Peto, as the engine gives them', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=rare');
+  const expected = sensitivity('serious_adverse_events', 'REVMAN').likelihood_models;
+  await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(expected[0].log_or), 9);
+  expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(expected[1].log_or), 9);
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'serious_adverse_events'], { encoding: 'utf8' });
+  expect(await value(page.getByTestId('rare-mh'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'OR', method: 'MH' }).pooled.estimate, 9);
+  expect(await value(page.getByTestId('rare-peto'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'PETO', method: 'PETO' }).pooled.estimate, 9);
+  await expect(page.getByTestId('rare-view')).toContainText('0.5 added to tables with a zero cell');
+  // Eczema herpeticum: the one trial with a count has its only case in one arm, so no model
+  // without a correction has a finite odds ratio, and the page says so.
+  await openApp(page, '?outcome=eczema_herpeticum&view=rare');
+  await expect(page.getByTestId('rare-cm-el')).toContainText('not estimable: the odds ratio has no finite estimate');
 });
