@@ -109,6 +109,7 @@ choice!(
         MetaRegression = "metareg", "Meta-regression";
         Bayesian = "bayes", "Bayesian";
         RareEvents = "rare", "Rare events";
+        Diagnostics = "blup", "BLUPs & residuals";
     }
 );
 

@@ -4,6 +4,7 @@ mod bayesian;
 mod choice;
 mod cumulative;
 mod data_editor;
+mod diagnostics;
 mod data_import;
 mod enter_counts;
 mod estimators;

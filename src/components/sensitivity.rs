@@ -1,6 +1,7 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::bayesian::BayesianView;
 use crate::components::cumulative::CumulativeView;
+use crate::components::diagnostics::DiagnosticsView;
 use crate::components::estimators::EstimatorsView;
 use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
@@ -53,6 +54,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
                 Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
                 Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
+                Some(SensitivityView::Diagnostics) => view! { <DiagnosticsView state=state /> }.into_any(),
             }}
         </section>
     }

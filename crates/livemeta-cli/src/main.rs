@@ -19,7 +19,8 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
                 the random-effects fit under each of ten tau² estimators, the Bayesian fit under each
                 prior of the sensitivity table (flat prior on mu; half-normal and half-Cauchy on tau),
                 profile-likelihood intervals (tau² under ML and REML, mu under ML), and the common
-                odds ratio by conditional and fixed-study logistic regression (rma.glmm CM.EL, UM.FS)
+                odds ratio by conditional and fixed-study logistic regression (rma.glmm CM.EL, UM.FS),
+                and per-trial BLUPs, standardised residuals and radial coordinates (diagnostics)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column;
   --moderator adds the meta-regression on that column of the CSV (numbers: a slope; text: a factor)
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
@@ -151,6 +152,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 "mu_ml": to_json(livemeta_core::profile::mu_profile_interval(&y, &v, options.level)),
             });
             out["likelihood_models"] = livemeta_core::glmm::LikelihoodModel::ALL.iter().map(|m| to_json(livemeta_core::glmm::likelihood_fit(&studies, *m, options.level))).collect();
+            out["diagnostics"] = to_json(livemeta_core::diagnostics::trial_diagnostics(&analysis, options.level));
             out["bayes"] = livemeta_core::bayes::SENSITIVITY_PRIORS.iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, *p, options.level))).collect();
         }
         if let Some(name) = moderator {

@@ -6,6 +6,7 @@ pub mod common;
 pub mod counts;
 pub mod csv_input;
 pub mod dataset;
+pub mod diagnostics;
 pub mod dist;
 pub mod edit;
 pub mod effect;

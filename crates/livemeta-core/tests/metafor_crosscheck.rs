@@ -13,6 +13,7 @@ use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::bayes::{bayes_for, TauPrior};
 use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::glmm::{likelihood_fit, LikelihoodModel};
+use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -585,6 +586,30 @@ fn pet_peese_matches_r() {
     assert!(compared >= 80, "only {compared} numbers");
 }
 
+/// Numbers compared with a reference, and those that differ beyond the tolerance.
+#[derive(Default)]
+struct Tally {
+    compared: usize,
+    mismatches: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, what: impl FnOnce() -> String, got: f64, want: f64, tolerance: f64) {
+        self.compared += 1;
+        let agrees = if want.is_nan() { got.is_nan() } else { (got - want).abs() <= tolerance * want.abs().max(1.0) };
+        if !agrees {
+            self.mismatches.push(format!("{}: engine {got}, reference {want}", what()));
+        }
+    }
+
+    /// Prints the count and fails on any mismatch, or on fewer than `at_least` numbers.
+    fn finish(self, what: &str, fits: usize, at_least: usize) {
+        println!("{what} cross-check: {fits} fits, {} numbers", self.compared);
+        assert!(self.mismatches.is_empty(), "{} mismatches:\n{}", self.mismatches.len(), self.mismatches.join("\n"));
+        assert!(self.compared >= at_least, "only {} numbers", self.compared);
+    }
+}
+
 /// A long CSV that R wrote (key columns, then quantity and value), as (quantity, value) lists
 /// by the first `keys` columns.
 fn cases_by_key(path: &Path, keys: usize) -> BTreeMap<Vec<String>, Vec<(String, f64)>> {
@@ -612,7 +637,7 @@ fn moderator_column(path: &Path, name: &str) -> ModeratorValues {
 fn meta_regression_matches_metafor() {
     let out = metafor_output();
     let cases = cases_by_key(&out.join("metareg.csv"), 5);
-    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    let mut tally = Tally::default();
     for (case, expected) in &cases {
         let [dataset, moderator, measure, method, test] = [0, 1, 2, 3, 4].map(|i| case[i].as_str());
         let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap();
@@ -640,15 +665,10 @@ fn meta_regression_matches_metafor() {
                     _ => panic!("unknown quantity {q}"),
                 },
             };
-            compared += 1;
-            if !close(got, *want) {
-                mismatches.push(format!("{case:?} {quantity}: engine {got}, metafor {want}"));
-            }
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, TOLERANCE);
         }
     }
-    println!("meta-regression cross-check: {} fits, {compared} numbers", cases.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert!(compared > 5_000, "only {compared} numbers");
+    tally.finish("meta-regression", cases.len(), 5_000);
 }
 
 /// The Bayesian random-effects model against a quadrature written separately in R
@@ -657,7 +677,7 @@ fn meta_regression_matches_metafor() {
 fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     let out = metafor_output();
     let cases = cases_by_key(&out.join("bayes.csv"), 4);
-    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    let mut tally = Tally::default();
     for (case, expected) in &cases {
         let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
@@ -678,15 +698,10 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
                 "p_below0" => fit.prob_mu_below_zero,
                 q => panic!("unknown quantity {q}"),
             };
-            compared += 1;
-            if !close(got, *want) {
-                mismatches.push(format!("{case:?} {quantity}: engine {got}, R {want}"));
-            }
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, TOLERANCE);
         }
     }
-    println!("Bayesian cross-check: {} fits, {compared} numbers", cases.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert!(compared > 1_000, "only {compared} numbers");
+    tally.finish("Bayesian", cases.len(), 1_000);
 }
 
 /// Profile-likelihood intervals: tau² against metafor's `confint(res, type = "PL")` (ML and
@@ -694,7 +709,7 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
 #[test]
 fn profile_likelihood_intervals_match_metafor() {
     let out = metafor_output();
-    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("profile.csv"), 3);
     for (case, expected) in &cases {
         let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
@@ -709,15 +724,10 @@ fn profile_likelihood_intervals_match_metafor() {
                 "mu_upper" => mu_profile_interval(&y, &v, 0.95).unwrap().upper,
                 q => panic!("unknown quantity {q}"),
             };
-            compared += 1;
-            if !close(got, *want) {
-                mismatches.push(format!("{case:?} {quantity}: engine {got}, R {want}"));
-            }
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, TOLERANCE);
         }
     }
-    println!("profile-likelihood cross-check: {} fits, {compared} numbers", cases.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert!(compared > 100, "only {compared} numbers");
+    tally.finish("profile-likelihood", cases.len(), 100);
 }
 
 /// Conditional (CM.EL) and fixed-study logistic (UM.FS) odds ratios against metafor's
@@ -725,7 +735,7 @@ fn profile_likelihood_intervals_match_metafor() {
 #[test]
 fn likelihood_models_match_rma_glmm() {
     let out = metafor_output();
-    let (mut mismatches, mut compared) = (Vec::new(), 0);
+    let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("glmm.csv"), 2);
     for (case, expected) in &cases {
         let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
@@ -744,14 +754,40 @@ fn likelihood_models_match_rma_glmm() {
             // rma.glmm's CM.EL optimiser stops short of the maximum (reference.R says by how
             // much); its numbers are held to 1e-4 and the exact root of the score to 1e-6.
             let loose = case[1] == "CM.EL" && !quantity.ends_with("_exact") && quantity != "k";
-            let tolerance = if loose { 1e-4 } else { TOLERANCE };
-            compared += 1;
-            if (got - want).abs() > tolerance * want.abs().max(1.0) {
-                mismatches.push(format!("{case:?} {quantity}: engine {got}, metafor {want}"));
-            }
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, if loose { 1e-4 } else { TOLERANCE });
         }
     }
-    println!("rma.glmm cross-check: {} fits, {compared} numbers", cases.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert!(compared > 100, "only {compared} numbers");
+    tally.finish("rma.glmm", cases.len(), 100);
+}
+
+/// BLUPs, standardised residuals, radial coordinates and Q-Q quantiles against metafor's
+/// `blup`, `rstandard`, `radial` and R's `qnorm(ppoints(k))`.
+#[test]
+fn trial_diagnostics_match_metafor() {
+    let out = metafor_output();
+    let mut tally = Tally::default();
+    let cases = cases_by_key(&out.join("diagnostics.csv"), 3);
+    for (case, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let options = options_from_case(&format!("measure=RR;method={};add=0.5;to=only0;drop00=0;test={};pi=z", case[1], case[2]));
+        let rows = trial_diagnostics(&analyze(&studies, &options).unwrap(), 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        let quantiles = normal_quantiles(rows.len());
+        for (quantity, want) in expected {
+            let (name, index) = quantity.split_at(quantity.find(|c: char| c.is_ascii_digit()).unwrap());
+            let i = index.parse::<usize>().unwrap() - 1;
+            let got = match name {
+                "blup" => rows[i].blup,
+                "se" => rows[i].blup_se,
+                "lower" => rows[i].blup_lower,
+                "upper" => rows[i].blup_upper,
+                "z" => rows[i].standardized_residual,
+                "rx" => rows[i].radial_x,
+                "ry" => rows[i].radial_y,
+                "qq" => quantiles[i],
+                q => panic!("unknown quantity {q}"),
+            };
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, TOLERANCE);
+        }
+    }
+    tally.finish("diagnostics", cases.len(), 1_000);
 }

@@ -269,7 +269,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot', rare: 'rare-table' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot', rare: 'rare-table', blup: 'radial-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -558,4 +558,18 @@ test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL
   // without a correction has a finite odds ratio, and the page says so.
   await openApp(page, '?outcome=eczema_herpeticum&view=rare');
   await expect(page.getByTestId('rare-cm-el')).toContainText('not estimable: the odds ratio has no finite estimate');
+});
+
+test("BLUPs and residuals: the radial and Q-Q plots, and each trial's BLUP as the engine gives it", async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&model=REML&view=blup');
+  const expected = sensitivity('serious_adverse_events', 'REML').diagnostics;
+  await expect(page.getByTestId('radial-plot')).toBeVisible();
+  await expect(page.getByTestId('qq-plot')).toBeVisible();
+  await expect(page.locator('[data-testid^=blup-row-]')).toHaveCount(expected.length);
+  for (const [i, d] of expected.entries()) {
+    expect(await value(page.getByTestId(`blup-row-${i}`))).toBeCloseTo(d.blup, 9);
+  }
+  // Mantel-Haenszel and Peto are not inverse-variance models: the view says so.
+  await page.getByTestId('model-select').selectOption('MH');
+  await expect(page.getByTestId('blup-error')).toContainText('not an inverse-variance model');
 });

@@ -546,3 +546,23 @@ for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", 
   }
 }
 write.csv(do.call(rbind, grows), file.path(out, "glmm.csv"), row.names = FALSE)
+
+# Per-trial diagnostics (diagnostics::trial_diagnostics): blup() (predictions, SE, interval),
+# rstandard()'s z, radial()'s x and y, and qqnorm's theoretical quantiles qnorm(ppoints(k)).
+# To OUTDIR/diagnostics.csv.
+drows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", "k2", "zero_cells", "tau2_zero",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (method in c("DL", "REML")) for (test in c("z", "knha")) {
+    res <- tryCatch(rma(measure = "RR", ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control,
+                        data = d, method = method, test = test, control = ctrl), error = function(e) NULL)
+    if (is.null(res) || res$k < 2) next
+    b <- blup(res); z <- rstandard(res)$z; rd <- radial(res)
+    ok <- !is.na(b$pred)
+    q <- c(blup = b$pred[ok], se = b$se[ok], lower = b$pi.lb[ok], upper = b$pi.ub[ok], z = z[ok], rx = rd$x, ry = rd$y,
+           qq = qnorm(ppoints(res$k)))
+    drows[[length(drows) + 1]] <- data.frame(dataset = name, method = method, test = test, quantity = names(q), value = sprintf("%.17g", q))
+  }
+}
+write.csv(do.call(rbind, drows), file.path(out, "diagnostics.csv"), row.names = FALSE)
