@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
-use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, trim_and_fill, EggerTest, TrimFillEstimator};
+use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, ruecker, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
 #[component]
@@ -62,16 +62,17 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
             };
             // The tests designed for binary data: both need the tables, not only the effects.
             let studies = pooled_trials(&state).1;
-            let binary = state.analysis.with(|a| a.as_ref().ok().map(|a| (peters(&studies, a, 0.95), harbord(&studies, a, 0.95))));
+            let binary = state.analysis.with(|a| a.as_ref().ok().map(|a| (peters(&studies, a, 0.95), harbord(&studies, a, 0.95), ruecker(&studies, a, 0.95))));
             let slope_reading = |test: &Result<EggerTest, livemeta_core::EngineError>, name: &str, how: &str| match test {
                 Ok(t) => (format!("{name} ({how}): t = {:.2}, df = {}, {}.", t.statistic, t.df.unwrap_or(f64::NAN), p_value(t.p_value)), format!("{:e}", t.p_value)),
                 Err(e) => (format!("{name}: {e}."), String::new()),
             };
-            let (peters_text, peters_p, harbord_text, harbord_p) = match &binary {
-                Some((p, h)) => {
+            let (peters_text, peters_p, harbord_text, harbord_p, ruecker_text, ruecker_p) = match &binary {
+                Some((p, h, r)) => {
                     let (pt, pp) = slope_reading(p, "Peters' test", "the effect regressed on 1/N, weighted by events and non-events; Peters et al. 2006");
                     let (ht, hp) = slope_reading(h, "Harbord's test", "the odds ratio's score, Egger's regression on it; Harbord et al. 2006");
-                    (pt, pp, ht, hp)
+                    let (rt, rp) = slope_reading(r, "Rücker's arcsine test", "Egger's regression on the arcsine difference, which needs no zero-cell correction; Rücker et al. 2008");
+                    (pt, pp, ht, hp, rt, rp)
                 }
                 None => Default::default(),
             };
@@ -130,6 +131,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     <li data-testid="begg-result" data-value=begg_p>{begg_text}</li>
                     <li data-testid="peters-result" data-value=peters_p>{peters_text}</li>
                     <li data-testid="harbord-result" data-value=harbord_p>{harbord_text}</li>
+                    <li class="desk-only" data-testid="ruecker-result" data-value=ruecker_p>{ruecker_text}</li>
                     // At the desk only: with it the readings no longer fit a projector.
                     <li class="desk-only" data-testid="pet-peese-result" data-value=pet_peese_value>{pet_peese_text}</li>
                     <li data-testid="fsn-result" data-value=fsn_value>{fsn_text}</li>

@@ -14,7 +14,7 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups] [--moderator COLUMN]
-  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N, trim-and-fill (L0, R0, Q0),
+  --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, Peters, Harbord, Rücker, PET-PEESE, fail-safe N, trim-and-fill (L0, R0, Q0),
                 fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%),
                 the random-effects fit under each of ten tau² estimators, the Bayesian fit under each
                 prior of the sensitivity table (flat prior on mu; half-normal and half-Cauchy on tau),
@@ -134,6 +134,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["begg"] = to_json(begg(&analysis));
             out["peters"] = to_json(livemeta_core::sensitivity::peters(&studies, &analysis, options.level));
             out["harbord"] = to_json(livemeta_core::sensitivity::harbord(&studies, &analysis, options.level));
+            out["ruecker"] = to_json(livemeta_core::sensitivity::ruecker(&studies, &analysis, options.level));
             out["pet_peese"] = to_json(livemeta_core::sensitivity::pet_peese(&analysis, options.level));
             out["fail_safe_n"] = to_json(livemeta_core::sensitivity::fail_safe_n(&analysis));
             out["trim_and_fill"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::L0));

@@ -312,6 +312,27 @@ pub fn harbord(studies: &[StudyCounts], analysis: &Analysis, level: f64) -> Resu
     weighted_slope_test(&rows.0, &rows.1, &rows.2, level, "Harbord's test")
 }
 
+/// Rücker et al. (Stat Med 2008): Egger's regression on the arcsine difference
+/// asin(sqrt(a/n1)) - asin(sqrt(c/n2)), whose variance 1/(4 n1) + 1/(4 n2) does not depend on
+/// the effect, so zero cells need no correction and the test holds its size for binary data;
+/// the trials of the analysis, the slope's t test (metafor: `regtest(rma(measure = "AS"),
+/// model = "lm")`).
+pub fn ruecker(studies: &[StudyCounts], analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {
+    let mut rows = (Vec::new(), Vec::new(), Vec::new());
+    for (s, r) in studies.iter().zip(&analysis.studies) {
+        if r.weight_percent.is_none() {
+            continue;
+        }
+        let (n1, n2) = (s.total_treatment as f64, s.total_control as f64);
+        let yi = (s.events_treatment as f64 / n1).sqrt().asin() - (s.events_control as f64 / n2).sqrt().asin();
+        let vi = 1.0 / (4.0 * n1) + 1.0 / (4.0 * n2);
+        rows.0.push(yi);
+        rows.1.push(vi.sqrt());
+        rows.2.push(1.0 / vi);
+    }
+    weighted_slope_test(&rows.0, &rows.1, &rows.2, level, "Rücker's arcsine test")
+}
+
 /// metafor's default form (`regtest(res)`): the analysis's own model (its tau^2 estimator, and
 /// (modified) Knapp-Hartung if it used it) with the standard error as a moderator.
 pub fn egger_mixed(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> {

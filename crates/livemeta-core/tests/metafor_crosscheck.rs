@@ -4,7 +4,7 @@
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
 use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, pet_peese, peters, egger, egger_mixed, fail_safe_n, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
+use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, pet_peese, peters, egger, egger_mixed, fail_safe_n, ruecker, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
 use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
@@ -532,7 +532,7 @@ fn estimator_comparison_matches_metafor() {
     assert!(compared > 1_000, "only {compared} numbers");
 }
 
-/// Peters' and Harbord's tests against the same regressions written out with R's lm().
+/// Peters', Harbord's and Rücker's tests against the same regressions written out with R's lm().
 #[test]
 fn binary_small_study_tests_match_r() {
     let out = metafor_output();
@@ -545,6 +545,7 @@ fn binary_small_study_tests_match_r() {
         let analysis = analyze(&studies, &options).unwrap();
         let test = match f[2] {
             "peters" => peters(&studies, &analysis, 0.95),
+            "ruecker" => ruecker(&studies, &analysis, 0.95),
             _ => harbord(&studies, &analysis, 0.95),
         }
         .unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -556,7 +557,7 @@ fn binary_small_study_tests_match_r() {
             }
         }
     }
-    println!("Peters and Harbord cross-check: {compared} numbers");
+    println!("Peters, Harbord and Rücker cross-check: {compared} numbers");
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(compared >= 80, "only {compared} numbers");
 }

@@ -103,6 +103,7 @@ test('small-study effects: Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N 
   await expect(page.getByTestId('egger-mixed-result')).toContainText("metafor's default regtest()");
   expect(await value(page.getByTestId('begg-result'))).toBeCloseTo(expected.begg.p_value, 9);
   expect(await value(page.getByTestId('peters-result'))).toBeCloseTo(expected.peters.p_value, 9);
+  expect(await value(page.getByTestId('ruecker-result'))).toBeCloseTo(expected.ruecker.p_value, 9);
   expect(await value(page.getByTestId('harbord-result'))).toBeCloseTo(expected.harbord.p_value, 9);
   await expect(page.getByTestId('harbord-result')).toContainText(`df = ${expected.harbord.df}`);
   const pp = expected.pet_peese;

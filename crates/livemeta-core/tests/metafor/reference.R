@@ -371,6 +371,11 @@ for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", 
     V <- d$total_treatment * d$total_control * ev * ne / (N^2 * (N - 1))
     keep <- V > 0
     if (sum(keep) >= 3) slope_row("harbord", measure, lm(score ~ I(1 / sqrt(V)), weights = V, data = data.frame(score = Z / V, V = V)[keep, ]))
+    # Rücker: Egger's regression (yi on its SE, weights 1/vi) on the arcsine difference, over the
+    # trials the measure's analysis uses.
+    asd <- escalc("AS", ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    keep <- is.finite(es$yi)
+    if (sum(keep) >= 3) slope_row("ruecker", measure, lm(yi ~ sqrt(vi), weights = 1 / vi, data = as.data.frame(asd)[keep, ]))
   }
 }
 write.csv(do.call(rbind, brows), file.path(out, "smallstudy_binary.csv"), row.names = FALSE)
