@@ -149,11 +149,11 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
                 <PlotCanvas plot=plot presenter=presenter export_as="bayesian" testid="bayes-plot" drawn_mark="bayes-drawn"
                     label="Posterior density of the pooled effect, with its median and 95% credible interval; the numbers are listed above" />
             </Show>
-            <table class="study-table" data-testid="bayes-table">
+            <div class="table-scroll"><table class="study-table" data-testid="bayes-table">
                 <caption>"Prior sensitivity: the same data under each prior on τ"</caption>
                 <thead><tr><th scope="col">"Prior on τ"</th><th scope="col">"Pooled (95% credible interval)"</th><th scope="col">"τ median"</th><th scope="col">{move || format!("P({})", below_null(selection.with(|s| s.measure)))}</th></tr></thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </table></div>
         </div>
     }
 }

@@ -95,11 +95,11 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
                     <PlotCanvas plot=qq presenter=presenter export_as="qq" testid="qq-plot"
                         label="Normal Q-Q plot of the standardised residuals; the BLUP table below lists them" />
                 </div>
-                <table class="study-table" data-testid="blup-table">
+                <div class="table-scroll"><table class="study-table" data-testid="blup-table">
                     <caption>"Each trial's BLUP: its true effect as the random-effects model predicts it, shrunk towards the pool (metafor's blup)"</caption>
                     <thead><tr><th scope="col">"Trial"</th><th scope="col">"Observed"</th><th scope="col">"BLUP (95% CI)"</th><th scope="col">"Shrinkage"</th><th scope="col">"Standardised residual"</th></tr></thead>
                     <tbody>{rows}</tbody>
-                </table>
+                </table></div>
             </Show>
         </div>
     }

@@ -129,14 +129,14 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
                 }
             }).collect_view();
             Some(view! {
-                <table class="study-table" data-testid="metareg-table">
+                <div class="table-scroll"><table class="study-table" data-testid="metareg-table">
                     <caption>"Coefficients (analysis scale)"</caption>
                     <thead><tr>
                         <th scope="col">"Term"</th><th scope="col">"Estimate"</th><th scope="col">"95% CI"</th><th scope="col">"P"</th>
                         {ratio.then(|| view! { <th scope="col">"exp(estimate)"</th> })}
                     </tr></thead>
                     <tbody>{terms}</tbody>
-                </table>
+                </table></div>
             })
         })
     };

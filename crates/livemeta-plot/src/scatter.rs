@@ -208,7 +208,8 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
 
     // Axes, ticks and their labels, with enough decimals to tell neighbours apart.
     root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))], INK.stroke_width(1)))?;
-    let mut x_ticks = axis_ticks(x0, x1, 6.0, plot.x_log_labels);
+    // Fewer ticks on a narrow plot, so their labels do not run into each other.
+    let mut x_ticks = axis_ticks(x0, x1, ((right - left) / 90.0).clamp(3.0, 6.0), plot.x_log_labels);
     if plot.x_whole_numbers {
         x_ticks.retain(|(x, _)| x.fract() == 0.0);
         x_ticks.iter_mut().for_each(|(x, label)| *label = format!("{x:.0}"));
