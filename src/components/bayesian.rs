@@ -10,16 +10,10 @@ use livemeta_core::bayes::{bayes_for, mu_density, BayesResult, TauPrior, SENSITI
 use livemeta_core::format::effect_with_ci;
 use livemeta_core::Measure;
 use livemeta_plot::{Scatter, ScatterPoint};
-use std::sync::Arc;
 
 /// "RR below 1" or "RD below 0": what P(mu < 0) means on the display scale.
 fn below_null(measure: Measure) -> String {
     if measure.is_ratio() { format!("{} is below 1", measure.label()) } else { format!("{} is below 0", measure.label()) }
-}
-
-/// On the display scale: ratios back from logs.
-fn shown(measure: Measure, x: f64) -> f64 {
-    if measure.is_ratio() { x.exp() } else { x }
 }
 
 fn posterior_sentence(fit: &BayesResult, measure: Measure) -> String {
@@ -27,7 +21,7 @@ fn posterior_sentence(fit: &BayesResult, measure: Measure) -> String {
     format!(
         "Posterior median {} and 95% credible interval: {}. Probability that the {}: {:.1}%.",
         measure.label(),
-        effect_with_ci(shown(measure, mu.median), shown(measure, mu.lower), shown(measure, mu.upper), measure),
+        effect_with_ci(measure.to_display(mu.median), measure.to_display(mu.lower), measure.to_display(mu.upper), measure),
         below_null(measure),
         100.0 * fit.prob_mu_below_zero
     )
@@ -41,15 +35,10 @@ fn density_figure(curve: &[(f64, f64)], fit: &BayesResult, measure: Measure) -> 
         x_label: if measure.is_ratio() { format!("Pooled {} (log scale)", measure.label()) } else { format!("Pooled {}", measure.label()) },
         y_label: "Posterior density".into(),
         x_log_labels: measure.is_ratio(),
-        y_log_labels: false,
-        x_whole_numbers: false,
-        y_down: false,
         y_range: Some((0.0, top * 1.08)),
         points: vec![ScatterPoint { x: fit.mu.median, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
-        cloud: Arc::default(),
-        label_points: false,
         lines: vec![curve.to_vec(), mark(fit.mu.lower), mark(fit.mu.upper)],
-        regions: vec![],
+        ..Scatter::default()
     }
 }
 
@@ -72,14 +61,13 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
     });
     let plot = Memo::new(move |_| {
         let (measure, prior) = selection.with(|s| (s.measure, s.tau_prior));
-        let empty = Scatter { x_label: String::new(), y_label: String::new(), x_log_labels: false, y_log_labels: false, x_whole_numbers: false, y_down: false, y_range: None, points: vec![], cloud: Arc::default(), label_points: false, lines: vec![], regions: vec![] };
-        let Ok(fit) = fit.get() else { return empty };
+        let Ok(fit) = fit.get() else { return Scatter::default() };
         // From well below the 95% interval to well above it.
         let (lo, hi) = (fit.mu.lower, fit.mu.upper);
         let xs: Vec<f64> = (0..=120).map(|i| lo - 0.6 * (hi - lo) + 2.2 * (hi - lo) * f64::from(i) / 120.0).collect();
         state.analysis.with(|a| match a.as_ref().map(|a| mu_density(a, prior, &xs)) {
             Ok(Ok(ys)) => density_figure(&xs.into_iter().zip(ys).collect::<Vec<_>>(), &fit, measure),
-            _ => empty,
+            _ => Scatter::default(),
         })
     });
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
@@ -92,7 +80,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
                     <li data-testid="bayes-tau" data-value=format!("{:e}", fit.tau.median)>{format!("Between-trial SD τ: median {:.3} (95% credible interval {:.3} to {:.3})", fit.tau.median, fit.tau.lower, fit.tau.upper)}</li>
                     <li class="desk-only" data-testid="bayes-prediction" data-value=format!("{:e}", fit.prediction.lower)>{format!(
                         "A new trial's {}: 95% predictive interval {:.2} to {:.2}",
-                        measure.label(), shown(measure, fit.prediction.lower), shown(measure, fit.prediction.upper)
+                        measure.label(), measure.to_display(fit.prediction.lower), measure.to_display(fit.prediction.upper)
                     )}</li>
                 </ul>
             }
@@ -105,7 +93,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         table.get().into_iter().map(|(prior, r)| {
             let cells = match &r {
                 Ok(f) => (
-                    effect_with_ci(shown(measure, f.mu.median), shown(measure, f.mu.lower), shown(measure, f.mu.upper), measure),
+                    effect_with_ci(measure.to_display(f.mu.median), measure.to_display(f.mu.lower), measure.to_display(f.mu.upper), measure),
                     format!("{:.3}", f.tau.median),
                     format!("{:.1}%", 100.0 * f.prob_mu_below_zero),
                     format!("{:e}", f.mu.median),

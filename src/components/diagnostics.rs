@@ -7,25 +7,10 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics, TrialDiagnostics};
 use livemeta_core::format::{effect, effect_with_ci};
-use livemeta_core::Measure;
 use livemeta_plot::{Scatter, ScatterPoint};
-use std::sync::Arc;
 
 fn scatter(x_label: &str, y_label: &str, points: Vec<ScatterPoint>, lines: Vec<Vec<(f64, f64)>>) -> Scatter {
-    Scatter {
-        x_label: x_label.into(),
-        y_label: y_label.into(),
-        x_log_labels: false,
-        y_log_labels: false,
-        x_whole_numbers: false,
-        y_down: false,
-        y_range: None,
-        points,
-        cloud: Arc::default(),
-        label_points: false,
-        lines,
-        regions: vec![],
-    }
+    Scatter { x_label: x_label.into(), y_label: y_label.into(), points, lines, ..Scatter::default() }
 }
 
 fn point(x: f64, y: f64, label: &str) -> ScatterPoint {
@@ -64,19 +49,17 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
             Err(e) => Err(e.to_string()),
         })
     });
-    let empty = || scatter("", "", vec![], vec![]);
-    let radial = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| empty(), |(rows, slope)| radial_plot(rows, *slope))));
-    let qq = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| empty(), |(rows, _)| qq_plot(rows))));
+    let radial = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, slope)| radial_plot(rows, *slope))));
+    let qq = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, _)| qq_plot(rows))));
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
-    let shown = move |measure: Measure, x: f64| if measure.is_ratio() { x.exp() } else { x };
     let rows = move || {
         let measure = selection.with(|s| s.measure);
         result.with(|r| match r {
             Ok((rows, _)) => rows.iter().enumerate().map(|(i, d)| view! {
                 <tr data-testid=format!("blup-row-{i}") data-value=format!("{:e}", d.blup)>
                     <th scope="row">{d.label.clone()}</th>
-                    <td>{effect(shown(measure, d.observed), measure)}</td>
-                    <td>{effect_with_ci(shown(measure, d.blup), shown(measure, d.blup_lower), shown(measure, d.blup_upper), measure)}</td>
+                    <td>{effect(measure.to_display(d.observed), measure)}</td>
+                    <td>{effect_with_ci(measure.to_display(d.blup), measure.to_display(d.blup_lower), measure.to_display(d.blup_upper), measure)}</td>
                     <td>{format!("{:.0}%", 100.0 * d.shrinkage)}</td>
                     <td>{format!("{:.2}", d.standardized_residual)}</td>
                 </tr>

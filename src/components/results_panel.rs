@@ -80,7 +80,7 @@ fn profile_likelihood_lines(lines: &mut Vec<(&'static str, String, String)>, a: 
     }
     if !restricted {
         if let Ok(ci) = mu_profile_interval(&y, &v, 0.95) {
-            let back = |x: f64| if a.measure.is_ratio() { x.exp() } else { x };
+            let back = |x: f64| a.measure.to_display(x);
             lines.push(("estimate-pl", format!("{} 95% CI by profile likelihood: {} to {}", measure_heading(a.measure), effect(back(ci.lower), a.measure), effect(back(ci.upper), a.measure)),
                         "The pooled values the likelihood does not reject, τ² refitted at each; wider than the Wald interval when τ² is uncertain.".into()));
         }

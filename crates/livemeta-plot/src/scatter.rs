@@ -18,7 +18,7 @@ pub struct ScatterPoint {
     pub radius: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scatter {
     pub x_label: String,
     pub y_label: String,
