@@ -109,7 +109,7 @@ fn every_selection_shows_one_answer_for_one_trial() {
                 let base = Selection { dose: dose.clone(), ..Selection::for_outcome(&dataset, outcome) };
                 let trial_ids: Vec<String> = rows_for(&base, &source).into_iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id).collect();
                 for model in every_model() {
-                    for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR] {
+                    for measure in Measure::ALL {
                         for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
                             for drop in [false, true] {
                                 let mut selection = base.clone();

@@ -3,7 +3,6 @@ use crate::state::{AppState, DataSource, Selection, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::{Measure, Model, Tau2Method};
 
-const MEASURES: [Measure; 4] = [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR];
 
 fn models() -> Vec<Model> {
     let mut all = vec![Model::RevManMhRandom];
@@ -22,7 +21,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     let doses = Signal::derive(move || state.doses());
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
     let definitions = Signal::derive(move || state.definitions());
-    let measures = MEASURES.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
+    let measures = Measure::ALL.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
     let model_options = models().into_iter().map(|m| (m.code().to_string(), m.label())).collect::<Vec<_>>();
     // The bundled sets by id, then each of the user's sets by slot ("yours-2").
     let datasets = Signal::derive(move || {

@@ -10,7 +10,7 @@ use livemeta_core::edit::{editable_copy, is_editable, set_table};
 use livemeta_core::format::{count, effect, effect_with_ci, measure_heading};
 use livemeta_core::fragility::{fragility, search_budget, Fragility};
 use livemeta_core::multiverse::Significance;
-use livemeta_core::StudyCounts;
+use livemeta_core::{Measure, StudyCounts};
 use livemeta_plot::in_sentence;
 
 /// What the conclusion says, in words.
@@ -56,7 +56,7 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
                 let null = m.null_value();
                 let crossed = if (f.ci_upper - null).abs() < (f.ci_lower - null).abs() { ("upper", f.ci_upper) } else { ("lower", f.ci_lower) };
                 if effect(crossed.1, m) == effect(null, m) {
-                    let digits = if m.is_ratio() { format!("{:.4}", crossed.1) } else { format!("{:.3}", crossed.1 * 100.0) };
+                    let digits = if m == Measure::RD { format!("{:.3}", crossed.1 * 100.0) } else { format!("{:.5}", crossed.1) };
                     after.push_str(&format!(", its {} bound {digits} before rounding", crossed.0));
                 }
                 let proof = if f.exact {

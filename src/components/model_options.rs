@@ -3,7 +3,7 @@ use crate::state::AppState;
 use crate::url_state::OFFERED_ADD;
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, PredictionCritical};
-use livemeta_core::{CorrectionScope, Model};
+use livemeta_core::{CorrectionScope, Measure, Model};
 
 /// A labelled checkbox bound to one flag of the selection.
 #[component]
@@ -28,10 +28,12 @@ fn Toggle(
 pub fn ModelOptions(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let is_random = move || selection.with(|s| s.model.is_random());
-    let is_peto = move || selection.with(|s| s.model == Model::CommonPeto);
+    // Neither Peto's method nor the arcsine difference uses the correction.
+    let uncorrected = move || selection.with(|s| s.model == Model::CommonPeto || s.measure == Measure::AS);
     // Which tables the correction reaches differs between tools; say which rule is in use.
     let zero_cell_note = move || {
         selection.with(|s| match s.model {
+            _ if s.measure == Measure::AS => "The arcsine difference needs no correction: none is added (as metafor's escalc for AS); the double-zero rule still applies.",
             Model::CommonPeto => "Peto's method needs no correction: it pools the raw counts, and its study rows are (O − E)/V from raw counts (RevMan).",
             Model::CommonMantelHaenszel | Model::RevManMhRandom => {
                 "Mantel-Haenszel pools the same corrected tables as the study rows (RevMan 5, R meta). metafor's rma.mh pools raw counts: choose \"none\" for that."
@@ -80,11 +82,11 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />
-            <Choice label="Zero cells: add" testid="zero-add-select" disabled=Signal::derive(is_peto)
+            <Choice label="Zero cells: add" testid="zero-add-select" disabled=Signal::derive(uncorrected)
                 options={OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect::<Vec<_>>()}
                 current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
                 on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
-            <Choice label="Zero cells: add the correction to" testid="zero-scope-select" disabled=Signal::derive(is_peto)
+            <Choice label="Zero cells: add the correction to" testid="zero-scope-select" disabled=Signal::derive(uncorrected)
                 options=vec![
                     ("only0".into(), "tables with a zero cell (metafor)".into()),
                     ("all".into(), "all tables".into()),
@@ -95,7 +97,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 on_pick=move |code| { if let Some(scope) = CorrectionScope::from_code(&code) { selection.update(|s| s.zero_cells.scope = scope) } } />
             <Toggle label="Leave out trials with no events in either arm" testid="drop00-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.zero_cells.drop_double_zero))
-                disabled=Signal::derive(is_peto)
+                disabled=Signal::derive(uncorrected)
                 on_toggle=move |on| selection.update(|s| s.zero_cells.drop_double_zero = on) />
             <p class="note" data-testid="zero-cell-note">{zero_cell_note}</p>
         </fieldset>

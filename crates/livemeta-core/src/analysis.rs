@@ -51,7 +51,7 @@ impl Model {
     /// method pools only its own odds ratio.
     pub fn pools(self, measure: Measure) -> bool {
         match self {
-            Model::CommonMantelHaenszel | Model::RevManMhRandom => measure != Measure::PetoOR,
+            Model::CommonMantelHaenszel | Model::RevManMhRandom => !matches!(measure, Measure::PetoOR | Measure::AS),
             Model::CommonPeto => measure == Measure::PetoOR,
             Model::CommonInverseVariance | Model::Random(_) => true,
         }
@@ -175,11 +175,18 @@ impl AnalysisOptions {
         self
     }
     /// Switches measure. A model that cannot pool it gives way: the Peto OR goes to Peto's
-    /// method, any other measure from Peto's method to Mantel-Haenszel.
+    /// method; the arcsine difference, which only inverse variance pools, to DerSimonian-Laird
+    /// from a random-effects model and to common-effect inverse variance otherwise; any other
+    /// measure from Peto's method to Mantel-Haenszel.
     pub fn with_measure(mut self, measure: Measure) -> Self {
         self.measure = measure;
         if !self.model.pools(measure) {
-            let model = if measure == Measure::PetoOR { Model::CommonPeto } else { Model::CommonMantelHaenszel };
+            let model = match measure {
+                Measure::PetoOR => Model::CommonPeto,
+                Measure::AS if self.model.is_random() => Model::Random(Tau2Method::DerSimonianLaird),
+                Measure::AS => Model::CommonInverseVariance,
+                _ => Model::CommonMantelHaenszel,
+            };
             self = self.with_model(model);
         }
         self
@@ -307,7 +314,7 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
     if !options.model.pools(measure) {
         return Err(EngineError::Unsupported(match options.model {
             Model::CommonPeto => "the Peto method pools only the Peto odds ratio".into(),
-            _ => "Mantel-Haenszel pooling needs RR, OR or RD".into(),
+            _ => "Mantel-Haenszel pooling needs RR, OR or RD (the arcsine difference is pooled by inverse variance)".into(),
         }));
     }
     let effects = study_effects(studies, options);

@@ -13,6 +13,7 @@ pub struct PooledCounts {
     pub weights: Vec<f64>,
 }
 
+/// `measure` is RR, OR or RD (`Model::pools` keeps the others away).
 pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
     let (mut r, mut s) = (0.0, 0.0);
     let mut weights = Vec::with_capacity(tables.len());
@@ -46,6 +47,7 @@ pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
             }
             PooledCounts { estimate: (r / s).ln(), se: (p / (r * s)).sqrt(), weights }
         }
+        Measure::AS => unreachable!("Mantel-Haenszel does not pool the arcsine difference"),
         Measure::RD => {
             // Sato, Greenland and Robins (1989) variance.
             let (mut num, mut den, mut p, mut q) = (0.0, 0.0, 0.0, 0.0);

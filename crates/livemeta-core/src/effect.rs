@@ -12,12 +12,16 @@ pub enum Measure {
     RD,
     /// Peto's one-step odds ratio, analysed as log OR.
     PetoOR,
+    /// Arcsine (square root) difference, asin(√p₁) − asin(√p₂) (Rücker et al. 2009): its
+    /// variance does not depend on the risks, so zero cells need no correction.
+    AS,
 }
 
 impl Measure {
+    pub const ALL: [Measure; 5] = [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR, Measure::AS];
     /// Ratio measures are analysed on the log scale and shown exponentiated.
     pub fn is_ratio(self) -> bool {
-        !matches!(self, Measure::RD)
+        !matches!(self, Measure::RD | Measure::AS)
     }
     /// No difference between the arms: 1 for ratios, 0 for the risk difference.
     pub fn null_value(self) -> f64 {
@@ -29,6 +33,7 @@ impl Measure {
             Measure::OR => "OR",
             Measure::RD => "RD",
             Measure::PetoOR => "Peto OR",
+            Measure::AS => "Arcsine difference",
         }
     }
     pub fn code(self) -> &'static str {
@@ -37,10 +42,11 @@ impl Measure {
             Measure::OR => "OR",
             Measure::RD => "RD",
             Measure::PetoOR => "PETO",
+            Measure::AS => "AS",
         }
     }
     pub fn from_code(code: &str) -> Option<Measure> {
-        [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR].into_iter().find(|m| m.code().eq_ignore_ascii_case(code))
+        Measure::ALL.into_iter().find(|m| m.code().eq_ignore_ascii_case(code))
     }
     /// The value on the display scale (ratio measures are exponentiated).
     pub fn to_display(self, y: f64) -> f64 {
@@ -148,12 +154,15 @@ pub fn corrected_tables(studies: &[StudyCounts], policy: &ZeroCellPolicy) -> Vec
 }
 
 /// Computes y_i and v_i for every study; `Err` marks a study that cannot be estimated.
+/// The arcsine difference takes no continuity correction (its variance needs none, and
+/// metafor's `escalc("AS")` adds nothing unless `add` is given); the double-zero rule holds.
 pub fn effect_sizes(
     studies: &[StudyCounts],
     measure: Measure,
     policy: &ZeroCellPolicy,
 ) -> Vec<Result<EffectSize, NotEstimable>> {
-    corrected_tables(studies, policy)
+    let policy = if measure == Measure::AS { ZeroCellPolicy { add: 0.0, ..*policy } } else { *policy };
+    corrected_tables(studies, &policy)
         .into_iter()
         .map(|table| {
             let es = table_effect(&table.ok_or(NotEstimable::DoubleZero)?, measure);
@@ -185,6 +194,10 @@ pub fn table_effect(t: &Table, measure: Measure) -> EffectSize {
             let (o_minus_e, v) = peto_terms(t);
             EffectSize { yi: o_minus_e / v, vi: 1.0 / v }
         }
+        Measure::AS => EffectSize {
+            yi: (t.a / n1).sqrt().asin() - (t.c / n2).sqrt().asin(),
+            vi: 1.0 / (4.0 * n1) + 1.0 / (4.0 * n2),
+        },
     }
 }
 

@@ -29,15 +29,17 @@ pub fn p_value(p: f64) -> String {
 }
 
 /// An effect on its display scale: ratios with two decimals (none from 100 up), risk
-/// differences in percentage points with one decimal, since "RD −0.00" says nothing.
+/// differences in percentage points with one decimal, since "RD −0.00" says nothing, and
+/// arcsine differences (radians, rarely beyond ±0.3) with three.
 pub fn effect(value: f64, measure: Measure) -> String {
     if !value.is_finite() {
         return "n/a".into();
     }
-    let text = if measure.is_ratio() {
-        if value.abs() >= 100.0 { format!("{value:.0}") } else { format!("{value:.2}") }
-    } else {
-        format!("{:.1}", value * 100.0)
+    let text = match measure {
+        Measure::RD => format!("{:.1}", value * 100.0),
+        Measure::AS => format!("{value:.3}"),
+        _ if value.abs() >= 100.0 => format!("{value:.0}"),
+        _ => format!("{value:.2}"),
     };
     // A true minus sign, and no "-0.0".
     match text.strip_prefix('-') {
@@ -54,7 +56,7 @@ pub fn effect_with_ci(estimate: f64, lower: f64, upper: f64, measure: Measure) -
 
 /// How the measure is named next to its numbers: "RR", "Peto OR", "RD (percentage points)".
 pub fn measure_heading(measure: Measure) -> String {
-    if measure.is_ratio() { measure.label().to_string() } else { format!("{} (percentage points)", measure.label()) }
+    if measure == Measure::RD { format!("{} (percentage points)", measure.label()) } else { measure.label().to_string() }
 }
 
 #[cfg(test)]
@@ -76,6 +78,8 @@ mod tests {
         assert_eq!(p_value(0.2454), "P = 0.245");
         assert_eq!(effect(-0.00004, Measure::RD), "0.0");
         assert_eq!(effect(-0.0123, Measure::RD), "−1.2");
+        assert_eq!(effect(-0.01234, Measure::AS), "−0.012");
+        assert_eq!(effect(-0.0004, Measure::AS), "0.000");
         assert_eq!(effect(0.5412, Measure::RR), "0.54");
         assert_eq!(effect(153.2, Measure::OR), "153");
         assert_eq!(effect_with_ci(0.54, 0.42, 0.7, Measure::RR), "0.54 (0.42 to 0.70)");

@@ -3,6 +3,7 @@
 //! and `trimfill` for intercept-only models.
 use crate::analysis::{analyze, Analysis, AnalysisOptions, Model};
 use crate::counts::StudyCounts;
+use crate::effect::{table_effect, EffectSize, Measure};
 use crate::dist;
 use crate::error::EngineError;
 use crate::gosh::{GoshFitter, MAX_ALL_SUBSETS_K};
@@ -323,9 +324,7 @@ pub fn ruecker(studies: &[StudyCounts], analysis: &Analysis, level: f64) -> Resu
         if r.weight_percent.is_none() {
             continue;
         }
-        let (n1, n2) = (s.total_treatment as f64, s.total_control as f64);
-        let yi = (s.events_treatment as f64 / n1).sqrt().asin() - (s.events_control as f64 / n2).sqrt().asin();
-        let vi = 1.0 / (4.0 * n1) + 1.0 / (4.0 * n2);
+        let EffectSize { yi, vi } = table_effect(&s.cells(), Measure::AS);
         rows.0.push(yi);
         rows.1.push(vi.sqrt());
         rows.2.push(1.0 / vi);

@@ -137,7 +137,7 @@ fn every_analysis_choice() -> Vec<AnalysisOptions> {
     models.extend(Tau2Method::ALL.map(Model::Random));
     let mut all = Vec::new();
     for model in models {
-        for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR].into_iter().filter(|m| model.pools(*m)) {
+        for measure in Measure::ALL.into_iter().filter(|m| model.pools(*m)) {
             for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
                 for (add, drop_double_zero, ci_method) in [(0.5, false, CiMethod::Wald), (0.1, true, CiMethod::KnappHartung), (1.0, false, CiMethod::KnappHartungAdhoc)] {
                     all.push(AnalysisOptions {
@@ -173,7 +173,7 @@ fn same(x: f64, y: f64) -> bool {
 #[test]
 fn measure_and_model_never_disagree() {
     for options in every_analysis_choice() {
-        for measure in [Measure::RR, Measure::OR, Measure::RD, Measure::PetoOR] {
+        for measure in Measure::ALL {
             let switched = options.with_measure(measure);
             assert_eq!(switched.measure, measure, "the measure the user picked is kept");
             assert!(switched.model.pools(switched.measure), "{:?} cannot pool {measure:?}", switched.model);

@@ -40,6 +40,22 @@ test('outcome select restores the published method (Peto OR for eczema herpeticu
   await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'PETO', method: 'PETO' }));
 });
 
+test('the arcsine difference: pooled by inverse variance as the engine does, with no correction and the reason beside the greyed controls', async ({ page }) => {
+  await openApp(page, '?outcome=skin_infections');
+  await page.getByTestId('measure-select').selectOption('AS');
+  // RevMan 5's M-H random model cannot pool it: the model moves to DerSimonian-Laird and says so.
+  await expect(page.getByTestId('model-select')).toHaveValue('DL');
+  await expectPooled(page, skin({ measure: 'AS', method: 'DL' }));
+  await expect(page).toHaveURL(/measure=AS/);
+  await page.goto('/index.html?outcome=eczema_herpeticum&dose=all&measure=RR&model=MH');
+  await page.getByTestId('measure-select').selectOption('AS');
+  await expect(page.getByTestId('model-select')).toHaveValue('IV');
+  await expectPooled(page, expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'AS', method: 'IV' }));
+  await expect(page.getByTestId('zero-add-select')).toBeDisabled();
+  await expect(page.getByTestId('zero-cell-note')).toContainText('The arcsine difference needs no correction');
+  await expect(page.getByTestId('pooled-estimate')).toContainText(/−?\d\.\d{3}\b/);
+});
+
 test('zero-cell correction changes the estimate of a zero-cell trial', async ({ page }) => {
   await openApp(page, '?outcome=eczema_herpeticum&dose=all&measure=RR&model=REML');
   const eh = (extra) => expectedAnalysis({ outcome: 'eczema_herpeticum', measure: 'RR', method: 'REML', extra });
