@@ -111,7 +111,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
     let prior_note = move || {
         let measure = selection.with(|s| s.measure);
         format!(
-            "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does).",
+            "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does). Turner et al.'s priors (Stat Med 2015, Table IV, as bayesmeta's TurnerEtAlPrior encodes it) were derived for log odds ratios.",
             if measure.is_ratio() { "log" } else { "natural" }
         )
     };
@@ -124,10 +124,15 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
                             selection.update(|s| s.tau_prior = prior);
                         }
                     }>
-                        {SENSITIVITY_PRIORS.iter().map(|p| {
-                            let p = *p;
-                            view! { <option value=p.code() selected=move || selection.with(|s| s.tau_prior == p)>{p.label()}</option> }
-                        }).collect_view()}
+                        {move || {
+                            // A prior from a link that is not in the list is shown as chosen too.
+                            let chosen = selection.with(|s| s.tau_prior);
+                            let mut listed = SENSITIVITY_PRIORS.to_vec();
+                            if !listed.contains(&chosen) {
+                                listed.push(chosen);
+                            }
+                            listed.into_iter().map(|p| view! { <option value=p.code() selected=p == chosen>{p.label()}</option> }).collect_view()
+                        }}
                     </select>
                 </label>
             </div>

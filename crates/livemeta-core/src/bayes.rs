@@ -75,7 +75,10 @@ impl TauPrior {
         match self {
             TauPrior::HalfNormal { scale } => format!("half-normal({scale})"),
             TauPrior::HalfCauchy { scale } => format!("half-Cauchy({scale})"),
-            TauPrior::LogNormalTau2 { mean, sd } => format!("log-normal τ² ({mean}, {sd}²)"),
+            TauPrior::LogNormalTau2 { mean, sd } => match TURNER_PRIORS.iter().find(|(_, p)| *p == self) {
+                Some((setting, _)) => format!("Turner 2015, {setting}: log τ² ~ N({mean}, {sd}²)"),
+                None => format!("log-normal τ² ({mean}, {sd}²)"),
+            },
         }
     }
 }
@@ -336,13 +339,30 @@ pub fn mu_density(analysis: &crate::Analysis, prior: TauPrior, xs: &[f64]) -> Re
     Ok(xs.iter().map(|x| post.expect(|n| (-0.5 * (x - n.mu).powi(2) / n.var).exp() / (2.0 * std::f64::consts::PI * n.var).sqrt())).collect())
 }
 
+/// Turner et al. (Stat Med 2015;34:984-998), Table IV: predictive log-normal distributions of
+/// tau² for log odds ratios, log tau² ~ N(mean, sd²), for the settings that fit this app's
+/// trials (drug against placebo) and the paper's "any setting" one. Read from the bayesmeta R
+/// package, which encodes the table (`TurnerEtAlPrior`, cran/bayesmeta R/bayesmeta.R at
+/// e7eaba2a: `meanmat`/`sdmat` column 1 rows 9 and 10, and the "marginal" setting
+/// `param["tau^2","mu"] <- -2.56`), checked against rnmamod's copy of the same table
+/// (`table_tau2_prior`); the paper's own table was not reachable from here.
+pub const TURNER_PRIORS: [(&str, TauPrior); 3] = [
+    ("any outcome and comparison", TauPrior::LogNormalTau2 { mean: -2.56, sd: 1.74 }),
+    ("drug vs placebo, infection / new disease", TauPrior::LogNormalTau2 { mean: -2.49, sd: 1.52 }),
+    ("drug vs placebo, adverse events", TauPrior::LogNormalTau2 { mean: -1.87, sd: 1.52 }),
+];
+
 /// The priors of the sensitivity table: half-normal and half-Cauchy at scales 0.5 and 1
-/// (Röver et al. 2021 discuss half-normal 0.5 as a weakly informative default for log ratios).
-pub const SENSITIVITY_PRIORS: [TauPrior; 4] = [
+/// (Röver et al. 2021 discuss half-normal 0.5 as a weakly informative default for log ratios),
+/// then Turner et al.'s empirical priors.
+pub const SENSITIVITY_PRIORS: [TauPrior; 7] = [
     TauPrior::HalfNormal { scale: 0.5 },
     TauPrior::HalfNormal { scale: 1.0 },
     TauPrior::HalfCauchy { scale: 0.5 },
     TauPrior::HalfCauchy { scale: 1.0 },
+    TURNER_PRIORS[0].1,
+    TURNER_PRIORS[1].1,
+    TURNER_PRIORS[2].1,
 ];
 
 #[cfg(test)]
