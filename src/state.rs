@@ -110,6 +110,7 @@ choice!(
         Bayesian = "bayes", "Bayesian";
         RareEvents = "rare", "Rare events";
         Diagnostics = "blup", "BLUPs & residuals";
+        RiskOfBias = "rob", "Risk of bias";
     }
 );
 
@@ -556,6 +557,15 @@ impl AppState {
             }
         });
         source
+    }
+
+    /// Puts the user's copy of the data on screen (all doses combined), to edit: a copy is a
+    /// new set of the user's, not an edit of the bundled one.
+    pub fn edit_a_copy(&self) {
+        let copy = self.source.with_untracked(|s| livemeta_core::edit::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.dose_selection())));
+        self.selection.update(|s| s.dose = "all".into());
+        let copy = self.keep_user_set(DataSource::from_file(copy));
+        self.source.set(copy);
     }
 
     /// Shows an edit of the data on screen (one undo step; the set keeps its slot).

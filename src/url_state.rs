@@ -169,7 +169,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2, metareg, bayes, rare or blup") {
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2, metareg, bayes, rare, blup or rob") {
         s.view = Some(view);
     }
     if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {

@@ -6,7 +6,7 @@
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::dataset::Dataset;
-use livemeta_core::edit::{add_attribute, add_trial, apply_cells, editable_copy, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
+use livemeta_core::edit::{add_attribute, add_trial, apply_cells, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
 use wasm_bindgen::JsCast;
 
 /// The columns in screen order: name, four counts, then the dataset's attributes.
@@ -52,13 +52,6 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
         if state.source.with_untracked(|s| *s.dataset != edited) {
             commit(edited);
         }
-    };
-    let edit_copy = move |_| {
-        let copy = state.source.with_untracked(|s| editable_copy(&s.dataset, &state.selection.with_untracked(|sel| sel.dose_selection())));
-        state.selection.update(|s| s.dose = "all".into());
-        // A copy is a new set of the user's, not an edit of the bundled one.
-        let copy = state.keep_user_set(DataSource::from_file(copy));
-        state.source.set(copy);
     };
     let original = move || state.source.with(|s| s.dataset.id.strip_suffix("-copy").and_then(|id| BUNDLED.iter().any(|d| d.id == id).then(|| id.to_string())));
     let grid = move || {
@@ -185,7 +178,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
             <Show when=move || open.get()>
             <Show when=move || editable.get() fallback=move || view! {
                 <p class="note-inline">"The bundled data is never changed: edit your own copy of it (its counts become yours, marked as such; the original stays one click away)."</p>
-                <button type="button" data-testid="editor-copy" on:click=edit_copy>"Edit a copy of this data"</button>
+                <button type="button" data-testid="editor-copy" on:click=move |_| state.edit_a_copy()>"Edit a copy of this data"</button>
             }>
                 <p class="note-inline">"Enter and the arrow keys move between rows, Tab between cells; paste a block copied from a spreadsheet into any cell. Each edit recomputes at once and can be undone."</p>
                 <div class="table-scroll">{grid}</div>

@@ -22,6 +22,7 @@ mod plot_canvas;
 mod pooled_summary;
 mod rare_events;
 mod results_panel;
+mod risk_of_bias;
 mod row_pager;
 mod sensitivity;
 mod small_study;

@@ -10,6 +10,7 @@ use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::meta_regression::MetaRegressionView;
 use crate::components::multiverse::MultiverseView;
 use crate::components::rare_events::RareEventsView;
+use crate::components::risk_of_bias::RiskOfBiasView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::trial_sequential::TrialSequentialView;
@@ -55,6 +56,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
                 Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
                 Some(SensitivityView::Diagnostics) => view! { <DiagnosticsView state=state /> }.into_any(),
+                Some(SensitivityView::RiskOfBias) => view! { <RiskOfBiasView state=state /> }.into_any(),
             }}
         </section>
     }

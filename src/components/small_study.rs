@@ -1,6 +1,7 @@
 //! Small-study effects: a contour-enhanced funnel plot with trim-and-fill's imputed studies,
 //! Egger's regression test in both of metafor's forms, Begg's rank test, Peters' and Harbord's
-//! tests for binary data, PET-PEESE, fail-safe N and trim-and-fill.
+//! tests for binary data, PET-PEESE, a step-function selection model, fail-safe N and
+//! trim-and-fill.
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
+use livemeta_core::selection::selection_model_for;
 use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, ruecker, trim_and_fill, EggerTest, TrimFillEstimator};
 use livemeta_plot::funnel;
 
@@ -96,6 +98,28 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 Some(Err(e)) => (format!("PET-PEESE: {e}."), String::new()),
                 None => Default::default(),
             };
+            let selection = state.analysis.with(|a| a.as_ref().ok().map(|a| selection_model_for(a, 0.95)));
+            let (selection_text, selection_value) = match selection {
+                Some(Ok(s)) => (
+                    format!(
+                        "Selection model (Vevea-Hedges, three parameters; metafor selmodel, type = \"stepfun\", steps 0.025 and 1, fitted by ML): adjusted {} {}, τ² = {:.4}. Trials with one-sided P > 0.025 towards {} {} ({} of {}) are published with {:.2} times the probability of those below it; likelihood-ratio test of no selection χ² = {:.2}, df = {}, {}.",
+                        m.label(),
+                        effect_with_ci(back(s.mu), back(s.ci_lower), back(s.ci_upper), m),
+                        s.tau2,
+                        m.label(),
+                        if s.favours_lower { format!("< {}", m.null_value()) } else { format!("> {}", m.null_value()) },
+                        s.trials_per_interval[1],
+                        s.trials_per_interval.iter().sum::<usize>(),
+                        s.delta[1],
+                        s.lrt,
+                        s.lrt_df,
+                        p_value(s.lrt_p),
+                    ),
+                    format!("{:e}", back(s.mu)),
+                ),
+                Some(Err(e)) => (format!("Selection model (Vevea-Hedges): {e}."), String::new()),
+                None => Default::default(),
+            };
             let fsn = state.analysis.with(|a| a.as_ref().ok().map(fail_safe_n));
             let (fsn_text, fsn_value) = match fsn {
                 Some(Ok(f)) => (
@@ -134,6 +158,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     <li class="desk-only" data-testid="ruecker-result" data-value=ruecker_p>{ruecker_text}</li>
                     // At the desk only: with it the readings no longer fit a projector.
                     <li class="desk-only" data-testid="pet-peese-result" data-value=pet_peese_value>{pet_peese_text}</li>
+                    <li class="desk-only" data-testid="selection-model-result" data-value=selection_value>{selection_text}</li>
                     <li data-testid="fsn-result" data-value=fsn_value>{fsn_text}</li>
                     {trims.map(|(text, value, e)| view! {
                         <li data-testid=format!("trimfill-{}", e.code()) data-value=value>{text}</li>

@@ -79,6 +79,6 @@ fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
     // A publication or year the label already says is not repeated.
     let publication = Some(t.publication.clone()).filter(|p| !p.is_empty() && !t.label.starts_with(p.as_str()));
     let year = t.year.map(|y| y.to_string()).filter(|y| t.publication.is_empty() && !t.label.contains(y.as_str()));
-    let attributes = t.attributes.iter().filter(|(_, v)| !v.is_empty()).map(|(n, v)| format!("{n}: {v}"));
+    let attributes = t.attributes.iter().filter(|(n, v)| !v.is_empty() && !livemeta_core::rob::is_domain(n)).map(|(n, v)| format!("{n}: {v}"));
     [publication, year, weeks, background].into_iter().flatten().chain(attributes).collect::<Vec<_>>().join(" · ")
 }

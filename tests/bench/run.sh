@@ -19,6 +19,8 @@ echo "== browser: the multiverse"
 (cd tests/e2e && node bench/multiverse.mjs)
 echo "== browser: trial sequential analysis"
 (cd tests/e2e && node bench/tsa.mjs)
+echo "== browser: Bayesian, rare events, selection model, meta-regression"
+(cd tests/e2e && node bench/models.mjs)
 echo "== browser: fragility"
 (cd tests/e2e && node bench/fragility.mjs)
 echo "== browser: GOSH in the worker"

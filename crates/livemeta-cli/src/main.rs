@@ -136,6 +136,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["harbord"] = to_json(livemeta_core::sensitivity::harbord(&studies, &analysis, options.level));
             out["ruecker"] = to_json(livemeta_core::sensitivity::ruecker(&studies, &analysis, options.level));
             out["pet_peese"] = to_json(livemeta_core::sensitivity::pet_peese(&analysis, options.level));
+            out["selection_model"] = to_json(livemeta_core::selection::selection_model_for(&analysis, options.level));
             out["fail_safe_n"] = to_json(livemeta_core::sensitivity::fail_safe_n(&analysis));
             out["trim_and_fill"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::L0));
             out["trim_and_fill_r0"] = to_json(trim_and_fill(&analysis, TrimFillEstimator::R0));

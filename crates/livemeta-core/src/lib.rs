@@ -23,6 +23,8 @@ pub mod moderators;
 pub mod multiverse;
 pub mod rcode;
 pub mod rm5;
+pub mod rob;
+pub mod selection;
 pub mod sensitivity;
 pub mod synthetic;
 pub mod tau2;

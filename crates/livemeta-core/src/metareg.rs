@@ -68,9 +68,9 @@ impl MetaRegression {
 }
 
 /// A p x p symmetric matrix, row-major.
-struct Square {
-    p: usize,
-    cells: Vec<f64>,
+pub(crate) struct Square {
+    pub(crate) p: usize,
+    pub(crate) cells: Vec<f64>,
 }
 
 impl Square {
@@ -90,7 +90,7 @@ impl Square {
     }
 
     /// The inverse by Gauss-Jordan elimination with partial pivoting; None when singular.
-    fn inverse(&self) -> Option<Square> {
+    pub(crate) fn inverse(&self) -> Option<Square> {
         let p = self.p;
         let mut m = self.cells.clone();
         let mut inv: Vec<f64> = (0..p * p).map(|i| if i / p == i % p { 1.0 } else { 0.0 }).collect();

@@ -11,6 +11,7 @@ use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
 use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
 use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::bayes::{bayes_for, TauPrior};
+use livemeta_core::selection::{step_selection_model, STEPS_3PSM};
 use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::glmm::{likelihood_fit, LikelihoodModel};
 use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
@@ -673,7 +674,8 @@ fn meta_regression_matches_metafor() {
 }
 
 /// The Bayesian random-effects model against a quadrature written separately in R
-/// (integrate() and uniroot()), half-normal and half-Cauchy priors on tau at two scales.
+/// (integrate() and uniroot()), half-normal and half-Cauchy priors on tau at two scales and
+/// Turner et al.'s log-normal priors on tau².
 #[test]
 fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     let out = metafor_output();
@@ -682,8 +684,7 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     for (case, expected) in &cases {
         let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
-        let scale: f64 = case[3].parse().unwrap();
-        let prior = if case[2] == "HN" { TauPrior::HalfNormal { scale } } else { TauPrior::HalfCauchy { scale } };
+        let prior = TauPrior::from_code(&case[2]).unwrap_or_else(|| panic!("{case:?}: unknown prior"));
         let fit = bayes_for(&analyze(&studies, &options).unwrap(), prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
             let got = match quantity.as_str() {
@@ -759,6 +760,52 @@ fn likelihood_models_match_rma_glmm() {
         }
     }
     tally.finish("rma.glmm", cases.len(), 100);
+}
+
+/// The step-function selection model against metafor's `selmodel` (to 1e-4, since optim stops
+/// within its tolerance of the maximum) and against the same likelihood maximised to the root
+/// of its gradient in R (to 1e-6); a dataset with an empty P-value interval is refused by both.
+#[test]
+fn selection_model_matches_metafor_selmodel() {
+    let out = metafor_output();
+    let mut tally = Tally::default();
+    let cases = cases_by_key(&out.join("selection.csv"), 4);
+    for (case, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
+        let (y, v): (Vec<f64>, Vec<f64>) = analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+        let fit = step_selection_model(&y, &v, &STEPS_3PSM, case[3] == "less", case[2] == "EE", 0.95);
+        if expected.iter().any(|(q, _)| q == "empty") {
+            assert!(fit.is_err(), "{case:?}: an interval is empty in R, the engine fitted {fit:?}");
+            continue;
+        }
+        let fit = fit.unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        for (quantity, want) in expected {
+            let got = match quantity.trim_end_matches("_exact") {
+                "mu" => fit.mu,
+                "se_mu" => fit.se_mu,
+                "tau2" => fit.tau2,
+                "delta2" => fit.delta[1],
+                "se_delta2" => fit.se_delta[1].unwrap_or(f64::NAN),
+                "ll" => fit.log_likelihood,
+                "lrt" => fit.lrt,
+                "lrt_p" => fit.lrt_p,
+                "ci_lb" => fit.ci_lower,
+                "ci_ub" => fit.ci_upper,
+                q => panic!("unknown quantity {q}"),
+            };
+            // A standard error inverts a numerical Hessian: on a flat likelihood (collins1985a RR,
+            // se(delta) near 4) numDeriv's own answer moves by 1e-6 with its step settings, so
+            // the exact standard errors are held to 1e-5, the estimates and log-likelihood to 1e-6.
+            let tolerance = match quantity.as_str() {
+                q if q.starts_with("se_") && q.ends_with("_exact") => 1e-5,
+                q if q.ends_with("_exact") => TOLERANCE,
+                _ => 1e-4,
+            };
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, tolerance);
+        }
+    }
+    tally.finish("selmodel", cases.len(), 100);
 }
 
 /// BLUPs, standardised residuals, radial coordinates and Q-Q quantiles against metafor's

@@ -6,6 +6,7 @@ mod export;
 mod scale;
 mod scatter;
 mod spec_curve;
+mod traffic_light;
 mod tsa_plot;
 
 pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
@@ -14,6 +15,7 @@ pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
 pub use spec_curve::{CurveSpec, SpecificationCurve};
+pub use traffic_light::TrafficLight;
 pub use tsa_plot::{SequentialChart, SequentialPoint};
 pub use scatter::{baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
 

@@ -1,13 +1,17 @@
 // Bayesian and meta-regression benchmark. Bayesian: k = 8 and k = 30 synthetic studies pasted as
-// CSV, the Bayesian tab open (the chosen prior and the four of the sensitivity table, each a
+// CSV, the Bayesian tab open (the chosen prior and the seven of the sensitivity table, each a
 // full posterior by quadrature, and the density figure), 20 trial toggles from the click to the
 // figure redrawn ('bayes-drawn'). Meta-regression: the bundled BCG trials (k = 13) on absolute
-// latitude, 20 toggles to the bubble plot redrawn ('metareg-drawn'). Prints medians.
+// latitude, 20 toggles to the bubble plot redrawn ('metareg-drawn'). Rare events: k = 8 and 30
+// synthetic, the conditional exact (CM.EL) and fixed-study logistic (UM.FS) odds ratios with MH,
+// Peto and IV beside them, 20 toggles until the CM.EL estimate on the page has changed. The
+// selection model: BCG, the small-study view (all its tests, the funnel and the selection
+// model), 20 toggles to the funnel redrawn. Prints medians.
 // Run from tests/e2e: node bench/models.mjs
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { chromiumFlags } from '../playwright.config.mjs';
-import { pageWithSynthetic, timedToMark } from './timing.mjs';
+import { pageWithSynthetic, timedToChange, timedToMark } from './timing.mjs';
 
 const server = spawn('node', ['serve.mjs', '../../dist', '8191'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 500));
@@ -20,10 +24,22 @@ try {
     await page.getByTestId('view-bayes').click();
     await page.getByTestId('bayes-plot').waitFor();
     const toggle = await timedToMark(page, '[data-testid=trial-toggle-row1]', 'bayes-drawn', 20);
-    console.log(`Bayesian, k = ${k} (5 posteriors): trial toggle -> figure redrawn median ${median(toggle).toFixed(1)} ms (n = 20)`);
+    console.log(`Bayesian, k = ${k} (8 posteriors: the chosen prior and the seven of the table): trial toggle -> figure redrawn median ${median(toggle).toFixed(1)} ms (n = 20)`);
+    await page.close();
+  }
+  for (const k of [8, 30]) {
+    const page = await pageWithSynthetic(browser, 8191, k);
+    await page.getByTestId('view-rare').click();
+    await page.getByTestId('rare-cm-el').waitFor();
+    const toggle = await timedToChange(page, '[data-testid=trial-toggle-row1]', '[data-testid=rare-cm-el]', 20);
+    console.log(`rare events (CM.EL, UM.FS, MH, Peto, IV), k = ${k}: trial toggle -> CM.EL estimate on the page median ${median(toggle).toFixed(1)} ms (n = 20)`);
     await page.close();
   }
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto('http://127.0.0.1:8191/index.html?set=bcg-colditz1994&model=REML&view=smallstudy');
+  await page.getByTestId('selection-model-result').waitFor();
+  const smallStudy = await timedToChange(page, '[data-testid=trial-toggle-bcg1]', '[data-testid=selection-model-result]', 20);
+  console.log(`small-study view with the selection model, BCG k = 13, REML: trial toggle -> selection model on the page median ${median(smallStudy).toFixed(1)} ms (n = 20)`);
   await page.goto('http://127.0.0.1:8191/index.html?set=bcg-colditz1994&model=REML&view=metareg&mod=absolute%20latitude');
   await page.getByTestId('metareg-plot').waitFor();
   const toggle = await timedToMark(page, '[data-testid=trial-toggle-bcg1]', 'metareg-drawn', 20);

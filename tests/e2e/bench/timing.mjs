@@ -32,6 +32,26 @@ export async function pageWithSynthetic(browser, port, k) {
   return page;
 }
 
+/** Clicks `selector` `n` times; the ms from each click until a `data-value` in the tab panel of
+ *  `watched` (a view's reading without a figure, such as the rare-events table) has changed. */
+export function timedToChange(page, selector, watched, n) {
+  return page.evaluate(async ({ selector, watched, n }) => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      // A MutationObserver fires in the microtask after the change, so no polling delay is counted.
+      const changed = new Promise((resolve) => {
+        const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
+        observer.observe(document.querySelector(watched).closest('[role=tabpanel]'), { attributes: true, subtree: true, childList: true, attributeFilter: ['data-value'] });
+      });
+      const t0 = performance.now();
+      document.querySelector(selector).click();
+      times.push((await changed) - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return times;
+  }, { selector, watched, n });
+}
+
 /** Clicks `selector` `n` times; the ms from each click to the performance mark `mark` (a view's
  *  figure drawn). With `closeFirst`, that element is clicked first each time (a tab closed, so
  *  the click measured opens it). */

@@ -110,6 +110,13 @@ test('small-study effects: Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N 
   const chosen = pp.uses_peese ? pp.peese : pp.pet;
   expect(await value(page.getByTestId('pet-peese-result'))).toBeCloseTo(Math.exp(chosen.limit_estimate), 9);
   await expect(page.getByTestId('pet-peese-result')).toContainText(`the corrected estimate is ${pp.uses_peese ? 'PEESE' : 'PET'}'s`);
+  const selection = expected.selection_model;
+  if (selection.error) {
+    await expect(page.getByTestId('selection-model-result')).toContainText(selection.error);
+  } else {
+    expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(selection.mu), 9);
+    await expect(page.getByTestId('selection-model-result')).toContainText(`towards RR ${selection.favours_lower ? '<' : '>'} 1`);
+  }
   const fsn = expected.fail_safe_n;
   await expect(page.getByTestId('fsn-result')).toHaveAttribute('data-value', `${fsn.rosenthal},${fsn.rosenberg},${fsn.orwin}`);
   for (const [code, key] of [['L0', 'trim_and_fill'], ['R0', 'trim_and_fill_r0'], ['Q0', 'trim_and_fill_q0']]) {
@@ -270,7 +277,7 @@ test('GOSH: every subset fitted, and clicking a point analyses that subset on th
 
 test('presenter mode shows each view at 1280x720 without scrolling, in place of the main plot', async ({ browser }, testInfo) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot', rare: 'rare-table', blup: 'radial-plot' };
+  const figures = { loo: 'loo-plot', cumulative: 'cumulative-plot', subgroups: 'subgroups-plot', smallstudy: 'funnel-plot', influence: 'labbe-plot', gosh: 'gosh-plot', multiverse: 'multiverse-plot', fragility: 'fragility-plot', tsa: 'tsa-plot', tau2: 'estimators-table', metareg: 'metareg-view', bayes: 'bayes-plot', rare: 'rare-table', blup: 'radial-plot', rob: 'rob-plot' };
   for (const outcome of ['infections_all', 'serious_adverse_events', 'skin_infections']) {
     for (const [view, figure] of Object.entries(figures)) {
       await openApp(page, `?outcome=${outcome}&model=DL&presenter=1&view=${view}`);
@@ -518,10 +525,16 @@ test('Bayesian random effects: the posterior as the engine gives it, under the p
   expect(await value(page.getByTestId('bayes-tau'))).toBeCloseTo(expected[0].tau.median, 9);
   expect(await value(page.getByTestId('bayes-prediction'))).toBeCloseTo(expected[0].prediction.lower, 9);
   await expect(page.getByTestId('bayes-mu')).toContainText(`${(100 * expected[0].prob_mu_below_zero).toFixed(1)}%`);
-  for (const [i, code] of ['hn-0-5', 'hn-1', 'hc-0-5', 'hc-1'].entries()) {
+  for (const [i, code] of ['hn-0-5', 'hn-1', 'hc-0-5', 'hc-1', 'lnt2--2-56-1-74', 'lnt2--2-49-1-52', 'lnt2--1-87-1-52'].entries()) {
     expect(await value(page.getByTestId(`bayes-prior-${code}`))).toBeCloseTo(expected[i].mu.median, 9);
   }
+  await expect(page.getByTestId('bayes-prior-lnt2--2-49-1-52')).toContainText('Turner 2015, drug vs placebo, infection / new disease');
   await expect(page.getByTestId('bayes-plot')).toBeVisible();
+  // A Turner prior from the list, then one that is not listed, from a link: the select shows it.
+  await page.getByTestId('bayes-prior').selectOption('lnt2:-2.49:1.52');
+  await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(expected[5].mu.median, 9);
+  await page.goto('/index.html?outcome=skin_infections&view=bayes&prior=lnt2:-3:1');
+  await expect(page.getByTestId('bayes-prior')).toHaveValue('lnt2:-3:1');
   // Another prior: the answer follows, and the link carries it.
   await page.getByTestId('bayes-prior').selectOption('hc:1');
   await expect(page).toHaveURL(/prior=hc:1/);
@@ -530,6 +543,16 @@ test('Bayesian random effects: the posterior as the engine gives it, under the p
   await page.getByTestId('trial-toggle-chronos').uncheck();
   const without = sensitivity('skin_infections', 'REVMAN', ['chronos']).bayes;
   await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(without[3].mu.median, 9);
+});
+
+test('the selection model on the BCG trials: the adjusted estimate, the publication probability and the direction as the engine gives them', async ({ page }) => {
+  await openApp(page, '?set=bcg-colditz1994&model=REML&view=smallstudy');
+  const bcg = JSON.parse(readFileSync(join(root, 'assets/bcg.json'), 'utf8'));
+  const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/bcg.json'), '--outcome', bcg.outcomes[0].id], { encoding: 'utf8' });
+  const fit = expectedFromCsv(csv, { measure: 'RR', method: 'REML', extra: ['--sensitivity'] }).selection_model;
+  expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(fit.mu), 9);
+  await expect(page.getByTestId('selection-model-result')).toContainText(`towards RR < 1 (${fit.trials_per_interval[1]} of 13)`);
+  await expect(page.getByTestId('selection-model-result')).toContainText(`${fit.delta[1].toFixed(2)} times the probability`);
 });
 
 test('profile-likelihood intervals: for tau² under REML and ML, and for the pooled effect under ML, as the engine gives them', async ({ page }) => {
@@ -573,4 +596,34 @@ test("BLUPs and residuals: the radial and Q-Q plots, and each trial's BLUP as th
   // Mantel-Haenszel and Peto are not inverse-variance models: the view says so.
   await page.getByTestId('model-select').selectOption('MH');
   await expect(page.getByTestId('blup-error')).toContainText('not an inverse-variance model');
+});
+
+test('risk of bias: RoB 2 judgments entered in a copy of the data, drawn as a traffic-light plot, carried by the link and grouping trials', async ({ page }) => {
+  await openApp(page, '?outcome=serious_adverse_events&view=rob');
+  await expect(page.getByTestId('rob-summary')).toContainText('0 low, 0 some concerns, 0 high');
+  // The bundled data states no judgments and is never changed: they go into a copy.
+  await expect(page.getByTestId('rob-0-D1')).toBeDisabled();
+  await page.getByTestId('rob-copy').click();
+  await expect(page.getByTestId('dataset-select')).toHaveValue('yours-1');
+  for (const [i, judgment] of ['high', 'low', 'high', 'low', 'high', 'low', 'high', 'low'].entries()) {
+    await page.getByTestId(`rob-${i}-Overall`).selectOption(judgment);
+  }
+  await page.getByTestId('rob-1-D1').selectOption('some concerns');
+  await expect(page.getByTestId('rob-summary')).toContainText('4 low, 0 some concerns, 4 high, 0 not assessed');
+  await expect(page.getByTestId('rob-row-0')).toHaveAttribute('data-value', 'high');
+  await expect(page.getByTestId('rob-1-D1')).toHaveValue('some concerns');
+  await expect(page.getByTestId('rob-plot')).toBeVisible();
+  // Opened from the link in a browser that never saw them, the judgments are back.
+  await expect(page).toHaveURL(/pack=/);
+  const link = page.url();
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(link);
+  await expect(page.getByTestId('rob-row-0')).toHaveAttribute('data-value', 'high');
+  await expect(page.getByTestId('rob-row-1')).toHaveAttribute('data-value', 'low');
+  // The overall judgment groups trials like any column (a blank is its own group).
+  await page.getByTestId('view-subgroups').click();
+  await page.getByTestId('subgroup-column').selectOption('RoB 2 overall');
+  await expect(page.getByTestId('subgroup-test')).toContainText('Test for subgroup differences');
+  const groups = await page.locator('[data-testid^=subgroup-row-]').allTextContents();
+  expect(groups.map((g) => g.split(' (')[0]).sort()).toEqual(['high', 'low']);
 });

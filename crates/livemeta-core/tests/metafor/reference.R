@@ -78,8 +78,10 @@ fit_dataset <- function(name, d) {
   # metafor's REML and ML take seconds per fit at k = 1000 (k x k matrices), so the large
   # dataset gets the main estimators only.
   large <- k > 100
-  for (measure in if (large) c("RR", "OR") else c("RR", "OR", "RD", "PETO")) {
-    ratio <- measure != "RD"
+  for (measure in if (large) c("RR", "OR") else c("RR", "OR", "RD", "PETO", "AS")) {
+    ratio <- !(measure %in% c("RD", "AS"))
+    # livemeta adds nothing to arcsine differences whatever the rule (escalc's default for AS).
+    add <- if (measure == "AS") 0 else 0.5
     tr <- if (ratio) exp else identity
     for (method in if (large) c("EE", "DL", "REML", "PM") else c("EE", "DL", "REML", "PM", "ML", "HE", "SJ", "EB")) {
       for (test in c("z", "knha", "adhoc")) {
@@ -92,12 +94,12 @@ fit_dataset <- function(name, d) {
             case <- case_name(measure, method, test, to, 0.5, drop00, if (knha) "t1" else "z")
             res <- tryCatch(suppressWarnings(rma(ai = d$events_treatment, n1i = d$total_treatment,
                        ci = d$events_control, n2i = d$total_control, measure = measure, method = method,
-                       test = test, add = 0.5, to = to, drop00 = drop00, control = ctrl)),
+                       test = test, add = add, to = to, drop00 = drop00, control = ctrl)),
                      error = function(e) NULL)
             if (is.null(res)) { emit(name, case, "error", 1); next }
             emit_common(name, case, res, ratio, full_weights(res))
             es <- escalc(measure = measure, ai = d$events_treatment, n1i = d$total_treatment,
-                         ci = d$events_control, n2i = d$total_control, add = 0.5, to = to, drop00 = drop00)
+                         ci = d$events_control, n2i = d$total_control, add = add, to = to, drop00 = drop00)
             for (i in seq_len(k)) if (!is.na(es$yi[i])) { emit(name, case, paste0("yi", i), es$yi[i]); emit(name, case, paste0("vi", i), es$vi[i]) }
             if (method != "EE" && res$k > 1) {
               ci <- tryCatch(suppressWarnings(confint(res, control = ci_ctrl)), error = function(e) NULL)
@@ -465,11 +467,17 @@ bayes_summaries <- function(y, v, logprior, scale) {
     pred_lower = mu_q(0.025, TRUE), pred_upper = mu_q(0.975, TRUE),
     tau_median = tau_q(0.5), tau_lower = tau_q(0.025), tau_upper = tau_q(0.975), p_below0 = mix_cdf(0, FALSE))
 }
+# Named by livemeta's prior codes (TauPrior::code); `a` is a typical tau, to size the grid.
+# Log-normal tau^2 (Turner et al. 2015): log tau^2 ~ N(m, s^2), so p(tau) is proportional to
+# exp(-((2 log tau - m) / s)^2 / 2) / tau.
+lognormal_tau2 <- function(m, s) list(name = sprintf("lnt2:%s:%s", m, s), a = exp(m / 2),
+  f = function(t) ifelse(t > 0, -log(t) - 0.5 * ((2 * log(t) - m) / s)^2, -Inf))
 priors <- list(
-  list(name = "HN", a = 0.5, f = function(t) -0.5 * (t / 0.5)^2),
-  list(name = "HN", a = 1.0, f = function(t) -0.5 * (t / 1.0)^2),
-  list(name = "HC", a = 0.5, f = function(t) -log(1 + (t / 0.5)^2)),
-  list(name = "HC", a = 1.0, f = function(t) -log(1 + (t / 1.0)^2)))
+  list(name = "hn:0.5", a = 0.5, f = function(t) -0.5 * (t / 0.5)^2),
+  list(name = "hn:1", a = 1.0, f = function(t) -0.5 * (t / 1.0)^2),
+  list(name = "hc:0.5", a = 0.5, f = function(t) -log(1 + (t / 0.5)^2)),
+  list(name = "hc:1", a = 1.0, f = function(t) -log(1 + (t / 1.0)^2)),
+  lognormal_tau2(-2.56, 1.74), lognormal_tau2(-2.49, 1.52), lognormal_tau2(-1.87, 1.52))
 yrows <- list()
 for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "k1", "k2", "zero_cells", "tau2_zero",
                sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
@@ -571,3 +579,48 @@ for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", 
   }
 }
 write.csv(do.call(rbind, drows), file.path(out, "diagnostics.csv"), row.names = FALSE)
+
+# Step-function selection model (selection::step_selection_model): metafor's selmodel(type =
+# "stepfun", steps = c(0.025, 1)) on an ML or EE fit, in the direction of the REML pooled estimate;
+# and the same likelihood written out here, maximised to the root of its gradient by Newton
+# steps on numDeriv's derivatives from selmodel's estimate. A dataset with an empty P-value
+# interval is marked "empty". To OUTDIR/selection.csv.
+step_ll <- function(p, y, v, steps, free_tau2) {
+  mu <- p[1]; tau2 <- if (free_tau2) p[2] else 0; delta <- c(1, p[-(1:(1 + free_tau2))])
+  s <- sqrt(v + tau2)
+  pv <- pnorm(y / sqrt(v), lower.tail = FALSE)
+  grp <- sapply(pv, function(x) which(x <= steps)[1])
+  edges <- cbind(Inf, sapply(steps[steps < 1], function(st) sqrt(v) * qnorm(1 - st)), -Inf)
+  prob <- sapply(seq_along(steps), function(j) pnorm((edges[, j] - mu) / s) - pnorm((edges[, j + 1] - mu) / s))
+  sum(log(delta[grp]) + dnorm(y, mu, s, log = TRUE) - log(as.vector(prob %*% delta)))
+}
+srows <- list()
+for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", "zero_cells",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  for (measure in c("RR", "OR", "AS")) for (method in c("ML", "EE")) {
+    es <- escalc(measure, ai = events_treatment, n1i = total_treatment, ci = events_control, n2i = total_control, data = d)
+    es <- es[is.finite(es$yi), ]
+    if (nrow(es) < 4) next
+    lower <- rma(yi, vi, data = es)$beta[1] < 0
+    alt <- if (lower) "less" else "greater"
+    y <- if (lower) -es$yi else es$yi
+    grp <- sapply(pnorm(y / sqrt(es$vi), lower.tail = FALSE), function(x) which(x <= c(0.025, 1))[1])
+    q <- if (length(unique(grp)) < 2) c(empty = 1) else {
+      res <- rma(yi, vi, data = es, method = method, control = ctrl)
+      # optim's default reltol (1e-8) stops up to 1e-3 short on flat likelihoods; 1e-14 does not.
+      sel <- selmodel(res, type = "stepfun", steps = c(0.025, 1), alternative = alt, control = list(reltol = 1e-14))
+      free <- method == "ML" && sel$tau2 > 1e-10
+      p <- c(if (lower) -sel$beta[1] else sel$beta[1], if (free) sel$tau2, sel$delta[2])
+      f <- function(p) step_ll(p, y, es$vi, c(0.025, 1), free)
+      for (it in 1:30) { p <- p - solve(numDeriv::hessian(f, p), numDeriv::grad(f, p)) }
+      cov <- solve(-numDeriv::hessian(f, p))
+      c(mu = sel$beta[1], se_mu = sel$se, tau2 = sel$tau2, delta2 = sel$delta[2], ll = as.numeric(logLik(sel)),
+        lrt = sel$LRT, lrt_p = sel$LRTp, ci_lb = sel$ci.lb, ci_ub = sel$ci.ub,
+        mu_exact = if (lower) -p[1] else p[1], se_mu_exact = sqrt(cov[1, 1]), tau2_exact = if (free) p[2] else 0,
+        delta2_exact = p[length(p)], se_delta2_exact = sqrt(cov[length(p), length(p)]), ll_exact = f(p))
+    }
+    srows[[length(srows) + 1]] <- data.frame(dataset = name, measure = measure, method = method, alternative = alt, quantity = names(q), value = sprintf("%.17g", q))
+  }
+}
+write.csv(do.call(rbind, srows), file.path(out, "selection.csv"), row.names = FALSE)
