@@ -154,6 +154,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 "mu_ml": to_json(livemeta_core::profile::mu_profile_interval(&y, &v, options.level)),
             });
             out["likelihood_models"] = livemeta_core::glmm::LikelihoodModel::ALL.iter().map(|m| to_json(livemeta_core::glmm::likelihood_fit(&studies, *m, options.level))).collect();
+            out["conditional_random_effects"] = to_json(livemeta_core::glmm::conditional_random_effects(&studies, options.level));
             out["diagnostics"] = to_json(livemeta_core::diagnostics::trial_diagnostics(&analysis, options.level));
             out["bayes"] = livemeta_core::bayes::SENSITIVITY_PRIORS.iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, *p, options.level))).collect();
         }

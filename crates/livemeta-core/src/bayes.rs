@@ -211,9 +211,14 @@ impl<'a> TauPosterior<'a> {
     }
 }
 
-/// Adaptive Gauss-Kronrod 7/15 on [a, b]: pushes (node, weight x f(node)) of every accepted
-/// panel's Kronrod rule, so later integrals reuse the same nodes.
-fn gauss_kronrod_adaptive(f: &dyn Fn(f64) -> f64, a: f64, b: f64, tol: f64, depth: u32, out: &mut Vec<(f64, f64)>) {
+/// One Gauss-Kronrod 7/15 panel on [a, b]: the Kronrod value and |Kronrod - Gauss| as its error.
+pub(crate) fn gauss_kronrod_panel(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
+    let (kronrod, gauss, _) = kronrod_rule(f, a, b);
+    (kronrod, (kronrod - gauss).abs())
+}
+
+/// The 15-point Kronrod and 7-point Gauss values on [a, b], and each node with its weighted value.
+fn kronrod_rule(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64, Vec<(f64, f64)>) {
     const XK: [f64; 8] = [0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691, 0.405845151377397, 0.207784955007898, 0.0];
     const WK: [f64; 8] = [0.022935322010529, 0.063092092629979, 0.104790010322250, 0.140653259715525, 0.169004726639267, 0.190350578064785, 0.204432940075298, 0.209482141084728];
     const WG: [f64; 4] = [0.129484966168870, 0.279705391489277, 0.381830050505119, 0.417959183673469];
@@ -233,7 +238,14 @@ fn gauss_kronrod_adaptive(f: &dyn Fn(f64) -> f64, a: f64, b: f64, tol: f64, dept
         }
     }
     // (i = 7, the centre, is the Gauss rule's middle node.)
-    let (kronrod, gauss) = (kronrod * half, gauss * half);
+    (kronrod * half, gauss * half, panel)
+}
+
+/// Adaptive Gauss-Kronrod 7/15 on [a, b]: pushes (node, weight x f(node)) of every accepted
+/// panel's Kronrod rule, so later integrals reuse the same nodes.
+fn gauss_kronrod_adaptive(f: &dyn Fn(f64) -> f64, a: f64, b: f64, tol: f64, depth: u32, out: &mut Vec<(f64, f64)>) {
+    let (kronrod, gauss, panel) = kronrod_rule(f, a, b);
+    let mid = (a + b) / 2.0;
     if (kronrod - gauss).abs() <= tol.max(1e-300) || depth >= 40 {
         out.extend(panel);
     } else {

@@ -14,6 +14,7 @@
 use crate::counts::StudyCounts;
 use crate::dist;
 use crate::error::EngineError;
+use crate::optimize::{hessian, invert, nelder_mead, newton_polish};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,20 +65,27 @@ fn informative(s: &StudyCounts) -> Option<(f64, f64, f64, f64)> {
     (events > 0 && events < n1 + n2).then_some((a as f64, n1 as f64, c as f64, n2 as f64))
 }
 
-/// Mean and variance of the treatment events given the total, under Fisher's noncentral
-/// hypergeometric distribution with log odds ratio theta.
-fn hypergeometric_moments(n1: f64, n2: f64, events: f64, theta: f64) -> (f64, f64) {
+/// The support of the treatment events given the total, from its least value `lo`, and the log
+/// of C(n1, x) C(n2, m - x) at each x relative to x = lo.
+fn hypergeometric_log_weights(n1: f64, n2: f64, events: f64) -> (f64, Vec<f64>) {
     let (lo, hi) = ((events - n2).max(0.0), n1.min(events));
-    // log weights by the ratio of successive terms, then normalised from their maximum.
     let mut logs = Vec::with_capacity((hi - lo) as usize + 1);
     let mut log_w = 0.0;
     let mut x = lo;
     while x <= hi {
         logs.push(log_w);
         // C(n1, x+1)/C(n1, x) = (n1 - x)/(x + 1); C(n2, m-x-1)/C(n2, m-x) = (m - x)/(n2 - m + x + 1).
-        log_w += ((n1 - x) / (x + 1.0)).ln() + ((events - x) / (n2 - events + x + 1.0)).ln() + theta;
+        log_w += ((n1 - x) / (x + 1.0)).ln() + ((events - x) / (n2 - events + x + 1.0)).ln();
         x += 1.0;
     }
+    (lo, logs)
+}
+
+/// Mean and variance of the treatment events given the total, under Fisher's noncentral
+/// hypergeometric distribution with log odds ratio theta.
+fn hypergeometric_moments(n1: f64, n2: f64, events: f64, theta: f64) -> (f64, f64) {
+    let (lo, base) = hypergeometric_log_weights(n1, n2, events);
+    let logs: Vec<f64> = base.iter().enumerate().map(|(i, l)| l + theta * i as f64).collect();
     let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let (mut total, mut first, mut second) = (0.0, 0.0, 0.0);
     for (i, l) in logs.iter().enumerate() {
@@ -170,6 +178,129 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
     Ok(LikelihoodFit { model, k: tables.len(), log_or: theta, se, z, p_value: dist::z_two_sided_p(z), ci_lower: theta - crit * se, ci_upper: theta + crit * se })
 }
 
+/// The conditional model with a normal random effect on each trial's log odds ratio, fitted by
+/// maximum likelihood as `rma.glmm(measure = "OR", model = "CM.EL", method = "ML")`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RandomConditionalFit {
+    /// Trials that carry information (some events, not all).
+    pub k: usize,
+    /// The mean log odds ratio, its standard error, z, P and Wald interval.
+    pub log_or: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p_value: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub tau2: f64,
+    pub log_likelihood: f64,
+}
+
+/// One trial's exact conditional likelihood: P(x | theta) = w_x e^(theta x) / Σ_u w_u e^(theta u).
+struct ConditionalTable {
+    observed: usize,
+    log_weights: Vec<f64>,
+}
+
+impl ConditionalTable {
+    fn new((a, n1, c, n2): (f64, f64, f64, f64)) -> Self {
+        let (lo, log_weights) = hypergeometric_log_weights(n1, n2, a + c);
+        ConditionalTable { observed: (a - lo) as usize, log_weights }
+    }
+
+    fn log_pmf(&self, theta: f64) -> f64 {
+        let terms = self.log_weights.iter().enumerate().map(|(u, w)| w + theta * u as f64);
+        let top = terms.clone().fold(f64::NEG_INFINITY, f64::max);
+        let total: f64 = terms.map(|t| (t - top).exp()).sum();
+        self.log_weights[self.observed] + theta * self.observed as f64 - top - total.ln()
+    }
+
+    /// log ∫ P(x | mu + tau z) φ(z) dz, by adaptive Gauss-Kronrod on z in [-10, 10] (beyond,
+    /// the normal density carries less than 1e-22).
+    fn log_marginal(&self, mu: f64, tau2: f64) -> f64 {
+        if tau2 <= 0.0 {
+            return self.log_pmf(mu);
+        }
+        if !(tau2 < 1e4 && mu.is_finite()) {
+            return f64::NEG_INFINITY;
+        }
+        let tau = tau2.sqrt();
+        let integrand = |z: f64| (self.log_pmf(mu + tau * z) - 0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        integrate_budgeted(&integrand, -10.0, 10.0, 1e-12).ln()
+    }
+}
+
+/// Adaptive Gauss-Kronrod (7/15) that splits the panel with the largest error estimate until
+/// the errors sum to `relative` of the integral or 64 panels are used, so the work per integral
+/// is bounded whatever the integrand.
+fn integrate_budgeted(f: &dyn Fn(f64) -> f64, a: f64, b: f64, relative: f64) -> f64 {
+    let panel = |a: f64, b: f64| -> (f64, f64, f64, f64) {
+        let (value, error) = crate::bayes::gauss_kronrod_panel(f, a, b);
+        (a, b, value, error)
+    };
+    let mut panels = vec![panel(a, a + (b - a) / 4.0), panel(a + (b - a) / 4.0, (a + b) / 2.0), panel((a + b) / 2.0, b - (b - a) / 4.0), panel(b - (b - a) / 4.0, b)];
+    while panels.len() < 64 {
+        let total: f64 = panels.iter().map(|p| p.2).sum();
+        let error: f64 = panels.iter().map(|p| p.3).sum();
+        if !(error > relative * total.abs()) {
+            break;
+        }
+        let worst = (0..panels.len()).max_by(|i, j| panels[*i].3.total_cmp(&panels[*j].3)).expect("panels");
+        let (lo, hi, ..) = panels.swap_remove(worst);
+        let mid = (lo + hi) / 2.0;
+        panels.push(panel(lo, mid));
+        panels.push(panel(mid, hi));
+    }
+    panels.iter().map(|p| p.2).sum()
+}
+
+
+/// The random-effects conditional model: Nelder-Mead on (mu, log tau²) from the common-effect
+/// fit, Newton steps to the root of the gradient, and the standard error of mu from the observed
+/// information in (mu, tau²). When the maximum lies at tau² = 0 it is the common-effect fit.
+pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result<RandomConditionalFit, EngineError> {
+    let common = likelihood_fit(studies, LikelihoodModel::Conditional, level)?;
+    let tables: Vec<ConditionalTable> = studies.iter().filter_map(informative).map(ConditionalTable::new).collect();
+    if tables.len() < 2 {
+        return Err(EngineError::NotEnoughStudies { needed: 2, found: tables.len(), what: "a random-effects model" });
+    }
+    let log_likelihood = |mu: f64, tau2: f64| tables.iter().map(|t| t.log_marginal(mu, tau2)).sum::<f64>();
+    let objective = |x: &[f64]| {
+        let ll = log_likelihood(x[0], x[1].exp());
+        if ll.is_finite() { -ll } else { f64::INFINITY }
+    };
+    let mut x = nelder_mead(objective, vec![common.log_or, (0.1f64).ln()]);
+    if x[1].exp() > TAU2_BOUNDARY {
+        x = newton_polish(objective, x);
+    }
+    let (mu, tau2) = (x[0], x[1].exp());
+    let crit = dist::z_crit(level);
+    if tau2 <= TAU2_BOUNDARY {
+        let ll = log_likelihood(common.log_or, 0.0);
+        return Ok(RandomConditionalFit { k: common.k, log_or: common.log_or, se: common.se, z: common.z, p_value: common.p_value, ci_lower: common.ci_lower, ci_upper: common.ci_upper, tau2: 0.0, log_likelihood: ll });
+    }
+    let covariance = invert(&hessian(|p: &[f64]| -log_likelihood(p[0], p[1]), &[mu, tau2]))
+        .ok_or_else(|| EngineError::Unsupported("the random-effects model's information matrix is singular".into()))?;
+    let se = covariance[0].sqrt();
+    if !se.is_finite() {
+        return Err(EngineError::Unsupported("the random-effects conditional model could not be fitted".into()));
+    }
+    let z = mu / se;
+    Ok(RandomConditionalFit {
+        k: tables.len(),
+        log_or: mu,
+        se,
+        z,
+        p_value: dist::z_two_sided_p(z),
+        ci_lower: mu - crit * se,
+        ci_upper: mu + crit * se,
+        tau2,
+        log_likelihood: log_likelihood(mu, tau2),
+    })
+}
+
+/// Below this tau² the search has reached the boundary: the common-effect model.
+const TAU2_BOUNDARY: f64 = 1e-8;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +322,23 @@ mod tests {
         assert_eq!(likelihood_fit(&tables, LikelihoodModel::Conditional, 0.95).unwrap().k, 1);
         let one_sided = [StudyCounts::new("A", 0, 425, 1, 315)];
         assert!(likelihood_fit(&one_sided, LikelihoodModel::Conditional, 0.95).is_err());
+    }
+
+    #[test]
+    fn the_exact_conditional_likelihood_sums_to_one_and_integrates_to_itself_without_spread() {
+        let table = ConditionalTable::new((3.0, 20.0, 5.0, 18.0));
+        let total: f64 = (0..table.log_weights.len()).map(|x| ConditionalTable { observed: x, log_weights: table.log_weights.clone() }.log_pmf(0.4).exp()).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        // With a tiny spread the marginal is the conditional likelihood at mu.
+        assert!((table.log_marginal(0.4, 1e-12) - table.log_pmf(0.4)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn homogeneous_tables_put_the_random_effects_fit_at_the_common_one() {
+        let tables = [StudyCounts::new("A", 10, 100, 20, 100), StudyCounts::new("B", 20, 200, 40, 200), StudyCounts::new("C", 15, 150, 30, 150)];
+        let fit = conditional_random_effects(&tables, 0.95).unwrap();
+        let common = likelihood_fit(&tables, LikelihoodModel::Conditional, 0.95).unwrap();
+        assert_eq!(fit.tau2, 0.0);
+        assert!((fit.log_or - common.log_or).abs() < 1e-12);
     }
 }

@@ -21,6 +21,7 @@ pub mod metareg;
 pub mod profile;
 pub mod moderators;
 pub mod multiverse;
+mod optimize;
 pub mod rcode;
 pub mod rm5;
 pub mod rob;

@@ -13,7 +13,7 @@
 //! observed information in (mu, tau², delta), as metafor's do.
 use crate::dist;
 use crate::error::EngineError;
-use crate::metareg::Square;
+use crate::optimize::{hessian, invert, nelder_mead, newton_polish};
 use crate::tau2::{estimate_tau2, Tau2Method};
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -219,129 +219,6 @@ fn mean(x: &[f64]) -> f64 {
 fn weighted_mean(y: &[f64], v: &[f64], tau2: f64) -> f64 {
     let (sw, swy) = y.iter().zip(v).fold((0.0, 0.0), |(sw, swy), (yi, vi)| (sw + 1.0 / (vi + tau2), swy + yi / (vi + tau2)));
     swy / sw
-}
-
-/// Nelder-Mead minimisation from `start`, to a simplex whose values agree to 1e-12.
-fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64> {
-    let n = start.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = (0..=n)
-        .map(|i| {
-            let mut x = start.clone();
-            if i > 0 {
-                x[i - 1] += if x[i - 1].abs() > 0.1 { 0.2 * x[i - 1].abs() } else { 0.2 };
-            }
-            let fx = f(&x);
-            (x, fx)
-        })
-        .collect();
-    for _ in 0..5000 {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        if (simplex[n].1 - simplex[0].1).abs() <= 1e-12 * (1.0 + simplex[0].1.abs()) {
-            break;
-        }
-        let centroid: Vec<f64> = (0..n).map(|d| simplex[..n].iter().map(|p| p.0[d]).sum::<f64>() / n as f64).collect();
-        let towards = |t: f64| -> Vec<f64> { (0..n).map(|d| centroid[d] + t * (simplex[n].0[d] - centroid[d])).collect() };
-        let reflected = towards(-1.0);
-        let fr = f(&reflected);
-        if fr < simplex[0].1 {
-            let expanded = towards(-2.0);
-            let fe = f(&expanded);
-            simplex[n] = if fe < fr { (expanded, fe) } else { (reflected, fr) };
-        } else if fr < simplex[n - 1].1 {
-            simplex[n] = (reflected, fr);
-        } else {
-            let contracted = if fr < simplex[n].1 { towards(-0.5) } else { towards(0.5) };
-            let fc = f(&contracted);
-            if fc < simplex[n].1.min(fr) {
-                simplex[n] = (contracted, fc);
-            } else {
-                let best = simplex[0].0.clone();
-                for p in simplex.iter_mut().skip(1) {
-                    p.0 = (0..n).map(|d| best[d] + 0.5 * (p.0[d] - best[d])).collect();
-                    p.1 = f(&p.0);
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex.swap_remove(0).0
-}
-
-/// Newton steps on the numerical gradient and Hessian, halving a step that does not descend.
-fn newton_polish(f: impl Fn(&[f64]) -> f64, mut x: Vec<f64>) -> Vec<f64> {
-    for _ in 0..50 {
-        let g = gradient(&f, &x);
-        let Some(inverse) = invert(&hessian(&f, &x)) else { break };
-        let n = x.len();
-        let step: Vec<f64> = (0..n).map(|i| -(0..n).map(|j| inverse[i * n + j] * g[j]).sum::<f64>()).collect();
-        let f0 = f(&x);
-        let mut t = 1.0;
-        let mut moved = false;
-        while t > 1e-6 {
-            let candidate: Vec<f64> = x.iter().zip(&step).map(|(xi, si)| xi + t * si).collect();
-            if f(&candidate) <= f0 {
-                moved = step.iter().any(|s| (t * s).abs() > 1e-13 * (1.0 + x[0].abs()));
-                x = candidate;
-                break;
-            }
-            t *= 0.5;
-        }
-        if !moved {
-            break;
-        }
-    }
-    x
-}
-
-/// Central differences at steps h, h/2 and h/4 combined by Richardson extrapolation (error
-/// O(h⁶)): the likelihood can be flat, and the standard errors are held to 1e-6.
-fn richardson(d: impl Fn(f64) -> f64, h: f64) -> f64 {
-    let (d1, d2, d4) = (d(h), d(h / 2.0), d(h / 4.0));
-    (64.0 * d4 - 20.0 * d2 + d1) / 45.0
-}
-
-fn step_for(x: f64) -> f64 {
-    1e-3 * x.abs().max(0.1)
-}
-
-fn shifted(x: &[f64], moves: &[(usize, f64)]) -> Vec<f64> {
-    let mut y = x.to_vec();
-    for (i, d) in moves {
-        y[*i] += d;
-    }
-    y
-}
-
-fn gradient(f: &impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
-    (0..x.len()).map(|i| richardson(|h| (f(&shifted(x, &[(i, h)])) - f(&shifted(x, &[(i, -h)]))) / (2.0 * h), step_for(x[i]))).collect()
-}
-
-fn hessian(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<Vec<f64>> {
-    let n = x.len();
-    let f0 = f(x);
-    let mut h = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let second = |s: f64| {
-                if i == j {
-                    (f(&shifted(x, &[(i, s)])) - 2.0 * f0 + f(&shifted(x, &[(i, -s)]))) / (s * s)
-                } else {
-                    let (si, sj) = (s, s * step_for(x[j]) / step_for(x[i]));
-                    (f(&shifted(x, &[(i, si), (j, sj)])) - f(&shifted(x, &[(i, si), (j, -sj)])) - f(&shifted(x, &[(i, -si), (j, sj)]))
-                        + f(&shifted(x, &[(i, -si), (j, -sj)])))
-                        / (4.0 * si * sj)
-                }
-            };
-            h[i][j] = richardson(second, step_for(x[i]));
-            h[j][i] = h[i][j];
-        }
-    }
-    h
-}
-
-/// The inverse of a symmetric matrix given as rows, row-major; None when singular.
-fn invert(m: &[Vec<f64>]) -> Option<Vec<f64>> {
-    Square { p: m.len(), cells: m.concat() }.inverse().map(|inverse| inverse.cells)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::bayes::{bayes_for, TauPrior};
 use livemeta_core::selection::{step_selection_model, STEPS_3PSM};
 use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
-use livemeta_core::glmm::{likelihood_fit, LikelihoodModel};
+use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel};
 use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
@@ -806,6 +806,39 @@ fn selection_model_matches_metafor_selmodel() {
         }
     }
     tally.finish("selmodel", cases.len(), 100);
+}
+
+/// The random-effects conditional model against `rma.glmm(model = "CM.EL", method = "ML")`, to
+/// 1e-3 since its integrate() runs at about 1e-4, and against the same marginal likelihood
+/// integrated at 1e-12 and solved by Newton steps in R, to 1e-6 (the standard error, which
+/// inverts a numerical Hessian, to 1e-5).
+#[test]
+fn random_effects_conditional_model_matches_rma_glmm() {
+    let out = metafor_output();
+    let mut tally = Tally::default();
+    let cases = cases_by_key(&out.join("glmm_random.csv"), 1);
+    for (case, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let fit = conditional_random_effects(&studies, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        for (quantity, want) in expected {
+            let got = match quantity.trim_end_matches("_exact") {
+                "k" => fit.k as f64,
+                "beta" => fit.log_or,
+                "se" => fit.se,
+                "tau2" => fit.tau2,
+                "ll" => fit.log_likelihood,
+                q => panic!("unknown quantity {q}"),
+            };
+            let tolerance = match quantity.as_str() {
+                "k" => TOLERANCE,
+                "se_exact" => 1e-5,
+                q if q.ends_with("_exact") => TOLERANCE,
+                _ => 1e-3,
+            };
+            tally.check(|| format!("{case:?} {quantity}"), got, *want, tolerance);
+        }
+    }
+    tally.finish("rma.glmm CM.EL random effects", cases.len(), 10);
 }
 
 /// BLUPs, standardised residuals, radial coordinates and Q-Q quantiles against metafor's

@@ -569,11 +569,16 @@ test('profile-likelihood intervals: for tau² under REML and ML, and for the poo
   await expect(page.getByTestId('result-tau2-pl')).toHaveCount(0);
 });
 
-test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL and UM.FS) beside Mantel-Haenszel and Peto, as the engine gives them', async ({ page }) => {
+test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL and UM.FS, and CM.EL with random effects) beside Mantel-Haenszel and Peto, as the engine gives them', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&view=rare');
   const expected = sensitivity('serious_adverse_events', 'REVMAN').likelihood_models;
   await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(expected[0].log_or), 9);
   expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(expected[1].log_or), 9);
+  const random = sensitivity('serious_adverse_events', 'REVMAN').conditional_random_effects;
+  await expect(page.getByTestId('rare-cm-el-re')).toContainText('not fitted');
+  await page.getByTestId('rare-random-toggle').check();
+  await expect.poll(() => value(page.getByTestId('rare-cm-el-re'))).toBeCloseTo(Math.exp(random.log_or), 9);
+  await expect(page.getByTestId('rare-cm-el-re')).toContainText(`τ² = ${random.tau2.toFixed(4)}`);
   const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'serious_adverse_events'], { encoding: 'utf8' });
   expect(await value(page.getByTestId('rare-mh'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'OR', method: 'MH' }).pooled.estimate, 9);
   expect(await value(page.getByTestId('rare-peto'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'PETO', method: 'PETO' }).pooled.estimate, 9);
