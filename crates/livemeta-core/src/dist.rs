@@ -26,7 +26,7 @@ fn cached(kind: u8, p: f64, df: f64, compute: impl FnOnce() -> f64) -> f64 {
     q
 }
 
-fn standard_normal() -> Normal {
+pub(crate) fn standard_normal() -> Normal {
     Normal::new(0.0, 1.0).expect("valid normal")
 }
 

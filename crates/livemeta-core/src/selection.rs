@@ -14,9 +14,10 @@
 use crate::dist;
 use crate::error::EngineError;
 use crate::optimize::{hessian, invert, nelder_mead, newton_polish};
-use crate::tau2::{estimate_tau2, Tau2Method};
+use crate::dist::standard_normal;
+use crate::tau2::{estimate_tau2, generalised_q, Tau2Method};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::ContinuousCDF;
 
 /// The cutpoints of the three-parameter model (McShane et al. 2016's 3PSM): trials significant
 /// at one-sided 0.025 (two-sided 0.05 in the expected direction) against the rest.
@@ -109,9 +110,6 @@ fn phi(x: f64) -> f64 {
     0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
 }
 
-fn standard_normal() -> Normal {
-    Normal::new(0.0, 1.0).expect("valid normal")
-}
 
 /// Fits the model to effects `y` with variances `v`. `favours_lower` sets the direction in which
 /// significant trials are thought more likely published; `common_effect` fixes tau² at 0.
@@ -135,7 +133,7 @@ pub fn step_selection_model(y: &[f64], v: &[f64], steps: &[f64], favours_lower: 
     }
 
     let tau2_ml = if common_effect { 0.0 } else { estimate_tau2(&y, v, Tau2Method::MaximumLikelihood)? };
-    let mu_ml = weighted_mean(&y, v, tau2_ml);
+    let mu_ml = generalised_q(&y, v, tau2_ml).0;
     let ll_unadjusted = lik.log_likelihood(mu_ml, tau2_ml, &vec![1.0; steps.len()]);
 
     // Search on (mu, log tau², log delta_2..); tau² at the boundary is fixed at 0 and dropped.
@@ -216,15 +214,11 @@ fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
-fn weighted_mean(y: &[f64], v: &[f64], tau2: f64) -> f64 {
-    let (sw, swy) = y.iter().zip(v).fold((0.0, 0.0), |(sw, swy), (yi, vi)| (sw + 1.0 / (vi + tau2), swy + yi / (vi + tau2)));
-    swy / sw
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use statrs::distribution::Continuous;
+    use statrs::distribution::{Continuous, Normal};
 
     #[test]
     fn with_every_delta_at_one_the_likelihood_is_the_random_effects_one() {
