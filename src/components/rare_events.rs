@@ -1,26 +1,45 @@
-//! Rare events: the common odds ratio of the trials switched on by the models that need no
-//! continuity correction (conditional logistic regression with the exact hypergeometric
-//! likelihood, and logistic regression with a fixed effect per trial, as metafor's
-//! `rma.glmm(method = "EE")`) and the conditional model with a normal random effect on each
-//! trial's log odds ratio (`rma.glmm(model = "CM.EL", method = "ML")`), beside the usual common-effect odds ratios (Mantel-Haenszel,
-//! Peto, inverse variance) with the zero-cell rule on screen. With few events and zero cells,
-//! where these differ is the lesson.
+//! Rare events: the odds ratio of the trials switched on by metafor's `rma.glmm` models, which
+//! need no continuity correction: the common odds ratio (`method = "EE"`) by conditional
+//! logistic regression (exact and binomial-approximate likelihood, CM.EL and CM.AL) and by
+//! logistic regression with a fixed or a random intercept per trial (UM.FS, UM.RS); and, when
+//! asked for, the mean odds ratio with a normal random effect on each trial's log odds ratio
+//! (`method = "ML"`: CM.EL, CM.AL, UM.RS). Beside them the usual common-effect odds ratios
+//! (Mantel-Haenszel, Peto, inverse variance) with the zero-cell rule on screen. With few events
+//! and zero cells, where these differ is the lesson.
 use crate::components::sensitivity::pooled_trials;
 use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Model};
 use livemeta_core::format::effect_with_ci;
-use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel};
+use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
+use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
+use livemeta_core::{EngineError, StudyCounts};
 use livemeta_core::{CorrectionScope, Measure};
 
 /// One row: (test id, method, trials used, odds ratio with CI or why not, correction, value).
 type Row = (String, String, String, String, &'static str, String);
 
+/// A mixed model's row, with tau² in the label when the model has a random effect on the odds ratio.
+fn mixed_row(code: &str, label: &str, fit: Result<MixedFit, EngineError>) -> Row {
+    match fit {
+        Ok(f) => (
+            code.to_string(),
+            if code.ends_with("-RE") { format!("{label}, τ² = {:.4}", f.tau2) } else { label.to_string() },
+            f.k.to_string(),
+            effect_with_ci(f.log_or.exp(), f.ci_lower.exp(), f.ci_upper.exp(), Measure::OR),
+            "none",
+            format!("{:e}", f.log_or.exp()),
+        ),
+        Err(why) => (code.to_string(), label.to_string(), String::new(), format!("not estimable: {why}"), "none", String::new()),
+    }
+}
+
 #[component]
 pub fn RareEventsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    // The random-effects conditional model integrates every trial's likelihood hundreds of
-    // times per fit (a few hundred ms for 17 trials), so it runs when asked for. The choice is
+    // The mixed models integrate every trial's likelihood hundreds of times per fit (CM.EL with
+    // random effects: a few hundred ms when trials have dozens of events), so they run when
+    // asked for. The choice is
     // the view's own and the link does not carry it.
     let with_random = RwSignal::new(false);
     let rows = Memo::new(move |_| {
@@ -41,21 +60,20 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
                 Err(why) => (model.code().to_string(), model.label().to_string(), String::new(), format!("not estimable: {why}"), "none", String::new()),
             })
             .collect();
-        let random_label = "Conditional exact likelihood with random effects, by ML";
-        rows.push(match with_random.get().then(|| conditional_random_effects(&studies, level)) {
-            None => ("CM.EL-RE".to_string(), random_label.to_string(), String::new(), "not fitted: tick \"Fit it\" above the table".to_string(), "none", String::new()),
-            Some(fit) => match fit {
-            Ok(f) => (
-                "CM.EL-RE".to_string(),
-                format!("{random_label}, τ² = {:.4}", f.tau2),
-                f.k.to_string(),
-                effect_with_ci(f.log_or.exp(), f.ci_lower.exp(), f.ci_upper.exp(), Measure::OR),
-                "none",
-                format!("{:e}", f.log_or.exp()),
-            ),
-            Err(why) => ("CM.EL-RE".to_string(), random_label.to_string(), String::new(), format!("not estimable: {why}"), "none", String::new()),
-            },
-        });
+        // The mixed models, when asked for.
+        let mixed: [(&str, &str, fn(&[StudyCounts], f64) -> Result<MixedFit, EngineError>); 4] = [
+            ("UM.RS", "Logistic regression with a random intercept per trial", |s, level| random_study_effects(s, false, level)),
+            ("CM.EL-RE", "Conditional exact likelihood with random effects, by ML", conditional_random_effects),
+            ("CM.AL-RE", "Conditional binomial approximation with random effects, by ML", approximate_conditional_random_effects),
+            ("UM.RS-RE", "Logistic regression with random intercepts and random effects, by ML", |s, level| random_study_effects(s, true, level)),
+        ];
+        for (code, label, fit) in mixed {
+            rows.push(if with_random.get() {
+                mixed_row(code, label, fit(&studies, level))
+            } else {
+                (code.to_string(), label.to_string(), String::new(), "not fitted: tick \"Fit it\" above the table".to_string(), "none", String::new())
+            });
+        }
         // The usual common-effect pools, with the zero-cell rule on screen where they use one.
         for (code, model, measure, correction) in [
             ("MH", Model::CommonMantelHaenszel, Measure::OR, "as on screen"),
@@ -85,23 +103,27 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="rare-view">
             <p class="note-inline">{move || format!(
-                "The odds ratio of the trials switched on. The first three models use the counts as they are, with no continuity correction, so a zero cell needs no invented half event (metafor's rma.glmm: method = \"EE\", then CM.EL with a normal random effect, method = \"ML\", whose odds ratio is the mean one); a trial with no events, or only events, carries no information about the odds ratio and is left out. The others use the zero-cell rule on screen ({}).",
+                "The odds ratio of the trials switched on. The rma.glmm models (metafor) use the counts as they are, with no continuity correction: the common odds ratio (method = \"EE\"), then the mean odds ratio with a normal random effect per trial (method = \"ML\"), CM.AL and UM.RS integrated as lme4's glmer does for rma.glmm (7-node adaptive Gauss-Hermite; Laplace for UM.RS with random effects). Trials with no events, or only events, are left out. The others use the zero-cell rule on screen ({}).",
                 zero_rule()
             )}</p>
-            <label class="desk-only">
+            <label>
                 <input type="checkbox" data-testid="rare-random-toggle" prop:checked=move || with_random.get()
                     on:change=move |ev| with_random.set(event_target_checked(&ev)) />
-                " Fit it: the conditional model with a random effect per trial (rma.glmm CM.EL, ML; slower, up to about a second)"
+                " Fit it: the mixed models (UM.RS, and CM.EL, CM.AL and UM.RS with a random effect per trial by ML; slower)"
             </label>
             <div class="estimator-table">
                 <table class="study-table" data-testid="rare-table">
                     <caption>"Common odds ratio, with and without continuity corrections"</caption>
                     <thead><tr><th scope="col">"Method"</th><th scope="col">"Trials used"</th><th scope="col">"OR (95% CI)"</th><th scope="col">"Correction"</th></tr></thead>
                     <tbody>
-                        {move || rows.get().into_iter().map(|(code, label, k, or, correction, value)| view! {
-                            <tr data-testid=format!("rare-{}", code.replace('.', "-").to_lowercase()) data-value=value.clone()>
-                                <th scope="row">{format!("{label} ({code})")}</th><td>{k}</td><td>{or}</td><td>{correction}</td>
-                            </tr>
+                        {move || rows.get().into_iter().map(|(code, label, k, or, correction, value)| {
+                            // An unfitted row is for the desk, where its box is.
+                            let class = if or.starts_with("not fitted") { "desk-only" } else { "" };
+                            view! {
+                                <tr data-testid=format!("rare-{}", code.replace('.', "-").to_lowercase()) data-value=value.clone() class=class>
+                                    <th scope="row">{format!("{label} ({code})")}</th><td>{k}</td><td>{or}</td><td>{correction}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>

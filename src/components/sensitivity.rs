@@ -36,11 +36,14 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
             }
         })
         .collect_view();
+    // A memo, so that a trial switched on or off refits the open view rather than mounting it
+    // afresh (which would drop its own choices, such as the rare-events "Fit it" box).
+    let open_view = Memo::new(move |_| selection.with(|s| s.view));
     view! {
         <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
             <h2>"Sensitivity analyses"</h2>
             <div class="tabs" role="tablist">{tabs}</div>
-            {move || match selection.with(|s| s.view) {
+            {move || match open_view.get() {
                 None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
                 Some(SensitivityView::LeaveOneOut) => view! { <LeaveOneOutView state=state /> }.into_any(),
                 Some(SensitivityView::Cumulative) => view! { <CumulativeView state=state /> }.into_any(),

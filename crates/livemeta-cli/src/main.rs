@@ -19,7 +19,8 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
                 the random-effects fit under each of ten tau² estimators, the Bayesian fit under each
                 prior of the sensitivity table (flat prior on mu; half-normal and half-Cauchy on tau),
                 profile-likelihood intervals (tau² under ML and REML, mu under ML), and the common
-                odds ratio by conditional and fixed-study logistic regression (rma.glmm CM.EL, UM.FS),
+                odds ratio by the rma.glmm models (CM.EL, CM.AL, UM.FS, UM.RS; and CM.EL, CM.AL, UM.RS
+                with random effects by ML),
                 and per-trial BLUPs, standardised residuals and radial coordinates (diagnostics)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column;
   --moderator adds the meta-regression on that column of the CSV (numbers: a slope; text: a factor)
@@ -155,6 +156,9 @@ fn run(args: Vec<String>) -> Result<String, String> {
             });
             out["likelihood_models"] = livemeta_core::glmm::LikelihoodModel::ALL.iter().map(|m| to_json(livemeta_core::glmm::likelihood_fit(&studies, *m, options.level))).collect();
             out["conditional_random_effects"] = to_json(livemeta_core::glmm::conditional_random_effects(&studies, options.level));
+            out["approximate_conditional_random_effects"] = to_json(livemeta_core::glmer::approximate_conditional_random_effects(&studies, options.level));
+            out["random_study_intercepts"] = to_json(livemeta_core::glmer::random_study_effects(&studies, false, options.level));
+            out["random_study_effects"] = to_json(livemeta_core::glmer::random_study_effects(&studies, true, options.level));
             out["diagnostics"] = to_json(livemeta_core::diagnostics::trial_diagnostics(&analysis, options.level));
             out["bayes"] = livemeta_core::bayes::SENSITIVITY_PRIORS.iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, *p, options.level))).collect();
         }

@@ -1,6 +1,8 @@
 //! Criterion benchmarks of the engine: `cargo bench -p livemeta-core` (or `./x bench`).
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
+use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
+use livemeta_core::glmm::conditional_random_effects;
 use livemeta_core::sensitivity::{gosh, leave_one_out};
 use livemeta_core::synthetic::synthetic_studies;
 use livemeta_core::tsa::{trial_sequential, TsaAssumptions};
@@ -49,5 +51,18 @@ fn trial_sequential_analysis(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fits, sensitivity, trial_sequential_analysis);
+/// The mixed models of the rare-events view on the synthetic k = 8 data of `bench/models.mjs`
+/// (dozens of events per trial, which is what makes the exact conditional likelihood costly).
+fn mixed_models(c: &mut Criterion) {
+    let studies = synthetic_studies(8, 7);
+    let mut group = c.benchmark_group("glmm");
+    group.sample_size(10);
+    group.bench_function("UM.RS-EE/8", |b| b.iter(|| random_study_effects(black_box(&studies), false, 0.95).unwrap()));
+    group.bench_function("UM.RS-ML/8", |b| b.iter(|| random_study_effects(black_box(&studies), true, 0.95).unwrap()));
+    group.bench_function("CM.AL-ML/8", |b| b.iter(|| approximate_conditional_random_effects(black_box(&studies), 0.95).unwrap()));
+    group.bench_function("CM.EL-ML/8", |b| b.iter(|| conditional_random_effects(black_box(&studies), 0.95).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, fits, sensitivity, trial_sequential_analysis, mixed_models);
 criterion_main!(benches);

@@ -4,10 +4,12 @@
 //! - conditional logistic regression (`model = "CM.EL"`): each trial's treatment events given
 //!   its total events follow Fisher's noncentral hypergeometric distribution with odds ratio
 //!   psi; the common log psi maximises the product (the exact conditional likelihood);
+//! - its binomial approximation (`model = "CM.AL"`): the treatment events given the total are
+//!   binomial with logit log(n1/n2) + log psi, as when events are rare;
 //! - unconditional logistic regression with a fixed intercept per trial (`model = "UM.FS"`):
 //!   logit P(event) = alpha_i + beta in the treatment arm and alpha_i in the control arm.
 //!
-//! Both are exponential families in the log odds ratio, so Newton's method with the
+//! All three are exponential families in the log odds ratio, so Newton's method with the
 //! (profile) information converges quickly, and the standard error is 1 / sqrt(information).
 //! A trial with no events, or only events, carries no information about the odds ratio and is
 //! left out (as rma.glmm's `drop00`).
@@ -21,16 +23,19 @@ use serde::Serialize;
 pub enum LikelihoodModel {
     /// Conditional, exact likelihood (metafor CM.EL).
     Conditional,
+    /// Conditional, binomial approximation (metafor CM.AL).
+    ConditionalApproximate,
     /// Unconditional, fixed study intercepts (metafor UM.FS).
     UnconditionalFixedStudy,
 }
 
 impl LikelihoodModel {
-    pub const ALL: [LikelihoodModel; 2] = [LikelihoodModel::Conditional, LikelihoodModel::UnconditionalFixedStudy];
+    pub const ALL: [LikelihoodModel; 3] = [LikelihoodModel::Conditional, LikelihoodModel::ConditionalApproximate, LikelihoodModel::UnconditionalFixedStudy];
 
     pub fn code(self) -> &'static str {
         match self {
             LikelihoodModel::Conditional => "CM.EL",
+            LikelihoodModel::ConditionalApproximate => "CM.AL",
             LikelihoodModel::UnconditionalFixedStudy => "UM.FS",
         }
     }
@@ -38,6 +43,7 @@ impl LikelihoodModel {
     pub fn label(self) -> &'static str {
         match self {
             LikelihoodModel::Conditional => "Conditional logistic (exact hypergeometric likelihood)",
+            LikelihoodModel::ConditionalApproximate => "Conditional logistic (binomial approximation)",
             LikelihoodModel::UnconditionalFixedStudy => "Logistic regression with a fixed effect per trial",
         }
     }
@@ -59,7 +65,7 @@ pub struct LikelihoodFit {
 
 /// A trial's counts as (treatment events, treatment N, control events, control N), if it has
 /// information about the odds ratio.
-fn informative(s: &StudyCounts) -> Option<(f64, f64, f64, f64)> {
+pub(crate) fn informative(s: &StudyCounts) -> Option<(f64, f64, f64, f64)> {
     let (a, n1, c, n2) = (s.events_treatment, s.total_treatment, s.events_control, s.total_control);
     let events = a + c;
     (events > 0 && events < n1 + n2).then_some((a as f64, n1 as f64, c as f64, n2 as f64))
@@ -99,7 +105,7 @@ fn hypergeometric_moments(n1: f64, n2: f64, events: f64, theta: f64) -> (f64, f6
     (mean, (second / total - mean * mean).max(0.0))
 }
 
-fn expit(x: f64) -> f64 {
+pub(crate) fn expit(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
@@ -149,6 +155,10 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
                     let (mean, var) = hypergeometric_moments(n1, n2, a + c, theta);
                     (a - mean, var)
                 }
+                LikelihoodModel::ConditionalApproximate => {
+                    let p = expit((n1 / n2).ln() + theta);
+                    ((a - (a + c) * p), (a + c) * p * (1.0 - p))
+                }
                 LikelihoodModel::UnconditionalFixedStudy => fixed_study_terms(a, n1, c, n2, theta),
             };
             (u + du, i + di)
@@ -178,10 +188,10 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
     Ok(LikelihoodFit { model, k: tables.len(), log_or: theta, se, z, p_value: dist::z_two_sided_p(z), ci_lower: theta - crit * se, ci_upper: theta + crit * se })
 }
 
-/// The conditional model with a normal random effect on each trial's log odds ratio, fitted by
-/// maximum likelihood as `rma.glmm(measure = "OR", model = "CM.EL", method = "ML")`.
+/// A mixed model's mean log odds ratio (the common one when tau² = 0): the random-effects
+/// conditional models and UM.RS.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct RandomConditionalFit {
+pub struct MixedFit {
     /// Trials that carry information (some events, not all).
     pub k: usize,
     /// The mean log odds ratio, its standard error, z, P and Wald interval.
@@ -257,7 +267,7 @@ fn integrate_budgeted(f: &dyn Fn(f64) -> f64, a: f64, b: f64, relative: f64) -> 
 /// The random-effects conditional model: Nelder-Mead on (mu, log tau²) from the common-effect
 /// fit, Newton steps to the root of the gradient, and the standard error of mu from the observed
 /// information in (mu, tau²). When the maximum lies at tau² = 0 it is the common-effect fit.
-pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result<RandomConditionalFit, EngineError> {
+pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result<MixedFit, EngineError> {
     let common = likelihood_fit(studies, LikelihoodModel::Conditional, level)?;
     let tables: Vec<ConditionalTable> = studies.iter().filter_map(informative).map(ConditionalTable::new).collect();
     if tables.len() < 2 {
@@ -276,7 +286,7 @@ pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result
     let crit = dist::z_crit(level);
     if tau2 <= TAU2_BOUNDARY {
         let ll = log_likelihood(common.log_or, 0.0);
-        return Ok(RandomConditionalFit { k: common.k, log_or: common.log_or, se: common.se, z: common.z, p_value: common.p_value, ci_lower: common.ci_lower, ci_upper: common.ci_upper, tau2: 0.0, log_likelihood: ll });
+        return Ok(MixedFit { k: common.k, log_or: common.log_or, se: common.se, z: common.z, p_value: common.p_value, ci_lower: common.ci_lower, ci_upper: common.ci_upper, tau2: 0.0, log_likelihood: ll });
     }
     let covariance = invert(&hessian(|p: &[f64]| -log_likelihood(p[0], p[1]), &[mu, tau2]))
         .ok_or_else(|| EngineError::Unsupported("the random-effects model's information matrix is singular".into()))?;
@@ -285,7 +295,7 @@ pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result
         return Err(EngineError::Unsupported("the random-effects conditional model could not be fitted".into()));
     }
     let z = mu / se;
-    Ok(RandomConditionalFit {
+    Ok(MixedFit {
         k: tables.len(),
         log_or: mu,
         se,

@@ -14,6 +14,7 @@ pub mod error;
 pub mod file_open;
 pub mod format;
 pub mod fragility;
+pub mod glmer;
 pub mod glmm;
 pub mod gosh;
 pub mod link_data;

@@ -49,11 +49,13 @@ pub(crate) fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64
     simplex.swap_remove(0).0
 }
 
-/// Newton steps on the numerical gradient and Hessian, halving a step that does not descend.
+/// Newton steps on the numerical gradient and Hessian, halving a step that does not descend,
+/// until a step moves no coordinate by more than 1e-10.
 pub(crate) fn newton_polish(f: impl Fn(&[f64]) -> f64, mut x: Vec<f64>) -> Vec<f64> {
     for _ in 0..50 {
         let g = gradient(&f, &x);
-        let Some(inverse) = invert(&hessian(&f, &x)) else { break };
+        // The direction needs no extrapolated curvature: the gradient fixes where the steps end.
+        let Some(inverse) = invert(&hessian_by(&f, &x, |d, h| d(h))) else { break };
         let n = x.len();
         let step: Vec<f64> = (0..n).map(|i| -(0..n).map(|j| inverse[i * n + j] * g[j]).sum::<f64>()).collect();
         let f0 = f(&x);
@@ -62,7 +64,8 @@ pub(crate) fn newton_polish(f: impl Fn(&[f64]) -> f64, mut x: Vec<f64>) -> Vec<f
         while t > 1e-6 {
             let candidate: Vec<f64> = x.iter().zip(&step).map(|(xi, si)| xi + t * si).collect();
             if f(&candidate) <= f0 {
-                moved = step.iter().any(|s| (t * s).abs() > 1e-13 * (1.0 + x[0].abs()));
+                // Steps below 1e-10 are the gradient's rounding, not progress.
+                moved = step.iter().any(|s| (t * s).abs() > 1e-10 * (1.0 + x[0].abs()));
                 x = candidate;
                 break;
             }
@@ -77,7 +80,7 @@ pub(crate) fn newton_polish(f: impl Fn(&[f64]) -> f64, mut x: Vec<f64>) -> Vec<f
 
 /// Central differences at steps h, h/2 and h/4 combined by Richardson extrapolation (error
 /// O(h⁶)): the likelihood can be flat, and the standard errors are held to 1e-6.
-fn richardson(d: impl Fn(f64) -> f64, h: f64) -> f64 {
+fn richardson(d: &dyn Fn(f64) -> f64, h: f64) -> f64 {
     let (d1, d2, d4) = (d(h), d(h / 2.0), d(h / 4.0));
     (64.0 * d4 - 20.0 * d2 + d1) / 45.0
 }
@@ -95,10 +98,15 @@ fn shifted(x: &[f64], moves: &[(usize, f64)]) -> Vec<f64> {
 }
 
 fn gradient(f: &impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
-    (0..x.len()).map(|i| richardson(|h| (f(&shifted(x, &[(i, h)])) - f(&shifted(x, &[(i, -h)]))) / (2.0 * h), step_for(x[i]))).collect()
+    (0..x.len()).map(|i| richardson(&|h| (f(&shifted(x, &[(i, h)])) - f(&shifted(x, &[(i, -h)]))) / (2.0 * h), step_for(x[i]))).collect()
 }
 
 pub(crate) fn hessian(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<Vec<f64>> {
+    hessian_by(&f, x, richardson)
+}
+
+/// Second differences, each estimated from its step function by `estimate`.
+fn hessian_by(f: &impl Fn(&[f64]) -> f64, x: &[f64], estimate: fn(&dyn Fn(f64) -> f64, f64) -> f64) -> Vec<Vec<f64>> {
     let n = x.len();
     let f0 = f(x);
     let mut h = vec![vec![0.0; n]; n];
@@ -114,7 +122,7 @@ pub(crate) fn hessian(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<Vec<f64>> {
                         / (4.0 * si * sj)
                 }
             };
-            h[i][j] = richardson(second, step_for(x[i]));
+            h[i][j] = estimate(&second, step_for(x[i]));
             h[j][i] = h[i][j];
         }
     }

@@ -3,8 +3,9 @@
 // full posterior by quadrature, and the density figure), 20 trial toggles from the click to the
 // figure redrawn ('bayes-drawn'). Meta-regression: the bundled BCG trials (k = 13) on absolute
 // latitude, 20 toggles to the bubble plot redrawn ('metareg-drawn'). Rare events: k = 8 and 30
-// synthetic, the conditional exact (CM.EL) and fixed-study logistic (UM.FS) odds ratios with MH,
-// Peto and IV beside them, 20 toggles until the CM.EL estimate on the page has changed. The
+// synthetic, the common-effect rma.glmm odds ratios (CM.EL, CM.AL, UM.FS, UM.RS) with MH, Peto
+// and IV beside them, 20 toggles until the CM.EL estimate on the page has changed; then with
+// the three random-effects models ticked, until the last of them (UM.RS) has changed. The
 // selection model: BCG, the small-study view (all its tests, the funnel and the selection
 // model), 20 toggles to the funnel redrawn. Prints medians.
 // Run from tests/e2e: node bench/models.mjs
@@ -32,7 +33,19 @@ try {
     await page.getByTestId('view-rare').click();
     await page.getByTestId('rare-cm-el').waitFor();
     const toggle = await timedToChange(page, '[data-testid=trial-toggle-row1]', '[data-testid=rare-cm-el]', 20);
-    console.log(`rare events (CM.EL, UM.FS, MH, Peto, IV), k = ${k}: trial toggle -> CM.EL estimate on the page median ${median(toggle).toFixed(1)} ms (n = 20)`);
+    console.log(`rare events (CM.EL, CM.AL, UM.FS, MH, Peto, IV), k = ${k}: trial toggle -> CM.EL estimate on the page median ${median(toggle).toFixed(1)} ms (n = 20)`);
+    await page.close();
+  }
+  {
+    // The mixed models at k = 8 only: CM.EL with random effects integrates the exact likelihood,
+    // whose cost grows with the events per trial (dozens in the synthetic data).
+    const k = 8;
+    const page = await pageWithSynthetic(browser, 8191, k);
+    await page.getByTestId('view-rare').click();
+    await page.getByTestId('rare-random-toggle').check();
+    await page.locator('[data-testid=rare-um-rs-re]:not(.desk-only)').waitFor();
+    const withRandom = await timedToChange(page, '[data-testid=trial-toggle-row1]', '[data-testid=rare-um-rs-re]', 20);
+    console.log(`rare events with the mixed models fitted too (UM.RS; CM.EL, CM.AL, UM.RS by ML), k = ${k}: trial toggle -> UM.RS by ML on the page median ${median(withRandom).toFixed(1)} ms (n = 20)`);
     await page.close();
   }
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });

@@ -32,15 +32,21 @@ export async function pageWithSynthetic(browser, port, k) {
   return page;
 }
 
-/** Clicks `selector` `n` times; the ms from each click until a `data-value` in the tab panel of
- *  `watched` (a view's reading without a figure, such as the rare-events table) has changed. */
+/** Clicks `selector` `n` times; the ms from each click until the `data-value` of `watched` (a
+ *  view's reading without a figure, such as a row of the rare-events table) has changed. */
 export function timedToChange(page, selector, watched, n) {
   return page.evaluate(async ({ selector, watched, n }) => {
     const times = [];
     for (let i = 0; i < n; i++) {
-      // A MutationObserver fires in the microtask after the change, so no polling delay is counted.
+      // A MutationObserver fires in the microtask after a change, so no polling delay is counted;
+      // the page may update in several steps, so it waits for the watched value itself.
+      const before = document.querySelector(watched).dataset.value;
       const changed = new Promise((resolve) => {
-        const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
+        const observer = new MutationObserver(() => {
+          if (document.querySelector(watched).dataset.value === before) return;
+          observer.disconnect();
+          resolve(performance.now());
+        });
         observer.observe(document.querySelector(watched).closest('[role=tabpanel]'), { attributes: true, subtree: true, childList: true, attributeFilter: ['data-value'] });
       });
       const t0 = performance.now();

@@ -569,16 +569,27 @@ test('profile-likelihood intervals: for tau² under REML and ML, and for the poo
   await expect(page.getByTestId('result-tau2-pl')).toHaveCount(0);
 });
 
-test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL and UM.FS, and CM.EL with random effects) beside Mantel-Haenszel and Peto, as the engine gives them', async ({ page }) => {
+test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL, CM.AL, UM.FS and UM.RS, and with random effects) beside Mantel-Haenszel and Peto, as the engine gives them', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&view=rare');
-  const expected = sensitivity('serious_adverse_events', 'REVMAN').likelihood_models;
-  await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(expected[0].log_or), 9);
-  expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(expected[1].log_or), 9);
-  const random = sensitivity('serious_adverse_events', 'REVMAN').conditional_random_effects;
-  await expect(page.getByTestId('rare-cm-el-re')).toContainText('not fitted');
+  const engine = sensitivity('serious_adverse_events', 'REVMAN');
+  const common = Object.fromEntries(engine.likelihood_models.map((f) => [f.model, f]));
+  await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(common.Conditional.log_or), 9);
+  expect(await value(page.getByTestId('rare-cm-al'))).toBeCloseTo(Math.exp(common.ConditionalApproximate.log_or), 9);
+  expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(common.UnconditionalFixedStudy.log_or), 9);
+  for (const row of ['rare-um-rs', 'rare-cm-el-re', 'rare-cm-al-re', 'rare-um-rs-re']) await expect(page.getByTestId(row)).toContainText('not fitted');
   await page.getByTestId('rare-random-toggle').check();
-  await expect.poll(() => value(page.getByTestId('rare-cm-el-re'))).toBeCloseTo(Math.exp(random.log_or), 9);
-  await expect(page.getByTestId('rare-cm-el-re')).toContainText(`τ² = ${random.tau2.toFixed(4)}`);
+  await expect.poll(() => value(page.getByTestId('rare-um-rs'))).toBeCloseTo(Math.exp(engine.random_study_intercepts.log_or), 9);
+  for (const [row, fit] of [['rare-cm-el-re', engine.conditional_random_effects], ['rare-cm-al-re', engine.approximate_conditional_random_effects], ['rare-um-rs-re', engine.random_study_effects]]) {
+    await expect.poll(() => value(page.getByTestId(row))).toBeCloseTo(Math.exp(fit.log_or), 9);
+    await expect(page.getByTestId(row)).toContainText(`τ² = ${fit.tau2.toFixed(4)}`);
+  }
+  // The box is the view's own choice and outlives a trial switched off and on again.
+  const fitted = await value(page.getByTestId('rare-um-rs-re'));
+  await page.getByTestId('trial-toggle-chronos').click();
+  await expect(page.getByTestId('rare-random-toggle')).toBeChecked();
+  await expect.poll(() => value(page.getByTestId('rare-um-rs-re'))).not.toBeCloseTo(fitted, 6);
+  await page.getByTestId('trial-toggle-chronos').click();
+  await expect.poll(() => value(page.getByTestId('rare-um-rs-re'))).toBeCloseTo(fitted, 12);
   const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/dupilumab.json'), '--outcome', 'serious_adverse_events'], { encoding: 'utf8' });
   expect(await value(page.getByTestId('rare-mh'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'OR', method: 'MH' }).pooled.estimate, 9);
   expect(await value(page.getByTestId('rare-peto'))).toBeCloseTo(expectedFromCsv(csv, { measure: 'PETO', method: 'PETO' }).pooled.estimate, 9);

@@ -529,7 +529,9 @@ write.csv(do.call(rbind, lrows), file.path(out, "profile.csv"), row.names = FALS
 
 # Likelihood models without continuity correction (glmm::likelihood_fit): metafor's
 # rma.glmm(measure = "OR", method = "EE") with the conditional exact likelihood (CM.EL, needs
-# BiasedUrn, whose moments also give the exact root of the score) and logistic regression with fixed study intercepts (UM.FS). Cases where metafor's
+# BiasedUrn, whose moments also give the exact root of the score), its binomial approximation
+# (CM.AL, a logistic regression that glm solves exactly) and logistic regression with fixed study
+# intercepts (UM.FS). Cases where metafor's
 # estimate is not finite (|log OR| > 15: every event in one arm) are left out; the engine
 # refuses those. To OUTDIR/glmm.csv.
 grows <- list()
@@ -537,7 +539,7 @@ glm_ctrl <- list(glmCtrl = list(epsilon = 1e-14, maxit = 200), optCtrl = list(re
 for (name in c("bcg", "egger2001", "hine1989", "nielweise2007", "collins1985a", "yusuf1985", "k2", "zero_cells", "double_zero",
                sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
   d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
-  for (model in c("CM.EL", "UM.FS")) {
+  for (model in c("CM.EL", "CM.AL", "UM.FS")) {
     res <- tryCatch(suppressWarnings(rma.glmm(measure = "OR", ai = events_treatment, n1i = total_treatment, ci = events_control,
                                               n2i = total_control, data = d, model = model, method = "EE", control = glm_ctrl)),
                     error = function(e) NULL)
@@ -655,3 +657,83 @@ for (name in c("egger2001", "zero_cells", "nielweise2007")) {
   rrows[[length(rrows) + 1]] <- data.frame(dataset = name, quantity = names(q), value = sprintf("%.17g", q))
 }
 write.csv(do.call(rbind, rrows), file.path(out, "glmm_random.csv"), row.names = FALSE)
+
+# The models rma.glmm fits through lme4::glmer (glmer::approximate_conditional_random_effects,
+# glmer::random_study_effects): CM.AL with method = "ML", UM.RS with "EE" and "ML". glmer's
+# optimiser stops when the deviance changes by about 1e-7, which on these flat likelihoods is
+# 1e-4 in the log odds ratio, and its standard errors come from a finite-difference Hessian, so
+# rma.glmm's numbers are the loose reference. The exact one: glmer's own approximation (adaptive
+# Gauss-Hermite with GHrule(7) nodes for one random effect per trial, Laplace for two) written
+# out here, checked against glmer's deviance function (devFunOnly) at two points, and maximised to the root of its gradient by Newton steps on numDeriv's
+# derivatives. Variance components at zero are fixed there. To OUTDIR/glmer.csv.
+glmer_trial_ll <- function(y, n, eta, Z, nodes) {
+  d <- ncol(Z); u <- rep(0, d)
+  joint <- function(u) { e <- eta + Z %*% u; sum(y * e - n * log1p(exp(e)) + lchoose(n, y)) - sum(u^2) / 2 }
+  curvature <- function(u) { p <- as.vector(plogis(eta + Z %*% u)); t(Z) %*% (Z * (n * p * (1 - p))) + diag(d) }
+  for (it in 1:100) {
+    step <- solve(curvature(u), t(Z) %*% (y - n * plogis(eta + Z %*% u)) - u)
+    while (max(abs(step)) > 1e-10 && joint(u + step) < joint(u)) step <- step / 2
+    u <- u + step
+    if (max(abs(step)) < 1e-14) break
+  }
+  H <- curvature(u)
+  if (is.null(nodes)) return(joint(u) - 0.5 * log(det(H)))
+  s <- 1 / sqrt(H[1, 1])
+  log(s) + log(sum(nodes[, "w"] * exp(sapply(nodes[, "z"], function(z) joint(u + s * z)) - nodes[, "ldnorm"]))) - 0.5 * log(2 * pi)
+}
+gh7 <- lme4::GHrule(7)
+# Tighter than glmer's defaults (which stop 5e-4 short on egger2001's UM.RS); a flat likelihood
+# still leaves its estimates 1e-4 from the maximum.
+glmer_ctrl <- list(glmerCtrl = list(optimizer = "nloptwrap", tolPwrss = 1e-10,
+                                    optCtrl = list(xtol_abs = 1e-12, ftol_abs = 1e-14, xtol_rel = 1e-12, maxeval = 1e5)))
+grows2 <- list()
+for (name in c("egger2001", "nielweise2007", "bcg", "zero_cells", sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  m <- d$events_treatment + d$events_control
+  d <- d[m > 0 & m < d$total_treatment + d$total_control, ]
+  a <- d$events_treatment; c <- d$events_control; n1 <- d$total_treatment; n2 <- d$total_control; k <- nrow(d)
+  arms <- list(y = cbind(c(rbind(a, c)), c(rbind(n1 - a, n2 - c))), g1 = rep(c(1, 0), k), g = rep(c(1, -1) / 2, k), st = factor(rep(seq_len(k), each = 2)))
+  for (model in c("CM.AL-ML", "UM.RS-EE", "UM.RS-ML")) {
+    fit <- function(control) tryCatch(suppressWarnings(rma.glmm(measure = "OR", ai = events_treatment, n1i = total_treatment, ci = events_control,
+      n2i = total_control, data = d, model = sub("-.*", "", model), method = sub(".*-", "", model), control = control)), error = function(e) NULL)
+    res <- fit(glmer_ctrl)
+    if (is.null(res)) res <- fit(list())
+    if (is.null(res) || k < 2) next
+    # Parameters (beta, [control intercept, sigma], [tau]), standard deviations last, and
+    # glmer's deviance function for the same model, whose arguments are (theta, intercept, beta).
+    if (model == "CM.AL-ML") {
+      f <- function(p) sum(sapply(seq_len(k), function(i) glmer_trial_ll(a[i], a[i] + c[i], log(n1[i] / n2[i]) + p[1], matrix(p[2]), gh7)))
+      dev <- lme4::glmer(cbind(a, c) ~ 1 + (1 | study), data = data.frame(a, c, study = factor(seq_len(k))), offset = log(n1 / n2),
+                         family = binomial, nAGQ = 7, devFunOnly = TRUE)
+      lme4_dev <- function(p) dev(c(p[2], p[1]))
+      p <- c(res$beta[1], sqrt(res$tau2))
+    } else {
+      random <- model == "UM.RS-ML"
+      f <- function(p) sum(sapply(seq_len(k), function(i) glmer_trial_ll(c(a[i], c[i]), c(n1[i], n2[i]), p[2] + c(p[1], 0),
+        if (random) cbind(c(p[3], p[3]), c(p[4], -p[4]) / 2) else cbind(c(p[3], p[3])), if (random) NULL else gh7)))
+      dev <- if (random) lme4::glmer(y ~ g1 + (g || st), data = arms, family = binomial, nAGQ = 1, devFunOnly = TRUE)
+             else lme4::glmer(y ~ g1 + (1 | st), data = arms, family = binomial, nAGQ = 7, devFunOnly = TRUE)
+      lme4_dev <- function(p) dev(c(p[-(1:2)], p[2], p[1]))
+      p <- optim(c(res$beta[1], qlogis(sum(c) / sum(n2)), 1, if (random) sqrt(res$tau2)), function(p) -f(p), method = "BFGS", control = list(reltol = 1e-12, maxit = 1000))$par
+    }
+    p[-(1:(1 + (model != "CM.AL-ML")))] <- abs(p[-(1:(1 + (model != "CM.AL-ML")))])
+    free <- p > 1e-4 | seq_along(p) <= 1 + (model != "CM.AL-ML")
+    # glmer's deviance differs from -2 f by a constant (binomial terms it leaves out); its inner
+    # iterations are asked for 1e-13, or less where they cannot get there.
+    shift <- p + 0.05 * free
+    for (tol in c(1e-13, 1e-11, 1e-9)) {
+      environment(dev)$tolPwrss <- tol
+      gap <- tryCatch(abs((-2 * f(p) - lme4_dev(p)) - (-2 * f(shift) - lme4_dev(shift))), error = function(e) NA)
+      if (!is.na(gap)) break
+    }
+    stopifnot(gap < 1e-6)
+    g <- function(q) { x <- p; x[free] <- q; x[!free] <- 0; f(x) }
+    q <- p[free]
+    for (it in 1:12) q <- q - solve(numDeriv::hessian(g, q), numDeriv::grad(g, q))
+    se <- sqrt(solve(-numDeriv::hessian(g, q))[1, 1])
+    tau2_exact <- if (model == "UM.RS-EE") 0 else { x <- p; x[free] <- q; x[!free] <- 0; x[length(x)]^2 }
+    v <- c(k = res$k, beta = res$beta[1], se = res$se, tau2 = res$tau2, beta_exact = q[1], se_exact = se, tau2_exact = tau2_exact, ll_exact = g(q))
+    grows2[[length(grows2) + 1]] <- data.frame(dataset = name, model = model, quantity = names(v), value = sprintf("%.17g", v))
+  }
+}
+write.csv(do.call(rbind, grows2), file.path(out, "glmer.csv"), row.names = FALSE)
