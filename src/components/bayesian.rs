@@ -6,7 +6,7 @@
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::bayes::{bayes_for, mu_density, BayesResult, TauPrior, SENSITIVITY_PRIORS};
+use livemeta_core::bayes::{bayes_for, mu_density, sensitivity_priors, BayesResult, TauPrior};
 use livemeta_core::format::effect_with_ci;
 use livemeta_core::Measure;
 use livemeta_plot::{Scatter, ScatterPoint};
@@ -54,8 +54,9 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         })
     });
     let table = Memo::new(move |_| {
+        let measure = selection.with(|s| s.measure);
         state.analysis.with(|a| match a {
-            Ok(a) => SENSITIVITY_PRIORS.iter().map(|p| (*p, bayes_for(a, *p, level()).map_err(|e| e.to_string()))).collect(),
+            Ok(a) => sensitivity_priors(measure).into_iter().map(|p| (p, bayes_for(a, p, level()).map_err(|e| e.to_string()))).collect(),
             Err(_) => Vec::new(),
         })
     });
@@ -111,8 +112,9 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
     let prior_note = move || {
         let measure = selection.with(|s| s.measure);
         format!(
-            "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does). Turner et al.'s priors (Stat Med 2015, Table IV, as bayesmeta's TurnerEtAlPrior encodes it) were derived for log odds ratios.",
-            if measure.is_ratio() { "log" } else { "natural" }
+            "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does). Turner et al.'s priors (Stat Med 2015, Table IV, as bayesmeta's TurnerEtAlPrior encodes it) were derived for log odds ratios{}.",
+            if measure.is_ratio() { "log" } else { "natural" },
+            if measure.is_ratio() { "" } else { ", so they are not offered for this measure" }
         )
     };
     view! {
@@ -126,8 +128,8 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
                     }>
                         {move || {
                             // A prior from a link that is not in the list is shown as chosen too.
-                            let chosen = selection.with(|s| s.tau_prior);
-                            let mut listed = SENSITIVITY_PRIORS.to_vec();
+                            let (chosen, measure) = selection.with(|s| (s.tau_prior, s.measure));
+                            let mut listed = sensitivity_priors(measure);
                             if !listed.contains(&chosen) {
                                 listed.push(chosen);
                             }

@@ -160,7 +160,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
             out["random_study_intercepts"] = to_json(livemeta_core::glmer::random_study_effects(&studies, false, options.level));
             out["random_study_effects"] = to_json(livemeta_core::glmer::random_study_effects(&studies, true, options.level));
             out["diagnostics"] = to_json(livemeta_core::diagnostics::trial_diagnostics(&analysis, options.level));
-            out["bayes"] = livemeta_core::bayes::SENSITIVITY_PRIORS.iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, *p, options.level))).collect();
+            out["bayes"] = livemeta_core::bayes::sensitivity_priors(options.measure).into_iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, p, options.level))).collect();
         }
         if let Some(name) = moderator {
             let (_, column) = extra_columns(&text).into_iter().find(|(c, _)| c.eq_ignore_ascii_case(&name)).ok_or_else(|| format!("{path} has no column {name}"))?;

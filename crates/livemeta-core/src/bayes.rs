@@ -377,8 +377,20 @@ pub const SENSITIVITY_PRIORS: [TauPrior; 7] = [
     TURNER_PRIORS[2].1,
 ];
 
+/// The sensitivity table's priors for `measure`: Turner et al.'s are on the log odds ratio scale,
+/// so they are left out for the risk and arcsine differences, whose τ is on another scale.
+pub fn sensitivity_priors(measure: crate::Measure) -> Vec<TauPrior> {
+    SENSITIVITY_PRIORS.into_iter().filter(|p| measure.is_ratio() || !matches!(p, TauPrior::LogNormalTau2 { .. })).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn turner_priors_are_offered_for_ratio_measures_only() {
+        assert_eq!(sensitivity_priors(crate::Measure::OR).len(), 7);
+        assert_eq!(sensitivity_priors(crate::Measure::RD), SENSITIVITY_PRIORS[..4].to_vec());
+    }
+
     use super::*;
 
     #[test]

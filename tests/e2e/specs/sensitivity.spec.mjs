@@ -543,6 +543,10 @@ test('Bayesian random effects: the posterior as the engine gives it, under the p
   await page.getByTestId('trial-toggle-chronos').uncheck();
   const without = sensitivity('skin_infections', 'REVMAN', ['chronos']).bayes;
   await expect.poll(() => value(page.getByTestId('bayes-mu'))).toBeCloseTo(without[3].mu.median, 9);
+  // Turner's priors are for log odds ratios: with the risk difference the table leaves them out.
+  await page.getByTestId('measure-select').selectOption('RD');
+  await expect(page.getByTestId('bayes-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('bayes-view')).toContainText('so they are not offered for this measure');
 });
 
 test('the selection model on the BCG trials: the adjusted estimate, the publication probability and the direction as the engine gives them', async ({ page }) => {
