@@ -6,11 +6,12 @@
 //! (`method = "ML"`: CM.EL, CM.AL, UM.RS). Beside them the usual common-effect odds ratios
 //! (Mantel-Haenszel, Peto, inverse variance) with the zero-cell rule on screen. With few events
 //! and zero cells, where these differ is the lesson.
-use crate::components::sensitivity::pooled_trials;
+use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Model};
 use livemeta_core::format::effect_with_ci;
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
 use livemeta_core::{EngineError, StudyCounts};
@@ -128,6 +129,7 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <ViewRCode code=view_code(state, move || ViewCode::RareEvents { mixed: with_random.get() }) testid="r-code-rare" />
         </div>
     }
 }

@@ -14,10 +14,9 @@
 //! trial's conditional mode and scale by the curvature there. The log-likelihood reported
 //! includes the binomial coefficients.
 use crate::counts::StudyCounts;
-use crate::dist;
 use crate::error::EngineError;
 use crate::glmm::{expit, informative, likelihood_fit, LikelihoodModel, MixedFit};
-use crate::optimize::{hessian, invert, nelder_mead, newton_polish};
+use crate::optimize::maximum_likelihood;
 use std::sync::OnceLock;
 
 /// One arm's events out of its total, the fixed part of its linear predictor, and its
@@ -127,48 +126,6 @@ fn trial_log_marginal(arms: &[Arm], quadrature: Quadrature) -> f64 {
     }
 }
 
-/// Below this standard deviation (variance 1e-8) a random effect is at its boundary: zero.
-const SD_BOUNDARY: f64 = 1e-4;
-
-/// Maximum likelihood over (beta, further fixed effects, `sds` standard deviations), the
-/// standard deviations searched on the log scale by Nelder-Mead; one that reaches its boundary
-/// is fixed at zero, and the rest are finished by Newton steps. Returns the estimates and the
-/// standard error of beta from the observed information in the natural parameters.
-fn maximise(log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64], sds: usize) -> Result<(Vec<f64>, f64), EngineError> {
-    let fixed = start.len() - sds;
-    let natural = |x: &[f64]| -> Vec<f64> { x.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.exp() }).collect() };
-    let searched: Vec<f64> = start.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.ln() }).collect();
-    let found = natural(&nelder_mead(
-        |x| {
-            let ll = log_likelihood(&natural(x));
-            if ll.is_finite() { -ll } else { f64::INFINITY }
-        },
-        searched,
-    ));
-    let free: Vec<usize> = (0..found.len()).filter(|&i| i < fixed || found[i] > SD_BOUNDARY).collect();
-    let embed = |q: &[f64]| -> Vec<f64> {
-        let mut p = vec![0.0; found.len()];
-        for (i, v) in free.iter().zip(q) {
-            p[*i] = *v;
-        }
-        p
-    };
-    let objective = |q: &[f64]| -log_likelihood(&embed(q));
-    let q = newton_polish(objective, free.iter().map(|i| found[*i]).collect());
-    let covariance = invert(&hessian(objective, &q)).ok_or_else(|| EngineError::Unsupported("the model's information matrix is singular".into()))?;
-    let se = covariance[0].sqrt();
-    if !se.is_finite() || !q.iter().all(|v| v.is_finite()) {
-        return Err(EngineError::Unsupported("the model could not be fitted".into()));
-    }
-    // A standard deviation and its negative give the same likelihood.
-    Ok((embed(&q).into_iter().enumerate().map(|(i, v)| if i < fixed { v } else { v.abs() }).collect(), se))
-}
-
-fn mixed_fit(k: usize, log_or: f64, se: f64, tau2: f64, log_likelihood: f64, level: f64) -> MixedFit {
-    let (z, crit) = (log_or / se, dist::z_crit(level));
-    MixedFit { k, log_or, se, z, p_value: dist::z_two_sided_p(z), ci_lower: log_or - crit * se, ci_upper: log_or + crit * se, tau2, log_likelihood }
-}
-
 fn informative_tables(studies: &[StudyCounts], needed: usize, what: &'static str) -> Result<Vec<(f64, f64, f64, f64)>, EngineError> {
     let tables: Vec<_> = studies.iter().filter_map(informative).collect();
     if tables.len() < needed {
@@ -188,9 +145,9 @@ pub fn approximate_conditional_random_effects(studies: &[StudyCounts], level: f6
             .map(|&(a, n1, c, n2)| trial_log_marginal(&[Arm { events: a, total: a + c, fixed: (n1 / n2).ln() + p[0], loadings: [p[1], 0.0] }], Quadrature::AdaptiveGaussHermite))
             .sum()
     };
-    let (p, se) = maximise(&log_likelihood, &[common.log_or, 0.3], 1)?;
+    let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or, 0.3], 1)?;
     let coefficients: f64 = tables.iter().map(|&(a, _, c, _)| log_choose(a + c, a)).sum();
-    Ok(mixed_fit(tables.len(), p[0], se, p[1] * p[1], log_likelihood(&p) + coefficients, level))
+    Ok(MixedFit::new(tables.len(), p[0], se, p[1] * p[1], log_likelihood(&p) + coefficients, level).or_common(&common))
 }
 
 /// UM.RS: logistic regression with a random study intercept and a common log odds ratio
@@ -212,10 +169,10 @@ pub fn random_study_effects(studies: &[StudyCounts], random_effect: bool, level:
     let (events, total) = tables.iter().fold((0.0, 0.0), |(e, n), &(_, _, c, n2)| (e + c, n + n2));
     let control_logit = ((events + 0.5) / (total - events + 0.5)).ln();
     let start: Vec<f64> = if random_effect { vec![common.log_or, control_logit, 1.0, 0.3] } else { vec![common.log_or, control_logit, 1.0] };
-    let (p, se) = maximise(&log_likelihood, &start, if random_effect { 2 } else { 1 })?;
+    let (p, se) = maximum_likelihood(&log_likelihood, &start, if random_effect { 2 } else { 1 })?;
     let tau2 = if random_effect { p[3] * p[3] } else { 0.0 };
     let coefficients: f64 = tables.iter().map(|&(a, n1, c, n2)| log_choose(n1, a) + log_choose(n2, c)).sum();
-    Ok(mixed_fit(tables.len(), p[0], se, tau2, log_likelihood(&p) + coefficients, level))
+    Ok(MixedFit::new(tables.len(), p[0], se, tau2, log_likelihood(&p) + coefficients, level))
 }
 
 #[cfg(test)]

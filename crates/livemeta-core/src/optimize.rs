@@ -1,6 +1,7 @@
 //! Small numerical optimisation for the likelihood models with a few parameters (the selection
-//! model, the random-effects conditional model): Nelder-Mead to get close, Newton steps on
+//! model, the mixed models of `glmm.rs` and `glmer.rs`): Nelder-Mead to get close, Newton steps on
 //! Richardson-extrapolated central differences to finish, and the observed information.
+use crate::error::EngineError;
 use crate::metareg::Square;
 
 /// Nelder-Mead minimisation from `start`, to a simplex whose values agree to 1e-12.
@@ -47,6 +48,43 @@ pub(crate) fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
     simplex.swap_remove(0).0
+}
+
+/// Below this standard deviation (variance 1e-8) a random effect is at its boundary: zero.
+const SD_BOUNDARY: f64 = 1e-4;
+
+/// Maximum likelihood over (beta, further fixed effects, `sds` standard deviations), the
+/// standard deviations searched on the log scale by Nelder-Mead; one that reaches its boundary
+/// is fixed at zero, and the rest are finished by Newton steps. Returns the estimates and the
+/// standard error of beta from the observed information in the natural parameters.
+pub(crate) fn maximum_likelihood(log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64], sds: usize) -> Result<(Vec<f64>, f64), EngineError> {
+    let fixed = start.len() - sds;
+    let natural = |x: &[f64]| -> Vec<f64> { x.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.exp() }).collect() };
+    let searched: Vec<f64> = start.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.ln() }).collect();
+    let found = natural(&nelder_mead(
+        |x| {
+            let ll = log_likelihood(&natural(x));
+            if ll.is_finite() { -ll } else { f64::INFINITY }
+        },
+        searched,
+    ));
+    let free: Vec<usize> = (0..found.len()).filter(|&i| i < fixed || found[i] > SD_BOUNDARY).collect();
+    let embed = |q: &[f64]| -> Vec<f64> {
+        let mut p = vec![0.0; found.len()];
+        for (i, v) in free.iter().zip(q) {
+            p[*i] = *v;
+        }
+        p
+    };
+    let objective = |q: &[f64]| -log_likelihood(&embed(q));
+    let q = newton_polish(objective, free.iter().map(|i| found[*i]).collect());
+    let covariance = invert(&hessian(objective, &q)).ok_or_else(|| EngineError::Unsupported("the model's information matrix is singular".into()))?;
+    let se = covariance[0].sqrt();
+    if !se.is_finite() || !q.iter().all(|v| v.is_finite()) {
+        return Err(EngineError::Unsupported("the model could not be fitted".into()));
+    }
+    // A standard deviation and its negative give the same likelihood.
+    Ok((embed(&q).into_iter().enumerate().map(|(i, v)| if i < fixed { v } else { v.abs() }).collect(), se))
 }
 
 /// Newton steps on the numerical gradient and Hessian, halving a step that does not descend,

@@ -117,6 +117,8 @@ pub enum ViewCode {
     Gosh,
     /// A moderator's name and each study's value (None: missing), in the order of the studies.
     MetaRegression { moderator: String, values: Vec<Option<String>>, numeric: bool },
+    /// The rare-events view's `rma.glmm` odds ratios, with the mixed models when they are fitted.
+    RareEvents { mixed: bool },
 }
 
 /// The script for the analysis followed by the view's metafor call. Its last line prints
@@ -126,7 +128,8 @@ pub enum ViewCode {
 /// `rma()`'s inverse-variance models.
 pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &ViewCode) -> Result<String, String> {
     let inverse_variance = matches!(options.model, Model::Random(_) | Model::CommonInverseVariance);
-    if options.model == Model::RevManMhRandom || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh | ViewCode::MetaRegression { .. })) {
+    let refits = !matches!(view, ViewCode::RareEvents { .. });
+    if (refits && options.model == Model::RevManMhRandom) || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh | ViewCode::MetaRegression { .. })) {
         return Err(format!("metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code", options.model.label()));
     }
     let back = if options.measure.is_ratio() { "exp" } else { "identity" };
@@ -174,6 +177,17 @@ pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &Vi
                 values.iter().map(value).collect::<Vec<_>>().join(", ")
             ));
             out.push_str(&numbers("c(coef(mr), mr$QM)"));
+        }
+        ViewCode::RareEvents { mixed } => {
+            let models = if *mixed {
+                r#"c("CM.EL", "EE"), c("CM.AL", "EE"), c("UM.FS", "EE"), c("UM.RS", "EE"), c("CM.EL", "ML"), c("CM.AL", "ML"), c("UM.RS", "ML")"#
+            } else {
+                r#"c("CM.EL", "EE"), c("CM.AL", "EE"), c("UM.FS", "EE")"#
+            };
+            out.push_str(&format!(
+                "# The odds ratio by rma.glmm's models, on the counts as they are (CM.EL needs the BiasedUrn\n# package, CM.AL and UM.RS need lme4); NA where a model has no estimate.\nglmm <- function(m) tryCatch(exp(c(rma.glmm(measure = \"OR\", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat,\n  model = m[1], method = m[2])$beta)), error = function(e) NA)\nor <- sapply(list({models}), glmm)\nprint(or)\n"
+            ));
+            out.push_str(&numbers("or"));
         }
         ViewCode::Gosh => {
             out.push_str("# Every subset up to 10^6 of them; above that metafor samples its own random subsets.\ng <- gosh(res, subsets = 1e6)\nplot(g)\n");
