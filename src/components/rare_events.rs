@@ -40,8 +40,7 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     // The mixed models integrate every trial's likelihood hundreds of times per fit (CM.EL with
     // random effects: a few hundred ms when trials have dozens of events), so they run when
-    // asked for. The choice is
-    // the view's own and the link does not carry it.
+    // asked for. The choice is the view's own and the link does not carry it.
     let with_random = RwSignal::new(false);
     let rows = Memo::new(move |_| {
         let (_, studies) = pooled_trials(&state);
@@ -114,11 +113,11 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
             </label>
             <div class="estimator-table">
                 <table class="study-table" data-testid="rare-table">
-                    <caption>"Common odds ratio, with and without continuity corrections"</caption>
+                    <caption>"The odds ratio by each model, with and without continuity corrections"</caption>
                     <thead><tr><th scope="col">"Method"</th><th scope="col">"Trials used"</th><th scope="col">"OR (95% CI)"</th><th scope="col">"Correction"</th></tr></thead>
                     <tbody>
                         {move || rows.get().into_iter().map(|(code, label, k, or, correction, value)| {
-                            // An unfitted row is for the desk, where its box is.
+                            // An unfitted row stays at the desk: on a projector it only takes room.
                             let class = if or.starts_with("not fitted") { "desk-only" } else { "" };
                             view! {
                                 <tr data-testid=format!("rare-{}", code.replace('.', "-").to_lowercase()) data-value=value.clone() class=class>

@@ -157,7 +157,7 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
                 }
                 LikelihoodModel::ConditionalApproximate => {
                     let p = expit((n1 / n2).ln() + theta);
-                    ((a - (a + c) * p), (a + c) * p * (1.0 - p))
+                    (a - (a + c) * p, (a + c) * p * (1.0 - p))
                 }
                 LikelihoodModel::UnconditionalFixedStudy => fixed_study_terms(a, n1, c, n2, theta),
             };
