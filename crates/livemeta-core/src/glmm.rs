@@ -141,6 +141,12 @@ fn fixed_study_terms(a: f64, n1: f64, c: f64, n2: f64, beta: f64) -> (f64, f64) 
     (a - n1 * p1, h1 * h0 / (h1 + h0))
 }
 
+/// z, its two-sided P and the Wald interval at `level` of a log odds ratio.
+fn wald(log_or: f64, se: f64, level: f64) -> (f64, f64, f64, f64) {
+    let (z, crit) = (log_or / se, dist::z_crit(level));
+    (z, dist::z_two_sided_p(z), log_or - crit * se, log_or + crit * se)
+}
+
 /// The common log odds ratio under `model`, with a Wald CI at `level`.
 pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f64) -> Result<LikelihoodFit, EngineError> {
     let tables: Vec<_> = studies.iter().filter_map(informative).collect();
@@ -183,9 +189,8 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
         theta = next;
     }
     let se = terms(theta).1.recip().sqrt();
-    let z = theta / se;
-    let crit = dist::z_crit(level);
-    Ok(LikelihoodFit { model, k: tables.len(), log_or: theta, se, z, p_value: dist::z_two_sided_p(z), ci_lower: theta - crit * se, ci_upper: theta + crit * se })
+    let (z, p_value, ci_lower, ci_upper) = wald(theta, se, level);
+    Ok(LikelihoodFit { model, k: tables.len(), log_or: theta, se, z, p_value, ci_lower, ci_upper })
 }
 
 /// A mixed model's mean log odds ratio (the common one when tau² = 0): the random-effects
@@ -208,8 +213,8 @@ pub struct MixedFit {
 impl MixedFit {
     /// The fit with its z test and Wald interval at `level`.
     pub(crate) fn new(k: usize, log_or: f64, se: f64, tau2: f64, log_likelihood: f64, level: f64) -> MixedFit {
-        let (z, crit) = (log_or / se, dist::z_crit(level));
-        MixedFit { k, log_or, se, z, p_value: dist::z_two_sided_p(z), ci_lower: log_or - crit * se, ci_upper: log_or + crit * se, tau2, log_likelihood }
+        let (z, p_value, ci_lower, ci_upper) = wald(log_or, se, level);
+        MixedFit { k, log_or, se, z, p_value, ci_lower, ci_upper, tau2, log_likelihood }
     }
 
     /// At tau² = 0 a random-effects model is its common-effect model, whose estimate and
