@@ -1,7 +1,7 @@
 //! The one place application state lives. Everything on screen derives from these signals
 //! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
-use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, Model, PredictionCritical};
+use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use livemeta_core::file_open::OpenedFile;
@@ -29,6 +29,9 @@ pub struct Selection {
     /// `None` hides the prediction interval.
     pub prediction: Option<PredictionCritical>,
     pub zero_cells: ZeroCellPolicy,
+    /// Random-effects models other than RevMan 5's, which fixes both.
+    pub q_centre: QCentre,
+    pub i2_from: I2From,
     /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
     pub compare_models: bool,
     pub presenter: bool,
@@ -151,6 +154,8 @@ impl Selection {
             ci_method: CiMethod::Wald,
             prediction: None,
             zero_cells: ZeroCellPolicy::for_model(model),
+            q_centre: QCentre::InverseVariance,
+            i2_from: I2From::Tau2,
             compare_models: false,
             presenter: false,
             view: None,
@@ -194,6 +199,8 @@ impl Selection {
             ci_method: if self.model.is_random() { self.ci_method } else { CiMethod::Wald },
             prediction: self.prediction.unwrap_or(PredictionCritical::Z),
             level: 0.95,
+            q_centre: self.q_centre,
+            i2_from: self.i2_from,
         }
     }
 
@@ -511,7 +518,7 @@ impl AppState {
         let fresh = Selection::for_outcome(&source.dataset, "");
         self.selection.update(|s| {
             let method = if keeps_method {
-                Selection { measure: s.measure, model: s.model, ci_method: s.ci_method, prediction: s.prediction, zero_cells: s.zero_cells, ..fresh }
+                Selection { measure: s.measure, model: s.model, ci_method: s.ci_method, prediction: s.prediction, zero_cells: s.zero_cells, q_centre: s.q_centre, i2_from: s.i2_from, ..fresh }
             } else {
                 fresh
             };
@@ -706,6 +713,12 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     }
     if b.ci_method != n.ci_method {
         parts.push(format!("CI: {}", n.ci_method.label()));
+    }
+    if b.q_centre != n.q_centre {
+        parts.push(format!("Q {}", n.q_centre.label()));
+    }
+    if b.i2_from != n.i2_from {
+        parts.push(format!("I² {}", n.i2_from.label()));
     }
     for e in now.entered.iter().filter(|e| !before.entered.contains(e) && e.outcome == now.outcome) {
         parts.push(format!("counts entered for {}", label(&e.trial)));

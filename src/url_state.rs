@@ -2,7 +2,7 @@
 //! browser's back and forward buttons step through changes.
 use crate::state::{AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
-use livemeta_core::analysis::{CiMethod, PredictionCritical};
+use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::dataset::Dataset;
 use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::tsa::TsaAssumptions;
@@ -24,6 +24,12 @@ pub fn encode(s: &Selection) -> String {
     }
     if let Some(p) = s.prediction {
         q.push_str(&format!("&pi={}", p.code()));
+    }
+    if s.q_centre != QCentre::InverseVariance {
+        q.push_str(&format!("&q={}", s.q_centre.code()));
+    }
+    if s.i2_from != I2From::Tau2 {
+        q.push_str(&format!("&i2={}", s.i2_from.code()));
     }
     if s.zero_cells != ZeroCellPolicy::for_model(s.model) {
         let z = s.zero_cells;
@@ -157,6 +163,12 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     }
     if let Some(p) = q.parse("pi", PredictionCritical::from_code, "not z, t1 or t2") {
         s.prediction = Some(p);
+    }
+    if let Some(centre) = q.parse("q", QCentre::from_code, "not iv or mh") {
+        s.q_centre = centre;
+    }
+    if let Some(i2) = q.parse("i2", I2From::from_code, "not tau2 or q") {
+        s.i2_from = i2;
     }
     let offered = |a: &str| a.parse::<f64>().ok().filter(|a| OFFERED_ADD.contains(a));
     let kept_add = format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.zero_cells.add);

@@ -2,7 +2,7 @@ use crate::components::choice::Choice;
 use crate::state::AppState;
 use crate::url_state::OFFERED_ADD;
 use leptos::prelude::*;
-use livemeta_core::analysis::{CiMethod, PredictionCritical};
+use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::{CorrectionScope, Measure, Model};
 
 /// A labelled checkbox bound to one flag of the selection.
@@ -20,6 +20,20 @@ fn Toggle(
                 on:change=move |ev| on_toggle(event_target_checked(&ev)) />
             {label}
         </label>
+    }
+}
+
+fn q_centre_label(centre: QCentre) -> &'static str {
+    match centre {
+        QCentre::InverseVariance => "the inverse-variance estimate (metafor)",
+        QCentre::MantelHaenszel => "the Mantel-Haenszel estimate (RevMan 5, meta)",
+    }
+}
+
+fn i2_from_label(from: I2From) -> &'static str {
+    match from {
+        I2From::Tau2 => "from τ² (metafor)",
+        I2From::Q => "from Q (RevMan 5, meta)",
     }
 }
 
@@ -54,6 +68,13 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
             }
         })
     };
+    // The models that fix the heterogeneity rules say which rules they use.
+    let heterogeneity_rule_note = move || {
+        selection.with(|s| match s.model {
+            Model::RevManMhRandom => "RevMan 5's model: Q around the Mantel-Haenszel estimate, DerSimonian-Laird τ² from that Q, I² from Q.",
+            _ => "Common-effect models: I² from Q, (Q − df)/Q.",
+        })
+    };
     view! {
         <fieldset class="controls options">
             <legend>"Options"</legend>
@@ -79,6 +100,17 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                 current=Signal::derive(move || prediction_code().to_string())
                 on_pick=move |code| selection.update(|s| s.prediction = PredictionCritical::from_code(&code)) />
             <p class="note" data-testid="prediction-note">{prediction_note}</p>
+            <Show when=move || selection.with(|s| matches!(s.model, Model::Random(_)))
+                fallback=move || view! { <p class="note" data-testid="heterogeneity-rule-note">{heterogeneity_rule_note}</p> }>
+                <Choice label="Cochran's Q around" testid="q-centre-select"
+                    options={QCentre::ALL.iter().map(|c| (c.code().to_string(), q_centre_label(*c).to_string())).collect::<Vec<_>>()}
+                    current=Signal::derive(move || selection.with(|s| s.q_centre.code().to_string()))
+                    on_pick=move |code| { if let Some(c) = QCentre::from_code(&code) { selection.update(|s| s.q_centre = c) } } />
+                <Choice label="I² and H²" testid="i2-from-select"
+                    options={I2From::ALL.iter().map(|c| (c.code().to_string(), i2_from_label(*c).to_string())).collect::<Vec<_>>()}
+                    current=Signal::derive(move || selection.with(|s| s.i2_from.code().to_string()))
+                    on_pick=move |code| { if let Some(c) = I2From::from_code(&code) { selection.update(|s| s.i2_from = c) } } />
+            </Show>
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
                 checked=Signal::derive(move || selection.with(|s| s.compare_models))
                 on_toggle=move |on| selection.update(|s| s.compare_models = on) />

@@ -1,6 +1,7 @@
 //! `livemeta analyze data.csv [options]`: the engine from the command line, for
 //! scripting, reproducibility and the metafor cross-check.
-use livemeta_core::analysis::{CiMethod, PredictionCritical};
+use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
+use livemeta_core::conventions::Preset;
 use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
@@ -13,6 +14,7 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
        livemeta multiverse FILE.csv [FILE.csv ...]   (every specification; each file a data variant, such as a dose)
        livemeta analyze FILE.csv [--measure RR|OR|RD|PETO] [--method REML|DL|PM|ML|HE|SJ|EB|IV|MH|PETO|REVMAN]
                         [--knha | --adhoc] [--pi z|t1|t2] [--add 0.5] [--to only0|all|if0all|none] [--drop00 true|false]
+                        [--q iv|mh] [--i2 tau2|q] [--preset revman5|revman2025|metafor|meta|stata]
                         [--level 0.95] [--json] [--sensitivity] [--subgroups] [--moderator COLUMN]
   --sensitivity adds leave-one-out, cumulative, influence, Baujat, Egger, Begg, Peters, Harbord, Rücker, PET-PEESE, fail-safe N, trim-and-fill (L0, R0, Q0),
                 fragility, trial sequential analysis (in the CSV's order; alpha 5%, power 80%, RRR 20%),
@@ -23,6 +25,7 @@ const USAGE: &str = "usage: livemeta export DATASET.json --outcome ID [--dose al
                 with random effects by ML),
                 and per-trial BLUPs, standardised residuals and radial coordinates (diagnostics)
                 and (k <= 16) GOSH to the JSON; --subgroups uses the CSV's subgroup column;
+  --preset sets the model and every rule of that tool's defaults (the measure is kept); flags after it override them
   --moderator adds the meta-regression on that column of the CSV (numbers: a slope; text: a factor)
 FILE.csv columns: study,events_treatment,total_treatment,events_control,total_control";
 
@@ -91,6 +94,21 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "--drop00" => {
                 let v = value("--drop00")?;
                 drop00 = Some(v.parse::<bool>().map_err(|_| format!("--drop00 takes true or false, got {v}"))?);
+            }
+            "--q" => {
+                let v = value("--q")?;
+                options.q_centre = QCentre::from_code(&v).ok_or_else(|| format!("unknown --q {v}"))?;
+            }
+            "--i2" => {
+                let v = value("--i2")?;
+                options.i2_from = I2From::from_code(&v).ok_or_else(|| format!("unknown --i2 {v}"))?;
+            }
+            "--preset" => {
+                let v = value("--preset")?;
+                let convention = Preset::from_code(&v).ok_or_else(|| format!("unknown preset {v}"))?.convention();
+                options = AnalysisOptions { level: options.level, ..convention.options(options.measure) };
+                model = None;
+                (add, to, drop00) = (None, None, None);
             }
             "--level" => {
                 let v = value("--level")?;

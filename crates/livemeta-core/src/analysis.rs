@@ -1,7 +1,7 @@
 //! One analysis of a set of 2x2 tables: per-study estimates, the pooled estimate,
 //! heterogeneity and the prediction interval. Conventions follow metafor; see
 //! ARCHITECTURE.md for the places where a named preset departs from it.
-use crate::common::{mantel_haenszel, peto, PooledCounts};
+use crate::common::{mantel_haenszel, peto};
 use crate::counts::{validate_all, StudyCounts, Table};
 use crate::dist;
 use crate::effect::{corrected_tables, effect_sizes, peto_terms, EffectSize, Measure, NotEstimable, ZeroCellPolicy};
@@ -127,6 +127,63 @@ impl PredictionCritical {
     }
 }
 
+/// What Cochran's Q measures the trials' spread around under a random-effects model. RevMan 5
+/// and R's meta (`Q.Cochrane = TRUE`) use the Mantel-Haenszel estimate; metafor the
+/// inverse-variance one. DerSimonian-Laird's tau^2 is computed from this Q.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QCentre {
+    InverseVariance,
+    /// Where Mantel-Haenszel pools the measure (RR, OR, RD); inverse variance otherwise.
+    MantelHaenszel,
+}
+
+impl QCentre {
+    pub const ALL: [QCentre; 2] = [QCentre::InverseVariance, QCentre::MantelHaenszel];
+    pub fn code(self) -> &'static str {
+        match self {
+            QCentre::InverseVariance => "iv",
+            QCentre::MantelHaenszel => "mh",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<QCentre> {
+        QCentre::ALL.into_iter().find(|c| c.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            QCentre::InverseVariance => "around the inverse-variance estimate",
+            QCentre::MantelHaenszel => "around the Mantel-Haenszel estimate",
+        }
+    }
+}
+
+/// How I² and H² are computed under a random-effects model: from tau^2 with metafor's typical
+/// within-study variance (metafor, Stata, RevMan since 2024), or from Q (RevMan 5, R's meta).
+/// Common-effect models always use Q.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum I2From {
+    Tau2,
+    Q,
+}
+
+impl I2From {
+    pub const ALL: [I2From; 2] = [I2From::Tau2, I2From::Q];
+    pub fn code(self) -> &'static str {
+        match self {
+            I2From::Tau2 => "tau2",
+            I2From::Q => "q",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<I2From> {
+        I2From::ALL.into_iter().find(|c| c.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            I2From::Tau2 => "from τ²: τ²/(τ² + s²)",
+            I2From::Q => "from Q: (Q − df)/Q",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisOptions {
     pub measure: Measure,
@@ -136,6 +193,9 @@ pub struct AnalysisOptions {
     pub ci_method: CiMethod,
     pub prediction: PredictionCritical,
     pub level: f64,
+    /// Random-effects models only (RevMan 5's model fixes both: Mantel-Haenszel, Q).
+    pub q_centre: QCentre,
+    pub i2_from: I2From,
 }
 
 impl Default for AnalysisOptions {
@@ -148,6 +208,8 @@ impl Default for AnalysisOptions {
             ci_method: CiMethod::Wald,
             prediction: PredictionCritical::Z,
             level: 0.95,
+            q_centre: QCentre::InverseVariance,
+            i2_from: I2From::Tau2,
         }
     }
 }
@@ -376,24 +438,14 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         }
         Model::Random(method) => {
             require_estimable(k_yi)?;
-            let tau2 = estimate_tau2(&y, &v, method)?;
-            let (q, c) = cochran_q(&y, &v);
-            let het = random_heterogeneity(&y, &v, q, c, tau2, options.level)?;
-            let (pooled, pi) = random_pooled(&y, &v, tau2, options, &mut weights, &estimable)?;
+            let (pooled, het, pi) = random_effects(studies, options, method, options.q_centre, options.i2_from, &estimable, &mut weights)?;
             (pooled, het, pi, k_yi)
         }
         Model::RevManMhRandom => {
+            // DerSimonian-Laird from Q around the Mantel-Haenszel estimate, I² from that Q.
             require_estimable(k_yi)?;
-            let corrected = corrected_tables(studies, &options.zero_cells);
-            let tables: Vec<Table> = estimable.iter().filter_map(|(i, _)| corrected[*i]).collect();
-            let PooledCounts { estimate: mh, .. } = mantel_haenszel(&tables, measure);
-            let q: f64 = y.iter().zip(&v).map(|(yi, vi)| (yi - mh).powi(2) / vi).sum();
-            let (_, c) = cochran_q(&y, &v);
-            let tau2 = if k_yi > 1 { ((q - (k_yi as f64 - 1.0)) / c).max(0.0) } else { 0.0 };
-            let mut het = common_heterogeneity(q, k_yi);
-            het.tau2 = tau2;
-            het.tau = tau2.sqrt();
-            let (pooled, pi) = random_pooled(&y, &v, tau2, options, &mut weights, &estimable)?;
+            let method = Tau2Method::DerSimonianLaird;
+            let (pooled, het, pi) = random_effects(studies, options, method, QCentre::MantelHaenszel, I2From::Q, &estimable, &mut weights)?;
             (pooled, het, pi, k_yi)
         }
     };
@@ -424,6 +476,44 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         prediction,
         ci_method,
     })
+}
+
+/// Inverse-variance random effects: tau^2 by `method` (DerSimonian-Laird from the Q around
+/// `q_centre`), heterogeneity with I² by `i2_from`, the pooled estimate and prediction interval.
+fn random_effects(
+    studies: &[StudyCounts],
+    options: &AnalysisOptions,
+    method: Tau2Method,
+    q_centre: QCentre,
+    i2_from: I2From,
+    estimable: &[(usize, EffectSize)],
+    weights: &mut [Option<f64>],
+) -> Result<(Pooled, Heterogeneity, Option<Interval>), EngineError> {
+    let y: Vec<f64> = estimable.iter().map(|(_, e)| e.yi).collect();
+    let v: Vec<f64> = estimable.iter().map(|(_, e)| e.vi).collect();
+    let (q_iv, c) = cochran_q(&y, &v);
+    let q = match q_centre {
+        QCentre::MantelHaenszel if Model::CommonMantelHaenszel.pools(options.measure) => {
+            let corrected = corrected_tables(studies, &options.zero_cells);
+            let tables: Vec<Table> = estimable.iter().filter_map(|(i, _)| corrected[*i]).collect();
+            let mh = mantel_haenszel(&tables, options.measure).estimate;
+            y.iter().zip(&v).map(|(yi, vi)| (yi - mh).powi(2) / vi).sum()
+        }
+        _ => q_iv,
+    };
+    let k = y.len();
+    let tau2 = match method {
+        Tau2Method::DerSimonianLaird if k > 1 => ((q - (k as f64 - 1.0)) / c).max(0.0),
+        Tau2Method::DerSimonianLaird => 0.0,
+        _ => estimate_tau2(&y, &v, method)?,
+    };
+    let mut het = random_heterogeneity(&y, &v, q, c, tau2, options.level)?;
+    if i2_from == I2From::Q && k > 1 {
+        let from_q = common_heterogeneity(q, k);
+        het = Heterogeneity { i2: from_q.i2, h2: from_q.h2, i2_ci: None, h2_ci: None, ..het };
+    }
+    let (pooled, pi) = random_pooled(&y, &v, tau2, options, weights, estimable)?;
+    Ok((pooled, het, pi))
 }
 
 fn require_estimable(k: usize) -> Result<(), EngineError> {

@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod bayes;
 pub mod common;
+pub mod conventions;
 pub mod counts;
 pub mod csv_input;
 pub mod dataset;

@@ -16,6 +16,7 @@ use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
 use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
+use livemeta_core::conventions::Preset;
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ fn options_from_case(case: &str) -> AnalysisOptions {
         ci_method: CiMethod::from_code(field("test")).expect("test"),
         prediction: PredictionCritical::from_code(field("pi")).expect("pi"),
         level: 0.95,
+        ..AnalysisOptions::default()
     }
 }
 
@@ -904,4 +906,38 @@ fn trial_diagnostics_match_metafor() {
         }
     }
     tally.finish("diagnostics", cases.len(), 1_000);
+}
+
+/// Each convention preset (conventions.rs) against the metafor calls that reproduce that tool's
+/// defaults (reference.R, "Convention presets"; the calls are also in the README).
+#[test]
+fn convention_presets_match_metafor() {
+    let out = metafor_output();
+    let mut tally = Tally { compared: 0, mismatches: Vec::new() };
+    let cases = cases_by_key(&out.join("presets.csv"), 3);
+    for (key, expected) in &cases {
+        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", key[0]))).unwrap()).unwrap();
+        let preset = Preset::from_code(&key[1]).unwrap();
+        let a = analyze(&studies, &preset.convention().options(Measure::from_code(&key[2]).unwrap())).unwrap_or_else(|e| panic!("{key:?}: {e}"));
+        let (p, h) = (&a.pooled, &a.heterogeneity);
+        for (quantity, want) in expected {
+            let got = match quantity.as_str() {
+                "beta" => p.y,
+                "se" => p.se,
+                "ci_lb" => p.ci_lower,
+                "ci_ub" => p.ci_upper,
+                "QE" => h.q,
+                "tau2" => h.tau2,
+                "I2" => h.i2.unwrap_or(f64::NAN),
+                "H2" => h.h2.unwrap_or(f64::NAN),
+                "tau2_lb" => h.tau2_ci.map_or(f64::NAN, |c| c.lower),
+                "tau2_ub" => h.tau2_ci.map_or(f64::NAN, |c| c.upper),
+                "pi_lb" => a.prediction.map_or(f64::NAN, |c| c.lower),
+                "pi_ub" => a.prediction.map_or(f64::NAN, |c| c.upper),
+                other => panic!("unknown quantity {other}"),
+            };
+            tally.check(|| format!("{key:?} {quantity}"), got, *want, TOLERANCE);
+        }
+    }
+    tally.finish("convention presets", cases.len(), 1_000);
 }

@@ -737,3 +737,47 @@ for (name in c("egger2001", "nielweise2007", "bcg", "zero_cells", sub("\\.csv$",
   }
 }
 write.csv(do.call(rbind, grows2), file.path(out, "glmer.csv"), row.names = FALSE)
+# Convention presets (conventions.rs): each tool's defaults for 2x2 data, reproduced here with
+# metafor calls (README, "Convention presets"). Every preset adds 0.5 to the cells of tables
+# with a zero cell; RevMan 5, RevMan 2025 and R meta leave out double-zero trials.
+#   RevMan 5:    DL tau² from Q around rma.mh's estimate, rma(yi, vi, tau2 = tau2); I² = (Q - df)/Q
+#   RevMan 2025: rma(yi, vi, method = "REML", test = "knha"); PI with t on k - 2 df
+#   metafor:     rma(yi, vi, method = "REML"); predict()
+#   R meta:      rma(yi, vi, method = "REML"); I² = (QE - df)/QE
+#   Stata:       rma(yi, vi, method = "REML")
+# The tau² CI is the Q-profile one, confint() of the REML fit. To OUTDIR/presets.csv.
+prows <- list()
+preset_sets <- c("bcg", "zero_cells", "double_zero", "k2", "egger2001", sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))
+for (name in preset_sets) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")), stringsAsFactors = FALSE)
+  for (measure in c("RR", "OR", "RD")) for (preset in c("revman5", "revman2025", "metafor", "meta", "stata")) {
+    drop00 <- preset %in% c("revman5", "revman2025", "meta")
+    es <- escalc(measure = measure, ai = d$events_treatment, n1i = d$total_treatment, ci = d$events_control,
+                 n2i = d$total_control, add = 0.5, to = "only0", drop00 = drop00)
+    ok <- is.finite(es$yi) & is.finite(es$vi) & es$vi > 0
+    yi <- as.numeric(es$yi[ok]); vi <- es$vi[ok]; k <- length(yi); w <- 1 / vi; df <- k - 1
+    if (k < 2) next
+    if (preset == "revman5") {
+      mh <- rma.mh(ai = d$events_treatment[ok], n1i = d$total_treatment[ok], ci = d$events_control[ok], n2i = d$total_control[ok],
+                   measure = measure, add = c(0.5, 0.5), to = c("only0", "only0"), drop00 = c(TRUE, TRUE))
+      q <- sum((yi - mh$beta[1])^2 / vi)
+      res <- rma(yi, vi, tau2 = max(0, (q - df) / (sum(w) - sum(w^2) / sum(w))))
+    } else {
+      res <- rma(yi, vi, method = "REML", test = if (preset == "revman2025") "knha" else "z", control = ctrl)
+      q <- res$QE
+    }
+    back <- if (measure == "RD") identity else exp
+    from_q <- preset %in% c("revman5", "meta")
+    qp <- confint(rma(yi, vi, method = "REML", control = ctrl), control = ci_ctrl)$random[1, 2:3]
+    v <- c(beta = res$beta[1], se = res$se, ci_lb = back(res$ci.lb), ci_ub = back(res$ci.ub), QE = q, tau2 = res$tau2,
+           I2 = if (from_q) max(0, 100 * (q - df) / q) else res$I2, H2 = if (from_q) q / df else res$H2,
+           tau2_lb = qp[[1]], tau2_ub = qp[[2]])
+    if (preset == "metafor") { p <- predict(res); v <- c(v, pi_lb = back(p$pi.lb), pi_ub = back(p$pi.ub)) }
+    if (preset == "revman2025" && k >= 3) {
+      half <- qt(0.975, k - 2) * sqrt(res$tau2 + res$se^2)
+      v <- c(v, pi_lb = back(res$beta[1] - half), pi_ub = back(res$beta[1] + half))
+    }
+    prows[[length(prows) + 1]] <- data.frame(dataset = name, preset = preset, measure = measure, quantity = names(v), value = sprintf("%.17g", v))
+  }
+}
+write.csv(do.call(rbind, prows), file.path(out, "presets.csv"), row.names = FALSE)
