@@ -1,6 +1,7 @@
 //! The one place application state lives. Everything on screen derives from these signals
 //! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
+use livemeta_core::conventions::{Convention, Preset};
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
@@ -46,6 +47,8 @@ pub struct Selection {
     pub tau_prior: TauPrior,
     /// What the trial sequential analysis's required information size assumes.
     pub tsa: TsaAssumptions,
+    /// The two conventions the lens compares; `None` is the analysis as chosen.
+    pub lens: [Option<Preset>; 2],
     /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
     pub entered: Vec<EnteredCounts>,
     pub use_entered: bool,
@@ -114,8 +117,12 @@ choice!(
         RareEvents = "rare", "Rare events";
         Diagnostics = "blup", "BLUPs & residuals";
         RiskOfBias = "rob", "Risk of bias";
+        Conventions = "lens", "Why tools differ";
     }
 );
+
+/// RevMan 5 against the methods Cochrane brought into RevMan in 2025.
+pub const LENS_DEFAULT: [Option<Preset>; 2] = [Some(Preset::RevMan5), Some(Preset::RevMan2025)];
 
 choice!(
     /// The trial attribute that forms subgroups.
@@ -164,6 +171,7 @@ impl Selection {
             moderator: None,
             tau_prior: SENSITIVITY_PRIORS[0],
             tsa: TsaAssumptions::default(),
+            lens: LENS_DEFAULT,
             entered: Vec::new(),
             use_entered: true,
         }
@@ -202,6 +210,22 @@ impl Selection {
             q_centre: self.q_centre,
             i2_from: self.i2_from,
         }
+    }
+
+    /// The analysis's conventions (model, zero cells, Q and I² rules, CI, prediction interval).
+    pub fn convention(&self) -> Convention {
+        Convention::of(&self.options(), self.prediction)
+    }
+
+    /// Takes every rule of a tool's defaults and keeps the measure, unless the preset's model
+    /// cannot pool it (RevMan 5 and the arcsine difference); the sentence then says so.
+    pub fn use_convention(&mut self, preset: Preset) -> Option<String> {
+        let c = preset.convention();
+        let needed = self.options().with_model(c.model).measure;
+        let why = (needed != self.measure).then(|| format!("{} cannot pool the {}, so the effect measure changed to {}.", c.model.label(), self.measure.label(), needed.label()));
+        (self.model, self.measure, self.zero_cells, self.q_centre, self.i2_from, self.prediction) = (c.model, needed, c.zero_cells, c.q_centre, c.i2_from, c.prediction);
+        self.ci_method = c.ci_method;
+        why
     }
 
     /// Sets the effect measure. A model that cannot pool it changes with it, visibly, and the

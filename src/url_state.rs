@@ -1,8 +1,9 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
+use crate::state::{AppState, Coded, LENS_DEFAULT, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
+use livemeta_core::conventions::Preset;
 use livemeta_core::dataset::Dataset;
 use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::tsa::TsaAssumptions;
@@ -24,6 +25,10 @@ pub fn encode(s: &Selection) -> String {
     }
     if let Some(p) = s.prediction {
         q.push_str(&format!("&pi={}", p.code()));
+    }
+    if s.lens != LENS_DEFAULT {
+        let side = |p: Option<Preset>| p.map_or("current", Preset::code);
+        q.push_str(&format!("&lens={},{}", side(s.lens[0]), side(s.lens[1])));
     }
     if s.q_centre != QCentre::InverseVariance {
         q.push_str(&format!("&q={}", s.q_centre.code()));
@@ -164,6 +169,10 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(p) = q.parse("pi", PredictionCritical::from_code, "not z, t1 or t2") {
         s.prediction = Some(p);
     }
+    let lens_side = |code: &str| if code == "current" { Some(None) } else { Preset::from_code(code).map(Some) };
+    if let Some(lens) = q.parse("lens", |v| v.split_once(',').and_then(|(a, b)| Some([lens_side(a)?, lens_side(b)?])), "not two of current, revman5, revman2025, metafor, meta, stata") {
+        s.lens = lens;
+    }
     if let Some(centre) = q.parse("q", QCentre::from_code, "not iv or mh") {
         s.q_centre = centre;
     }
@@ -181,7 +190,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(drop) = q.get("drop00") {
         s.zero_cells.drop_double_zero = drop == "1";
     }
-    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2, metareg, bayes, rare, blup or rob") {
+    if let Some(view) = q.parse("view", SensitivityView::from_code, "not loo, cumulative, subgroups, smallstudy, influence, gosh, multiverse, fragility, tsa, tau2, metareg, bayes, rare, blup, rob or lens") {
         s.view = Some(view);
     }
     if let Some(order) = q.parse("order", CumulativeOrder::from_code, "not year, size, precision or listed") {

@@ -2,6 +2,7 @@
 mod analysis_controls;
 mod bayesian;
 mod choice;
+mod conventions;
 mod cumulative;
 mod data_editor;
 mod diagnostics;

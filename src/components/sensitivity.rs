@@ -1,5 +1,6 @@
 //! The sensitivity analyses under the main plot, one tab each; each follows the main controls.
 use crate::components::bayesian::BayesianView;
+use crate::components::conventions::ConventionsView;
 use crate::components::cumulative::CumulativeView;
 use crate::components::diagnostics::DiagnosticsView;
 use crate::components::estimators::EstimatorsView;
@@ -60,6 +61,7 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
                 Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
                 Some(SensitivityView::Diagnostics) => view! { <DiagnosticsView state=state /> }.into_any(),
                 Some(SensitivityView::RiskOfBias) => view! { <RiskOfBiasView state=state /> }.into_any(),
+                Some(SensitivityView::Conventions) => view! { <ConventionsView state=state /> }.into_any(),
             }}
         </section>
     }

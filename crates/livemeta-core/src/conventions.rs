@@ -199,10 +199,13 @@ pub struct RuleStep {
     pub rule: Rule,
     pub from: String,
     pub to: String,
+    /// The convention after this step (its prediction interval may be one not shown).
+    pub convention: Convention,
     pub after: Result<Analysis, EngineError>,
 }
 
 pub struct Comparison {
+    pub start_convention: Convention,
     pub start: Result<Analysis, EngineError>,
     /// Only the rules that differ, applied one after another in `Rule::ALL`'s order.
     pub steps: Vec<RuleStep>,
@@ -256,10 +259,10 @@ pub fn compare(studies: &[crate::StudyCounts], measure: Measure, from: &Conventi
         if before == after {
             shared.push((rule, after));
         } else {
-            steps.push(RuleStep { rule, from: before, to: after, after: analyze(studies, &at.options(measure)) });
+            steps.push(RuleStep { rule, from: before, to: after, convention: at, after: analyze(studies, &at.options(measure)) });
         }
     }
-    Comparison { start, steps, shared }
+    Comparison { start_convention: from.normalised(), start, steps, shared }
 }
 
 impl Comparison {
@@ -290,17 +293,18 @@ impl Comparison {
             .collect()
     }
 
+    /// The number of the three that moves most (on the analysis scale), if any moves.
+    pub fn most_moved(&self) -> Option<Followed> {
+        let (Ok(start), Some(Ok(end))) = (&self.start, self.end()) else { return None };
+        let change = |f: &Followed| (f.of(end) - f.of(start)).abs();
+        Followed::ALL.into_iter().max_by(|a, b| change(a).total_cmp(&change(b))).filter(|f| change(f) > 1e-12)
+    }
+
     /// The number that moves most between the two conventions, where it goes, and the rule
     /// that moves it most: "moves the upper CI from 1.08 to 3.41; 92% of that is ...".
     pub fn headline(&self) -> Option<String> {
         let (Ok(start), Some(Ok(end))) = (&self.start, self.end()) else { return None };
-        let followed = Followed::ALL.into_iter().max_by(|a, b| {
-            let change = |f: &Followed| (f.of(end) - f.of(start)).abs();
-            change(a).total_cmp(&change(b))
-        })?;
-        if (followed.of(end) - followed.of(start)).abs() < 1e-12 {
-            return None;
-        }
+        let followed = self.most_moved()?;
         let shares = self.shares(followed);
         let (step, share) = self.steps.iter().zip(&shares).filter_map(|(s, share)| share.map(|x| (s, x))).max_by(|a, b| a.1.total_cmp(&b.1))?;
         let m = start.measure;

@@ -1,6 +1,7 @@
 //! "Copy R code": a metafor script that reproduces the current analysis on the current data.
 //! Its last line prints the pooled estimate in a fixed form, so tests can compare it.
-use crate::analysis::{AnalysisOptions, Model, PredictionCritical};
+use crate::analysis::{AnalysisOptions, I2From, Model, PredictionCritical, QCentre};
+use crate::tau2::Tau2Method;
 use crate::counts::StudyCounts;
 use crate::effect::Measure;
 
@@ -42,11 +43,25 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
         column(&|s| s.events_control.to_string()),
         column(&|s| s.total_control.to_string()),
     );
+    let mh_pools = Model::CommonMantelHaenszel.pools(options.measure);
+    let q_around_mh = mh_pools && (options.model == Model::RevManMhRandom || (options.q_centre == QCentre::MantelHaenszel && matches!(options.model, Model::Random(_))));
+    let i2_from_q = options.model == Model::RevManMhRandom || (options.i2_from == I2From::Q && matches!(options.model, Model::Random(_)));
+    let mh_q = format!(
+        "mh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\n"
+    );
+    let test = options.ci_method.code();
+    let by_hand = options.model == Model::RevManMhRandom || (q_around_mh && options.model == Model::Random(Tau2Method::DerSimonianLaird));
     match model_call(options, "dat") {
-        Some(call) => out.push_str(&format!("{}res <- {call}\n", model_comment(options.model))),
-        None => out.push_str(&format!(
-            "# RevMan 5 \"M-H, Random\": MH estimate on the corrected tables, Q around it with\n# inverse-variance weights, DerSimonian-Laird tau^2 from that Q, then inverse-variance pooling.\nmh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\ntau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2)\n"
+        _ if by_hand => out.push_str(&format!(
+            "# DerSimonian-Laird from Q around the Mantel-Haenszel estimate (RevMan 5 \"M-H, Random\"; R meta's\n# Q.Cochrane): MH estimate on the corrected tables, Q around it with inverse-variance weights,\n# tau^2 from that Q, then inverse-variance pooling.\n{mh_q}tau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2, test = \"{test}\")\n"
         )),
+        Some(call) if q_around_mh => out.push_str(&format!("res <- {call}\n# Cochran's Q around the Mantel-Haenszel estimate, as the page shows it.\n{mh_q}")),
+        Some(call) => out.push_str(&format!("{}res <- {call}\n", model_comment(options.model))),
+        None => unreachable!("RevMan's model is fitted by hand above"),
+    }
+    if i2_from_q {
+        let q = if q_around_mh { "Q" } else { "res$QE" };
+        out.push_str(&format!("# I^2 from Q, (Q - df) / Q, as the page shows it (metafor's print gives I^2 from tau^2).\ncat(sprintf(\"I^2 from Q: %.1f%%\\n\", max(0, 100 * ({q} - (res$k - 1)) / {q})))\n"));
     }
     out.push_str("print(res)\n");
     let back = if options.measure.is_ratio() { "exp" } else { "identity" };
@@ -55,10 +70,10 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
             PredictionCritical::Z => "predict(res, transf = ".to_string() + back + ")",
             _ => {
                 let df = if options.prediction == PredictionCritical::TKMinus1 { "res$k - 1" } else { "res$k - 2" };
-                format!("{back}(c(res$beta) + c(-1, 1) * qt(0.975, {df}) * sqrt(res$tau2 + res$se^2))  # prediction interval")
+                format!("{back}(c(res$beta) + c(-1, 1) * qt(0.975, {df}) * sqrt(res$tau2 + res$se^2))")
             }
         };
-        out.push_str(&format!("print({pi})\n"));
+        out.push_str(&format!("# prediction interval\nprint({pi})\n"));
     }
     out.push_str(&format!(
         "cat(sprintf(\"livemeta pooled %.10f %.10f %.10f\\n\", {back}(c(res$beta)), {back}(res$ci.lb), {back}(res$ci.ub)))\n"

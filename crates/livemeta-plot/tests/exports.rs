@@ -136,3 +136,42 @@ fn r_code_carries_every_name_as_an_inert_string() {
         assert_eq!(got, want, "name {:?} changed in R", study.label);
     }
 }
+
+/// "Copy R code" follows every convention preset, and the Q and I² rules on their own: the
+/// script's pooled estimate, CI and I² (from Q where the page takes it from Q) equal the page's.
+#[test]
+fn r_code_reproduces_each_convention() {
+    use livemeta_core::analysis::{CiMethod, I2From, Model, QCentre};
+    use livemeta_core::conventions::Preset;
+    use livemeta_core::{Measure, Tau2Method};
+    let studies: Vec<StudyCounts> = [[12, 100, 20, 98], [3, 40, 9, 42], [30, 210, 28, 205], [0, 25, 4, 26], [0, 30, 0, 31], [8, 60, 19, 61]]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| StudyCounts::new(format!("T{i}"), r[0], r[1], r[2], r[3]))
+        .collect();
+    let mut cases: Vec<AnalysisOptions> = Preset::ALL.iter().flat_map(|p| [Measure::RR, Measure::OR].map(|m| p.convention().options(m))).collect();
+    let dl_mh = AnalysisOptions { model: Model::Random(Tau2Method::DerSimonianLaird), q_centre: QCentre::MantelHaenszel, i2_from: I2From::Q, ci_method: CiMethod::KnappHartung, ..AnalysisOptions::default() };
+    cases.push(dl_mh);
+    cases.push(AnalysisOptions { model: Model::RevManMhRandom, ci_method: CiMethod::KnappHartung, ..dl_mh });
+    cases.push(AnalysisOptions { q_centre: QCentre::MantelHaenszel, ..AnalysisOptions::default() });
+    let dir = std::env::temp_dir().join(format!("livemeta-rcode-conventions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for options in cases {
+        let a = analyze(&studies, &options).unwrap();
+        let file = dir.join("analysis.R");
+        std::fs::write(&file, metafor_script(&studies, &options)).unwrap();
+        let out = Command::new("Rscript").arg(&file).output().expect("Rscript runs (./x test installs R)");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
+        let pooled: Vec<f64> = stdout.lines().find_map(|l| l.strip_prefix("livemeta pooled ")).unwrap().split(' ').map(|x| x.parse().unwrap()).collect();
+        for (got, want) in pooled.iter().zip([a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper]) {
+            assert!((got - want).abs() < 1e-8, "{options:?}: R {got}, page {want}");
+        }
+        let i2_from_q = stdout.lines().find_map(|l| l.strip_prefix("I^2 from Q: ")).map(|x| x.trim_end_matches('%').parse::<f64>().unwrap());
+        let page_from_q = options.model == Model::RevManMhRandom || (options.model.is_random() && options.i2_from == I2From::Q);
+        assert_eq!(i2_from_q.is_some(), page_from_q, "{options:?}");
+        if let Some(i2) = i2_from_q {
+            assert!((i2 - a.heterogeneity.i2.unwrap()).abs() < 0.051, "{options:?}: R I² {i2}, page {:?}", a.heterogeneity.i2);
+        }
+    }
+}
