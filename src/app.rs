@@ -1,6 +1,6 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    AnalysisControls, DataEditor, DataImport, ExportPanel, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
+    AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
     TrialToggles,
 };
 use crate::state::{AppState, DataSource, Origin};
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
                         prop:disabled=move || state.history.with(|h| !h.can_redo()) on:click=move |_| state.step(true)>"Redo"</button>
                 </div>
+                <PredictToggle state=state />
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
                         on:change=move |ev| state.selection.update(|s| s.presenter = event_target_checked(&ev)) />
@@ -61,6 +62,8 @@ pub fn App() -> impl IntoView {
                 </aside>
                 <section class="results" id="results" tabindex="-1">
                     <PooledSummary state=state />
+                    <PredictReveal state=state />
+                    <ExplainPanel state=state />
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />
                     <SensitivityPanel state=state />

@@ -2,6 +2,7 @@
 //! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
 use livemeta_core::conventions::{Convention, Preset};
+use livemeta_core::explain::{explain, Explanation, Quantity};
 use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
 use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
@@ -36,6 +37,8 @@ pub struct Selection {
     /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
     pub compare_models: bool,
     pub presenter: bool,
+    /// Presenter mode's predict-then-reveal: each change hides the new result until revealed.
+    pub predict: bool,
     /// The sensitivity analysis shown under the main plot (none until one is chosen: each
     /// refits the model many times), and the cumulative order.
     pub view: Option<SensitivityView>,
@@ -165,6 +168,7 @@ impl Selection {
             i2_from: I2From::Tau2,
             compare_models: false,
             presenter: false,
+            predict: false,
             view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
@@ -410,6 +414,34 @@ impl History {
     }
 }
 
+/// One predict-then-reveal round: the group's guess for the new pooled estimate (display
+/// scale), and whether the result is shown yet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    pub guess: Option<f64>,
+    pub revealed: bool,
+}
+
+/// With predict-then-reveal on in presenter mode, every change to the pooled result starts a
+/// round that hides it (an open explanation, which would give it away, is closed); switching
+/// the option off ends the round.
+fn start_rounds(selection: RwSignal<Selection>, analysis: Memo<Result<Analysis, EngineError>>, round: RwSignal<Option<Round>>, explained: RwSignal<Option<(Quantity, Option<String>)>>) {
+    let on = Memo::new(move |_| selection.with(|s| s.presenter && s.predict));
+    Effect::new(move |_| {
+        if !on.get() {
+            round.set(None);
+        }
+    });
+    Effect::new(move |previous: Option<Option<(f64, f64, f64)>>| {
+        let now = analysis.with(|a| a.as_ref().ok().map(|a| (a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
+        if previous.is_some_and(|p| p != now) && on.get_untracked() {
+            round.set(Some(Round { guess: None, revealed: false }));
+            explained.set(None);
+        }
+        now
+    });
+}
+
 /// What the last change did to the pooled estimate, for the change marker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeMarker {
@@ -439,6 +471,15 @@ pub struct AppState {
     /// A sentence explaining a choice the app made for the user (a control that changed
     /// another, a link parameter that was ignored); shown beside the controls.
     pub notice: RwSignal<Option<String>>,
+    /// The number the user asked to have explained: a pooled number, or a trial's (by id, so
+    /// it follows the trial when others are switched off).
+    pub explained: RwSignal<Option<(Quantity, Option<String>)>>,
+    /// Its explanation on the current analysis (`None` when that number is not shown now).
+    pub explanation: Memo<Option<Explanation>>,
+    /// The trials it comes from, which the study table highlights.
+    pub explained_trials: Memo<Vec<String>>,
+    /// The current predict-then-reveal round, if a change started one.
+    pub round: RwSignal<Option<Round>>,
     /// Whether each trial is switched on, one signal per trial (see `trial_on`).
     switches: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
 }
@@ -483,7 +524,28 @@ impl AppState {
                 });
             })
         });
-        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), switches }
+        let explained = RwSignal::new(None::<(Quantity, Option<String>)>);
+        let pooled_ids = move || rows.with(|rows| rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect::<Vec<_>>());
+        let explanation = Memo::new(move |_| {
+            let (quantity, trial) = explained.get()?;
+            let quantity = match trial {
+                Some(id) => quantity.for_study(pooled_ids().iter().position(|t| *t == id)?),
+                None => quantity,
+            };
+            analysis.with(|a| explain(&studies(), &selection.with(Selection::options), a.as_ref().ok()?, quantity))
+        });
+        let explained_trials = Memo::new(move |_| {
+            let ids = pooled_ids();
+            explanation.with(|e| e.as_ref().map_or(Vec::new(), |e| e.inputs.iter().filter_map(|&i| ids.get(i).cloned()).collect()))
+        });
+        let round = RwSignal::new(None);
+        start_rounds(selection, analysis, round, explained);
+        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, switches }
+    }
+
+    /// Whether the pooled result is hidden, waiting for a guess to be revealed.
+    pub fn pooled_hidden(&self) -> bool {
+        self.round.with(|r| r.is_some_and(|r| !r.revealed))
     }
 
     /// Whether trial `id` is switched on, as a signal of its own. A checkbox or table row that

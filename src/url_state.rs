@@ -46,6 +46,9 @@ pub fn encode(s: &Selection) -> String {
     if s.presenter {
         q.push_str("&presenter=1");
     }
+    if s.predict {
+        q.push_str("&predict=1");
+    }
     if let Some(view) = s.view {
         q.push_str(&format!("&view={}", view.code()));
     }
@@ -235,6 +238,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     s.use_entered = !q.flag("typedoff");
     s.compare_models = q.flag("both");
     s.presenter = q.flag("presenter");
+    s.predict = q.flag("predict");
     (s, q.notes)
 }
 

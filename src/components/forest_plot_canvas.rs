@@ -3,7 +3,7 @@ use livemeta_core::dataset::TrialRow;
 use livemeta_core::{Analysis, EngineError};
 use leptos::prelude::*;
 use crate::components::plot_canvas::PlotCanvas;
-use livemeta_plot::{forest_plot, window_rows, ForestPlot, PooledRow};
+use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Guess, PooledRow};
 use crate::components::row_pager::RowPager;
 
 /// (outcome, treatment arm, control arm) as plots name them.
@@ -39,14 +39,17 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
             });
         }
     }
+    let hidden = state.pooled_hidden();
     if let Some(change) = state.change.get() {
         plot.previous = change.before;
         let measure = options.measure.label();
         plot.change_note = Some(match (change.before, plot.pooled.first()) {
+            (Some((before, ..)), Some(_)) if hidden => format!("{measure} {before:.2} -> ? ({})", change.description),
             (Some((before, ..)), Some(now)) => format!("{measure} {before:.2} -> {:.2} ({})", now.estimate, change.description),
             _ => format!("Changed: {}", change.description),
         });
     }
+    plot.guess = state.round.get().map(|r| Guess { value: r.guess, hidden });
     plot
 }
 
@@ -55,10 +58,18 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
 pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
     let plot = Memo::new(move |_| window_rows(current_plot(&state), state.first_row.get(), PAGE_ROWS));
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    // Before the reveal, a press or drag on the plot moves the group's guess along the axis.
+    let on_drag = Callback::new(move |(width, x): (f64, f64)| {
+        if state.pooled_hidden() {
+            if let Some(value) = plot.with_untracked(|p| forest_axis_value(p, width, x)) {
+                state.round.update(|r| if let Some(r) = r { r.guess = Some(value) });
+            }
+        }
+    });
     view! {
         <figure class="forest">
             <RowPager state=state testid="pager-plot" />
-            <PlotCanvas plot=plot presenter=presenter testid="forest-plot" drawn_mark="forest-drawn"
+            <PlotCanvas plot=plot presenter=presenter testid="forest-plot" drawn_mark="forest-drawn" on_drag=on_drag
                 label="Forest plot of the current analysis; the same numbers are in the table below" />
             // The change marker drawn on the canvas, as text for screen readers and scripts.
             <p class="sr-only" aria-live="polite" data-testid="change-note">{move || plot.with(|p| p.change_note.clone())}</p>

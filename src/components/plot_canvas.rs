@@ -73,6 +73,9 @@ pub fn PlotCanvas<F>(
     #[prop(optional)] export_as: Option<&'static str>,
     /// Called with the index of the element clicked, for figures that have clickable elements.
     #[prop(optional, into)] on_pick: Option<Callback<usize>>,
+    /// Called with (figure width, x) in figure units while the pointer is pressed on the
+    /// canvas: dragging a marker along the axis.
+    #[prop(optional, into)] on_drag: Option<Callback<(f64, f64)>>,
 ) -> impl IntoView
 where
     F: Figure + PartialEq + Send + Sync + 'static,
@@ -140,8 +143,16 @@ where
             </div>
         }
     });
+    let drag = move |ev: &web_sys::PointerEvent, pressed: bool| {
+        if let (Some(on_drag), true) = (on_drag, pressed) {
+            let (width, zoom) = layout.get_value();
+            on_drag.run((width, ev.offset_x() as f64 / zoom));
+        }
+    };
     view! {
         <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label class:pickable=on_pick.is_some()
+            on:pointerdown=move |ev| drag(&ev, true)
+            on:pointermove=move |ev| drag(&ev, ev.buttons() & 1 == 1)
             on:click=move |ev| {
                 if let Some(pick) = on_pick {
                     let (width, zoom) = layout.get_value();

@@ -1,4 +1,6 @@
+use crate::components::explain_panel::ExplainableNumber;
 use crate::state::AppState;
+use livemeta_core::explain::Quantity;
 use leptos::prelude::*;
 use livemeta_core::dataset::TrialData;
 use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
@@ -14,6 +16,11 @@ fn Number(testid: &'static str, value: Option<f64>, text: String) -> impl IntoVi
 /// An effect-scale number: two decimals for ratios, percentage points for differences.
 fn effect_number(testid: &'static str, value: f64, measure: livemeta_core::Measure) -> impl IntoView {
     view! { <Number testid=testid value=Some(value) text=effect(value, measure) /> }
+}
+
+/// An effect-scale number of the live analysis, which explains itself when clicked.
+fn explained_effect(state: AppState, testid: &'static str, value: f64, measure: livemeta_core::Measure, quantity: Quantity) -> impl IntoView {
+    view! { <ExplainableNumber state=state testid=testid value=Some(value) text=effect(value, measure) quantity=quantity /> }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -108,6 +115,19 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         })
     };
     let result = move || {
+        if state.pooled_hidden() {
+            // Predict, then reveal: the numbers wait for the group's guess.
+            let heading = state.selection.with(|s| measure_heading(s.measure));
+            return view! {
+                <p class="pooled hidden-result" aria-live="polite">
+                    <span class="pooled-label">{format!("Pooled {heading} ")}</span>
+                    <span data-testid="pooled-estimate" data-value="">"?"</span>
+                    " (95% CI " <span data-testid="pooled-ci-lower" data-value="">"?"</span> " to " <span data-testid="pooled-ci-upper" data-value="">"?"</span> ")"
+                    <span class="model">" · make a guess, then reveal"</span>
+                </p>
+            }
+            .into_any();
+        }
         state.analysis.with(|analysis| match analysis {
             Ok(a) => {
                 let p = a.pooled;
@@ -118,9 +138,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 } else {
                     view! {
                         <p class="heterogeneity" data-testid="heterogeneity">
-                            "Heterogeneity: I² = " <Number testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) />
-                            ", τ² = " <Number testid="heterogeneity-tau2" value=Some(h.tau2) text=format!("{:.3}", h.tau2) />
-                            ", Q = " <Number testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) />
+                            "Heterogeneity: I² = " <ExplainableNumber state=state testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) quantity=Quantity::I2 />
+                            ", τ² = " <ExplainableNumber state=state testid="heterogeneity-tau2" value=Some(h.tau2) text=format!("{:.3}", h.tau2) quantity=Quantity::Tau2 />
+                            ", Q = " <ExplainableNumber state=state testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) quantity=Quantity::Q />
                             {format!(" (df = {}), ", h.df)}
                             <Number testid="heterogeneity-p" value=h.p_value text=h.p_value.map_or("P not available".into(), p_value) />
                         </p>
@@ -130,11 +150,11 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 view! {
                     <p class="pooled" aria-live="polite">
                         <span class="pooled-label">{format!("Pooled {} ", measure_heading(m))}</span>
-                        {effect_number("pooled-estimate", p.estimate, m)}
+                        {explained_effect(state, "pooled-estimate", p.estimate, m, Quantity::Estimate)}
                         " (95% CI "
-                        {effect_number("pooled-ci-lower", p.ci_lower, m)}
+                        {explained_effect(state, "pooled-ci-lower", p.ci_lower, m, Quantity::CiLower)}
                         " to "
-                        {effect_number("pooled-ci-upper", p.ci_upper, m)}
+                        {explained_effect(state, "pooled-ci-upper", p.ci_upper, m, Quantity::CiUpper)}
                         ")"
                         <span class="model" data-testid="pooled-model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
                     </p>
@@ -146,7 +166,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         })
     };
     let comparison = move || {
-        state.comparison.get().map(|c| match c {
+        state.comparison.get().filter(|_| !state.pooled_hidden()).map(|c| match c {
             Ok(a) => view! {
                 <p class="comparison">
                     {format!("{}: {} ", a.model_label, measure_heading(a.measure))}

@@ -1,4 +1,5 @@
 use crate::state::AppState;
+use livemeta_core::explain::Quantity;
 use leptos::prelude::*;
 use livemeta_core::analysis::{Analysis, Model};
 use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
@@ -22,6 +23,10 @@ pub fn result_lines(a: &Analysis, show_prediction: bool) -> Vec<(&'static str, S
          format!("How surprising this result would be if the true {m} were {null}.")),
         ("k", format!("{} {} pooled", a.k, if a.k == 1 { "trial" } else { "trials" }), "Trials that reported the outcome, are switched on and could be estimated.".into()),
     ];
+    if let Some(factor) = a.knapp_hartung_factor() {
+        lines.push(("knha", format!("Knapp-Hartung factor q = {}", fmt(factor, 3)),
+                    "How much more (q > 1) or less (q < 1) the trials scatter around the pooled estimate than their own variances predict; the CI's width is scaled by √q and uses t.".into()));
+    }
     if a.k < 2 {
         lines.push(("q", "Q, I², H²: not informative with one trial".into(),
                     "Heterogeneity compares trials with each other; one trial has nothing to be compared with.".into()));
@@ -87,6 +92,21 @@ fn profile_likelihood_lines(lines: &mut Vec<(&'static str, String, String)>, a: 
     }
 }
 
+/// The number a result line shows first, which "How?" explains.
+fn explained_by(line: &str) -> Option<Quantity> {
+    Some(match line {
+        "estimate" => Quantity::Estimate,
+        "test" => Quantity::Statistic,
+        "knha" => Quantity::KnappHartungFactor,
+        "q" => Quantity::Q,
+        "i2" => Quantity::I2,
+        "h2" => Quantity::H2,
+        "tau2" => Quantity::Tau2,
+        "prediction" => Quantity::PredictionLower,
+        _ => return None,
+    })
+}
+
 #[component]
 pub fn ResultsPanel(state: AppState) -> impl IntoView {
     let items = move || {
@@ -94,11 +114,18 @@ pub fn ResultsPanel(state: AppState) -> impl IntoView {
         state.analysis.with(|a| match a {
             Ok(a) => result_lines(a, show_prediction)
                 .into_iter()
-                .map(|(id, value, explanation)| view! {
-                    <li data-testid=format!("result-{id}")>
-                        <span class="value">{value}</span>
-                        <span class="explain">{explanation}</span>
-                    </li>
+                .map(|(id, value, explanation)| {
+                    let how = explained_by(id).map(|quantity| view! {
+                        <button type="button" class="link-button" data-testid=format!("explain-result-{id}")
+                            on:click=move |_| state.explained.set(Some((quantity, None)))>"How?"</button>
+                    });
+                    view! {
+                        <li data-testid=format!("result-{id}")>
+                            <span class="value">{value}</span>
+                            {how}
+                            <span class="explain">{explanation}</span>
+                        </li>
+                    }
                 })
                 .collect_view()
                 .into_any(),

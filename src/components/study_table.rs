@@ -166,6 +166,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             }
         };
         let (form_id, form_label) = (row.id.clone(), row.label.clone());
+        let explained_id = row.id.clone();
         let current = match &row.data {
             TrialData::Entered { counts } => Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control]),
             _ => None,
@@ -178,7 +179,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             })
         };
         view! {
-            <tr class:excluded=move || !on.get() data-testid=format!("study-row-{}", row.id)>
+            <tr class:excluded=move || !on.get() class:explain-input=move || state.explained_trials.with(|ids| ids.contains(&explained_id)) data-testid=format!("study-row-{}", row.id)>
                 <th scope="row">{row.label.clone()}<br /><small>{row.publication.clone()}</small></th>
                 <td>{treatment}</td>
                 <td class="control-count">{control}</td>

@@ -364,6 +364,15 @@ pub struct Analysis {
     pub ci_method: CiMethod,
 }
 
+impl Analysis {
+    /// The factor Knapp-Hartung scaled the variance by (at least 1 when modified), when it
+    /// applies: the squared ratio of its SE to Wald's.
+    pub fn knapp_hartung_factor(&self) -> Option<f64> {
+        let sw: f64 = self.studies.iter().filter_map(|s| s.effect).map(|e| 1.0 / (e.vi + self.heterogeneity.tau2)).sum();
+        self.pooled.df.map(|_| self.pooled.se * self.pooled.se * sw)
+    }
+}
+
 pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Analysis, EngineError> {
     if studies.is_empty() {
         return Err(EngineError::NoStudies);

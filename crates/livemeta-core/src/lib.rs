@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod dist;
 pub mod edit;
 pub mod effect;
+pub mod explain;
 pub mod error;
 pub mod file_open;
 pub mod format;

@@ -122,6 +122,7 @@ fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &
         previous: None,
         change_note: None,
         footer: vec![],
+        guess: None,
     }
 }
 

@@ -29,6 +29,8 @@ const POOLED_FILL: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 const MUTED: RGBColor = RGBColor(0x8c, 0x8c, 0x8c);
 const SECOND: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
 /// Counts entered by the user: a dark reddish purple, apart from the sourced ink and the accents.
+/// The audience's guess (predict, then reveal): dark green, apart from every other mark.
+const GUESS: RGBColor = RGBColor(0x00, 0x7a, 0x4d);
 const ENTERED: RGBColor = RGBColor(0x88, 0x2e, 0x72);
 
 /// Advance width of `text` in a sans-serif font of `size` px, from DejaVu Sans metrics (the
@@ -231,11 +233,32 @@ fn title_lines(plot: &ForestPlot, width: f64) -> Vec<String> {
     plot.title.as_deref().map_or(vec![], |t| wrap(&printable(t), width - 2.0 * MARGIN, TITLE, true))
 }
 
-/// The change note and the summary lines, wrapped to the width.
+/// The change note and the summary lines, wrapped to the width; while the pooled result is
+/// hidden for a guess, the summary lines (which state it) are left out.
 fn footer_lines(plot: &ForestPlot, width: f64) -> Vec<(String, bool)> {
     let max = width - 2.0 * MARGIN;
     let note = plot.change_note.iter().flat_map(|n| wrap(n, max, SMALL_TEXT, true)).map(|l| (l, true));
-    note.chain(plot.footer.iter().flat_map(|l| wrap(l, max, SMALL_TEXT, false)).map(|l| (l, false))).collect()
+    let footer: &[String] = if pooled_hidden(plot) { &[] } else { &plot.footer };
+    note.chain(footer.iter().flat_map(|l| wrap(l, max, SMALL_TEXT, false)).map(|l| (l, false))).collect()
+}
+
+fn pooled_hidden(plot: &ForestPlot) -> bool {
+    plot.guess.is_some_and(|g| g.hidden)
+}
+
+/// The axis: it holds every point estimate, the pooled intervals (unless they are hidden for a
+/// guess, when the axis must not give them away) and the guess.
+fn forest_scale(plot: &ForestPlot) -> AxisScale {
+    let pooled = plot.pooled.iter().filter(|_| !pooled_hidden(plot)).flat_map(|p| [p.estimate, p.lower, p.upper]);
+    let guess = plot.guess.and_then(|g| g.value);
+    AxisScale::fit(plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(pooled).chain(guess), plot.measure.is_ratio())
+}
+
+/// The effect value under x (CSS pixels) on the plot drawn `width` wide, if x is over the axis.
+pub fn forest_axis_value(plot: &ForestPlot, width: f64, x: f64) -> Option<f64> {
+    let cols = columns(plot, width);
+    let fraction = (x - cols.plot_left) / (cols.plot_right - cols.plot_left);
+    (0.0..=1.0).contains(&fraction).then(|| forest_scale(plot).value_at(fraction))
 }
 
 /// Height in CSS pixels that `draw_forest` needs for this plot at this width.
@@ -291,13 +314,7 @@ pub fn draw_forest<DB: DrawingBackend>(
 
     // The axis holds every point estimate and the pooled intervals; study intervals that run
     // past it end in arrows.
-    let scale = AxisScale::fit(
-        plot.rows
-            .iter()
-            .filter_map(|r| r.estimate.map(|e| e.0))
-            .chain(plot.pooled.iter().flat_map(|p| [p.estimate, p.lower, p.upper])),
-        plot.measure.is_ratio(),
-    );
+    let scale = forest_scale(plot);
     let x_of = |v: f64| plot_left + (plot_right - plot_left) * scale.fraction(v);
     let clamp = |x: f64| x.clamp(plot_left, plot_right);
     let arrow = |tip: f64, dir: f64, y: f64, color: RGBColor| {
@@ -406,8 +423,24 @@ pub fn draw_forest<DB: DrawingBackend>(
         root.draw_text("No estimable trials to pool", &font(TEXT, MUTED, HPos::Left), (p(MARGIN), p(pooled_y)))?;
         pooled_y += POOLED;
     }
+    if let Some(guess) = plot.guess.and_then(|g| g.value) {
+        // The guess: a vertical marker through the pooled row, labelled above it.
+        let x = clamp(x_of(guess));
+        let top_y = pooled_y - 16.0;
+        root.draw(&PathElement::new(vec![(p(x), p(top_y)), (p(x), p(pooled_y + 11.0))], GUESS.stroke_width(p(3.0).max(1) as u32)))?;
+        let label = format!("guess {}", effect(guess, plot.measure));
+        let (anchor, dx) = if x > (plot_left + plot_right) / 2.0 { (HPos::Right, -5.0) } else { (HPos::Left, 5.0) };
+        root.draw_text(&label, &bold(SMALL_TEXT, GUESS, anchor), (p(x + dx), p(top_y + 2.0)))?;
+    }
     for (i, row) in plot.pooled.iter().enumerate() {
         let fill = if i == 0 { POOLED_FILL } else { SECOND };
+        if pooled_hidden(plot) {
+            let label = fit_text(&printable(&row.label), plot_left - GAP - MARGIN, TEXT, true);
+            root.draw_text(&label, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(pooled_y)))?;
+            root.draw_text("? (make a guess)", &bold(TEXT, MUTED, HPos::Left), (p(cols.estimate_left), p(pooled_y)))?;
+            pooled_y += POOLED;
+            continue;
+        }
         if i == 0 {
             if let Some((lo, hi)) = plot.prediction {
                 root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(pooled_y)), (p(clamp(x_of(hi))), p(pooled_y))], fill.stroke_width(p(2.0).max(1) as u32)))?;

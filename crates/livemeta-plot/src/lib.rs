@@ -11,7 +11,7 @@ mod tsa_plot;
 
 pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
 pub use export::forest_csv;
-pub use draw::{draw_forest, forest_height, text_width, SMALL_TEXT};
+pub use draw::{draw_forest, forest_axis_value, forest_height, text_width, SMALL_TEXT};
 use livemeta_core::Measure;
 pub use scale::AxisScale;
 pub use spec_curve::{CurveSpec, SpecificationCurve};
@@ -119,6 +119,15 @@ pub struct ForestPlot {
     pub change_note: Option<String>,
     /// Summary lines printed under the plot (heterogeneity, overall effect).
     pub footer: Vec<String>,
+    /// Predict, then reveal: the audience's guess for the pooled estimate, and whether the
+    /// pooled result is still hidden (no diamond, "?" for its numbers, no summary lines).
+    pub guess: Option<Guess>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Guess {
+    pub value: Option<f64>,
+    pub hidden: bool,
 }
 
 impl ForestPlot {
@@ -129,6 +138,7 @@ impl ForestPlot {
             title: Some(format!("{} · {} · {}", self.outcome_label, self.measure_label, self.model_label)),
             previous: None,
             change_note: None,
+            guess: None,
             ..self.clone()
         }
     }

@@ -36,6 +36,12 @@ impl AxisScale {
         (self.t(v) - self.t(self.min)) / (self.t(self.max) - self.t(self.min))
     }
 
+    /// The value at a fraction of the axis width (the inverse of `fraction`).
+    pub fn value_at(&self, fraction: f64) -> f64 {
+        let t = self.t(self.min) + fraction * (self.t(self.max) - self.t(self.min));
+        if self.is_ratio { t.exp() } else { t }
+    }
+
     pub fn ticks(&self) -> Vec<f64> {
         if self.is_ratio {
             RATIO_TICKS.iter().copied().filter(|t| *t >= self.min * 0.999 && *t <= self.max * 1.001).collect()
