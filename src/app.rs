@@ -1,10 +1,10 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
+    AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, StoryBar, StoryTools, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
     TrialToggles,
 };
 use crate::state::{AppState, DataSource, Origin};
-use crate::url_state::{initial_state, stored_sets, sync_with_url};
+use crate::url_state::{initial_state, stored_sets, story_from_link, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
@@ -16,6 +16,10 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(selection, DataSource::flagship(), ignored);
     state.user_data.set(sets);
     state.source.set(state.keep_user_set(data));
+    // A story link replays from its first step (read before the address is normalised).
+    if let Some(steps) = state.source.with_untracked(|s| story_from_link(&s.dataset)) {
+        state.start_story(steps);
+    }
     let too_large_for_link = sync_with_url(state);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
@@ -63,9 +67,11 @@ pub fn App() -> impl IntoView {
                 <section class="results" id="results" tabindex="-1">
                     <PooledSummary state=state />
                     <PredictReveal state=state />
+                    <StoryBar state=state />
                     <ExplainPanel state=state />
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />
+                    <StoryTools state=state />
                     <SensitivityPanel state=state />
                     <ResultsPanel state=state />
                     <StudyTable state=state />

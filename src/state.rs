@@ -216,6 +216,13 @@ impl Selection {
         }
     }
 
+    /// This analysis with `display`'s display choices (presenter mode, predict-then-reveal, the
+    /// open view, the comparison diamond, the lens): undo, redo and a story's steps change the
+    /// analysis, not how it is shown.
+    pub fn keeping_display(self, display: &Selection) -> Selection {
+        Selection { presenter: display.presenter, predict: display.predict, view: display.view, compare_models: display.compare_models, lens: display.lens, ..self }
+    }
+
     /// The analysis's conventions (model, zero cells, Q and I² rules, CI, prediction interval).
     pub fn convention(&self) -> Convention {
         Convention::of(&self.options(), self.prediction)
@@ -412,6 +419,27 @@ impl History {
     pub fn can_redo(&self) -> bool {
         !self.future.is_empty()
     }
+
+    /// The session's analyses in order, ending with `now`: the steps on `data`, the data on
+    /// screen (a story replays on one dataset).
+    pub fn story(&self, now: &Selection, data: &DataSource) -> Vec<Selection> {
+        self.steps_on(data).cloned().chain(std::iter::once(now.clone())).collect()
+    }
+
+    pub fn story_len(&self, data: &DataSource) -> usize {
+        self.steps_on(data).count() + 1
+    }
+
+    fn steps_on<'a>(&'a self, data: &'a DataSource) -> impl Iterator<Item = &'a Selection> + 'a {
+        self.past.iter().filter(move |(_, d)| d == data).map(|(s, _)| s)
+    }
+}
+
+/// A replay of a session's analyses, step by step, and the step on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub steps: Vec<Selection>,
+    pub at: usize,
 }
 
 /// One predict-then-reveal round: the group's guess for the new pooled estimate (display
@@ -480,6 +508,8 @@ pub struct AppState {
     pub explained_trials: Memo<Vec<String>>,
     /// The current predict-then-reveal round, if a change started one.
     pub round: RwSignal<Option<Round>>,
+    /// The story being replayed, if any.
+    pub story: RwSignal<Option<Story>>,
     /// Whether each trial is switched on, one signal per trial (see `trial_on`).
     switches: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
 }
@@ -540,7 +570,35 @@ impl AppState {
         });
         let round = RwSignal::new(None);
         start_rounds(selection, analysis, round, explained);
-        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, switches }
+        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
+    }
+
+    /// Replays `steps` from the first.
+    pub fn start_story(&self, steps: Vec<Selection>) {
+        if !steps.is_empty() {
+            self.story.set(Some(Story { steps, at: 0 }));
+            self.show_story_step();
+        }
+    }
+
+    /// The next step of the story (`forward`) or the one before; nothing past either end.
+    pub fn story_step(&self, forward: bool) {
+        let moved = self.story.try_update(|story| {
+            let Some(story) = story else { return false };
+            let at = if forward { (story.at + 1).min(story.steps.len() - 1) } else { story.at.saturating_sub(1) };
+            std::mem::replace(&mut story.at, at) != at
+        });
+        if moved == Some(true) {
+            self.show_story_step();
+        }
+    }
+
+    /// Shows the story's current step; display choices stay as they are.
+    fn show_story_step(&self) {
+        let Some(step) = self.story.with_untracked(|s| s.as_ref().map(|s| s.steps[s.at].clone())) else { return };
+        self.selection.update(|s| {
+            *s = step.keeping_display(s);
+        });
     }
 
     /// Whether the pooled result is hidden, waiting for a guess to be revealed.
@@ -608,7 +666,7 @@ impl AppState {
             } else {
                 fresh
             };
-            *s = Selection { presenter: s.presenter, view: s.view, compare_models: s.compare_models, entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method };
+            *s = Selection { entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method }.keeping_display(s);
         });
         self.source.set(source);
     }
@@ -629,7 +687,7 @@ impl AppState {
             let source = self.keep_user_set(source);
             self.source.set(source);
         }
-        self.selection.set(Selection { presenter: now.0.presenter, view: now.0.view, compare_models: now.0.compare_models, ..selection });
+        self.selection.set(selection.keeping_display(&now.0));
     }
 
     /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is

@@ -124,6 +124,34 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Steps a story link may hold at most.
+pub const STORY_STEPS: usize = 200;
+
+/// The story as a link parameter: each step's query, URI-encoded, comma-separated.
+pub fn story_param(steps: &[Selection]) -> String {
+    let steps: Vec<String> = steps.iter().map(|s| String::from(js_sys::encode_uri_component(encode(s).trim_start_matches('?')))).collect();
+    format!("&story={}", steps.join(","))
+}
+
+/// The story a link carries, if any (its first `STORY_STEPS` steps), read on `dataset`.
+pub fn story_from_link(dataset: &Dataset) -> Option<Vec<Selection>> {
+    let query = current_query();
+    let raw = query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("story="))?;
+    let steps: Vec<Selection> = raw
+        .split(',')
+        .take(STORY_STEPS)
+        .filter_map(|step| js_sys::decode_uri_component(step).ok())
+        .map(|step| decode(&String::from(step), dataset).0)
+        .collect();
+    (!steps.is_empty()).then_some(steps)
+}
+
+/// The link to this page as it is now, with `extra` parameters.
+pub fn link_with(extra: &str) -> String {
+    let location = window().location();
+    format!("{}{}{}{extra}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default(), current_query())
+}
+
 /// Reads a link for a dataset. Unknown or malformed parameters fall back to the outcome's
 /// defaults, and each one that was ignored or changed is named in the returned notes, so the
 /// page can say so.

@@ -4,7 +4,8 @@ use livemeta_core::Model;
 use wasm_bindgen::prelude::*;
 
 /// Keys for the presenter: 1-9 toggle trials, r / c switch to the outcome's random-effects
-/// or the common-effect (Mantel-Haenszel) model, p toggles presenter mode; Ctrl+Z undoes
+/// or the common-effect (Mantel-Haenszel) model, p toggles presenter mode; while a story plays,
+/// → or PageDown and ← or PageUp step through it and Esc ends it; Ctrl+Z undoes
 /// the last change and Ctrl+Shift+Z or Ctrl+Y redoes it. Ignored while typing in a field
 /// (where the field's own undo applies).
 pub fn install_shortcuts(state: AppState) {
@@ -43,6 +44,10 @@ pub fn install_shortcuts(state: AppState) {
                 state.notice.set(s.pick_model(model));
             }),
             "p" => state.selection.update(|s| s.presenter = !s.presenter),
+            // A story steps on with the arrows or a presentation clicker (PageDown, PageUp).
+            "ArrowRight" | "PageDown" if state.story.with_untracked(Option::is_some) => state.story_step(true),
+            "ArrowLeft" | "PageUp" if state.story.with_untracked(Option::is_some) => state.story_step(false),
+            "Escape" if state.story.with_untracked(Option::is_some) => state.story.set(None),
             _ => {}
         }
     });
