@@ -326,10 +326,14 @@ pub struct DataSource {
 }
 
 impl PartialEq for DataSource {
-    /// The same shared dataset is equal without comparing it trial by trial (every step of
-    /// the undo history is compared on every change).
+    /// The same shared dataset (and CSV text) is equal without comparing it trial by trial
+    /// (every step of the undo history is compared on every change).
     fn eq(&self, other: &DataSource) -> bool {
-        self.slot == other.slot && self.origin == other.origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
+        let same_origin = match (&self.origin, &other.origin) {
+            (Origin::Csv(a), Origin::Csv(b)) => Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a == b,
+        };
+        self.slot == other.slot && same_origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
     }
 }
 

@@ -118,14 +118,21 @@ pub fn ExplainableNumber(state: AppState, testid: &'static str, value: Option<f6
 
 #[component]
 pub fn ExplainPanel(state: AppState) -> impl IntoView {
+    let current = Signal::derive(move || state.explained.with(|e| e.as_ref().map_or(String::new(), |(q, t)| code_of(*q, t))));
+    // The full list (up to 214 options, each with its value) is built only while the list has
+    // the focus: rebuilt on every trial toggle it cost the 200-study toggle several ms.
+    let listing = RwSignal::new(false);
     let options = Signal::derive(move || {
-        let shown = state.selection.with(|s| s.prediction.is_some());
-        let ids: Vec<String> = state.rows.with(|rows| rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect());
         let mut list = vec![("".to_string(), "Choose a number to explain…".to_string())];
-        state.analysis.with(|a| list.extend(a.as_ref().map(|a| choices(a, shown, &ids)).unwrap_or_default()));
+        if listing.get() {
+            let shown = state.selection.with(|s| s.prediction.is_some());
+            let ids: Vec<String> = state.rows.with(|rows| rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect());
+            state.analysis.with(|a| list.extend(a.as_ref().map(|a| choices(a, shown, &ids)).unwrap_or_default()));
+        } else if let Some(title) = state.explanation.with(|e| e.as_ref().map(|e| e.title.clone())) {
+            list.push((current.get(), title));
+        }
         list
     });
-    let current = Signal::derive(move || state.explained.with(|e| e.as_ref().map_or(String::new(), |(q, t)| code_of(*q, t))));
     let trial_names = move || {
         let ids = state.explained_trials.get();
         state.rows.with(|rows| rows.iter().filter(|r| ids.contains(&r.trial_id)).map(|r| r.label.clone()).collect::<Vec<_>>())
@@ -157,7 +164,8 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <section class="explain" aria-live="polite" aria-label="Explain this number">
+        <section class="explain" aria-live="polite" aria-label="Explain this number"
+            on:focusin=move |_| listing.set(true) on:focusout=move |_| listing.set(false)>
             <Choice label="Explain this number" testid="explain-select" options=options current=current
                 on_pick=move |code| state.explained.set(from_code(&code)) />
             {panel}

@@ -24,7 +24,9 @@ test('every number in the list explains itself down to the number shown, under e
       await expect(page.getByTestId('explain-panel')).toBeVisible();
       expect(close(await shownValue(page, 'explain-value'), await shownValue(page, testid)), `${query} ${testid}`).toBe(true);
     }
-    // Every entry of the list: the explanation ends in the value the list shows for it.
+    // Every entry of the list (built when the list has the focus): the explanation ends in the
+    // value the list shows for it.
+    await page.getByTestId('explain-select').focus();
     const options = await page.getByTestId('explain-select').locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
     expect(options.length).toBeGreaterThan(10);
     for (const [code, label] of options.slice(1)) {
@@ -38,6 +40,7 @@ test('every number in the list explains itself down to the number shown, under e
 
 test('a trial weight names its inputs, follows the trial, and the keyboard reaches it', async ({ page }) => {
   await openApp(page, '?outcome=serious_adverse_events&model=DL');
+  await page.getByTestId('explain-select').focus();
   await page.getByTestId('explain-select').selectOption('weight:solo1');
   await expect(page.getByTestId('explain-formula')).toHaveText('wᵢ = 1/(vᵢ + τ²)');
   await expect(page.getByTestId('explain-step-0')).toContainText('w = 1/(');
