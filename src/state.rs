@@ -559,7 +559,7 @@ impl AppState {
             })
         });
         let explained = RwSignal::new(None::<(Quantity, Option<String>)>);
-        let pooled_ids = move || rows.with(|rows| rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect::<Vec<_>>());
+        let pooled_ids = move || rows.with(|rows| pooled_ids(rows));
         let explanation = Memo::new(move |_| {
             let (quantity, trial) = explained.get()?;
             let quantity = match trial {
@@ -774,6 +774,11 @@ pub fn entered_note(rows: &[TrialRow]) -> String {
 /// The tables that go into the pool: reported rows that are switched on.
 pub fn pooled_studies(rows: &[TrialRow]) -> Vec<StudyCounts> {
     rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect()
+}
+
+/// The ids of those trials, in the same order: the analysis's study indices map onto them.
+pub fn pooled_ids(rows: &[TrialRow]) -> Vec<String> {
+    rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect()
 }
 
 /// Records each change to the analysis or the data as a step for undo; a new change after an

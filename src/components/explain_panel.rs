@@ -3,7 +3,7 @@
 //! substituted arithmetic (`livemeta_core::explain`). The trials it comes from are highlighted
 //! in the study table.
 use crate::components::choice::Choice;
-use crate::state::AppState;
+use crate::state::{pooled_ids, AppState};
 use leptos::prelude::*;
 use livemeta_core::analysis::Analysis;
 use livemeta_core::explain::Quantity;
@@ -126,7 +126,7 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
         let mut list = vec![("".to_string(), "Choose a number to explain…".to_string())];
         if listing.get() {
             let shown = state.selection.with(|s| s.prediction.is_some());
-            let ids: Vec<String> = state.rows.with(|rows| rows.iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id.clone()).collect());
+            let ids = state.rows.with(|rows| pooled_ids(rows));
             state.analysis.with(|a| list.extend(a.as_ref().map(|a| choices(a, shown, &ids)).unwrap_or_default()));
         } else if let Some(title) = state.explanation.with(|e| e.as_ref().map(|e| e.title.clone())) {
             list.push((current.get(), title));

@@ -11,6 +11,9 @@ pub struct PooledCounts {
     pub estimate: f64,
     pub se: f64,
     pub weights: Vec<f64>,
+    /// The two sums the estimate is the ratio of (Mantel-Haenszel's R and S, or for the risk
+    /// difference its numerator and denominator; Peto's Σ(O − E) and ΣV).
+    pub sums: (f64, f64),
 }
 
 /// `measure` is RR, OR or RD (`Model::pools` keeps the others away).
@@ -33,7 +36,7 @@ pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
                 weights.push(si);
             }
             let var = pr / (2.0 * r * r) + ps_qr / (2.0 * r * s) + qs / (2.0 * s * s);
-            PooledCounts { estimate: (r / s).ln(), se: var.sqrt(), weights }
+            PooledCounts { estimate: (r / s).ln(), se: var.sqrt(), weights, sums: (r, s) }
         }
         Measure::RR => {
             // Greenland-Robins variance.
@@ -45,7 +48,7 @@ pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
                 p += (n1 * n2 * (t.a + t.c) - t.a * t.c * n) / (n * n);
                 weights.push(t.c * n1 / n);
             }
-            PooledCounts { estimate: (r / s).ln(), se: (p / (r * s)).sqrt(), weights }
+            PooledCounts { estimate: (r / s).ln(), se: (p / (r * s)).sqrt(), weights, sums: (r, s) }
         }
         Measure::AS => unreachable!("Mantel-Haenszel does not pool the arcsine difference"),
         Measure::RD => {
@@ -60,7 +63,7 @@ pub fn mantel_haenszel(tables: &[Table], measure: Measure) -> PooledCounts {
                 weights.push(n1 * n2 / n);
             }
             let rd = num / den;
-            PooledCounts { estimate: rd, se: ((rd * p + q) / (den * den)).sqrt(), weights }
+            PooledCounts { estimate: rd, se: ((rd * p + q) / (den * den)).sqrt(), weights, sums: (num, den) }
         }
     }
 }
@@ -79,5 +82,5 @@ pub fn peto(tables: &[Table]) -> (PooledCounts, f64) {
         weights.push(v);
     }
     let q = s_oe2_v - s_oe * s_oe / s_v;
-    (PooledCounts { estimate: s_oe / s_v, se: (1.0 / s_v).sqrt(), weights }, q)
+    (PooledCounts { estimate: s_oe / s_v, se: (1.0 / s_v).sqrt(), weights, sums: (s_oe, s_v) }, q)
 }

@@ -98,16 +98,10 @@ impl Preset {
 
 impl Convention {
     /// The convention of an analysis as chosen; `prediction` is `None` when none is shown.
+    /// (A common-effect model's rules are set aside by `normalised`, where conventions meet.)
     pub fn of(options: &AnalysisOptions, prediction: Option<PredictionCritical>) -> Convention {
-        let random = options.model.is_random();
-        Convention {
-            model: options.model,
-            zero_cells: options.zero_cells,
-            q_centre: options.q_centre,
-            i2_from: options.i2_from,
-            ci_method: if random { options.ci_method } else { CiMethod::Wald },
-            prediction,
-        }
+        let o = options;
+        Convention { model: o.model, zero_cells: o.zero_cells, q_centre: o.q_centre, i2_from: o.i2_from, ci_method: o.ci_method, prediction }
     }
 
     pub fn options(&self, measure: Measure) -> AnalysisOptions {
@@ -232,17 +226,16 @@ impl Followed {
     }
     /// On the analysis scale (log for ratios), where shares of a change add up.
     fn of(self, a: &Analysis) -> f64 {
-        let p = &a.pooled;
-        let shown = match self {
-            Followed::Estimate => p.estimate,
-            Followed::CiLower => p.ci_lower,
-            Followed::CiUpper => p.ci_upper,
-        };
+        let shown = self.shown(a);
         if a.measure.is_ratio() { shown.ln() } else { shown }
     }
     pub fn shown(self, a: &Analysis) -> f64 {
-        let x = self.of(a);
-        if a.measure.is_ratio() { x.exp() } else { x }
+        let p = &a.pooled;
+        match self {
+            Followed::Estimate => p.estimate,
+            Followed::CiLower => p.ci_lower,
+            Followed::CiUpper => p.ci_upper,
+        }
     }
 }
 

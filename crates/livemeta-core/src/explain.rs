@@ -3,7 +3,7 @@
 //! is done here, from the trials' tables and the analysis's tau², not copied from the
 //! analysis, so a test can hold every explained number to the displayed one.
 use crate::analysis::{Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
-use crate::common::mantel_haenszel;
+use crate::common::{mantel_haenszel, peto, PooledCounts};
 use crate::counts::{StudyCounts, Table};
 use crate::dist;
 use crate::effect::{corrected_tables, peto_terms, Measure, ZeroCellPolicy};
@@ -129,6 +129,16 @@ impl<'a> Context<'a> {
         self.inputs().iter().filter_map(|&i| self.tables[i]).collect()
     }
 
+    /// The Mantel-Haenszel or Peto pool of the tables, as the analysis computed it: its
+    /// weights and sums are the ones explained.
+    fn pool_of_counts(&self) -> PooledCounts {
+        if self.a.model == Model::CommonPeto {
+            peto(&self.pooled_tables()).0
+        } else {
+            mantel_haenszel(&self.pooled_tables(), self.measure)
+        }
+    }
+
     /// The pooled estimate's standard error and how it was found.
     fn standard_error(&self) -> (f64, Vec<String>) {
         let p = &self.a.pooled;
@@ -139,11 +149,11 @@ impl<'a> Context<'a> {
                     Measure::RD => "Sato, Greenland and Robins",
                     _ => "Robins-Breslow-Greenland",
                 };
-                let se = mantel_haenszel(&self.pooled_tables(), self.measure).se;
+                let se = self.pool_of_counts().se;
                 (se, vec![format!("SE = √(the {variance} variance of the Mantel-Haenszel estimate) = {}", num(se))])
             }
             Model::CommonPeto => {
-                let sv: f64 = self.pooled_tables().iter().map(|t| peto_terms(t).1).sum();
+                let sv = self.pool_of_counts().sums.1;
                 (1.0 / sv.sqrt(), vec![format!("SE = √(1/ΣV) = √(1/{}) = {}", num(sv), num(1.0 / sv.sqrt()))])
             }
             _ => {
@@ -264,27 +274,17 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             let s = a.studies.get(i)?;
             s.weight_percent?;
             let (formula, w, total, steps) = match a.model {
-                Model::CommonMantelHaenszel => {
-                    let weight = |t: &Table| match m {
-                        Measure::RR => t.c * t.n1() / t.n(),
-                        Measure::RD => t.n1() * t.n2() / t.n(),
-                        _ => t.b * t.c / t.n(),
-                    };
+                Model::CommonMantelHaenszel | Model::CommonPeto => {
                     let t = cx.tables[i]?;
-                    let formula = match m {
-                        Measure::RR => "wᵢ = cᵢn₁ᵢ/Nᵢ (Mantel-Haenszel)",
-                        Measure::RD => "wᵢ = n₁ᵢn₂ᵢ/Nᵢ (Mantel-Haenszel)",
+                    let weights = cx.pool_of_counts().weights;
+                    let w = weights[cx.inputs().iter().position(|&j| j == i)?];
+                    let formula = match (a.model, m) {
+                        (Model::CommonPeto, _) => "wᵢ = Vᵢ = n₁n₂(a + c)(b + d)/(N²(N − 1))",
+                        (_, Measure::RR) => "wᵢ = cᵢn₁ᵢ/Nᵢ (Mantel-Haenszel)",
+                        (_, Measure::RD) => "wᵢ = n₁ᵢn₂ᵢ/Nᵢ (Mantel-Haenszel)",
                         _ => "wᵢ = bᵢcᵢ/Nᵢ (Mantel-Haenszel)",
                     };
-                    let total: f64 = cx.pooled_tables().iter().map(weight).sum();
-                    let w = weight(&t);
-                    (formula, w, total, vec![format!("{} = {}", table_text(&t), num(w))])
-                }
-                Model::CommonPeto => {
-                    let t = cx.tables[i]?;
-                    let v = peto_terms(&t).1;
-                    let total: f64 = cx.pooled_tables().iter().map(|t| peto_terms(t).1).sum();
-                    ("wᵢ = Vᵢ = n₁n₂(a + c)(b + d)/(N²(N − 1))", v, total, vec![format!("{}: V = {}", table_text(&t), num(v))])
+                    (formula, w, weights.iter().sum(), vec![format!("{} = {}", table_text(&t), num(w))])
                 }
                 _ => {
                     let e = s.effect?;
@@ -475,24 +475,20 @@ fn variance_step(t: &Table, m: Measure, peto: bool, vi: f64) -> String {
 /// The pooled estimate on the analysis scale, its formula and the substituted steps.
 fn pooled_steps(cx: &Context) -> (f64, String, Vec<String>) {
     let m = cx.measure;
-    let tables = cx.pooled_tables();
     match cx.a.model {
         Model::CommonMantelHaenszel => {
-            let (r, s, formula): (f64, f64, &str) = match m {
-                Measure::RR => (tables.iter().map(|t| t.a * t.n2() / t.n()).sum(), tables.iter().map(|t| t.c * t.n1() / t.n()).sum(), "ln RR_MH = ln[Σ(aᵢn₂ᵢ/Nᵢ) / Σ(cᵢn₁ᵢ/Nᵢ)]"),
-                Measure::RD => (
-                    tables.iter().map(|t| (t.a * t.n2() - t.c * t.n1()) / t.n()).sum(),
-                    tables.iter().map(|t| t.n1() * t.n2() / t.n()).sum(),
-                    "RD_MH = Σ((aᵢn₂ᵢ − cᵢn₁ᵢ)/Nᵢ) / Σ(n₁ᵢn₂ᵢ/Nᵢ)",
-                ),
-                _ => (tables.iter().map(|t| t.a * t.d / t.n()).sum(), tables.iter().map(|t| t.b * t.c / t.n()).sum(), "ln OR_MH = ln[Σ(aᵢdᵢ/Nᵢ) / Σ(bᵢcᵢ/Nᵢ)]"),
+            let (r, s) = cx.pool_of_counts().sums;
+            let formula = match m {
+                Measure::RR => "ln RR_MH = ln[Σ(aᵢn₂ᵢ/Nᵢ) / Σ(cᵢn₁ᵢ/Nᵢ)]",
+                Measure::RD => "RD_MH = Σ((aᵢn₂ᵢ − cᵢn₁ᵢ)/Nᵢ) / Σ(n₁ᵢn₂ᵢ/Nᵢ)",
+                _ => "ln OR_MH = ln[Σ(aᵢdᵢ/Nᵢ) / Σ(bᵢcᵢ/Nᵢ)]",
             };
             let mu = if m == Measure::RD { r / s } else { (r / s).ln() };
             let step = if m == Measure::RD { format!("= {}/{} = {}", num(r), num(s), num(mu)) } else { format!("= ln({}/{}) = {}", num(r), num(s), num(mu)) };
-            (mu, formula.into(), vec![format!("{} tables", tables.len()), step])
+            (mu, formula.into(), vec![format!("{} tables", cx.inputs().len()), step])
         }
         Model::CommonPeto => {
-            let (s_oe, s_v) = tables.iter().map(peto_terms).fold((0.0, 0.0), |(a, b), (oe, v)| (a + oe, b + v));
+            let (s_oe, s_v) = cx.pool_of_counts().sums;
             (s_oe / s_v, "ln OR = Σ(Oᵢ − Eᵢ)/ΣVᵢ (Peto)".into(), vec![format!("= {}/{} = {}", num(s_oe), num(s_v), num(s_oe / s_v))])
         }
         _ => {
