@@ -104,7 +104,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                         "Published (Fleming 2018): " {published}
                         " · " <a href=article.doi_url target="_blank" rel="noopener">"article (DOI)"</a>
                         " · " <a href=article.pubmed_url target="_blank" rel="noopener">"PubMed"</a>
-                        " · " <a href=p.url.clone() target="_blank" rel="noopener" title="The copy of the abstract the number was read from">"where the number was read"</a>
+                        " · " <a href=p.url.clone() target="_blank" rel="noopener" title=p.copy.clone().unwrap_or_default()>"copy read"</a>
                     }.into_any()
                 };
                 view! {

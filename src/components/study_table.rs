@@ -6,38 +6,56 @@ use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
 
 /// One count with its provenance, shown on hover and on keyboard focus: first a plain
-/// sentence ("Placebo: 56 of 315"), then the verbatim snippet, then the links: the trial's
-/// registry record, and the copy the number was read from.
+/// sentence ("Placebo: 56 of 315"), then the verbatim snippet, then the links: the primary
+/// source first (the registry record, the article), then the copy the number was read from,
+/// said for what it is.
 #[component]
 fn SourcedCount(testid: String, sources: Vec<ArmSource>, registry: String) -> impl IntoView {
     let events: i64 = sources.iter().filter_map(|s| s.events.value).sum();
     let n: i64 = sources.iter().map(|s| s.n).sum();
+    let primaries: Vec<String> = sources.iter().map(|s| s.events.primary_url.clone().or_else(|| s.events.url.clone()).unwrap_or_default()).collect();
     let details = sources
         .into_iter()
         .map(|s| {
-            let url = s.events.url.clone().unwrap_or_default();
             let how = match s.events.kind.as_deref() {
                 Some("derived") => format!("derived from a percentage: {}", s.events.derivation.clone().unwrap_or_default()),
                 _ => "read directly".to_string(),
+            };
+            let read_at = s.events.url.clone().unwrap_or_default();
+            let links = match s.events.primary_url.clone() {
+                Some(primary) => view! {
+                    <a class="primary-source" href=primary.clone() target="_blank" rel="noopener">{format!("Source: {}", primary.trim_start_matches("https://"))}</a>
+                    <a class="copy-read" href=read_at target="_blank" rel="noopener">"Copy read"</a>
+                    <span class="copy-what">{s.events.copy.clone().unwrap_or_default()}</span>
+                }
+                .into_any(),
+                None => view! {
+                    <a class="primary-source" href=read_at.clone() target="_blank" rel="noopener">{format!("Source: {}", read_at.trim_start_matches("https://"))}</a>
+                }
+                .into_any(),
             };
             view! {
                 <span class="provenance-arm">
                     <strong>{format!("{}: {} of {}", s.regimen, s.events.value.unwrap_or_default(), s.n)}</strong>
                     <span class="provenance-how">{format!("{} · {how}", s.window)}</span>
                     <span class="provenance-snippet">"Verbatim from the source: " <q>{s.events.snippet.clone().unwrap_or_default()}</q></span>
-                    <a href=url.clone() target="_blank" rel="noopener">"Where the number was read"</a>
+                    {links}
                 </span>
             }
         })
         .collect_view();
+    // The trial's registry record, unless every arm's source already is it.
+    let registry_link = (!registry.is_empty() && primaries.iter().any(|p| *p != registry)).then(|| {
+        view! {
+            <a class="registry" href=registry.clone() target="_blank" rel="noopener">{format!("Registry record: {}", registry.trim_start_matches("https://"))}</a>
+        }
+    });
     view! {
         <span class="count" tabindex="0" data-testid=testid>
             {format!("{events}/{n}")}
             <span class="provenance" role="tooltip">
                 {details}
-                {(!registry.is_empty()).then(|| view! {
-                    <a class="registry" href=registry.clone() target="_blank" rel="noopener">{format!("Registry record: {}", registry.trim_start_matches("https://"))}</a>
-                })}
+                {registry_link}
             </span>
         </span>
     }

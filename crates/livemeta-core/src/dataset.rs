@@ -133,8 +133,15 @@ pub struct Missing {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sourced {
     pub value: Option<i64>,
+    /// The primary source (the registry record, the article) when `url` is a copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_url: Option<String>,
+    /// Where the number was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// What the copy at `url` is, when it is not the primary source itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// "direct" or "derived".
@@ -154,7 +161,12 @@ pub struct PublishedResult {
     pub estimate: f64,
     pub ci_lower: f64,
     pub ci_upper: f64,
+    /// The article, when `url` is a copy of its abstract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_url: Option<String>,
     pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
     pub snippet: String,
 }
 

@@ -164,7 +164,9 @@ pub fn read_rm5(text: &str) -> Result<Review, String> {
                     estimate,
                     ci_lower,
                     ci_upper,
+                    primary_url: None,
                     url: String::new(),
+                    copy: None,
                     snippet: format!(
                         "EFFECT_SIZE=\"{}\" CI_START=\"{}\" CI_END=\"{}\"",
                         outcome.attribute("EFFECT_SIZE").unwrap_or(""),

@@ -20,9 +20,13 @@ test('a count shows its source on keyboard focus, with a link', async ({ page },
   const tooltip = count.locator('.provenance');
   await expect(tooltip).toBeVisible();
   await expect(tooltip).toContainText('17.8');
-  await expect(tooltip.getByRole('link', { name: 'Where the number was read' })).toHaveAttribute('href', /^https:\/\//);
-  // The registry's own page comes first as the trial's record; the copy is where it was read.
-  await expect(tooltip.getByRole('link', { name: /Registry record/ })).toHaveAttribute('href', 'https://clinicaltrials.gov/study/NCT02260986');
+  // The primary source leads; the copy the number was read from comes second, said for what it is.
+  const links = tooltip.getByRole('link');
+  await expect(links.first()).toHaveText('Source: clinicaltrials.gov/study/NCT02260986');
+  await expect(links.first()).toHaveAttribute('href', 'https://clinicaltrials.gov/study/NCT02260986');
+  await expect(links.nth(1)).toHaveText('Copy read');
+  await expect(links.nth(1)).toHaveAttribute('href', /^https:\/\/github\.com\//);
+  await expect(tooltip).toContainText('test file of an unrelated public software repository');
   await expect(tooltip).toContainText('Placebo weekly + topical corticosteroids (52 weeks): 56 of 315');
   // The tooltip of the last row stays inside the page.
   const box = await tooltip.boundingBox();
@@ -37,7 +41,7 @@ test('trials without data are shown as not reported and counted', async ({ page 
   await expect(page.getByTestId('study-row-solo1')).toContainText('not reported');
   // Which "not reported" it is, and where we looked.
   await page.getByTestId('searched-solo1').locator('summary').click();
-  await expect(page.getByTestId('searched-solo1')).toContainText('CT.gov record');
+  await expect(page.getByTestId('searched-solo1')).toContainText('ClinicalTrials.gov results record');
   await page.getByTestId('outcome-select').selectOption('infections_all');
   await expect(page.getByTestId('coverage')).toHaveText('0 of 8 trials reported this outcome; 0 pooled.');
   await expect(page.getByTestId('pooled-estimate')).toContainText('No pooled estimate');
