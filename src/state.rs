@@ -44,6 +44,12 @@ pub struct Selection {
     pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
+    /// The trial attribute the subgroups of the user's data group by (None: the data's first).
+    pub subgroup_column: Option<String>,
+    /// Which measures the multiverse's specification curve shows.
+    pub multiverse_family: MultiverseFamily,
+    /// Whether the rare-events view fits the mixed models too (they take a while).
+    pub fit_mixed: bool,
     /// The trial attribute of the meta-regression (None: the data's first).
     pub moderator: Option<String>,
     /// The prior on tau of the Bayesian view.
@@ -138,6 +144,14 @@ choice!(
 );
 
 choice!(
+    /// The measures a specification curve shows: ratios and differences have no common axis.
+    MultiverseFamily {
+        Ratio = "ratio", "ratio measures (RR, OR, Peto OR)";
+        Difference = "rd", "risk differences";
+    }
+);
+
+choice!(
     /// The order in which a cumulative meta-analysis adds trials.
     CumulativeOrder {
         Year = "year", "by year (how the evidence grew)";
@@ -172,6 +186,9 @@ impl Selection {
             view: None,
             cumulative_order: CumulativeOrder::Year,
             subgroup_by: SubgroupBy::Background,
+            subgroup_column: None,
+            multiverse_family: MultiverseFamily::Ratio,
+            fit_mixed: false,
             moderator: None,
             tau_prior: SENSITIVITY_PRIORS[0],
             tsa: TsaAssumptions::default(),
@@ -216,11 +233,18 @@ impl Selection {
         }
     }
 
-    /// This analysis with `display`'s display choices (presenter mode, predict-then-reveal, the
-    /// open view, the comparison diamond, the lens): undo, redo and a story's steps change the
-    /// analysis, not how it is shown.
+    /// This selection with `display`'s display choices (presenter mode, predict-then-reveal,
+    /// the open view): undo, redo and a story's steps change what the numbers are, not where
+    /// they are shown.
     pub fn keeping_display(self, display: &Selection) -> Selection {
-        Selection { presenter: display.presenter, predict: display.predict, view: display.view, compare_models: display.compare_models, lens: display.lens, ..self }
+        Selection { presenter: display.presenter, predict: display.predict, view: display.view, ..self }
+    }
+
+    /// Whether `other` differs from this selection in its display choices only. Every other
+    /// choice (the analysis and each view's own options) changes a number on screen, so each
+    /// change of one is a step of the undo history.
+    pub fn same_step(&self, other: &Selection) -> bool {
+        self.clone().keeping_display(other) == *other
     }
 
     /// The analysis's conventions (model, zero cells, Q and I² rules, CI, prediction interval).
@@ -275,6 +299,29 @@ impl Selection {
             let double_zero = if new.drop_double_zero { "left out" } else { "kept" };
             format!("Zero cells follow this model's convention: trials with no events in either arm are {double_zero}.")
         })
+    }
+
+    /// Another outcome of `dataset`, keeping every choice that applies to it: the trials
+    /// switched off, the counts typed in, the CI and prediction rules, the open view and its
+    /// options. The measure and model follow the new outcome's published method only when they
+    /// were the old outcome's (the user had not chosen others); a definition belongs to its
+    /// outcome and is dropped. The returned sentence says what changed and why.
+    pub fn switch_outcome(&mut self, dataset: &Dataset, outcome: &str) -> Option<String> {
+        let (old, new) = (Selection::for_outcome(dataset, &self.outcome), Selection::for_outcome(dataset, outcome));
+        let label = dataset.outcome_or_first(outcome).label.clone();
+        self.outcome = new.outcome.clone();
+        self.definition = None;
+        if (self.measure, self.model) == (new.measure, new.model) {
+            return None;
+        }
+        if (self.measure, self.model) == (old.measure, old.model) {
+            self.measure = new.measure;
+            let convention = self.set_model(new.model);
+            let why = format!("{label}: the published method, {} by {}.", new.measure.label(), new.model.label());
+            return Some(join_sentences(Some(why), convention));
+        }
+        // The user's own measure and model stay, as far as the new outcome allows.
+        (!self.model.pools(self.measure)).then(|| self.pick_model(self.model)).flatten()
     }
 
     /// Whether the analysis (not just the display) differs between two selections.
@@ -402,8 +449,8 @@ impl DataSource {
 /// page size brought a toggle's main-thread work within one frame (README, speed).
 pub const PAGE_ROWS: usize = 25;
 
-/// The steps undo and redo walk through: each is the analysis (selection and data) before
-/// or after one change. Display choices (presenter mode, the open view) are not steps.
+/// The steps undo and redo walk through: each is the selection and data before or after one
+/// change. Display choices (presenter mode, predict-then-reveal, the open view) are not steps.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     past: Vec<(Selection, DataSource)>,
@@ -787,7 +834,7 @@ fn record_history(selection: RwSignal<Selection>, source: RwSignal<DataSource>, 
     Effect::new(move |previous: Option<(Selection, DataSource)>| {
         let now = (selection.get(), source.get());
         if let Some(before) = previous {
-            let changed = before.1 != now.1 || !before.0.same_analysis(&now.0);
+            let changed = before.1 != now.1 || !before.0.same_step(&now.0);
             let restoring = history.with_untracked(|h| h.restoring);
             if restoring {
                 history.update(|h| h.restoring = false);
@@ -884,6 +931,37 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     }
     if b.zero_cells != n.zero_cells && result_moved {
         parts.push("zero-cell handling changed".into());
+    }
+    if before.definition != now.definition {
+        parts.push(format!("outcome definition: {}", now.definition.as_deref().map_or("the dataset's order of preference", |d| dataset.definition_label(d))));
+    }
+    // Each view's own options are steps of their own (a story replays them too).
+    if before.compare_models != now.compare_models {
+        parts.push(format!("other model's diamond {}", if now.compare_models { "shown" } else { "hidden" }));
+    }
+    if before.tau_prior != now.tau_prior {
+        parts.push(format!("prior on τ: {}", now.tau_prior.label()));
+    }
+    if before.cumulative_order != now.cumulative_order {
+        parts.push(format!("cumulative order: {}", now.cumulative_order.label()));
+    }
+    if before.subgroup_by != now.subgroup_by || before.subgroup_column != now.subgroup_column {
+        parts.push(format!("subgroups by {}", now.subgroup_column.as_deref().unwrap_or(now.subgroup_by.label())));
+    }
+    if before.moderator != now.moderator {
+        parts.push(format!("moderator: {}", now.moderator.as_deref().unwrap_or("the first")));
+    }
+    if before.multiverse_family != now.multiverse_family {
+        parts.push(format!("specification curve: {}", now.multiverse_family.label()));
+    }
+    if before.fit_mixed != now.fit_mixed {
+        parts.push(format!("mixed models {}", if now.fit_mixed { "fitted" } else { "not fitted" }));
+    }
+    if before.tsa != now.tsa {
+        parts.push("trial sequential assumptions changed".into());
+    }
+    if before.lens != now.lens {
+        parts.push("convention lens compares other conventions".into());
     }
     if parts.is_empty() && result_moved {
         parts.push("data changed".into());

@@ -1,6 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
-use crate::state::{AppState, Coded, LENS_DEFAULT, CumulativeOrder, DataSource, EnteredCounts, Origin, Selection, SensitivityView, SubgroupBy};
+use crate::state::{AppState, Coded, LENS_DEFAULT, CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::conventions::Preset;
@@ -57,6 +57,15 @@ pub fn encode(s: &Selection) -> String {
     }
     if s.subgroup_by != SubgroupBy::Background {
         q.push_str(&format!("&by={}", s.subgroup_by.code()));
+    }
+    if let Some(column) = &s.subgroup_column {
+        q.push_str(&format!("&col={}", String::from(js_sys::encode_uri_component(column))));
+    }
+    if s.multiverse_family != MultiverseFamily::Ratio {
+        q.push_str(&format!("&family={}", s.multiverse_family.code()));
+    }
+    if s.fit_mixed {
+        q.push_str("&mixed=1");
     }
     if s.tau_prior != livemeta_core::bayes::SENSITIVITY_PRIORS[0] {
         q.push_str(&format!("&prior={}", s.tau_prior.code()));
@@ -235,6 +244,15 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
         s.moderator = Some(moderator);
     }
+    let columns = dataset.attribute_names();
+    let known_column = |c: &str| js_sys::decode_uri_component(c).ok().map(String::from).filter(|c| columns.contains(c));
+    if let Some(column) = q.parse("col", known_column, "not an attribute of these trials") {
+        s.subgroup_column = Some(column);
+    }
+    if let Some(family) = q.parse("family", MultiverseFamily::from_code, "not ratio or rd") {
+        s.multiverse_family = family;
+    }
+    s.fit_mixed = q.flag("mixed");
     if let Some(prior) = q.parse("prior", livemeta_core::bayes::TauPrior::from_code, "not a prior such as hn:0.5 or hc:1") {
         s.tau_prior = prior;
     }

@@ -1,5 +1,5 @@
 use crate::components::choice::Choice;
-use crate::state::{AppState, DataSource, Selection, BUNDLED};
+use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::{Measure, Model, Tau2Method};
 
@@ -56,13 +56,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 options=outcomes
                 disabled=Signal::derive(move || outcomes.with(|o| o.len() < 2))
                 current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
-                on_pick=move |outcome| {
-                    state.notice.set(None);
-                    selection.update(|s| {
-                        let (excluded, entered) = (std::mem::take(&mut s.excluded), std::mem::take(&mut s.entered));
-                        *s = Selection { excluded, entered, use_entered: s.use_entered, presenter: s.presenter, compare_models: s.compare_models, ..Selection::for_outcome(&state.dataset(), &outcome) };
-                    })
-                }
+                on_pick=move |outcome| selection.update(|s| state.notice.set(s.switch_outcome(&state.dataset(), &outcome)))
             />
             <Show when=move || doses.with(|d| d.len() > 2)>
                 <Choice

@@ -3,6 +3,7 @@
 //! tau, by numerical integration (`livemeta_core::bayes`). The posterior of the pooled effect,
 //! the probability that it favours treatment, tau, a new trial's effect, the posterior density
 //! as a figure, and the same under each prior of the sensitivity table.
+use crate::components::choice::Choice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -120,23 +121,18 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="bayes-view">
             <div class="controls">
-                <label>"Prior on τ"
-                    <select data-testid="bayes-prior" on:change=move |ev| {
-                        if let Some(prior) = TauPrior::from_code(&event_target_value(&ev)) {
-                            selection.update(|s| s.tau_prior = prior);
+                // A prior from a link that is not in the list is shown as chosen too.
+                <Choice label="Prior on τ" testid="bayes-prior"
+                    options=Signal::derive(move || {
+                        let (chosen, measure) = selection.with(|s| (s.tau_prior, s.measure));
+                        let mut listed = sensitivity_priors(measure);
+                        if !listed.contains(&chosen) {
+                            listed.push(chosen);
                         }
-                    }>
-                        {move || {
-                            // A prior from a link that is not in the list is shown as chosen too.
-                            let (chosen, measure) = selection.with(|s| (s.tau_prior, s.measure));
-                            let mut listed = sensitivity_priors(measure);
-                            if !listed.contains(&chosen) {
-                                listed.push(chosen);
-                            }
-                            listed.into_iter().map(|p| view! { <option value=p.code() selected=p == chosen>{p.label()}</option> }).collect_view()
-                        }}
-                    </select>
-                </label>
+                        listed.into_iter().map(|p| (p.code(), p.label())).collect()
+                    })
+                    current=Signal::derive(move || selection.with(|s| s.tau_prior.code()))
+                    on_pick=move |code| if let Some(prior) = TauPrior::from_code(&code) { selection.update(|s| s.tau_prior = prior) } />
             </div>
             <p class="note-inline desk-only">{prior_note}</p>
             {answer}

@@ -3,6 +3,7 @@
 //! `rma(yi, vi, mods = ~ x)` with the model and test on screen. A numeric attribute gets a
 //! bubble plot with the fitted line; every fit gets its coefficients, the test of the
 //! moderator (QM), the residual heterogeneity and R².
+use crate::components::choice::Choice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
@@ -150,14 +151,10 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
             <Show when=move || names.with(|n| !n.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="metareg-error">"To regress the effects on a trial attribute, add a column to the CSV (for example year, dose or risk of bias) and analyse it again."</p> }>
                 <div class="controls">
-                    <label>"Moderator"
-                        <select data-testid="metareg-moderator" on:change=move |ev| { let name = event_target_value(&ev); selection.update(|s| s.moderator = Some(name)) }>
-                            {move || names.get().into_iter().map(|name| {
-                                let selected = moderator.with(|m| m.as_deref() == Some(name.as_str()));
-                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <Choice label="Moderator" testid="metareg-moderator"
+                        options=Signal::derive(move || names.get().into_iter().map(|name| (name.clone(), name)).collect())
+                        current=Signal::derive(move || moderator.get().unwrap_or_default())
+                        on_pick=move |name| selection.update(|s| s.moderator = Some(name)) />
                 </div>
                 <p class="note-inline desk-only" data-testid="metareg-model">{model_line}</p>
                 {readings}

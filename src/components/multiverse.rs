@@ -2,7 +2,8 @@
 //! CI, zero-cell rule and, where the data has several, dose), as a specification curve with
 //! the choices marked underneath. Clicking a specification applies its choices.
 use crate::components::plot_canvas::PlotCanvas;
-use crate::state::{pooled_studies, rows_for, AppState, Selection};
+use crate::components::choice::CodedChoice;
+use crate::state::{pooled_studies, rows_for, AppState, MultiverseFamily, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, Model};
 use livemeta_core::effect::{CorrectionScope, Measure};
@@ -83,7 +84,7 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
     // Recomputed on every change, but equal data leaves the multiverse alone.
     let data = Memo::new(move |_| variants(state));
     let multiverse = Memo::new(move |_| data.with(|d| Arc::new(run_multiverse(&d.iter().map(|c| c.variant.clone()).collect::<Vec<_>>(), 0.95))));
-    let show_ratio = RwSignal::new(true);
+    let show_ratio = Signal::derive(move || state.selection.with(|s| s.multiverse_family == MultiverseFamily::Ratio));
     // The specifications of the family shown, sorted by estimate.
     let shown = Memo::new(move |_| {
         let ratio = show_ratio.get();
@@ -211,12 +212,9 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
         <div class="sensitivity-view" role="tabpanel" data-testid="multiverse-view">
             <p data-testid="multiverse-summary" data-value=move || { let t = multiverse.get().tally(|_| true); format!("{},{},{}", t.below, t.above, t.neither) }>{summary}</p>
             <div class="controls">
-                <label>"Show "
-                    <select data-testid="multiverse-family" on:change=move |ev| show_ratio.set(event_target_value(&ev) == "ratio")>
-                        <option value="ratio" selected=move || show_ratio.get()>"ratio measures (RR, OR, Peto OR)"</option>
-                        <option value="rd" selected=move || !show_ratio.get()>"risk differences"</option>
-                    </select>
-                </label>
+                <CodedChoice label="Show " testid="multiverse-family"
+                    current=Signal::derive(move || state.selection.with(|s| s.multiverse_family))
+                    on_pick=move |family| state.selection.update(|s| s.multiverse_family = family) />
             </div>
             <Show when=move || shown.with(|s| !s.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="multiverse-position">"No specification of this family could be fitted: no trial switched on reports this outcome, or none has events to compare."</p> }>

@@ -40,8 +40,8 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     // The mixed models integrate every trial's likelihood hundreds of times per fit (CM.EL with
     // random effects: a few hundred ms when trials have dozens of events), so they run when
-    // asked for. The choice is the view's own and the link does not carry it.
-    let with_random = RwSignal::new(false);
+    // asked for.
+    let with_random = Signal::derive(move || selection.with(|s| s.fit_mixed));
     let rows = Memo::new(move |_| {
         let (_, studies) = pooled_trials(&state);
         let options = selection.with(Selection::options);
@@ -108,7 +108,7 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
             )}</p>
             <label>
                 <input type="checkbox" data-testid="rare-random-toggle" prop:checked=move || with_random.get()
-                    on:change=move |ev| with_random.set(event_target_checked(&ev)) />
+                    on:change=move |ev| selection.update(|s| s.fit_mixed = event_target_checked(&ev)) />
                 " Fit it: the mixed models (UM.RS, and CM.EL, CM.AL and UM.RS with a random effect per trial by ML; slower)"
             </label>
             <div class="estimator-table">

@@ -15,8 +15,10 @@ pub fn StoryTools(state: AppState) -> impl IntoView {
     view! {
         <section class="story-tools" aria-label="Story">
             <span data-testid="story-count">{move || format!("This session: {} {}.", count(), if count() == 1 { "analysis" } else { "analyses in order" })}</span>
-            <button type="button" data-testid="story-replay" prop:disabled=move || count() < 2 on:click=move |_| state.start_story(steps())>"Replay as a story"</button>
+            <button type="button" data-testid="story-replay" prop:disabled=move || count() < 2
+                title=move || if count() < 2 { "Make a change first: a story replays two analyses or more" } else { "Replay this session's analyses step by step" } on:click=move |_| state.start_story(steps())>"Replay as a story"</button>
             <button type="button" data-testid="story-link-make" prop:disabled=move || count() < 2
+                title=move || if count() < 2 { "Make a change first: a story replays two analyses or more" } else { "Copy a link that replays these analyses elsewhere" }
                 on:click=move |_| {
                     let url = link_with(&story_param(&steps()));
                     let _ = window().navigator().clipboard().write_text(&url);

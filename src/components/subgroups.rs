@@ -1,7 +1,7 @@
 //! Subgroups: separate pools per value of a trial attribute (background therapy, duration,
 //! phase, publication, or a column of the user's CSV) in RevMan's subgroup forest layout, and
 //! the test for subgroup differences.
-use crate::components::choice::CodedChoice;
+use crate::components::choice::{Choice, CodedChoice};
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
@@ -43,11 +43,12 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     // Trials described by background, duration and phase (the dupilumab set) group by those.
     let described = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
-    // The attributes to group by otherwise; the choice is the view's own, like the data,
-    // which links do not carry.
+    // The attributes to group by otherwise (the data's first until one is chosen).
     let columns = Memo::new(move |_| state.source.with(|s| s.dataset.attribute_names()));
-    let column = RwSignal::new(None::<String>);
-    Effect::new(move |_| columns.with(|c| column.set(c.first().cloned())));
+    let column = Memo::new(move |_| {
+        let chosen = selection.with(|s| s.subgroup_column.clone());
+        columns.with(|c| chosen.filter(|chosen| c.contains(chosen)).or_else(|| c.first().cloned()))
+    });
     let groups = Memo::new(move |_| {
         let by = selection.with(|s| s.subgroup_by);
         column.with(|c| row_groups(&state, by, c.as_deref()))
@@ -102,14 +103,10 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                 fallback=|| view! { <p class="note-inline" data-testid="subgroup-test">"To group your studies, add a column to the CSV (for example subgroup, year or risk of bias) and analyse it again."</p> }>
                 <div class="controls">
                     <Show when=move || columns.with(Vec::is_empty) fallback=move || view! {
-                        <label>"Group studies by"
-                            <select data-testid="subgroup-column" on:change=move |ev| column.set(Some(event_target_value(&ev)))>
-                                {move || columns.get().into_iter().map(|name| {
-                                    let selected = column.with(|c| c.as_deref() == Some(name.as_str()));
-                                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
+                        <Choice label="Group studies by" testid="subgroup-column"
+                            options=Signal::derive(move || columns.get().into_iter().map(|name| (name.clone(), name)).collect())
+                            current=Signal::derive(move || column.get().unwrap_or_default())
+                            on_pick=move |name| selection.update(|s| s.subgroup_column = Some(name)) />
                     }>
                         <CodedChoice label="Group trials by" testid="subgroup-by"
                             current=Signal::derive(move || selection.with(|s| s.subgroup_by))
