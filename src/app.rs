@@ -1,10 +1,11 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
     AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, StoryBar, StoryTools, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
-    TrialToggles,
+    TrialToggles, UnreadableSets,
 };
 use crate::state::{AppState, DataSource, Origin};
-use crate::url_state::{initial_state, stored_sets, story_from_link, sync_with_url};
+use crate::storage::kept_sets;
+use crate::url_state::{initial_state, story_from_link, sync_with_url};
 use leptos::prelude::*;
 
 #[component]
@@ -12,15 +13,16 @@ pub fn App() -> impl IntoView {
     let (selection, data, ignored) = initial_state();
     // The user's sets kept from earlier visits stay one choice away; the data the link opened
     // joins them (as the set it already is, when it is one).
-    let (sets, _, _) = stored_sets();
+    let kept = kept_sets();
     let state = AppState::new(selection, DataSource::flagship(), ignored);
-    state.user_data.set(sets);
+    state.user_data.set(kept.sets.clone());
+    state.unreadable.set(kept.unreadable);
     state.source.set(state.keep_user_set(data));
     // A story link replays from its first step (read before the address is normalised).
     if let Some(steps) = state.source.with_untracked(|s| story_from_link(&s.dataset)) {
         state.start_story(steps);
     }
-    let too_large_for_link = sync_with_url(state);
+    let too_large_for_link = sync_with_url(state, kept.sets);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <DataImport state=state />
                 </aside>
                 <section class="results" id="results" tabindex="-1">
+                    <UnreadableSets state=state />
                     <PooledSummary state=state />
                     <PredictReveal state=state />
                     <StoryBar state=state />

@@ -4,6 +4,7 @@ pub mod canvas_backend;
 pub mod components;
 pub mod download;
 pub mod state;
+pub mod storage;
 pub mod url_state;
 pub mod worker;
 

@@ -536,6 +536,9 @@ pub struct AppState {
     /// The user's own datasets, by slot, kept while another set is on screen so they can
     /// switch back.
     pub user_data: RwSignal<Vec<DataSource>>,
+    /// Entries of this browser's storage that do not read as a set, kept until the user saves
+    /// or discards them.
+    pub unreadable: RwSignal<Vec<crate::storage::Unreadable>>,
     pub rows: Memo<Vec<TrialRow>>,
     /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
     /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
@@ -569,6 +572,7 @@ impl AppState {
     pub fn new(initial: Selection, data: DataSource, notice: Option<String>) -> AppState {
         let selection = RwSignal::new(initial);
         let user_data = RwSignal::new(Vec::new());
+        let unreadable = RwSignal::new(Vec::new());
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         // From the data and the outcome, not from the rows, so a toggle does not recompute it.
@@ -621,7 +625,7 @@ impl AppState {
         });
         let round = RwSignal::new(None);
         start_rounds(selection, analysis, round, explained);
-        AppState { selection, source, user_data, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
+        AppState { selection, source, user_data, unreadable, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
     }
 
     /// Replays `steps` from the first.
@@ -751,7 +755,7 @@ impl AppState {
             if source.slot == 0 {
                 // The same data again (a link reopened, a reload) is the set already kept.
                 let same = sets.iter().find(|s| s.origin == source.origin && s.dataset == source.dataset).map(|s| s.slot);
-                source.slot = same.unwrap_or_else(|| sets.iter().map(|s| s.slot).max().unwrap_or(0) + 1);
+                source.slot = same.unwrap_or_else(|| crate::storage::free_slot(sets));
             }
             match sets.iter_mut().find(|s| s.slot == source.slot) {
                 Some(kept) => *kept = source.clone(),

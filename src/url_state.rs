@@ -1,5 +1,6 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
+use crate::storage;
 use crate::state::{AppState, Coded, LENS_DEFAULT, CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
@@ -297,79 +298,14 @@ fn current_query() -> String {
     window().location().search().unwrap_or_default()
 }
 
-/// This browser's copy of the user's sets: a JSON array of `{"slot", "csv"}` (the CSV as typed)
-/// or `{"slot", "dataset"}`, and the slot last on screen. Earlier versions kept one set under
-/// the two single keys, which are still read.
-const SETS_KEY: &str = "livemeta.data.sets";
-const CURRENT_KEY: &str = "livemeta.data.current";
-const OLD_CSV_KEY: &str = "livemeta.data.csv";
-const OLD_DATASET_KEY: &str = "livemeta.data.json";
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
-/// Keeps the user's sets in this browser (localStorage), so a reload finds them. Returns a
-/// sentence when it could not (storage full or switched off).
-fn keep_in_browser(sets: &[DataSource], current: u32) -> Option<String> {
-    let storage = storage()?;
-    let stored: Vec<serde_json::Value> = sets
-        .iter()
-        .map(|s| match &s.origin {
-            Origin::Csv(csv) => serde_json::json!({ "slot": s.slot, "csv": csv.as_ref() }),
-            _ => serde_json::json!({ "slot": s.slot, "dataset": s.dataset.as_ref() }),
-        })
-        .collect();
-    let _ = storage.remove_item(OLD_CSV_KEY);
-    let _ = storage.remove_item(OLD_DATASET_KEY);
-    let _ = storage.set_item(CURRENT_KEY, &current.to_string());
-    storage
-        .set_item(SETS_KEY, &serde_json::Value::Array(stored).to_string())
-        .err()
-        .map(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
-}
-
-pub fn forget_in_browser() {
-    if let Some(s) = storage() {
-        for key in [SETS_KEY, CURRENT_KEY, OLD_CSV_KEY, OLD_DATASET_KEY] {
-            let _ = s.remove_item(key);
-        }
-    }
-}
-
-/// The user's sets kept in this browser and the slot last on screen; sets that no longer read
-/// are named in the returned problems.
-pub fn stored_sets() -> (Vec<DataSource>, Option<u32>, Vec<String>) {
-    let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
-    let from_csv = |csv: &str| DataSource::from_csv(csv).map(|(source, _)| source).map_err(|problems| problems.join("; "));
-    let from_json = |json: serde_json::Value| serde_json::from_value::<Dataset>(json).map(DataSource::from_file).map_err(|e| e.to_string());
-    let mut sets = Vec::new();
-    let mut problems = Vec::new();
-    let mut keep = |slot: u32, read: Result<DataSource, String>| match read {
-        Ok(source) => sets.push(DataSource { slot, ..source }),
-        Err(e) => problems.push(format!("a set kept in this browser could not be read ({e})")),
-    };
-    match stored(SETS_KEY).and_then(|t| serde_json::from_str::<Vec<serde_json::Value>>(&t).ok()) {
-        Some(list) => {
-            for entry in list {
-                let slot = entry["slot"].as_u64().unwrap_or(0) as u32;
-                match (entry["csv"].as_str(), entry.get("dataset")) {
-                    (Some(csv), _) => keep(slot, from_csv(csv)),
-                    (None, Some(json)) => keep(slot, from_json(json.clone())),
-                    _ => keep(slot, Err("neither CSV nor dataset".into())),
-                }
-            }
-        }
+fn replace_slot(sets: &mut Vec<DataSource>, set: DataSource) {
+    match sets.iter_mut().find(|s| s.slot == set.slot) {
+        Some(kept) => *kept = set,
         None => {
-            if let Some(json) = stored(OLD_DATASET_KEY) {
-                keep(1, Dataset::from_json(&json).map(DataSource::from_file));
-            } else if let Some(csv) = stored(OLD_CSV_KEY) {
-                keep(1, from_csv(&csv));
-            }
+            sets.push(set);
+            sets.sort_by_key(|s| s.slot);
         }
     }
-    let current = stored(CURRENT_KEY).and_then(|c| c.parse().ok()).or_else(|| sets.last().map(|s| s.slot));
-    (sets, current, problems)
 }
 
 /// The link's data parameters: a bundled set by id (none for the flagship), the user's CSV or
@@ -408,10 +344,10 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
     // Links made before the data was compressed carry the CSV percent-encoded.
     let Some(raw) = param("data") else { return (DataSource::flagship(), None) };
     if raw == "local" {
-        let (sets, current, problems) = stored_sets();
-        return match sets.into_iter().find(|s| Some(s.slot) == current) {
+        let kept = storage::kept_sets();
+        return match kept.sets.into_iter().find(|s| Some(s.slot) == kept.current) {
             Some(source) => (source, None),
-            None if !problems.is_empty() => fallback(&format!("The data kept in this browser: {}", problems.join("; "))),
+            None if !kept.unreadable.is_empty() => fallback("The data kept in this browser could not be read (see the message above the plot)"),
             None => fallback("The link's data was kept in another browser"),
         };
     }
@@ -440,8 +376,9 @@ pub fn initial_state() -> (Selection, DataSource, Option<String>) {
 /// Pushes a history entry on every change, and restores the selection and data on
 /// back/forward. The push waits until the change has been painted (pushState costs a few
 /// milliseconds), and changes made within one frame become one entry.
-/// Returns whether the data on screen is too large for a link (it stays in this browser).
-pub fn sync_with_url(state: AppState) -> Signal<bool> {
+/// `kept` is what this browser held at load. Returns whether the data on screen is too large
+/// for a link (it stays in this browser).
+pub fn sync_with_url(state: AppState, kept: Vec<DataSource>) -> Signal<bool> {
     let (selection, source, notice) = (state.selection, state.source, state.notice);
     // Compressing the data is done once per data change, not on every toggle.
     let data = Memo::new(move |_| source.with(data_param));
@@ -453,13 +390,40 @@ pub fn sync_with_url(state: AppState) -> Signal<bool> {
             }
         }
     };
-    // This browser's copy follows the data on screen (an import, an edit, an undo), so a
-    // reload finds what was last shown.
+    // This browser's copy follows the user's sets (an import, an edit, an undo), so a reload
+    // finds what was last shown. Only the sets this tab changed are written: a set another tab
+    // changed since is that tab's to write.
+    let written = StoredValue::new(kept);
     Effect::new(move |_| {
         let current = source.with(|s| s.slot);
-        let kept = state.user_data.with(|sets| (!sets.is_empty()).then(|| keep_in_browser(sets, current)).flatten());
-        if let Some(why) = kept {
-            notice.set(Some(why));
+        state.user_data.with(|sets| {
+            let changed: Vec<&DataSource> = written.with_value(|before| sets.iter().filter(|s| !before.contains(s)).collect());
+            for set in changed {
+                if let Err(why) = storage::keep(set) {
+                    notice.set(Some(why));
+                }
+            }
+            written.set_value(sets.clone());
+        });
+        if current != 0 {
+            storage::keep_current(current);
+        }
+    });
+    // Another tab's sets join this tab's list as they are kept (the set on screen stays).
+    storage::listen_to_other_tabs(move |change| {
+        let on_screen = source.with_untracked(|s| s.slot);
+        match change {
+            storage::OtherTab::Kept(set) => state.user_data.update(|sets| {
+                written.update_value(|w| replace_slot(w, set.clone()));
+                if set.slot != on_screen {
+                    replace_slot(sets, set);
+                }
+            }),
+            storage::OtherTab::Removed(slot) => state.user_data.update(|sets| {
+                written.update_value(|w| w.retain(|s| s.slot != slot));
+                sets.retain(|s| s.slot != slot || s.slot == on_screen);
+            }),
+            storage::OtherTab::Unreadable(entry) => state.unreadable.update(|u| u.push(entry)),
         }
     });
     Effect::new(move |previous: Option<()>| {

@@ -4,7 +4,7 @@
 //! browser and, when small, in the link.
 use crate::download::download;
 use crate::state::{AppState, DataSource, Origin};
-use crate::url_state::forget_in_browser;
+use crate::storage::forget_all;
 use crate::worker::BackgroundJob;
 use leptos::prelude::*;
 use livemeta_core::csv_input::COLUMNS;
@@ -116,7 +116,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             <div class="bulk">
                 <button type="button" data-testid="import-apply" on:click=move |_| accept(DataSource::from_csv(&text.get()))>"Analyse this data"</button>
                 <button type="button" data-testid="import-reset" on:click=move |_| {
-                    forget_in_browser();
+                    forget_all();
                     state.user_data.set(vec![]);
                     state.switch_data(DataSource::flagship());
                 }>"Back to the dupilumab trials"</button>

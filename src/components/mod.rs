@@ -34,6 +34,7 @@ mod study_table;
 mod subgroups;
 mod trial_toggles;
 mod trial_sequential;
+mod unreadable_sets;
 mod what_if;
 
 pub use analysis_controls::AnalysisControls;
@@ -51,3 +52,4 @@ pub use results_panel::ResultsPanel;
 pub use sensitivity::SensitivityPanel;
 pub use study_table::StudyTable;
 pub use trial_toggles::TrialToggles;
+pub use unreadable_sets::UnreadableSets;

@@ -1,0 +1,194 @@
+//! This browser's copy of the user's sets (localStorage), so a reload finds them.
+//!
+//! Each set lives under a key of its own (`livemeta.set.<slot>`), so two tabs that save
+//! different sets never overwrite each other, and a tab hears of another tab's change through
+//! the `storage` event. A stored set that no longer reads is reported, kept as it is, and its
+//! slot is never given to another set, so nothing overwrites it unasked.
+use crate::state::{DataSource, Origin};
+use leptos::prelude::*;
+use livemeta_core::dataset::Dataset;
+use wasm_bindgen::prelude::*;
+
+const SET_PREFIX: &str = "livemeta.set.";
+/// The slot last on screen in any tab.
+const CURRENT_KEY: &str = "livemeta.data.current";
+/// Earlier versions kept every set in one list, and before that one set under one key.
+const LIST_KEY: &str = "livemeta.data.sets";
+const OLD_CSV_KEY: &str = "livemeta.data.csv";
+const OLD_DATASET_KEY: &str = "livemeta.data.json";
+
+/// A stored entry that does not read as a set, kept as it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub key: String,
+    pub text: String,
+    pub why: String,
+}
+
+impl Unreadable {
+    pub fn sentence(&self) -> String {
+        format!(
+            "A set kept in this browser could not be read ({}). It is kept as it was and nothing will overwrite it: save it as a file to recover what it holds.",
+            self.why
+        )
+    }
+}
+
+/// What this browser holds: the sets that read, sorted by slot, the slot last on screen, and
+/// the entries that do not read.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pub sets: Vec<DataSource>,
+    pub current: Option<u32>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn keys(storage: &web_sys::Storage) -> Vec<String> {
+    (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).collect()
+}
+
+fn slot_of(key: &str) -> Option<u32> {
+    key.strip_prefix(SET_PREFIX)?.parse().ok()
+}
+
+/// One set as stored: `{"csv": ...}` (the CSV as typed) or `{"dataset": ...}`.
+fn entry_text(source: &DataSource) -> String {
+    match &source.origin {
+        Origin::Csv(csv) => serde_json::json!({ "csv": csv.as_ref() }),
+        _ => serde_json::json!({ "dataset": source.dataset.as_ref() }),
+    }
+    .to_string()
+}
+
+fn read_entry(slot: u32, text: &str) -> Result<DataSource, String> {
+    let entry: serde_json::Value = serde_json::from_str(text).map_err(|_| "its text is cut off or damaged".to_string())?;
+    read_value(slot, &entry)
+}
+
+fn read_value(slot: u32, entry: &serde_json::Value) -> Result<DataSource, String> {
+    let source = match (entry["csv"].as_str(), entry.get("dataset")) {
+        (Some(csv), _) => DataSource::from_csv(csv).map(|(source, _)| source).map_err(|problems| problems.join("; "))?,
+        (None, Some(json)) => serde_json::from_value::<Dataset>(json.clone()).map(DataSource::from_file).map_err(|e| e.to_string())?,
+        _ => return Err("neither a CSV nor a dataset".into()),
+    };
+    Ok(DataSource { slot, ..source })
+}
+
+/// Moves the sets of earlier versions to a key each; the old entry goes only once every set in
+/// it is written, and an old entry that does not read stays where it is (and is reported).
+fn migrate(storage: &web_sys::Storage, unreadable: &mut Vec<Unreadable>) {
+    let get = |key: &str| storage.get_item(key).ok().flatten();
+    let mut moved = Vec::new();
+    if let Some(text) = get(LIST_KEY) {
+        match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
+            Ok(list) => moved.extend(list.into_iter().map(|entry| {
+                let slot = entry["slot"].as_u64().unwrap_or(0) as u32;
+                (slot.max(1), entry)
+            })),
+            Err(_) => return unreadable.push(Unreadable { key: LIST_KEY.into(), text, why: "its text is cut off or damaged".into() }),
+        }
+    } else if let Some(json) = get(OLD_DATASET_KEY) {
+        moved.push((1, serde_json::json!({ "dataset": serde_json::from_str::<serde_json::Value>(&json).unwrap_or(serde_json::Value::String(json)) })));
+    } else if let Some(csv) = get(OLD_CSV_KEY) {
+        moved.push((1, serde_json::json!({ "csv": csv })));
+    } else {
+        return;
+    }
+    let mut all_written = true;
+    for (mut slot, mut entry) in moved {
+        while get(&format!("{SET_PREFIX}{slot}")).is_some() {
+            slot += 1;
+        }
+        let key = format!("{SET_PREFIX}{slot}");
+        if let Some(map) = entry.as_object_mut() {
+            map.remove("slot");
+        }
+        all_written &= storage.set_item(&key, &entry.to_string()).is_ok();
+    }
+    if all_written {
+        for key in [LIST_KEY, OLD_DATASET_KEY, OLD_CSV_KEY] {
+            let _ = storage.remove_item(key);
+        }
+    }
+}
+
+/// The user's sets kept in this browser.
+pub fn kept_sets() -> Kept {
+    let Some(storage) = storage() else { return Kept::default() };
+    let mut kept = Kept::default();
+    migrate(&storage, &mut kept.unreadable);
+    let mut slots: Vec<(u32, String)> = keys(&storage).into_iter().filter_map(|k| slot_of(&k).map(|slot| (slot, k))).collect();
+    slots.sort();
+    for (slot, key) in slots {
+        let Some(text) = storage.get_item(&key).ok().flatten() else { continue };
+        match read_entry(slot, &text) {
+            Ok(source) => kept.sets.push(source),
+            Err(why) => kept.unreadable.push(Unreadable { key, text, why }),
+        }
+    }
+    kept.current = storage.get_item(CURRENT_KEY).ok().flatten().and_then(|c| c.parse().ok()).or_else(|| kept.sets.last().map(|s| s.slot));
+    kept
+}
+
+/// A slot no set uses, in this tab or in this browser's storage (readable or not).
+pub fn free_slot(sets: &[DataSource]) -> u32 {
+    let stored = storage().map(|s| keys(&s).iter().filter_map(|k| slot_of(k)).max().unwrap_or(0)).unwrap_or(0);
+    sets.iter().map(|s| s.slot).max().unwrap_or(0).max(stored) + 1
+}
+
+/// Writes one set under its own key. Returns a sentence when the browser would not keep it.
+pub fn keep(source: &DataSource) -> Result<(), String> {
+    let Some(storage) = storage() else { return Ok(()) };
+    storage
+        .set_item(&format!("{SET_PREFIX}{}", source.slot), &entry_text(source))
+        .map_err(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
+}
+
+pub fn keep_current(slot: u32) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(CURRENT_KEY, &slot.to_string());
+    }
+}
+
+/// Forgets every set kept in this browser, as the user asked.
+pub fn forget_all() {
+    let Some(storage) = storage() else { return };
+    for key in keys(&storage).into_iter().filter(|k| slot_of(k).is_some() || [CURRENT_KEY, LIST_KEY, OLD_CSV_KEY, OLD_DATASET_KEY].contains(&k.as_str())) {
+        let _ = storage.remove_item(&key);
+    }
+}
+
+/// Forgets one unreadable entry, once the user has saved it or let it go.
+pub fn discard(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// A set another tab wrote (`Ok`), could not write readably (`Err`), or removed (`None` set).
+pub enum OtherTab {
+    Kept(DataSource),
+    Removed(u32),
+    Unreadable(Unreadable),
+}
+
+/// Calls `on_change` for each change another tab makes to the stored sets.
+pub fn listen_to_other_tabs(on_change: impl Fn(OtherTab) + 'static) {
+    let listener = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+        let Some(key) = event.key() else { return };
+        let Some(slot) = slot_of(&key) else { return };
+        on_change(match event.new_value() {
+            None => OtherTab::Removed(slot),
+            Some(text) => match read_entry(slot, &text) {
+                Ok(source) => OtherTab::Kept(source),
+                Err(why) => OtherTab::Unreadable(Unreadable { key, text, why }),
+            },
+        });
+    });
+    let _ = window().add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
