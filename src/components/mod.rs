@@ -15,6 +15,7 @@ mod forest_plot_canvas;
 mod fragility;
 mod gosh;
 mod influence;
+mod inverse_variance_needed;
 pub mod keyboard;
 mod leave_one_out;
 mod meta_regression;

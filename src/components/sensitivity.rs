@@ -7,6 +7,7 @@ use crate::components::estimators::EstimatorsView;
 use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
+use crate::components::inverse_variance_needed::{is_inverse_variance, InverseVarianceNeeded};
 use crate::components::leave_one_out::LeaveOneOutView;
 use crate::components::meta_regression::MetaRegressionView;
 use crate::components::multiverse::MultiverseView;
@@ -40,11 +41,16 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
     // A memo, so that a trial switched on or off refits the open view rather than mounting it
     // afresh (which would drop its own choices, such as the rare-events "Fit it" box).
     let open_view = Memo::new(move |_| selection.with(|s| s.view));
+    // The views that refit an inverse-variance model say so under any other, and draw nothing.
+    let refits_iv = Memo::new(move |_| selection.with(|s| is_inverse_variance(s.model)));
     view! {
         <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
             <h2>"Sensitivity analyses"</h2>
             <div class="tabs" role="tablist">{tabs}</div>
             {move || match open_view.get() {
+                Some(SensitivityView::Influence | SensitivityView::Gosh | SensitivityView::MetaRegression | SensitivityView::Diagnostics) if !refits_iv.get() => {
+                    view! { <div class="sensitivity-view" role="tabpanel"><InverseVarianceNeeded state=state what="This view" /></div> }.into_any()
+                }
                 None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
                 Some(SensitivityView::LeaveOneOut) => view! { <LeaveOneOutView state=state /> }.into_any(),
                 Some(SensitivityView::Cumulative) => view! { <CumulativeView state=state /> }.into_any(),

@@ -2,6 +2,7 @@
 //! Egger's regression test in both of metafor's forms, Begg's rank test, Peters' and Harbord's
 //! tests for binary data, PET-PEESE, a step-function selection model, fail-safe N and
 //! trim-and-fill.
+use crate::components::inverse_variance_needed::{is_inverse_variance, InverseVarianceNeeded};
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::AppState;
@@ -178,7 +179,12 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                         label="Contour-enhanced funnel plot: each trial's effect against its standard error; shaded where a trial alone would be significant at 10%, 5% and 1%" /> }
                 })}
             </div>
-            <div>{readings}</div>
+            <div>
+                <Show when=move || state.selection.with(|s| !is_inverse_variance(s.model))>
+                    <InverseVarianceNeeded state=state what="Trim-and-fill and the mixed-effects Egger test" />
+                </Show>
+                {readings}
+            </div>
             <ViewRCode code=view_code(state, || ViewCode::SmallStudy) testid="r-code-smallstudy" />
         </div>
     }

@@ -142,9 +142,30 @@ test('influence: metafor influence() diagnostics as the engine gives them, Bauja
   }
   await expect(page.getByTestId('labbe-plot')).toBeVisible();
   await expect(page.getByTestId('baujat-plot')).toBeVisible();
-  // Under RevMan's M-H model the diagnostics say what they need instead of a wrong number.
+  // Under RevMan's M-H model the view says in plain words what it needs, draws nothing, and
+  // one click refits under REML (one undo step).
   await page.getByTestId('model-select').selectOption('REVMAN');
-  await expect(page.getByTestId('influence-table')).toContainText('not an inverse-variance model');
+  await expect(page.getByTestId('iv-needed')).toContainText('inverse-variance weights');
+  await expect(page.getByTestId('influence-table')).toHaveCount(0);
+  await expect(page.getByTestId('baujat-plot')).toHaveCount(0);
+  await page.getByTestId('iv-use-reml').click();
+  await expect(page.getByTestId('model-select')).toHaveValue('REML');
+  await expect(rows).toHaveCount(3);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('model-select')).toHaveValue('REVMAN');
+});
+
+test('the views that refit an inverse-variance model never draw an empty figure under another', async ({ page }) => {
+  await openApp(page);
+  for (const view of ['influence', 'gosh', 'metareg', 'blup']) {
+    await page.getByTestId(`view-${view}`).click();
+    await expect(page.getByTestId('iv-needed')).toBeVisible();
+    await expect(page.getByTestId('iv-needed')).toContainText('Random effects, M-H (RevMan 5)');
+    await expect(page.locator('.sensitivity-view canvas')).toHaveCount(0);
+    await expect(page.locator('.sensitivity-view').getByRole('button', { name: /SVG|PNG/ })).toHaveCount(0);
+  }
+  await page.getByTestId('view-smallstudy').click();
+  await expect(page.getByTestId('iv-needed')).toContainText('Trim-and-fill and the mixed-effects Egger test');
 });
 
 test('each view\'s R code runs in metafor and prints the numbers the page shows', async ({ page }) => {
@@ -626,7 +647,8 @@ test("BLUPs and residuals: the radial and Q-Q plots, and each trial's BLUP as th
   }
   // Mantel-Haenszel and Peto are not inverse-variance models: the view says so.
   await page.getByTestId('model-select').selectOption('MH');
-  await expect(page.getByTestId('blup-error')).toContainText('not an inverse-variance model');
+  await expect(page.getByTestId('iv-needed')).toContainText('inverse-variance weights');
+  await expect(page.getByTestId('radial-plot')).toHaveCount(0);
 });
 
 test('risk of bias: RoB 2 judgments entered in a copy of the data, drawn as a traffic-light plot, carried by the link and grouping trials', async ({ page }) => {
