@@ -1,7 +1,7 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
     AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, StoryBar, StoryTools, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
-    TrialToggles, UnreadableSets,
+    TrialToggles, UnreadableSets, ImportProblems, open_import,
 };
 use crate::state::{AppState, DataSource, Origin};
 use crate::storage::kept_sets;
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
                         prop:disabled=move || state.history.with(|h| !h.can_redo()) on:click=move |_| state.step(true)>"Redo"</button>
                 </div>
+                <button type="button" class="own-data" data-testid="own-data" on:click=move |_| open_import() title="Paste a CSV or open a file: CSV, RevMan 5 review or livemeta dataset">"Open your own data"</button>
                 <PredictToggle state=state />
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
@@ -66,8 +67,9 @@ pub fn App() -> impl IntoView {
                     <ModelOptions state=state />
                     <DataImport state=state />
                 </aside>
-                <section class="results" id="results" tabindex="-1">
+                <section class="results" id="results" tabindex="-1" class:import-failed=move || state.import_problems.with(|p| !p.is_empty())>
                     <UnreadableSets state=state />
+                    <ImportProblems state=state />
                     <PooledSummary state=state />
                     <PredictReveal state=state />
                     <StoryBar state=state />

@@ -539,6 +539,9 @@ pub struct AppState {
     /// Entries of this browser's storage that do not read as a set, kept until the user saves
     /// or discards them.
     pub unreadable: RwSignal<Vec<crate::storage::Unreadable>>,
+    /// What kept the user's last paste or file from being analysed (line, study, field): the
+    /// results make way for it, so no earlier result stands as if it answered.
+    pub import_problems: RwSignal<Vec<String>>,
     pub rows: Memo<Vec<TrialRow>>,
     /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
     /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
@@ -573,6 +576,7 @@ impl AppState {
         let selection = RwSignal::new(initial);
         let user_data = RwSignal::new(Vec::new());
         let unreadable = RwSignal::new(Vec::new());
+        let import_problems = RwSignal::new(Vec::new());
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         // From the data and the outcome, not from the rows, so a toggle does not recompute it.
@@ -625,7 +629,7 @@ impl AppState {
         });
         let round = RwSignal::new(None);
         start_rounds(selection, analysis, round, explained);
-        AppState { selection, source, user_data, unreadable, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
+        AppState { selection, source, user_data, unreadable, import_problems, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
     }
 
     /// Replays `steps` from the first.
@@ -712,6 +716,7 @@ impl AppState {
     /// the review's), keeping the display choices (presenter mode, the open view, the
     /// comparison diamond). A pasted CSV states no method, so it keeps the analysis chosen.
     pub fn switch_data(&self, source: DataSource) {
+        self.import_problems.set(Vec::new());
         let source = self.keep_user_set(source);
         let keeps_method = matches!(source.origin, Origin::Csv(_));
         let fresh = Selection::for_outcome(&source.dataset, "");
@@ -747,6 +752,21 @@ impl AppState {
 
     /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
     /// returned as it is.
+    /// Prefers an outcome definition, and says which trials' counts it changed (a definition is
+    /// a preference, not a filter: a trial that does not report it keeps its own).
+    pub fn pick_definition(&self, definition: Option<String>) {
+        let rows = |s: &Selection| self.source.with_untracked(|source| rows_for(s, source));
+        let before = self.selection.with_untracked(rows);
+        self.selection.update(|s| s.definition = definition);
+        let after = self.selection.with_untracked(rows);
+        let changed: Vec<&str> = before.iter().zip(&after).filter(|(b, a)| b.data != a.data).map(|(_, a)| a.label.as_str()).collect();
+        self.notice.set(Some(if changed.is_empty() {
+            "This definition changes no trial's counts: the trials that report it already used it, and the others keep their own.".to_string()
+        } else {
+            format!("This definition changes the counts of {}; the other trials keep their own.", changed.join(", "))
+        }));
+    }
+
     pub fn keep_user_set(&self, mut source: DataSource) -> DataSource {
         if source.is_bundled() {
             return source;
@@ -895,11 +915,14 @@ fn track_changes(
 /// `None` when nothing in the analysis changed.
 pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, result_moved: bool) -> Option<String> {
     let label = |id: &str| dataset.trial(id).map_or(id.to_string(), |t| t.label.clone());
+    // A trial with no count for this outcome changes no number when it is switched.
+    let outcome = dataset.outcome_or_first(&now.outcome);
+    let has_data = |id: &&String| dataset.trial(id).is_none_or(|t| !matches!(t.data_for(outcome, &now.dose_selection()), TrialData::NotReported | TrialData::NoSuchArm));
     let mut parts = Vec::new();
-    for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)) {
+    for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)).filter(has_data) {
         parts.push(format!("{} excluded", label(id)));
     }
-    for id in before.excluded.iter().filter(|id| !now.excluded.contains(id)) {
+    for id in before.excluded.iter().filter(|id| !now.excluded.contains(id)).filter(has_data) {
         parts.push(format!("{} included", label(id)));
     }
     if before.outcome != now.outcome {

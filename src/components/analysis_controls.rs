@@ -78,7 +78,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                         options
                     })
                     current=Signal::derive(move || selection.with(|s| s.definition.clone().unwrap_or_default()))
-                    on_pick=move |d: String| selection.update(|s| s.definition = (!d.is_empty()).then_some(d))
+                    on_pick=move |d: String| state.pick_definition((!d.is_empty()).then_some(d))
                 />
             </Show>
             <Choice

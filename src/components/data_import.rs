@@ -21,6 +21,38 @@ fn megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1e6)
 }
 
+/// Opens "Use your own data" (in the sidebar, below the fold on a small screen), brings it into
+/// view and puts the cursor in the paste box.
+pub fn open_import() {
+    let Some(document) = window().document() else { return };
+    if let Some(details) = document.get_element_by_id("import").and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+        details.set_open(true);
+        details.scroll_into_view();
+    }
+    if let Some(text) = document.get_element_by_id("import-text").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = text.focus();
+    }
+}
+
+/// Where the result was: why the user's data could not be analysed, by line, study and field.
+#[component]
+pub fn ImportProblems(state: AppState) -> impl IntoView {
+    view! {
+        <Show when=move || state.import_problems.with(|p| !p.is_empty())>
+            <div class="import-problems" id="import-problems" role="alert" data-testid="import-problems">
+                <h2>"Your data could not be analysed"</h2>
+                <p>"Nothing you typed is lost: it stays in the paste box. Correct what is listed and press \"Analyse this data\" again."</p>
+                <ul>{move || state.import_problems.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                <button type="button" data-testid="import-problems-edit" on:click=move |_| open_import()>"Correct the data"</button>
+                " "
+                <button type="button" data-testid="import-problems-dismiss" on:click=move |_| state.import_problems.set(Vec::new())>
+                    "Show the previous result instead"
+                </button>
+            </div>
+        </Show>
+    }
+}
+
 #[component]
 pub fn DataImport(state: AppState) -> impl IntoView {
     // Data restored from a link or from this browser shows its CSV here, ready to edit.
@@ -29,7 +61,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
         _ => String::new(),
     });
     let text = RwSignal::new(restored);
-    let errors = RwSignal::new(Vec::<String>::new());
+    let errors = state.import_problems;
     let warning = RwSignal::new(None::<String>);
     let accept = move |result: Result<(DataSource, Option<String>), Vec<String>>| match result {
         Ok((source, note)) => {
@@ -40,6 +72,12 @@ pub fn DataImport(state: AppState) -> impl IntoView {
         Err(problems) => {
             warning.set(None);
             errors.set(problems);
+            // The reasons stand where the result was: bring them into view once drawn.
+            request_animation_frame(|| {
+                if let Some(panel) = window().document().and_then(|d| d.get_element_by_id("import-problems")) {
+                    panel.scroll_into_view();
+                }
+            });
         }
     };
     // A large file is read in the worker; `reading` names it meanwhile and Cancel drops the job.
@@ -105,7 +143,7 @@ pub fn DataImport(state: AppState) -> impl IntoView {
     let save_json = move |_| state.source.with_untracked(|s| download(&format!("{}.json", s.dataset.id), "application/json", &s.dataset.to_json()));
     let save_csv = move |_| state.source.with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &to_csv(&s.dataset)));
     view! {
-        <details class="import">
+        <details class="import" id="import">
             <summary>"Use your own data"</summary>
             <label class="file-open">"Open a file: CSV, RevMan 5 review (.rm5) or livemeta dataset (.json) "
                 <input type="file" data-testid="import-file" accept=".csv,.tsv,.txt,.rm5,.json,text/csv,application/json" on:change=open_file />

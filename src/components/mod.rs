@@ -40,7 +40,7 @@ mod what_if;
 
 pub use analysis_controls::AnalysisControls;
 pub use data_editor::DataEditor;
-pub use data_import::DataImport;
+pub use data_import::{open_import, DataImport, ImportProblems};
 pub use explain_panel::ExplainPanel;
 pub use export_panel::ExportPanel;
 pub use forest_plot_canvas::{plot_of, ForestPlotCanvas};

@@ -99,6 +99,10 @@ test('imported data: errors name line and field, text is kept, double-zero optio
   await expect(page.getByTestId('import-errors')).toContainText('line 2 (study "A"), field events_control: "x" is not a whole number');
   await expect(page.getByTestId('import-errors')).toContainText('line 3 (study "B"), field events_treatment');
   await expect(page.getByTestId('import-text')).toHaveValue(bad);
+  // The errors take the result's place: no earlier result stands as if it answered the paste.
+  await expect(page.getByTestId('import-problems')).toContainText('line 2 (study "A"), field events_control');
+  await expect(page.getByTestId('pooled-estimate')).toBeHidden();
+  await expect(page.getByTestId('forest-plot')).toBeHidden();
   const good = 'study,events_treatment,total_treatment,events_control,total_control\nA,3,40,6,41\nB,0,30,0,31\nC,5,60,11,58\nD,2,25,7,24\n';
   await page.getByTestId('import-text').fill(good);
   await page.getByTestId('import-apply').click();
@@ -149,7 +153,11 @@ test('outcome definition: where a trial reports the outcome in several ways, the
   const select = page.getByTestId('definition-select');
   // Each trial's first in the dataset's order, then the three definitions some trial reports.
   await expect(select.locator('option')).toHaveCount(4);
+  // A preference, not a filter: the page says which trials it changed, or that it changed none.
+  await select.selectOption('adjudicated_nonherpetic_ctgov');
+  await expect(page.getByTestId('control-notice')).toHaveText("This definition changes no trial's counts: the trials that report it already used it, and the others keep their own.");
   await select.selectOption('adjudicated_nonherpetic_systemic_tx_ctgov');
+  await expect(page.getByTestId('control-notice')).toHaveText('This definition changes the counts of CHRONOS; the other trials keep their own.');
   await expect(page).toHaveURL(/def=adjudicated_nonherpetic_systemic_tx_ctgov/);
   await expectPooled(page, expectedAnalysis({ outcome: 'skin_infections', definition: 'adjudicated_nonherpetic_systemic_tx_ctgov', measure: 'RR', method: 'DL' }));
   await page.reload();
@@ -159,4 +167,21 @@ test('outcome definition: where a trial reports the outcome in several ways, the
   // An outcome every trial reports one way offers no choice.
   await page.getByTestId('outcome-select').selectOption('infections_all');
   await expect(page.getByTestId('definition-select')).toHaveCount(0);
+});
+
+test('"Open your own data" at the top of the page opens the paste box, in view, with the cursor in it', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('own-data').click();
+  await expect(page.getByTestId('import-text')).toBeFocused();
+  await expect(page.getByTestId('import-text')).toBeInViewport();
+  // A paste whose header lacks a column takes the result's place, with the reason, in full.
+  await page.getByTestId('import-text').fill('study,events_treatment,total_treatment,events_control\nA,3,40,6\n');
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('import-problems')).toBeVisible();
+  await expect(page.getByTestId('pooled-estimate')).toBeHidden();
+  const box = await page.getByTestId('import-problems').boundingBox();
+  const results = await page.locator('.results').boundingBox();
+  expect(box.x + box.width).toBeLessThanOrEqual(results.x + results.width + 1);
+  await page.getByTestId('import-problems-dismiss').click();
+  await expect(page.getByTestId('pooled-estimate')).toBeVisible();
 });
