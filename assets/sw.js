@@ -1,32 +1,35 @@
-// Offline support: the app is a handful of static files with stable names (Trunk.toml sets
-// filehash = false). Each request goes to the network first, so an update is picked up as soon as
-// it is online, and the copy kept here answers when the network does not (hospital wifi).
-const CACHE = 'livemeta-v2';
+// Offline support and safe updates. The app's files have stable names (Trunk.toml sets
+// filehash = false), so a version is the build itself: the build writes a hash of every other
+// file into VERSION (Trunk.toml's post_build hook). Each version has a cache of its own, filled
+// in full before it is used, and a page is answered from one version only, so an update never
+// mixes the files of two. A new version waits until the page asks for it ("Reload to use it",
+// assets/boot.js) or every tab of the old one has closed.
+const VERSION = '__BUILD__';
+const CACHE = `livemeta-${VERSION}`;
 const FILES = ['./', './index.html', './boot.js', './livemeta-web.js', './livemeta-web_bg.wasm', './main.css',
   './manifest.webmanifest', './livemeta-worker_loader.js', './livemeta-worker.js', './livemeta-worker_bg.wasm'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+  // Straight from the server, past the HTTP cache: every file of this version or none.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: 'reload' })))));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'use-new-version') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys()
-    .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+    .then((names) => Promise.all(names.filter((n) => n.startsWith('livemeta-') && n !== CACHE).map((n) => caches.delete(n))))
     .then(() => self.clients.claim()));
 });
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(fetch(request)
-    .then((response) => {
-      if (response.ok) {
-        const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(request, copy));
-      }
-      return response;
-    })
-    // Links differ only in their query string: any cached copy of the page will do.
-    .catch(() => caches.match(request, { ignoreSearch: true })
-      .then((cached) => cached ?? (request.mode === 'navigate' ? caches.match('./index.html') : Response.error()))));
+  // Links differ only in their query string: the page of this version answers them all.
+  event.respondWith(caches.open(CACHE)
+    .then((cache) => cache.match(request, { ignoreSearch: true })
+      .then((cached) => cached ?? fetch(request)
+        .catch(() => (request.mode === 'navigate' ? cache.match('./index.html') : Response.error())))));
 });
