@@ -25,6 +25,8 @@ pub fn App() -> impl IntoView {
     let too_large_for_link = sync_with_url(state, kept.sets);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.presenter);
+    // On the projector the controls wait behind one button (the keyboard shortcuts stay).
+    let controls_open = RwSignal::new(false);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.
     let title = move || {
         state.source.with(|s| {
@@ -41,7 +43,7 @@ pub fn App() -> impl IntoView {
         })
     };
     view! {
-        <div class="app" class:presenter=presenter class:viewing=move || state.selection.with(|s| s.view.is_some())>
+        <div class="app" class:presenter=presenter class:controls-open=move || controls_open.get() class:viewing=move || state.selection.with(|s| s.view.is_some())>
             <a class="skip-link" href="#results">"Skip to the results"</a>
             <header class="masthead">
                 <h1>"livemeta"</h1>
@@ -53,6 +55,10 @@ pub fn App() -> impl IntoView {
                         prop:disabled=move || state.history.with(|h| !h.can_redo()) on:click=move |_| state.step(true)>"Redo"</button>
                 </div>
                 <button type="button" class="own-data" data-testid="own-data" on:click=move |_| open_import() title="Paste a CSV or open a file: CSV, RevMan 5 review or livemeta dataset">"Open your own data"</button>
+                <button type="button" class="controls-button" data-testid="presenter-controls" aria-controls="controls"
+                    aria-expanded=move || controls_open.get().to_string() on:click=move |_| controls_open.update(|open| *open = !*open)>
+                    {move || if controls_open.get() { "Hide the controls" } else { "Controls" }}
+                </button>
                 <PredictToggle state=state />
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
@@ -61,7 +67,7 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <main class="layout" data-testid="app-ready">
-                <aside class="sidebar">
+                <aside class="sidebar" id="controls">
                     <AnalysisControls state=state />
                     <TrialToggles state=state />
                     <ModelOptions state=state />

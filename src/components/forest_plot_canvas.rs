@@ -62,7 +62,10 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
     let on_drag = Callback::new(move |(width, x): (f64, f64)| {
         if state.pooled_hidden() {
             if let Some(value) = plot.with_untracked(|p| forest_axis_value(p, width, x)) {
-                state.round.update(|r| if let Some(r) = r { r.guess = Some(value) });
+                // The guess is the value its box shows (two decimals), so the distance stated
+                // at the reveal is the one the audience can work out.
+                let shown = (value * 100.0).round() / 100.0;
+                state.round.update(|r| if let Some(r) = r { r.guess = Some(shown) });
             }
         }
     });

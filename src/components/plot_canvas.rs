@@ -12,6 +12,9 @@ use web_sys::{ResizeObserver, ResizeObserverEntry};
 
 /// The smallest text in presenter mode, in CSS pixels.
 const PRESENTER_TEXT: f64 = 22.0;
+/// On a large screen presenter mode enlarges the figure while it fits below its top edge and
+/// keeps at least this many layout pixels across, so that no column is dropped for the zoom.
+const PRESENTER_LAYOUT: f64 = 900.0;
 
 /// Draws `plot` on `canvas` at `scale` device pixels per layout pixel, `css_width` layout
 /// pixels wide; returns the height in layout pixels.
@@ -40,13 +43,14 @@ fn fit_screen(plot: &impl Figure, canvas: &web_sys::HtmlCanvasElement, css_width
     // Room for a line of text under the figure (a view's note).
     let available = screen - top - 30.0;
     let fits = |w: f64, z: f64| plot.height(w / z) * z <= available;
-    if fits(css_width, zoom) {
-        return (css_width, zoom);
-    }
     // Largest value in [lo, hi] for which `ok` holds, if `ok(lo)` does.
     let largest = |lo: f64, hi: f64, ok: &dyn Fn(f64) -> bool| {
         ok(lo).then(|| (0..12).fold((lo, hi), |(a, b), _| if ok((a + b) / 2.0) { ((a + b) / 2.0, b) } else { (a, (a + b) / 2.0) }).0)
     };
+    if fits(css_width, zoom) {
+        let larger = largest(zoom, zoom * 2.0, &|z| fits(css_width, z) && css_width / z >= PRESENTER_LAYOUT);
+        return (css_width, larger.unwrap_or(zoom));
+    }
     let narrowest = (css_width * 0.5).max(320.0);
     if let Some(w) = largest(narrowest, css_width, &|w| fits(w, zoom)) {
         return (w, zoom);
@@ -122,7 +126,8 @@ where
         let Some(width) = container_width.get() else { return };
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
-            let css_width = width.clamp(320.0, 1400.0);
+            // At the desk a figure stops at 1400 px; on a projector it takes the screen.
+            let css_width = if presenter.get_untracked() { width.clamp(320.0, 3840.0) } else { width.clamp(320.0, 1400.0) };
             let (css_width, zoom) = if presenter.get_untracked() { fit_screen(plot, &canvas, css_width, zoom) } else { (css_width, zoom) };
             // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
             let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;

@@ -14,12 +14,20 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
     let background_is = move |id: &str, background: &str| state.source.with_untracked(|s| s.dataset.trial(id).is_some_and(|t| t.background == background));
     // Trials described by background therapy (the dupilumab set) can be picked by it.
     let has_background = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
+    // Presenter mode shows the name only; a registry number stays in the label, but a
+    // "(row 2)" that tells two rows apart stays in the name, and so does a registry number
+    // where two trials share a name (Beck 2014's two M4 trials).
+    let split = |label: &str| match label.split_once(" (NCT") {
+        Some((name, rest)) => (name.to_string(), format!(" (NCT{rest}")),
+        None => (label.to_string(), String::new()),
+    };
     let rows = move || {
         let first = state.first_row.get();
-        state
-            .trials
-            .get()
-            .into_iter()
+        let trials = state.trials.get();
+        let shared = |name: &str| trials.iter().filter(|(_, l)| split(l).0 == name).count() > 1;
+        trials
+            .iter()
+            .cloned()
             .enumerate()
             .skip(first)
             .take(PAGE_ROWS)
@@ -28,11 +36,9 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                 let on = state.trial_on(&id);
                 let is_on = move || on.get();
                 let key = (i < 9).then(|| format!("{}", i + 1));
-                // Presenter mode shows the name only; a registry number stays in the label, but a
-                // "(row 2)" that tells two rows apart stays in the name.
-                let (name, detail) = match label.split_once(" (NCT") {
-                    Some((name, rest)) => (name.to_string(), format!(" (NCT{rest}")),
-                    None => (label.clone(), String::new()),
+                let (name, detail) = match split(&label) {
+                    (name, _) if shared(&name) => (label.clone(), String::new()),
+                    parts => parts,
                 };
                 view! {
                     <li>

@@ -79,6 +79,38 @@ pub(crate) fn fit_text(text: &str, max: f64, size: f64, bold: bool) -> String {
     format!("{}…", out.trim_end())
 }
 
+/// Each label cut to fit `max` pixels, as `fit_text` cuts it; where that would make different
+/// labels read alike ("Beck 2014 M…" three times), the middle is cut instead, keeping as much
+/// of the end as tells them apart ("Beck 20…59323)").
+pub(crate) fn fit_distinct(labels: &[String], max: f64, size: f64, bold: bool) -> Vec<String> {
+    let mut cut: Vec<String> = labels.iter().map(|l| fit_text(l, max, size, bold)).collect();
+    for i in 0..labels.len() {
+        let clashes = |cut: &[String], text: &str| labels.iter().zip(cut).enumerate().any(|(j, (l, c))| j != i && l != &labels[i] && c == text);
+        if !clashes(&cut, &cut[i]) {
+            continue;
+        }
+        let chars: Vec<char> = labels[i].chars().collect();
+        // Five characters of the end where they fit (so that they read as a part of the name),
+        // fewer on the narrowest plots.
+        let longest_fitting = (1..chars.len()).take_while(|&n| text_width(&format!("…{}", chars[chars.len() - n..].iter().collect::<String>()), size, bold) <= max).last().unwrap_or(0);
+        for tail_len in longest_fitting.min(5).max(1)..=longest_fitting {
+            let tail: String = chars[chars.len() - tail_len..].iter().collect();
+            let room = max - text_width(&format!("…{tail}"), size, bold);
+            let head: String = chars.iter().scan(String::new(), |head, c| {
+                head.push(*c);
+                Some(head.clone())
+            }).take_while(|h| text_width(h, size, bold) <= room).last().unwrap_or_default();
+            let candidate = format!("{}…{tail}", head.trim_end());
+            let alike = |j: usize| j != i && labels[j] != labels[i] && labels[j].starts_with(head.trim_end()) && labels[j].ends_with(&tail);
+            if !clashes(&cut, &candidate) && !(0..labels.len()).any(alike) {
+                cut[i] = candidate;
+                break;
+            }
+        }
+    }
+    cut
+}
+
 /// Breaks a line between words so that each piece fits `max` pixels; a single word longer
 /// than that is cut with an ellipsis.
 fn wrap(line: &str, max: f64, size: f64, bold: bool) -> Vec<String> {
@@ -326,7 +358,9 @@ pub fn draw_forest<DB: DrawingBackend>(
     let header_bottom = top + HEADER;
     let mut y = header_bottom + ROW / 2.0;
     let text_room = plot_left - GAP - MARGIN;
-    for (row, label) in plot.rows.iter().zip(&cols.labels) {
+    // Study names cut to their column stay distinguishable from one another.
+    let study_labels = fit_distinct(&cols.labels, cols.label_width, TEXT, false);
+    for ((row, label), study_label) in plot.rows.iter().zip(&cols.labels).zip(&study_labels) {
         match row.kind {
             RowKind::Heading => {
                 root.draw_text(&fit_text(label, text_room, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
@@ -365,7 +399,7 @@ pub fn draw_forest<DB: DrawingBackend>(
             RowStatus::Included => (INK, STUDY),
             _ => (MUTED, MUTED),
         };
-        root.draw_text(&fit_text(label, cols.label_width, TEXT, false), &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
+        root.draw_text(study_label, &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
         // Entered counts and their estimate keep their own colour, even switched off.
         let numbers_ink = if row.entered { ENTERED } else { ink };
         if cols.counts {

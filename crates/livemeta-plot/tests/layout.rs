@@ -5,7 +5,7 @@ use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::StudyCounts;
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, subgroup_forest_plot, text_width, ForestPlot, PooledRow, SMALL_TEXT};
+use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, subgroup_forest_plot, text_width, ForestPlot, PooledRow, RowKind, SMALL_TEXT};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::HPos;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle};
@@ -106,6 +106,14 @@ fn sample_subgroup_plot() -> ForestPlot {
     subgroup_forest_plot(studies_plot, &groups, &fit.groups, difference).for_export()
 }
 
+/// Whether `text` is `name`, or `name` with a stretch cut out and marked "…".
+fn abbreviates(text: &str, name: &str) -> bool {
+    match text.split_once('…') {
+        Some((head, tail)) => name.starts_with(head.trim_end()) && name.ends_with(tail) && !(head.is_empty() && tail.is_empty()),
+        None => text == name,
+    }
+}
+
 #[test]
 fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
     let plots = [
@@ -126,6 +134,22 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
                 assert!(bottom - top >= SMALL_TEXT - 1e-9, "{text:?} drawn at {} px", bottom - top);
                 assert!(*left >= 0.0 && *right <= width as f64 + 0.5, "{model:?} at {width}px: {text:?} spans {left:.0}..{right:.0}");
                 assert!(*top >= 0.0 && *bottom <= height as f64 + 0.5, "{model:?} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}");
+            }
+            // Names drawn side by side stay distinguishable: each study's name, whole or cut
+            // ("…" standing for what was left out), is drawn once, and no two read alike.
+            let drawn: Vec<(&str, &String)> = plot
+                .rows
+                .iter()
+                .filter(|r| r.kind == RowKind::Study)
+                .filter_map(|r| {
+                    let name = r.label.as_str();
+                    boxes.iter().map(|b| &b.0).find(|text| abbreviates(text, name) || abbreviates(text, name.split(" (").next().unwrap_or(name))).map(|text| (name, text))
+                })
+                .collect();
+            for (i, (name_a, a)) in drawn.iter().enumerate() {
+                for (name_b, b) in &drawn[i + 1..] {
+                    assert!(a != b || name_a == name_b, "{model:?} at {width}px: {name_a:?} and {name_b:?} both read {a:?}");
+                }
             }
             for (i, a) in boxes.iter().enumerate() {
                 for b in &boxes[i + 1..] {

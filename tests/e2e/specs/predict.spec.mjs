@@ -10,7 +10,9 @@ test('a predict-then-reveal round: hidden result, a guess dragged on the axis, t
   await expect(page).toHaveURL(/predict=1/);
   await expect(page.getByTestId('predict-status')).toContainText('The next change hides the new result');
   // A change: the new result is hidden everywhere it would show.
-  await page.getByTestId('trial-toggle-chronos').uncheck();
+  // On the projector the controls wait behind one button; the keyboard shortcuts stay.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('8');
   await expect(page.getByTestId('pooled-estimate')).toHaveText('?');
   await expect(page.getByTestId('pooled-estimate')).toHaveAttribute('data-value', '');
   await expect(page.getByTestId('change-note')).toContainText('-> ? (CHRONOS excluded)');
@@ -37,6 +39,7 @@ test('a predict-then-reveal round: hidden result, a guess dragged on the axis, t
   await page.screenshot({ path: testInfo.outputPath('presenter-predict-reveal.png') });
   // The next change to the result starts a new round (a change that leaves it where it was,
   // such as REML giving DL's answer here, does not); a guess can also be typed.
+  await page.getByTestId('presenter-controls').click();
   await page.getByTestId('measure-select').selectOption('OR');
   await expect(page.getByTestId('pooled-estimate')).toHaveText('?');
   await page.getByTestId('predict-guess-input').fill('0.5');

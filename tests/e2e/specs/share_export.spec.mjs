@@ -79,8 +79,23 @@ test('screenshots: presenter mode fits a 1280x720 projector, a wide screen, a ph
   expect(canvas.x + canvas.width).toBeLessThanOrEqual(1280);
   expect(canvas.width).toBeGreaterThan(1200);
   expect(canvas.y + canvas.height).toBeLessThanOrEqual(720);
-  expect((await projector.locator('.sidebar').boundingBox()).height).toBeLessThan(100);
   expect(await projector.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+  // Every caveat stays on the projector; the controls wait behind one button.
+  await expect(projector.getByTestId('coverage')).toBeVisible();
+  await expect(projector.getByTestId('published-difference')).toBeVisible();
+  await expect(projector.locator('.sidebar')).toBeHidden();
+  await projector.getByTestId('presenter-controls').click();
+  await expect(projector.getByTestId('outcome-select')).toBeVisible();
+  expect((await projector.locator('.sidebar').boundingBox()).height).toBeLessThan(100);
+  await projector.getByTestId('presenter-controls').click();
+  await expect(projector.locator('.sidebar')).toBeHidden();
+  // A 1920x1080 projector: the plot takes the screen's width.
+  const big = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await openApp(big, '?presenter=1');
+  await big.waitForTimeout(200);
+  expect((await big.getByTestId('forest-plot').boundingBox()).width).toBeGreaterThan(1800);
+  expect(await big.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(1080);
+  await big.screenshot({ path: testInfo.outputPath('presenter-1920x1080.png') });
   const wide = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await openApp(wide);
   await wide.screenshot({ path: testInfo.outputPath('desktop-1920x1080.png') });
