@@ -39,6 +39,8 @@ fn density_figure(curve: &[(f64, f64)], fit: &BayesResult, measure: Measure) -> 
         y_range: Some((0.0, top * 1.08)),
         points: vec![ScatterPoint { x: fit.mu.median, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
         lines: vec![curve.to_vec(), mark(fit.mu.lower), mark(fit.mu.upper)],
+        // No effect: a ratio of 1 (0 on the log scale), a difference of 0.
+        null_x: Some(0.0),
         ..Scatter::default()
     }
 }

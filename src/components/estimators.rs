@@ -56,11 +56,24 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // RevMan 5's model is DerSimonian-Laird too, but from Q around the Mantel-Haenszel
+    // estimate: its τ² differs from the DL row's, and the page says why in one line.
+    let revman_note = move || {
+        if selection.with(|s| s.model) != Model::RevManMhRandom {
+            return None;
+        }
+        let on_screen = state.analysis.with(|a| a.as_ref().ok().map(|a| a.heterogeneity.tau2))?;
+        let dl = fits.with(|f| f.iter().zip(Tau2Method::COMPARED).find(|(_, m)| *m == Tau2Method::DerSimonianLaird).and_then(|(fit, _)| fit.analysis.as_ref().ok().map(|a| a.heterogeneity.tau2)))?;
+        Some(format!(
+            "The analysis on screen uses RevMan 5's model: DerSimonian-Laird τ² from Cochran's Q taken around the Mantel-Haenszel estimate, τ² = {on_screen:.4}. The DerSimonian-Laird row takes Q around the inverse-variance estimate, as metafor does, so its τ² is {dl:.4}."
+        ))
+    };
     let heading = move || measure_heading(selection.with(|s| s.measure));
     let ci = move || selection.with(|s| s.options().ci_method.label());
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="tau2-view">
             <p class="note-inline">{move || format!("The random-effects pool of the trials switched on under each estimator of the between-trial variance τ², with the measure, zero-cell rule and CI method on screen ({}). Estimates near each other mean the choice of estimator matters little here.", ci())}</p>
+            {move || revman_note().map(|note| view! { <p class="note-inline" data-testid="estimators-revman-note">{note}</p> })}
             <div class="estimator-table">
                 <table class="study-table" data-testid="estimators-table">
                     <caption>"τ² estimators side by side (metafor's rma(method = ...))"</caption>

@@ -17,7 +17,7 @@ pub use scale::AxisScale;
 pub use spec_curve::{CurveSpec, SpecificationCurve};
 pub use traffic_light::TrafficLight;
 pub use tsa_plot::{SequentialChart, SequentialPoint};
-pub use scatter::{baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint};
+pub use scatter::{baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint, Swatch};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {

@@ -40,6 +40,21 @@ pub struct Scatter {
     pub lines: Vec<Vec<(f64, f64)>>,
     /// Shaded polygons, drawn first, lightest first (the funnel's significance contours).
     pub regions: Vec<(Vec<(f64, f64)>, u8)>,
+    /// A vertical line at no effect (0, or the log of 1), in grey across the plot.
+    pub null_x: Option<f64>,
+    /// A key in the top right corner: what the shades and marks mean.
+    pub legend: Vec<(Swatch, String)>,
+}
+
+/// A legend entry's mark.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Swatch {
+    /// A region's grey (0-255), as in `Scatter::regions`.
+    Shade(u8),
+    /// A point drawn as an open circle.
+    OpenPoint,
+    /// A point drawn as a filled circle.
+    Point,
 }
 
 /// Height in CSS pixels for a scatter plot of this width.
@@ -50,6 +65,7 @@ pub fn scatter_height(width: f64) -> f64 {
 const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
 const POINT: RGBColor = RGBColor(0x00, 0x72, 0xb2);
 const LINE: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
+const NULL_LINE: RGBColor = RGBColor(0x80, 0x80, 0x80);
 
 /// Where the data go on the canvas: the data ranges and the plotting rectangle, in CSS pixels.
 struct Frame {
@@ -145,24 +161,64 @@ fn ticks(lo: f64, hi: f64, count: f64) -> Vec<f64> {
     (first..=last).map(|i| i as f64 * step).collect()
 }
 
-/// An axis's ticks over [lo, hi] and their labels: about `count` round values with enough
-/// decimals to tell neighbours apart, or for logs of ratios, ratios at round values.
-fn axis_ticks(lo: f64, hi: f64, count: f64, log_labels: bool) -> Vec<(f64, String)> {
-    if log_labels {
-        const RATIOS: [f64; 29] = [
-            0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.3, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.33, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0,
-        ];
-        let inside: Vec<f64> = RATIOS.into_iter().filter(|r| (lo..=hi).contains(&r.ln())).collect();
-        let every = inside.len().div_ceil(count as usize + 2).max(1);
-        return inside.into_iter().step_by(every).map(|r| (r.ln(), format!("{r}"))).collect();
+/// Tick labels' size in CSS pixels.
+const TICK_TEXT: f64 = 12.0;
+
+/// Whether labels at these pixel positions leave room between neighbours: their widths along
+/// a horizontal axis, the text's height along a vertical one.
+fn labels_fit(ticks: &[(f64, String)], at: &dyn Fn(f64) -> f64, horizontal: bool) -> bool {
+    let extent = |label: &str| if horizontal { crate::draw::text_width(label, TICK_TEXT, false) } else { TICK_TEXT };
+    ticks.windows(2).all(|w| (at(w[1].0) - at(w[0].0)).abs() >= (extent(&w[0].1) + extent(&w[1].1)) / 2.0 + 6.0)
+}
+
+/// Whether ticks span [lo, hi] without a bare stretch of more than 45% of it (ends included).
+fn covers(ticks: &[(f64, String)], lo: f64, hi: f64) -> bool {
+    let edges: Vec<f64> = std::iter::once(lo).chain(ticks.iter().map(|t| t.0)).chain(std::iter::once(hi)).collect();
+    edges.windows(2).all(|w| w[1] - w[0] <= 0.45 * (hi - lo))
+}
+
+/// Round ticks on [lo, hi] with enough decimals to tell neighbours apart, as many as fit.
+fn linear_ticks(lo: f64, hi: f64, at: &dyn Fn(f64) -> f64, horizontal: bool, label_of: &dyn Fn(f64, usize) -> String) -> Vec<(f64, String)> {
+    let pixels = (at(hi) - at(lo)).abs();
+    let most = (pixels / if horizontal { 70.0 } else { 28.0 }).clamp(2.0, 8.0);
+    let mut count = most;
+    loop {
+        let t = ticks(lo, hi, count);
+        // As many decimals as the step needs: 0.25 needs two, 0.5 one.
+        let d = t.windows(2).next().map_or(2, |w| (0..6).find(|&d| {
+            let scaled = (w[1] - w[0]) * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6
+        }).unwrap_or(6) as usize);
+        let labelled: Vec<(f64, String)> = t.into_iter().map(|v| (v, label_of(v, d))).collect();
+        if count <= 1.0 || labels_fit(&labelled, at, horizontal) {
+            return labelled;
+        }
+        count -= 1.0;
     }
-    let t = ticks(lo, hi, count);
-    // As many decimals as the step needs: 0.25 needs two, 0.5 one.
-    let d = t.windows(2).next().map_or(2, |w| (0..6).find(|&d| {
-        let scaled = (w[1] - w[0]) * 10f64.powi(d);
-        (scaled - scaled.round()).abs() < 1e-6
-    }).unwrap_or(6) as usize);
-    t.into_iter().map(|v| (v, format!("{v:.d$}"))).collect()
+}
+
+/// An axis's ticks over [lo, hi] (`at` maps a value to pixels) and their labels: for logs of
+/// ratios, a regular series of round ratios (powers of ten, 1-2-5, powers of two, or steps of a
+/// quarter around 1, whichever is the densest whose labels fit), else round values.
+fn axis_ticks(lo: f64, hi: f64, at: &dyn Fn(f64) -> f64, horizontal: bool, log_labels: bool) -> Vec<(f64, String)> {
+    if !log_labels {
+        return linear_ticks(lo, hi, at, horizontal, &|v, d| format!("{v:.d$}"));
+    }
+    let tens: Vec<f64> = (-4..=4).map(|e| 10f64.powi(e)).collect();
+    let one_two_five: Vec<f64> = tens.iter().flat_map(|t| [*t, 2.0 * t, 5.0 * t]).collect();
+    let twos: Vec<f64> = (-3..=3).map(|e| 2f64.powi(e)).collect();
+    let quarters = vec![0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0];
+    let fitting: Option<Vec<(f64, String)>> = [quarters, twos, one_two_five, tens]
+        .into_iter()
+        .map(|series| series.into_iter().filter(|r| (lo..=hi).contains(&r.ln())).map(|r| (r.ln(), format!("{r}"))).collect::<Vec<_>>())
+        .filter(|t| t.len() >= 2 && labels_fit(t, at, horizontal) && covers(t, lo, hi))
+        .max_by_key(|t| t.len());
+    // A range too narrow for two round ratios: round values of the ratio itself.
+    fitting.unwrap_or_else(|| {
+        let (a, b) = (lo.exp(), hi.exp());
+        let ratio_at = |r: f64| at(r.ln());
+        linear_ticks(a, b, &ratio_at, horizontal, &|v, d| format!("{v:.d$}")).into_iter().map(|(v, label)| (v.ln(), label)).collect()
+    })
 }
 
 /// Drawn by hand rather than with plotters' chart builder, which would add about 90 KB
@@ -187,6 +243,9 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     for (a, b) in [((0.0, 0.0), (left, height)), ((right, 0.0), (width, height)), ((0.0, 0.0), (width, top)), ((0.0, bottom), (width, height))] {
         root.draw(&Rectangle::new([(p(a.0), p(a.1)), (p(b.0), p(b.1))], WHITE.filled()))?;
     }
+    if let Some(x) = plot.null_x.filter(|x| (x0..=x1).contains(x)) {
+        root.draw(&PathElement::new(vec![(p(sx(x)), p(top)), (p(sx(x)), p(bottom))], NULL_LINE.stroke_width(p(1.0).max(1) as u32)))?;
+    }
     for line in &plot.lines {
         root.draw(&PathElement::new(line.iter().map(|q| at(*q)).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32)))?;
     }
@@ -209,23 +268,57 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     // Axes, ticks and their labels, with enough decimals to tell neighbours apart.
     root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))], INK.stroke_width(1)))?;
     // Fewer ticks on a narrow plot, so their labels do not run into each other.
-    let mut x_ticks = axis_ticks(x0, x1, ((right - left) / 90.0).clamp(3.0, 6.0), plot.x_log_labels);
+    let mut x_ticks = axis_ticks(x0, x1, &sx, true, plot.x_log_labels);
     if plot.x_whole_numbers {
         x_ticks.retain(|(x, _)| x.fract() == 0.0);
         x_ticks.iter_mut().for_each(|(x, label)| *label = format!("{x:.0}"));
     }
     for (x, label) in x_ticks {
         root.draw(&PathElement::new(vec![(p(sx(x)), p(bottom)), (p(sx(x)), p(bottom + 4.0))], INK.stroke_width(1)))?;
-        root.draw_text(&label, &font(12.0, HPos::Center, VPos::Top), (p(sx(x)), p(bottom + 6.0)))?;
+        root.draw_text(&label, &font(TICK_TEXT, HPos::Center, VPos::Top), (p(sx(x)), p(bottom + 6.0)))?;
     }
-    for (y, label) in axis_ticks(y0, y1, 5.0, plot.y_log_labels) {
+    for (y, label) in axis_ticks(y0, y1, &sy, false, plot.y_log_labels) {
         root.draw(&PathElement::new(vec![(p(left - 4.0), p(sy(y))), (p(left), p(sy(y)))], INK.stroke_width(1)))?;
-        root.draw_text(&label, &font(12.0, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(y))))?;
+        root.draw_text(&label, &font(TICK_TEXT, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(y))))?;
     }
+    draw_legend(root, plot, &frame, px)?;
     root.draw_text(&plot.x_label, &font(13.0, HPos::Center, VPos::Bottom), (p((left + right) / 2.0), p(height - 2.0)))?;
     let y_label = ("sans-serif", 13.0 * px).into_font().color(&INK).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
     root.draw_text(&plot.y_label, &y_label, (p(2.0), p((top + bottom) / 2.0)))?;
     root.present()
+}
+
+/// Legend text's size in CSS pixels, and the height of one entry.
+const LEGEND_TEXT: f64 = 12.0;
+const LEGEND_ROW: f64 = 16.0;
+
+/// The key, in a white box in the plot's top right corner.
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, frame: &Frame, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if plot.legend.is_empty() {
+        return Ok(());
+    }
+    let p = |v: f64| (v * px).round() as i32;
+    let text = plot.legend.iter().map(|(_, t)| crate::draw::text_width(t, LEGEND_TEXT, false)).fold(0.0, f64::max);
+    let (w, h) = (text + 32.0, plot.legend.len() as f64 * LEGEND_ROW + 8.0);
+    let (x, y) = (frame.right - w - 4.0, frame.top + 4.0);
+    root.draw(&Rectangle::new([(p(x), p(y)), (p(x + w), p(y + h))], WHITE.filled()))?;
+    root.draw(&Rectangle::new([(p(x), p(y)), (p(x + w), p(y + h))], INK.mix(0.4).stroke_width(1)))?;
+    let font = ("sans-serif", LEGEND_TEXT * px).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (swatch, label)) in plot.legend.iter().enumerate() {
+        let row = y + 4.0 + LEGEND_ROW * (i as f64 + 0.5);
+        let centre = (p(x + 13.0), p(row));
+        match swatch {
+            Swatch::Shade(grey) => {
+                let square = [(p(x + 7.0), p(row - 5.0)), (p(x + 19.0), p(row + 5.0))];
+                root.draw(&Rectangle::new(square, RGBColor(*grey, *grey, *grey).filled()))?;
+                root.draw(&Rectangle::new(square, INK.mix(0.5).stroke_width(1)))?;
+            }
+            Swatch::OpenPoint => root.draw(&Circle::new(centre, p(4.0), POINT.stroke_width(p(1.5).max(1) as u32)))?,
+            Swatch::Point => root.draw(&Circle::new(centre, p(4.0), POINT.filled()))?,
+        }
+        root.draw_text(label, &font, (p(x + 25.0), p(row)))?;
+    }
+    Ok(())
 }
 
 /// Up to this many cloud points are drawn as dots; more as a density.
@@ -307,6 +400,17 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
             vec![(pooled, 0.0), (pooled, se_max)],
         ],
         regions: vec![(everywhere, 0xb4), (triangle(2.575829), 0xcc), (triangle(1.959964), 0xe4), (triangle(1.644854), 0xff)],
+        null_x: None,
+        legend: [
+            (Swatch::Point, "trial".to_string()),
+            (Swatch::Shade(0xff), "p > 0.10".into()),
+            (Swatch::Shade(0xe4), "0.05 < p < 0.10".into()),
+            (Swatch::Shade(0xcc), "0.01 < p < 0.05".into()),
+            (Swatch::Shade(0xb4), "p < 0.01".into()),
+        ]
+        .into_iter()
+        .chain((!filled.is_empty()).then(|| (Swatch::OpenPoint, "imputed by trim-and-fill".to_string())))
+        .collect(),
     }
 }
 
@@ -326,6 +430,8 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
         label_points: true,
         lines: vec![],
         regions: vec![],
+        null_x: None,
+        legend: vec![],
     }
 }
 
@@ -347,6 +453,8 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
         label_points: true,
         lines: diagonal,
         regions: vec![],
+        null_x: None,
+        legend: vec![],
     }
 }
 
@@ -366,6 +474,8 @@ pub fn gosh_plot(fits: Arc<Vec<[f64; 2]>>, current: Option<(f64, f64)>, ratio: b
         label_points: false,
         lines: vec![],
         regions: vec![],
+        null_x: None,
+        legend: vec![],
     }
 }
 
@@ -390,5 +500,7 @@ pub fn bubble_plot(points: &[(String, f64, f64, f64)], fitted: &[(f64, f64, f64,
         label_points: false,
         lines: if fitted.is_empty() { vec![] } else { vec![along(|q| q.1), along(|q| q.2), along(|q| q.3)] },
         regions: vec![],
+        null_x: None,
+        legend: vec![],
     }
 }

@@ -41,11 +41,13 @@ impl Figure for TrafficLight {
         let at = |(x, y): (f64, f64)| (p(x), p(y));
         let font = |size: f64, h: HPos, v: VPos| ("sans-serif", size * px).into_font().color(&INK).pos(Pos::new(h, v));
         // The label column takes what the six cells leave, at most half the width.
-        let cell = ((width * 0.55) / 6.0).clamp(34.0, 64.0);
+        let cell = ((width * 0.55) / 6.0).clamp(42.0, 64.0);
         let label_width = (width - 6.0 * cell - 8.0).max(60.0);
         let cx = |j: usize| label_width + 4.0 + cell * (j as f64 + 0.5);
         for (j, (code, _)) in DOMAINS.iter().enumerate() {
-            root.draw_text(code, &font(12.0, HPos::Center, VPos::Center), at((cx(j), HEADER / 2.0)))?;
+            // "Overall" is wider than its column on a phone: it keeps inside the figure.
+            let centre = cx(j).min(width - 4.0 - crate::draw::text_width(code, 12.0, false) / 2.0);
+            root.draw_text(code, &font(12.0, HPos::Center, VPos::Center), at((centre, HEADER / 2.0)))?;
         }
         let radius = (ROW * 0.38).min(cell * 0.4);
         for (i, (label, judgments)) in self.rows.iter().enumerate() {
@@ -77,7 +79,10 @@ impl Figure for TrafficLight {
             root.draw_text(judgment.label(), &font(11.0, HPos::Left, VPos::Center), at((x + 18.0, y)))?;
             x += 18.0 + crate::text_width(judgment.label(), 11.0, false) + 16.0;
         }
-        root.draw_text("blank: not assessed", &font(11.0, HPos::Left, VPos::Center), at((x, key_top + 46.0)))?;
+        // On a narrow figure the last entry takes a line of its own.
+        let blank = "blank: not assessed";
+        let (x, y) = if x + crate::text_width(blank, 11.0, false) <= width - 4.0 { (x, key_top + 46.0) } else { (4.0, key_top + 62.0) };
+        root.draw_text(blank, &font(11.0, HPos::Left, VPos::Center), at((x, y)))?;
         Ok(())
     }
 }

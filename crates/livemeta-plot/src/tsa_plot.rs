@@ -86,7 +86,9 @@ impl Figure for SequentialChart {
                 root.draw(&line(segment.to_vec(), GREY, 1.0))?;
             }
         }
-        let z_step = if z_max > 6.0 { 2.0 } else { 1.0 };
+        // Whole-number steps far enough apart for their labels on a short chart.
+        let per_unit = (bottom - top) / (2.0 * z_max);
+        let z_step = [1.0, 2.0, 4.0, 8.0].into_iter().find(|s| s * per_unit >= 14.0).unwrap_or(8.0);
         let mut z = -(z_max / z_step).floor() * z_step;
         while z <= z_max {
             root.draw(&line(vec![(left - 4.0, sy(z)), (left, sy(z))], INK, 1.0))?;

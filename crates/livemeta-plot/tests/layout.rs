@@ -4,11 +4,12 @@
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::StudyCounts;
+use livemeta_core::rob::Judgment;
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::{draw_forest, forest_height, forest_plot, refit_plot, subgroup_forest_plot, text_width, ForestPlot, PooledRow, RowKind, SMALL_TEXT};
+use livemeta_plot::{baujat_plot, bubble_plot, draw_forest, forest_height, forest_plot, funnel, gosh_plot, labbe_plot, refit_plot, subgroup_forest_plot, text_width, Figure, ForestPlot, PooledRow, RowKind, Scatter, ScatterPoint, SMALL_TEXT, CurveSpec, SpecificationCurve, SequentialChart, SequentialPoint, TrafficLight};
 use plotters::prelude::*;
-use plotters_backend::text_anchor::HPos;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle};
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle, FontTransform};
 
 /// A backend that draws nothing and remembers every text with its box.
 type Boxes = std::rc::Rc<std::cell::RefCell<Vec<(String, f64, f64, f64, f64)>>>;
@@ -37,13 +38,22 @@ impl DrawingBackend for Recorder {
     }
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, (x, y): BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let size = style.size();
+        // A rotated label (a scatter plot's y axis title) runs along its own edge.
+        if !matches!(style.transform(), FontTransform::None) {
+            return Ok(());
+        }
         let width = text_width(text, size, matches!(style.style(), FontStyle::Bold));
         let left = match style.anchor().h_pos {
             HPos::Left => x as f64,
             HPos::Right => x as f64 - width,
             HPos::Center => x as f64 - width / 2.0,
         };
-        self.boxes.borrow_mut().push((text.to_string(), left, left + width, y as f64 - size / 2.0, y as f64 + size / 2.0));
+        let top = match style.anchor().v_pos {
+            VPos::Top => y as f64,
+            VPos::Center => y as f64 - size / 2.0,
+            VPos::Bottom => y as f64 - size,
+        };
+        self.boxes.borrow_mut().push((text.to_string(), left, left + width, top, top + size));
         Ok(())
     }
 }
@@ -160,4 +170,79 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
             }
         }
     }
+}
+
+/// Scatter figures as the views build them, on data that stresses their axes: a ratio axis
+/// from 0.05 to 40 (log labels), a narrow ratio range, trim-and-fill's imputed points with the
+/// funnel's legend, whole-number years, a density with its null line.
+fn sample_scatters() -> Vec<(&'static str, Scatter)> {
+    let studies: Vec<(String, f64, f64)> = [(-2.9, 0.8), (-1.2, 0.3), (-0.4, 0.05), (0.2, 0.02), (3.7, 1.9)].iter().enumerate().map(|(i, (y, v))| (format!("Trial {i}"), *y, *v)).collect();
+    let narrow: Vec<(String, f64, f64)> = [(-0.03, 0.001), (0.02, 0.0008), (0.01, 0.002)].iter().map(|(y, v)| ("t".to_string(), *y, *v)).collect();
+    let density: Vec<(f64, f64)> = (0..200).map(|i| -3.0 + 6.0 * i as f64 / 199.0).map(|x: f64| (x, (-x * x / 2.0).exp())).collect();
+    let posterior = Scatter {
+        x_label: "Pooled OR (log scale)".into(),
+        y_label: "Posterior density".into(),
+        x_log_labels: true,
+        y_range: Some((0.0, 1.08)),
+        points: vec![ScatterPoint { x: 0.1, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
+        lines: vec![density],
+        null_x: Some(0.0),
+        ..Scatter::default()
+    };
+    let fits = std::sync::Arc::new((0..400).map(|i| [-1.0 + i as f64 / 200.0, (i % 100) as f64]).collect::<Vec<_>>());
+    let bubbles: Vec<(String, f64, f64, f64)> = (0..13).map(|i| (format!("T{i}"), 1948.0 + 2.0 * i as f64, -1.5 + 0.1 * i as f64, 1.0 + i as f64)).collect();
+    let fitted: Vec<(f64, f64, f64, f64)> = (0..20).map(|i| 1948.0 + 1.3 * i as f64).map(|x| (x, -1.0, -1.4, -0.6)).collect();
+    vec![
+        ("funnel", funnel(&studies, -0.5, &[(1.0, 0.4), (2.0, 0.9)], true, "OR")),
+        ("narrow funnel", funnel(&narrow, 0.0, &[], true, "RR")),
+        ("risk difference funnel", funnel(&narrow, 0.0, &[], false, "RD")),
+        ("posterior", posterior),
+        ("GOSH", gosh_plot(fits, Some((0.2, 40.0)), true, "RR")),
+        ("Baujat", baujat_plot(&[("A".into(), 0.1, 0.2), ("B".into(), 3.0, 1.0)])),
+        ("L'Abbé", labbe_plot(&[("A".into(), 0.1, 0.05), ("B".into(), 0.3, 0.2)], "Dupilumab", "Placebo")),
+        ("bubble", bubble_plot(&bubbles, &fitted, true, "year", "RR")),
+    ]
+}
+
+/// Every text of `figure` at each width is at least 11 px, inside the canvas, and clear of the
+/// others, except those `crowding` allows to crowd (labels beside points that crowd).
+fn assert_text_apart<F: Figure>(name: &str, figure: &F, crowding: &dyn Fn(&str) -> bool) {
+    for width in [320u32, 375, 480, 700, 960, 1280] {
+        let height = figure.height(width as f64).ceil() as u32;
+        let boxes = Boxes::default();
+        figure.draw(&Recorder { size: (width, height), boxes: boxes.clone() }.into_drawing_area(), 1.0).unwrap();
+        let boxes = boxes.borrow();
+        let fixed: Vec<_> = boxes.iter().filter(|b| !crowding(&b.0)).collect();
+        for (text, left, right, top, bottom) in &fixed {
+            assert!(bottom - top >= 11.0 - 1e-9, "{name} at {width}px: {text:?} drawn at {} px", bottom - top);
+            assert!(*left >= 0.0 && *right <= width as f64 + 0.5, "{name} at {width}px: {text:?} spans {left:.0}..{right:.0}");
+            assert!(*top >= 0.0 && *bottom <= height as f64 + 0.5, "{name} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}");
+        }
+        for (i, a) in fixed.iter().enumerate() {
+            for b in &fixed[i + 1..] {
+                let horizontal = a.1 < b.2 - 0.5 && b.1 < a.2 - 0.5;
+                let vertical = a.3 < b.4 - 0.5 && b.3 < a.4 - 0.5;
+                assert!(!(horizontal && vertical), "{name} at {width}px: {:?} overlaps {:?}", a.0, b.0);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_figure_keeps_its_text_apart_inside_the_canvas_at_any_width() {
+    for (name, figure) in sample_scatters() {
+        let labels: Vec<String> = figure.points.iter().filter(|_| figure.label_points).map(|p| p.label.clone()).collect();
+        assert_text_apart(name, &figure, &|text| labels.iter().any(|l| l == text));
+    }
+    let specs = (0..40)
+        .map(|i| CurveSpec { estimate: 0.3 + 0.02 * i as f64, lower: 0.1, upper: 1.4 + 0.01 * i as f64, side: if i < 10 { -1 } else { 0 }, marks: vec![i % 2, i % 3], current: i == 7 })
+        .collect();
+    let curve = SpecificationCurve { measure_label: "RR".into(), ratio: true, specs, choices: vec![("Measure".into(), vec!["RR".into(), "OR".into()]), ("Zero-cell rule".into(), vec!["only0".into(), "all".into(), "none".into()])], show_choices: true };
+    assert_text_apart("specification curve", &curve, &|_| false);
+    let points = (1..=8).map(|i| SequentialPoint { participants: 150.0 * i as f64, z: Some(-0.4 * i as f64), boundary: Some(8.0 / (i as f64).sqrt()) }).collect();
+    let chart = SequentialChart { points, required: 2400.0, boundary_at_ris: Some(2.0), conventional: 1.96, above_label: "More events with dupilumab".into(), below_label: "Fewer events with dupilumab".into(), crossed_at: None };
+    assert_text_apart("trial sequential chart", &chart, &|_| false);
+    let judgments = [Some(Judgment::Low), Some(Judgment::SomeConcerns), Some(Judgment::High), None, Some(Judgment::Low), Some(Judgment::High)];
+    let lights = TrafficLight { rows: vec![("Beck 2014 M4 (NCT01259323)".into(), judgments), ("CHRONOS".into(), judgments)] };
+    assert_text_apart("risk-of-bias traffic light", &lights, &|_| false);
 }

@@ -487,6 +487,18 @@ test('τ² estimators: the ten estimators side by side as the engine computes th
   await expect(page).toHaveURL(/model=REML/);
   await expect(page.getByTestId('estimator-REML')).toContainText('on screen');
   expect(Number(await page.getByTestId('pooled-estimate').getAttribute('data-value'))).toBeCloseTo(expected.find((f) => f.label === 'REML').analysis.Ok.pooled.estimate, 9);
+  await expect(page.getByTestId('estimators-revman-note')).toHaveCount(0);
+});
+
+test('τ² estimators under RevMan 5\'s model: one line says why its τ² is not the DerSimonian-Laird row\'s', async ({ page }) => {
+  await openApp(page, '?view=tau2');
+  const onScreen = expectedAnalysis({ outcome: 'skin_infections', measure: 'RR', method: 'REVMAN' }).heterogeneity.tau2;
+  const dl = sensitivity('skin_infections', 'REVMAN').estimators.find((f) => f.label === 'DL').analysis.Ok.heterogeneity.tau2;
+  const note = page.getByTestId('estimators-revman-note');
+  await expect(note).toContainText("RevMan 5's model");
+  await expect(note).toContainText(`τ² = ${onScreen.toFixed(4)}`);
+  await expect(note).toContainText(`so its τ² is ${dl.toFixed(4)}`);
+  expect(onScreen.toFixed(4)).not.toBe(dl.toFixed(4));
 });
 
 test('meta-regression: coefficients and the test of the moderator as metafor gives them; a toggle refits; a factor is dummy-coded; the moderator is in the link', async ({ page }) => {
