@@ -956,7 +956,14 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     if before.use_entered != now.use_entered {
         parts.push(format!("entered counts {}", if now.use_entered { "used" } else { "set aside" }));
     }
-    if b.zero_cells != n.zero_cells && result_moved {
+    // A zero-cell rule matters only where a trial switched on has a zero cell.
+    let any_zero_cell = || {
+        dataset.trials.iter().filter(|t| !now.excluded.contains(&t.id)).any(|t| match t.data_for(outcome, &now.dose_selection()) {
+            TrialData::Reported { counts, .. } => counts.has_zero_cell(),
+            _ => false,
+        })
+    };
+    if b.zero_cells != n.zero_cells && result_moved && any_zero_cell() {
         parts.push("zero-cell handling changed".into());
     }
     if before.definition != now.definition {

@@ -9,6 +9,7 @@ use livemeta_core::analysis::Analysis;
 use livemeta_core::explain::Quantity;
 use livemeta_core::format::{effect, p_value};
 use livemeta_core::Measure;
+use wasm_bindgen::JsCast;
 
 /// Pooled numbers by the code the select uses.
 const POOLED: [(Quantity, &str, &str); 14] = [
@@ -164,8 +165,17 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
         }
     };
     view! {
+        // Built as the pointer comes near too, so the list is there when it opens on a click.
         <section class="explain" aria-live="polite" aria-label="Explain this number"
-            on:focusin=move |_| listing.set(true) on:focusout=move |_| listing.set(false)>
+            on:focusin=move |_| listing.set(true) on:focusout=move |_| listing.set(false)
+            on:pointerenter=move |_| listing.set(true)
+            on:pointerleave=move |ev| {
+                let inside = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()).zip(window().document().and_then(|d| d.active_element()))
+                    .is_some_and(|(section, focused)| section.contains(Some(&focused)));
+                if !inside {
+                    listing.set(false);
+                }
+            }>
             <Choice label="Explain this number" testid="explain-select" options=options current=current
                 on_pick=move |code| state.explained.set(from_code(&code)) />
             {panel}

@@ -73,3 +73,13 @@ test('presenter mode: an explanation fits 1280x720 beside the plot', async ({ pa
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
   await page.screenshot({ path: testInfo.outputPath('presenter-explain.png') });
 });
+
+test('the list of numbers to explain is there when it opens: built as the pointer comes near', async ({ page }) => {
+  await openApp(page);
+  const select = page.getByTestId('explain-select');
+  await expect(select.locator('option')).toHaveCount(1);
+  await select.hover();
+  await expect.poll(() => select.locator('option').count()).toBeGreaterThan(10);
+  await page.mouse.move(5, 700);
+  await expect(select.locator('option')).toHaveCount(1);
+});

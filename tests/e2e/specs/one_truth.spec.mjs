@@ -77,6 +77,14 @@ test('the change marker reports only changes to the analysis', async ({ page }) 
   const svg = await download(page, 'export-svg');
   expect(svg).not.toContain('CHRONOS excluded');
   expect(svg).toContain('Skin infections · RR · Random effects, M-H (RevMan 5)');
+  // A trial with no count for this outcome changes no number, and no note reports it; a model
+  // whose zero-cell rule differs says nothing of zero cells where no trial has one.
+  await page.getByTestId('trial-toggle-beck_c4').click();
+  await expect(note).toContainText('CHRONOS excluded');
+  await page.getByTestId('model-select').selectOption('MH');
+  await expect(note).toContainText('model: Common effect');
+  await expect(note).not.toContainText('zero-cell');
+  await expect(note).not.toContainText('Beck 2014 C4');
 });
 
 test('a link with an out-of-range parameter says what it ignored', async ({ page }) => {
