@@ -3,6 +3,7 @@ pub mod app;
 pub mod canvas_backend;
 pub mod components;
 pub mod download;
+pub mod large_sets;
 pub mod state;
 pub mod storage;
 pub mod url_state;

@@ -752,6 +752,15 @@ impl AppState {
 
     /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
     /// returned as it is.
+    /// Shows `source` with `selection` as though the page had opened with them, with no undo
+    /// step: a set read from this browser after the start, which the link asked for.
+    pub fn open_with(&self, selection: Selection, source: DataSource) {
+        self.history.update(|h| h.restoring = true);
+        let source = self.keep_user_set(source);
+        self.source.set(source);
+        self.selection.set(selection);
+    }
+
     /// Prefers an outcome definition, and says which trials' counts it changed (a definition is
     /// a preference, not a filter: a trial that does not report it keeps its own).
     pub fn pick_definition(&self, definition: Option<String>) {

@@ -3,8 +3,12 @@
 //! Each set lives under a key of its own (`livemeta.set.<slot>`), so two tabs that save
 //! different sets never overwrite each other, and a tab hears of another tab's change through
 //! the `storage` event. A stored set that no longer reads is reported, kept as it is, and its
-//! slot is never given to another set, so nothing overwrites it unasked.
+//! slot is never given to another set, so nothing overwrites it unasked. A set too large for
+//! localStorage goes to IndexedDB (`large_sets`), read after the page starts.
+use crate::large_sets;
 use crate::state::{DataSource, Origin};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use leptos::prelude::*;
 use livemeta_core::dataset::Dataset;
 use wasm_bindgen::prelude::*;
@@ -16,6 +20,13 @@ const CURRENT_KEY: &str = "livemeta.data.current";
 const LIST_KEY: &str = "livemeta.data.sets";
 const OLD_CSV_KEY: &str = "livemeta.data.csv";
 const OLD_DATASET_KEY: &str = "livemeta.data.json";
+/// How an unreadable IndexedDB record is named, for `discard`.
+const LARGE_PREFIX: &str = "indexeddb:";
+
+thread_local! {
+    /// The slots held in IndexedDB, as far as this page knows (read at start, then written).
+    static LARGE: RefCell<BTreeSet<u32>> = const { RefCell::new(BTreeSet::new()) };
+}
 
 /// A stored entry that does not read as a set, kept as it was found.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,15 +148,52 @@ pub fn kept_sets() -> Kept {
 /// A slot no set uses, in this tab or in this browser's storage (readable or not).
 pub fn free_slot(sets: &[DataSource]) -> u32 {
     let stored = storage().map(|s| keys(&s).iter().filter_map(|k| slot_of(k)).max().unwrap_or(0)).unwrap_or(0);
-    sets.iter().map(|s| s.slot).max().unwrap_or(0).max(stored) + 1
+    let large = LARGE.with(|l| l.borrow().last().copied().unwrap_or(0));
+    sets.iter().map(|s| s.slot).max().unwrap_or(0).max(stored).max(large) + 1
 }
 
-/// Writes one set under its own key. Returns a sentence when the browser would not keep it.
-pub fn keep(source: &DataSource) -> Result<(), String> {
-    let Some(storage) = storage() else { return Ok(()) };
-    storage
-        .set_item(&format!("{SET_PREFIX}{}", source.slot), &entry_text(source))
-        .map_err(|_| "This browser would not keep your data (storage full or switched off): save it as a file before you reload.".to_string())
+/// Writes one set under its own key, or to IndexedDB when localStorage has no room for it;
+/// `on_fail` gets a sentence when the browser keeps it nowhere.
+pub fn keep(source: &DataSource, on_fail: impl FnOnce(String) + 'static) {
+    let Some(storage) = storage() else { return };
+    let (slot, key, text) = (source.slot, format!("{SET_PREFIX}{}", source.slot), entry_text(source));
+    if storage.set_item(&key, &text).is_ok() {
+        if LARGE.with(|l| l.borrow_mut().remove(&slot)) {
+            wasm_bindgen_futures::spawn_local(async move { drop(large_sets::delete(slot).await) });
+        }
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match large_sets::put(slot, &text).await {
+            Ok(()) => {
+                LARGE.with(|l| l.borrow_mut().insert(slot));
+                // An older copy that did fit must not stand in for this one.
+                let _ = storage.remove_item(&key);
+            }
+            Err(_) => on_fail("This browser would not keep your data (storage full or switched off): save it as a file before you reload.".into()),
+        }
+    });
+}
+
+/// The sets kept in IndexedDB, and those of its records that do not read, once read.
+pub fn load_large(on_loaded: impl FnOnce(Vec<DataSource>, Vec<Unreadable>) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(records) = large_sets::all().await else { return };
+        let (mut sets, mut unreadable) = (Vec::new(), Vec::new());
+        for (slot, text) in records {
+            LARGE.with(|l| l.borrow_mut().insert(slot));
+            match read_entry(slot, &text) {
+                Ok(source) => sets.push(source),
+                Err(why) => unreadable.push(Unreadable { key: format!("{LARGE_PREFIX}{slot}"), text, why }),
+            }
+        }
+        on_loaded(sets, unreadable);
+    });
+}
+
+/// The slot last on screen in any tab.
+pub fn current_slot() -> Option<u32> {
+    storage()?.get_item(CURRENT_KEY).ok().flatten()?.parse().ok()
 }
 
 pub fn keep_current(slot: u32) {
@@ -156,6 +204,8 @@ pub fn keep_current(slot: u32) {
 
 /// Forgets every set kept in this browser, as the user asked.
 pub fn forget_all() {
+    LARGE.with(|l| l.borrow_mut().clear());
+    wasm_bindgen_futures::spawn_local(async { drop(large_sets::clear().await) });
     let Some(storage) = storage() else { return };
     for key in keys(&storage).into_iter().filter(|k| slot_of(k).is_some() || [CURRENT_KEY, LIST_KEY, OLD_CSV_KEY, OLD_DATASET_KEY].contains(&k.as_str())) {
         let _ = storage.remove_item(&key);
@@ -164,6 +214,11 @@ pub fn forget_all() {
 
 /// Forgets one unreadable entry, once the user has saved it or let it go.
 pub fn discard(key: &str) {
+    if let Some(slot) = key.strip_prefix(LARGE_PREFIX).and_then(|s| s.parse::<u32>().ok()) {
+        LARGE.with(|l| l.borrow_mut().remove(&slot));
+        wasm_bindgen_futures::spawn_local(async move { drop(large_sets::delete(slot).await) });
+        return;
+    }
     if let Some(storage) = storage() {
         let _ = storage.remove_item(key);
     }

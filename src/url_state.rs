@@ -394,14 +394,27 @@ pub fn sync_with_url(state: AppState, kept: Vec<DataSource>) -> Signal<bool> {
     // finds what was last shown. Only the sets this tab changed are written: a set another tab
     // changed since is that tab's to write.
     let written = StoredValue::new(kept);
+    // Sets too large for localStorage are read from IndexedDB after the start: they join the
+    // list, and the one a `data=local` link asked for is opened as the link would have.
+    let opened_with = current_query();
+    storage::load_large(move |sets, unreadable| {
+        state.unreadable.update(|u| u.extend(unreadable));
+        written.update_value(|w| sets.iter().for_each(|set| replace_slot(w, set.clone())));
+        let asked = opened_with.contains("data=local").then(storage::current_slot).flatten();
+        let wanted = sets.iter().find(|s| Some(s.slot) == asked).cloned();
+        state.user_data.update(|kept| sets.into_iter().for_each(|set| replace_slot(kept, set)));
+        if let Some(set) = wanted.filter(|_| source.with_untracked(|s| s.is_bundled())) {
+            let (restored, ignored) = decode(&opened_with, &set.dataset);
+            state.open_with(restored, set);
+            notice.set(ignored_sentence(&ignored));
+        }
+    });
     Effect::new(move |_| {
         let current = source.with(|s| s.slot);
         state.user_data.with(|sets| {
             let changed: Vec<&DataSource> = written.with_value(|before| sets.iter().filter(|s| !before.contains(s)).collect());
             for set in changed {
-                if let Err(why) = storage::keep(set) {
-                    notice.set(Some(why));
-                }
+                storage::keep(set, move |why| notice.set(Some(why)));
             }
             written.set_value(sets.clone());
         });

@@ -72,3 +72,36 @@ test('sets kept by an earlier version (one list under one key) are carried over'
   expect(keys).toEqual(expect.arrayContaining(['livemeta.set.1', 'livemeta.set.2']));
   expect(keys).not.toContain('livemeta.data.sets');
 });
+
+test('a set too large for what localStorage has left is kept in IndexedDB and found again', async ({ page, context }) => {
+  await openApp(page);
+  // Fill this origin's localStorage until it refuses, leaving less room than the set needs.
+  await page.evaluate(() => {
+    for (const size of [1 << 19, 1 << 14]) {
+      const chunk = 'x'.repeat(size);
+      try {
+        for (let i = 0; ; i++) localStorage.setItem(`filler-${size}-${i}`, chunk);
+      } catch { /* full at this size */ }
+    }
+  });
+  const lines = Array.from({ length: 2000 }, (_, i) => `Study ${i + 1},${3 + (i % 5)},40,${6 + (i % 3)},41`).join('\n');
+  await paste(page, `${header}${lines}\n`);
+  await expect(page.getByTestId('study-row-row1')).toContainText('Study 1');
+  await expect(page.getByTestId('control-notice')).not.toContainText('would not keep');
+  await expect.poll(() => page.evaluate(() => new Promise((done) => {
+    const open = indexedDB.open('livemeta');
+    open.onsuccess = () => {
+      const request = open.result.transaction('sets').objectStore('sets').count();
+      request.onsuccess = () => done(request.result);
+    };
+  }))).toBe(1);
+  expect(await page.evaluate(() => localStorage.getItem('livemeta.set.1'))).toBeNull();
+  // A new page of this browser lists it once IndexedDB is read, and opens it.
+  const other = await context.newPage();
+  await openApp(other);
+  await expect(other.getByTestId('dataset-select').locator('option')).toHaveText([/Dupilumab/, /BCG/, 'Your data 1: Your data']);
+  await other.getByTestId('dataset-select').selectOption('yours-1');
+  await expect(other.getByTestId('study-row-row2000')).toHaveCount(0);
+  await expect(other.getByTestId('study-row-row1')).toContainText('Study 1');
+  await expect(other.getByTestId('coverage')).toContainText('2000');
+});
