@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#results">"Skip to the results"</a>
             <header class="masthead">
                 <h1>"livemeta"</h1>
-                <p class="subtitle">{title}</p>
+                <p class="subtitle" title=title>{title}</p>
                 <div class="history" role="group" aria-label="Undo and redo">
                     <button type="button" data-testid="undo" title="Undo the last change to the analysis or the data (Ctrl+Z)"
                         prop:disabled=move || state.history.with(|h| !h.can_undo()) on:click=move |_| state.step(false)>"Undo"</button>

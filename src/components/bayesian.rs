@@ -8,7 +8,7 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::bayes::{bayes_for, mu_density, sensitivity_priors, BayesResult, TauPrior};
-use livemeta_core::format::effect_with_ci;
+use livemeta_core::format::{effect_with_ci, tau_text};
 use livemeta_core::Measure;
 use livemeta_plot::{Scatter, ScatterPoint};
 
@@ -81,7 +81,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
             Ok(fit) => view! {
                 <ul class="readings">
                     <li data-testid="bayes-mu" data-value=format!("{:e}", fit.mu.median)>{posterior_sentence(fit, measure)}</li>
-                    <li data-testid="bayes-tau" data-value=format!("{:e}", fit.tau.median)>{format!("Between-trial SD τ: median {:.3} (95% credible interval {:.3} to {:.3})", fit.tau.median, fit.tau.lower, fit.tau.upper)}</li>
+                    <li data-testid="bayes-tau" data-value=format!("{:e}", fit.tau.median)>{format!("Between-trial SD τ: median {} (95% credible interval {} to {})", tau_text(fit.tau.median, measure, 3), tau_text(fit.tau.lower, measure, 3), tau_text(fit.tau.upper, measure, 3))}</li>
                     <li class="desk-only" data-testid="bayes-prediction" data-value=format!("{:e}", fit.prediction.lower)>{format!(
                         "A new trial's {}: 95% predictive interval {:.2} to {:.2}",
                         measure.label(), measure.to_display(fit.prediction.lower), measure.to_display(fit.prediction.upper)
@@ -98,7 +98,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
             let cells = match &r {
                 Ok(f) => (
                     effect_with_ci(measure.to_display(f.mu.median), measure.to_display(f.mu.lower), measure.to_display(f.mu.upper), measure),
-                    format!("{:.3}", f.tau.median),
+                    tau_text(f.tau.median, measure, 3),
                     format!("{:.1}%", 100.0 * f.prob_mu_below_zero),
                     format!("{:e}", f.mu.median),
                 ),

@@ -6,7 +6,7 @@ use crate::components::sensitivity::pooled_trials;
 use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::Model;
-use livemeta_core::format::{effect_with_ci, measure_heading};
+use livemeta_core::format::{effect_with_ci, measure_heading, tau2_text};
 use livemeta_core::sensitivity::compare_estimators;
 use livemeta_core::Tau2Method;
 
@@ -27,7 +27,7 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
                 let usable = Tau2Method::ALL.contains(&method);
                 let cells = match &fit.analysis {
                     Ok(a) => (
-                        format!("{:.4}", a.heterogeneity.tau2),
+                        tau2_text(a.heterogeneity.tau2, measure, 4),
                         a.heterogeneity.i2.map_or("–".to_string(), |i2| format!("{i2:.1}%")),
                         effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure),
                         format!("{:e}", a.pooled.estimate),
@@ -62,10 +62,11 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
         if selection.with(|s| s.model) != Model::RevManMhRandom {
             return None;
         }
-        let on_screen = state.analysis.with(|a| a.as_ref().ok().map(|a| a.heterogeneity.tau2))?;
-        let dl = fits.with(|f| f.iter().zip(Tau2Method::COMPARED).find(|(_, m)| *m == Tau2Method::DerSimonianLaird).and_then(|(fit, _)| fit.analysis.as_ref().ok().map(|a| a.heterogeneity.tau2)))?;
+        let measure = selection.with(|s| s.measure);
+        let on_screen = state.analysis.with(|a| a.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4)))?;
+        let dl = fits.with(|f| f.iter().zip(Tau2Method::COMPARED).find(|(_, m)| *m == Tau2Method::DerSimonianLaird).and_then(|(fit, _)| fit.analysis.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4))))?;
         Some(format!(
-            "The analysis on screen uses RevMan 5's model: DerSimonian-Laird τ² from Cochran's Q taken around the Mantel-Haenszel estimate, τ² = {on_screen:.4}. The DerSimonian-Laird row takes Q around the inverse-variance estimate, as metafor does, so its τ² is {dl:.4}."
+            "The analysis on screen uses RevMan 5's model: DerSimonian-Laird τ² from Cochran's Q taken around the Mantel-Haenszel estimate, τ² = {on_screen}. The DerSimonian-Laird row takes Q around the inverse-variance estimate, as metafor does, so its τ² is {dl}."
         ))
     };
     let heading = move || measure_heading(selection.with(|s| s.measure));

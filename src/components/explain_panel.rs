@@ -63,7 +63,7 @@ pub fn shown_text(quantity: Quantity, value: f64, measure: Measure) -> String {
         Quantity::Q => format!("{value:.2}"),
         Quantity::I2 => format!("{value:.1}%"),
         Quantity::H2 | Quantity::KnappHartungFactor => format!("{value:.3}"),
-        Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper => format!("{value:.4}"),
+        Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper => livemeta_core::format::tau2_text(value, measure, 4),
         _ => effect(value, measure),
     }
 }
@@ -147,7 +147,11 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
             Some(e) => {
                 let quantity = state.explained.with(|q| q.as_ref().map(|q| q.0)).unwrap_or(Quantity::Estimate);
                 let shown = shown_text(quantity, e.value, measure);
-                let steps = e.steps.iter().enumerate().map(|(i, step)| view! { <li data-testid=format!("explain-step-{i}")>{step.clone()}</li> }).collect_view();
+                // τ² of a risk difference is worked on the proportion scale and shown, as the
+                // estimate is, in percentage points: the last step says so.
+                let in_points = (measure == Measure::RD && matches!(quantity, Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper))
+                    .then(|| format!("in percentage points squared: × 10,000 = {}", shown_text(quantity, e.value, measure)));
+                let steps = e.steps.iter().cloned().chain(in_points).enumerate().map(|(i, step)| view! { <li data-testid=format!("explain-step-{i}")>{step}</li> }).collect_view();
                 let names = trial_names();
                 let from = if names.is_empty() { String::new() } else { format!("From {}: highlighted in the table of trials.", names.join(", ")) };
                 Some(view! {

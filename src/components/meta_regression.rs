@@ -88,8 +88,8 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
             Some(Err(why)) => view! { <p class="note-inline" data-testid="metareg-error">{format!("No meta-regression: {why}.")}</p> }.into_any(),
             Some(Ok(fit)) => {
                 let residual = format!(
-                    "Residual heterogeneity: QE = {:.2} on {} df, {}; τ² = {:.4}{}",
-                    fit.q_residual, fit.q_residual_df, p_value(fit.q_residual_p), fit.tau2,
+                    "Residual heterogeneity: QE = {:.2} on {} df, {}; τ² = {}{}",
+                    fit.q_residual, fit.q_residual_df, p_value(fit.q_residual_p), livemeta_core::format::tau2_text(fit.tau2, selection.with(|s| s.measure), 4),
                     fit.i2_residual.map_or(String::new(), |i2| format!(", I² = {i2:.1}%"))
                 );
                 let r2 = fit.r2.map(|r2| format!("R² = {r2:.1}%: the share of the between-trial variance τ² that {} accounts for", fit.moderator));

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use livemeta_core::analysis::{Analysis, Model};
 use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::Tau2Method;
-use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
+use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value, tau2_text, tau_text};
+use livemeta_core::Measure;
 
 fn fmt(v: f64, digits: usize) -> String {
     if v.is_finite() { format!("{v:.digits$}") } else { "n/a".into() }
@@ -60,12 +61,13 @@ fn heterogeneity_lines(lines: &mut Vec<(&'static str, String, String)>, a: &Anal
     if let Some(h2) = h.h2 {
         lines.push(("h2", format!("H² = {}", fmt(h2, 3)), "Total spread relative to chance spread; 1 means no excess variation.".into()));
     }
-    let tau2_ci = h.tau2_ci.map_or(String::new(), |c| format!(" (95% CI {} to {})", fmt(c.lower, 4), fmt(c.upper, 4)));
-    lines.push(("tau2", format!("τ² = {}{tau2_ci}, τ = {}", fmt(h.tau2, 4), fmt(h.tau, 4)),
-                if a.measure.is_ratio() {
-                    "Between-trial variance of the true log effects; τ is their standard deviation on the log scale.".into()
-                } else {
-                    "Between-trial variance of the true risk differences; τ is their standard deviation.".into()
+    let m = a.measure;
+    let tau2_ci = h.tau2_ci.map_or(String::new(), |c| format!(" (95% CI {} to {})", tau2_text(c.lower, m, 4), tau2_text(c.upper, m, 4)));
+    lines.push(("tau2", format!("τ² = {}{tau2_ci}, τ = {}", tau2_text(h.tau2, m, 4), tau_text(h.tau, m, 4)),
+                match m {
+                    _ if m.is_ratio() => "Between-trial variance of the true log effects; τ is their standard deviation on the log scale.".into(),
+                    Measure::RD => "Between-trial variance of the true risk differences, in percentage points squared (pp²) like the estimate; τ is their standard deviation in percentage points.".into(),
+                    _ => "Between-trial variance of the true effects; τ is their standard deviation.".into(),
                 }));
     profile_likelihood_lines(lines, a);
 }
@@ -80,7 +82,7 @@ fn profile_likelihood_lines(lines: &mut Vec<(&'static str, String, String)>, a: 
     };
     let (y, v): (Vec<f64>, Vec<f64>) = a.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
     if let Ok(ci) = tau2_profile_interval(&y, &v, restricted, 0.95) {
-        lines.push(("tau2-pl", format!("τ² 95% CI by profile likelihood: {} to {}", fmt(ci.lower, 4), fmt(ci.upper, 4)),
+        lines.push(("tau2-pl", format!("τ² 95% CI by profile likelihood: {} to {}", tau2_text(ci.lower, a.measure, 4), tau2_text(ci.upper, a.measure, 4)),
                     format!("The τ² values the {}likelihood does not reject (metafor's confint(type = \"PL\")); the interval above is the Q-profile one.", if restricted { "restricted " } else { "" })));
     }
     if !restricted {

@@ -103,10 +103,10 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
             let (selection_text, selection_value) = match selection {
                 Some(Ok(s)) => (
                     format!(
-                        "Selection model (Vevea-Hedges, three parameters; metafor selmodel, type = \"stepfun\", steps 0.025 and 1, fitted by ML): adjusted {} {}, τ² = {:.4}. Trials with one-sided P > 0.025 towards {} {} ({} of {}) are published with {:.2} times the probability of those below it; likelihood-ratio test of no selection χ² = {:.2}, df = {}, {}.",
+                        "Selection model (Vevea-Hedges, three parameters; metafor selmodel, type = \"stepfun\", steps 0.025 and 1, fitted by ML): adjusted {} {}, τ² = {}. Trials with one-sided P > 0.025 towards {} {} ({} of {}) are published with {:.2} times the probability of those below it; likelihood-ratio test of no selection χ² = {:.2}, df = {}, {}.",
                         m.label(),
                         effect_with_ci(back(s.mu), back(s.ci_lower), back(s.ci_upper), m),
-                        s.tau2,
+                        livemeta_core::format::tau2_text(s.tau2, m, 4),
                         m.label(),
                         if s.favours_lower { format!("< {}", m.null_value()) } else { format!("> {}", m.null_value()) },
                         s.trials_per_interval[1],

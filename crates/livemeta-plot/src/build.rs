@@ -133,8 +133,8 @@ fn heterogeneity_line(a: &Analysis) -> String {
         return "Heterogeneity: not applicable with one trial".to_string();
     }
     format!(
-        "Heterogeneity: Tau² = {:.3}; Q = {:.2}, df = {} ({}); I² = {}",
-        h.tau2,
+        "Heterogeneity: Tau² = {}; Q = {:.2}, df = {} ({}); I² = {}",
+        livemeta_core::format::tau2_text(h.tau2, a.measure, 3),
         h.q,
         h.df,
         h.p_value.map_or("P not available".into(), p_value),

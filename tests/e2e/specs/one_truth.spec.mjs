@@ -116,3 +116,17 @@ test('a block pasted from a spreadsheet (tabs) and duplicate names', async ({ pa
   expect(csv).toContain('Smith (row 3)');
   expect(await shownValue(page, 'pooled-estimate')).toBeGreaterThan(0);
 });
+
+test('a risk difference page has one unit: τ and τ² in percentage points like the estimate', async ({ page }) => {
+  await openApp(page, '?set=bcg-colditz1994&measure=RD&model=DL');
+  const expected = expectedAnalysis({ dataset: 'bcg.json', outcome: 'tb', measure: 'RD', method: 'DL' });
+  const tau2 = expected.heterogeneity.tau2;
+  expect(tau2).toBeGreaterThan(0);
+  await expect(page.getByTestId('heterogeneity-tau2')).toHaveText(`${(tau2 * 1e4).toFixed(3)} pp²`);
+  await expect(page.locator('.results-panel')).toContainText(`τ² = ${(tau2 * 1e4).toFixed(4)} pp²`);
+  await expect(page.locator('.results-panel')).toContainText(`τ = ${(Math.sqrt(tau2) * 100).toFixed(4)} pp`);
+  // The explanation works on the proportion scale and ends in the number shown.
+  await page.getByTestId('heterogeneity-tau2').click();
+  await expect(page.getByTestId('explain-value')).toHaveText(`${(tau2 * 1e4).toFixed(4)} pp²`);
+  await expect(page.getByTestId('explain-panel')).toContainText('in percentage points squared: × 10,000');
+});
