@@ -140,9 +140,11 @@ where
             let _ = performance.mark(mark);
         }
     });
+    // Nothing but axes is neither drawn nor offered for export; the view says why.
+    let empty = move || plot.with(|f| f.is_empty());
     let exports = export_as.map(|name| {
         view! {
-            <div class="figure-exports">
+            <div class="figure-exports" class:empty-figure=empty>
                 <button type="button" data-testid=format!("{testid}-svg") on:click=move |_| plot.with_untracked(|f| download_svg(name, f))>"SVG"</button>
                 <button type="button" data-testid=format!("{testid}-png") on:click=move |_| plot.with_untracked(|f| download_png(name, f))>"PNG"</button>
             </div>
@@ -155,7 +157,7 @@ where
         }
     };
     view! {
-        <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label class:pickable=on_pick.is_some()
+        <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label class:pickable=on_pick.is_some() class:empty-figure=empty
             on:pointerdown=move |ev| drag(&ev, true)
             on:pointermove=move |ev| drag(&ev, ev.buttons() & 1 == 1)
             on:click=move |ev| {
@@ -167,6 +169,9 @@ where
                     }
                 }
             }></canvas>
+        <Show when=empty>
+            <p class="note-inline" data-testid=format!("{testid}-empty")>"Nothing to draw: no trial switched on has an estimate here."</p>
+        </Show>
         {exports}
     }
 }

@@ -157,6 +157,11 @@ pub trait Figure: Clone {
     fn pick(&self, _width: f64, _x: f64, _y: f64) -> Option<usize> {
         None
     }
+    /// Whether there is nothing to draw but axes: such a figure is neither shown nor offered
+    /// for export (the view says why instead).
+    fn is_empty(&self) -> bool {
+        false
+    }
     fn draw<DB: plotters::prelude::DrawingBackend>(
         &self,
         root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
@@ -170,6 +175,11 @@ impl Figure for ForestPlot {
     }
     fn exported(&self) -> Self {
         self.for_export()
+    }
+    /// A refit plot with no refit and no pool; a plot of trials that are all unreported still
+    /// says which trials they are.
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.pooled.is_empty()
     }
     fn draw<DB: plotters::prelude::DrawingBackend>(
         &self,
@@ -193,6 +203,9 @@ impl Figure for Scatter {
     }
     fn pick(&self, width: f64, x: f64, y: f64) -> Option<usize> {
         nearest_point(self, width, x, y)
+    }
+    fn is_empty(&self) -> bool {
+        self.points.is_empty() && self.cloud.is_empty()
     }
 }
 

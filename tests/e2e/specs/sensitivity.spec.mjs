@@ -155,6 +155,16 @@ test('influence: metafor influence() diagnostics as the engine gives them, Bauja
   await expect(page.getByTestId('model-select')).toHaveValue('REVMAN');
 });
 
+test('with no trial to pool, no view draws empty axes or offers to export them; each says why', async ({ page }) => {
+  for (const view of ['loo', 'cumulative', 'influence', 'gosh']) {
+    await openApp(page, `?outcome=infections_all&model=DL&view=${view}`);
+    await expect(page.getByTestId(`${view}-view`)).toBeVisible();
+    await expect(page.getByTestId(`${view}-view`)).toContainText(/No |no /);
+    await expect(page.locator('.sensitivity-view canvas:visible')).toHaveCount(0);
+    await expect(page.locator('.sensitivity-view').getByRole('button', { name: /^(SVG|PNG)$/ })).toHaveCount(0);
+  }
+});
+
 test('the views that refit an inverse-variance model never draw an empty figure under another', async ({ page }) => {
   await openApp(page);
   for (const view of ['influence', 'gosh', 'metareg', 'blup']) {
