@@ -141,7 +141,7 @@ pub fn kept_sets() -> Kept {
             Err(why) => kept.unreadable.push(Unreadable { key, text, why }),
         }
     }
-    kept.current = storage.get_item(CURRENT_KEY).ok().flatten().and_then(|c| c.parse().ok()).or_else(|| kept.sets.last().map(|s| s.slot));
+    kept.current = current_slot().or_else(|| kept.sets.last().map(|s| s.slot));
     kept
 }
 
@@ -224,7 +224,7 @@ pub fn discard(key: &str) {
     }
 }
 
-/// A set another tab wrote (`Ok`), could not write readably (`Err`), or removed (`None` set).
+/// What another tab did to a stored set: kept it, removed it, or left text that does not read.
 pub enum OtherTab {
     Kept(DataSource),
     Removed(u32),

@@ -23,8 +23,6 @@ const ABOUT_THE_TOOLING: &[&str] = &[
     "stored pages",
     "search tool",
     "subagent",
-    "farm-studio",
-    "farm-bench",
     "fetch script",
     "content_text",
     "source_id",
