@@ -1,7 +1,8 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, PredictReveal, PredictToggle, StoryBar, StoryTools, ForestPlotCanvas, ModelOptions, PooledSummary, ResultsPanel, SensitivityPanel, StudyTable,
-    TrialToggles, UnreadableSets, ImportProblems, open_import,
+    open_import, AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, ForestPlotCanvas, ImportProblems,
+    ModelOptions, PooledSummary, PredictReveal, PredictToggle, ResultsPanel, SensitivityPanel, StoryBar, StoryTools,
+    StudyTable, TrialToggles, UnreadableSets,
 };
 use crate::state::{AppState, DataSource, Origin};
 use crate::storage::kept_sets;

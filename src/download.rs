@@ -35,7 +35,10 @@ pub fn download_svg(name: &str, figure: &impl Figure) {
 /// resolution or more, so it stays sharp on a slide whatever screen it came from.
 pub fn download_png(name: &str, figure: &impl Figure) {
     let scale = window().device_pixel_ratio().max(1.0) * 2.0;
-    let canvas = window().document().and_then(|d| d.create_element("canvas").ok()).and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+    let canvas = window()
+        .document()
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
     if let Some(canvas) = canvas {
         crate::components::paint(&canvas, &figure.exported(), EXPORT_WIDTH, scale);
         if let Ok(url) = canvas.to_data_url() {

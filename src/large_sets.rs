@@ -17,7 +17,8 @@ fn done(request: &IdbRequest) -> JsFuture {
         });
         let failed = request.clone();
         let on_error = Closure::once_into_js(move || {
-            let _ = reject.call1(&JsValue::NULL, &failed.error().ok().flatten().map_or(JsValue::UNDEFINED, JsValue::from));
+            let _ =
+                reject.call1(&JsValue::NULL, &failed.error().ok().flatten().map_or(JsValue::UNDEFINED, JsValue::from));
         });
         request.set_onsuccess(Some(on_success.unchecked_ref()));
         request.set_onerror(Some(on_error.unchecked_ref()));
@@ -45,7 +46,9 @@ async fn store(mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, JsVa
 }
 
 pub async fn put(slot: u32, text: &str) -> Result<(), JsValue> {
-    done(&store(IdbTransactionMode::Readwrite).await?.put_with_key(&JsValue::from_str(text), &JsValue::from(slot))?).await.map(|_| ())
+    done(&store(IdbTransactionMode::Readwrite).await?.put_with_key(&JsValue::from_str(text), &JsValue::from(slot))?)
+        .await
+        .map(|_| ())
 }
 
 pub async fn delete(slot: u32) -> Result<(), JsValue> {

@@ -1,15 +1,17 @@
 //! The one place application state lives. Everything on screen derives from these signals
 //! through memos; `url_state` mirrors the selection into the address bar.
 use leptos::prelude::*;
-use livemeta_core::conventions::{Convention, Preset};
-use livemeta_core::explain::{explain, Explanation, Quantity};
-use livemeta_core::analysis::{analyze, Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
-use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
-use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
-use livemeta_core::file_open::OpenedFile;
+use livemeta_core::analysis::{
+    analyze, Analysis, AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre,
+};
 use livemeta_core::bayes::{TauPrior, SENSITIVITY_PRIORS};
+use livemeta_core::conventions::{Convention, Preset};
+use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection, TrialData, TrialRow};
+use livemeta_core::explain::{explain, Explanation, Quantity};
+use livemeta_core::file_open::OpenedFile;
 use livemeta_core::tsa::TsaAssumptions;
 use livemeta_core::user_data::read_csv;
+use livemeta_core::{EngineError, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
@@ -161,7 +163,6 @@ choice!(
     }
 );
 
-
 impl Selection {
     /// Reproduces the published method for the outcome (the dataset's first when it has no
     /// such outcome).
@@ -206,7 +207,12 @@ impl Selection {
     /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
     pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
         self.forget_entered(trial);
-        self.entered.push(EnteredCounts { outcome: self.outcome.clone(), dose: self.dose.clone(), trial: trial.to_string(), counts });
+        self.entered.push(EnteredCounts {
+            outcome: self.outcome.clone(),
+            dose: self.dose.clone(),
+            trial: trial.to_string(),
+            counts,
+        });
     }
 
     pub fn forget_entered(&mut self, trial: &str) {
@@ -215,7 +221,11 @@ impl Selection {
     }
 
     pub fn dose_selection(&self) -> DoseSelection {
-        if self.dose == "all" { DoseSelection::AllCombined } else { DoseSelection::Regimen(self.dose.clone()) }
+        if self.dose == "all" {
+            DoseSelection::AllCombined
+        } else {
+            DoseSelection::Regimen(self.dose.clone())
+        }
     }
 
     /// The analysis these choices ask for. The measure and model always go together: the
@@ -257,8 +267,16 @@ impl Selection {
     pub fn use_convention(&mut self, preset: Preset) -> Option<String> {
         let c = preset.convention();
         let needed = self.options().with_model(c.model).measure;
-        let why = (needed != self.measure).then(|| format!("{} cannot pool the {}, so the effect measure changed to {}.", c.model.label(), self.measure.label(), needed.label()));
-        (self.model, self.measure, self.zero_cells, self.q_centre, self.i2_from, self.prediction) = (c.model, needed, c.zero_cells, c.q_centre, c.i2_from, c.prediction);
+        let why = (needed != self.measure).then(|| {
+            format!(
+                "{} cannot pool the {}, so the effect measure changed to {}.",
+                c.model.label(),
+                self.measure.label(),
+                needed.label()
+            )
+        });
+        (self.model, self.measure, self.zero_cells, self.q_centre, self.i2_from, self.prediction) =
+            (c.model, needed, c.zero_cells, c.q_centre, c.i2_from, c.prediction);
         self.ci_method = c.ci_method;
         why
     }
@@ -273,7 +291,12 @@ impl Selection {
         }
         let before = self.model;
         let convention = self.set_model(needed);
-        let why = format!("{} cannot pool the {}, so the model changed to {}.", before.label(), measure.label(), needed.label());
+        let why = format!(
+            "{} cannot pool the {}, so the model changed to {}.",
+            before.label(),
+            measure.label(),
+            needed.label()
+        );
         Some(join_sentences(Some(why), convention))
     }
 
@@ -284,7 +307,12 @@ impl Selection {
         let needed = self.options().with_model(model).measure;
         let why = (needed != self.measure).then(|| {
             let before = std::mem::replace(&mut self.measure, needed);
-            format!("{} cannot pool the {}, so the effect measure changed to {}.", model.label(), before.label(), needed.label())
+            format!(
+                "{} cannot pool the {}, so the effect measure changed to {}.",
+                model.label(),
+                before.label(),
+                needed.label()
+            )
         });
         (why.is_some() || convention.is_some()).then(|| join_sentences(why, convention))
     }
@@ -350,7 +378,8 @@ impl Selection {
     pub fn comparison_options(&self) -> AnalysisOptions {
         let mut other = self.clone();
         let model = self.comparison_model();
-        let model = if model.pools(self.measure) { model } else { Model::Random(livemeta_core::Tau2Method::DerSimonianLaird) };
+        let model =
+            if model.pools(self.measure) { model } else { Model::Random(livemeta_core::Tau2Method::DerSimonianLaird) };
         other.set_model(model);
         other.options()
     }
@@ -380,7 +409,9 @@ impl PartialEq for DataSource {
             (Origin::Csv(a), Origin::Csv(b)) => Arc::ptr_eq(a, b) || a == b,
             (a, b) => a == b,
         };
-        self.slot == other.slot && same_origin && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
+        self.slot == other.slot
+            && same_origin
+            && (Arc::ptr_eq(&self.dataset, &other.dataset) || self.dataset == other.dataset)
     }
 }
 
@@ -420,7 +451,8 @@ impl DataSource {
     /// The user's CSV as a data source, with a warning (renamed duplicates, lines left out), or
     /// every problem found (line, study, field) when nothing in it can be analysed.
     pub fn from_csv(csv: &str) -> Result<(DataSource, Option<String>), Vec<String>> {
-        let data = read_csv(csv, "Your data").map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        let data = read_csv(csv, "Your data")
+            .map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
         Ok((DataSource { dataset: Arc::new(data.dataset), origin: Origin::Csv(csv.into()), slot: 0 }, data.warning))
     }
 
@@ -504,7 +536,12 @@ pub struct Round {
 /// With predict-then-reveal on in presenter mode, every change to the pooled result starts a
 /// round that hides it (an open explanation, which would give it away, is closed); switching
 /// the option off ends the round.
-fn start_rounds(selection: RwSignal<Selection>, analysis: Memo<Result<Analysis, EngineError>>, round: RwSignal<Option<Round>>, explained: RwSignal<Option<(Quantity, Option<String>)>>) {
+fn start_rounds(
+    selection: RwSignal<Selection>,
+    analysis: Memo<Result<Analysis, EngineError>>,
+    round: RwSignal<Option<Round>>,
+    explained: RwSignal<Option<(Quantity, Option<String>)>>,
+) {
     let on = Memo::new(move |_| selection.with(|s| s.presenter && s.predict));
     Effect::new(move |_| {
         if !on.get() {
@@ -582,12 +619,21 @@ impl AppState {
         // From the data and the outcome, not from the rows, so a toggle does not recompute it.
         let outcome = Memo::new(move |_| selection.with(|s| s.outcome.clone()));
         let trials = Memo::new(move |_| {
-            source.with(|s| outcome.with(|o| s.dataset.trials_of(s.dataset.outcome_or_first(o)).map(|t| (t.id.clone(), t.label.clone())).collect()))
+            source.with(|s| {
+                outcome.with(|o| {
+                    s.dataset
+                        .trials_of(s.dataset.outcome_or_first(o))
+                        .map(|t| (t.id.clone(), t.label.clone()))
+                        .collect()
+                })
+            })
         });
         let studies = move || rows.with(|rows| pooled_studies(rows));
         let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
         let comparison = Memo::new(move |_| {
-            selection.with(|s| s.compare_models).then(|| analyze(&studies(), &selection.with(Selection::comparison_options)))
+            selection
+                .with(|s| s.compare_models)
+                .then(|| analyze(&studies(), &selection.with(Selection::comparison_options)))
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
@@ -625,11 +671,33 @@ impl AppState {
         });
         let explained_trials = Memo::new(move |_| {
             let ids = pooled_ids();
-            explanation.with(|e| e.as_ref().map_or(Vec::new(), |e| e.inputs.iter().filter_map(|&i| ids.get(i).cloned()).collect()))
+            explanation.with(|e| {
+                e.as_ref().map_or(Vec::new(), |e| e.inputs.iter().filter_map(|&i| ids.get(i).cloned()).collect())
+            })
         });
         let round = RwSignal::new(None);
         start_rounds(selection, analysis, round, explained);
-        AppState { selection, source, user_data, unreadable, import_problems, rows, trials, analysis, comparison, change, history, first_row, notice: RwSignal::new(notice), explained, explanation, explained_trials, round, story: RwSignal::new(None), switches }
+        AppState {
+            selection,
+            source,
+            user_data,
+            unreadable,
+            import_problems,
+            rows,
+            trials,
+            analysis,
+            comparison,
+            change,
+            history,
+            first_row,
+            notice: RwSignal::new(notice),
+            explained,
+            explanation,
+            explained_trials,
+            round,
+            story: RwSignal::new(None),
+            switches,
+        }
     }
 
     /// Replays `steps` from the first.
@@ -685,8 +753,11 @@ impl AppState {
     /// The dose choices: every treatment arm combined ("all"), then each regimen by arm id.
     pub fn doses(&self) -> Vec<(String, String)> {
         let dataset = self.dataset();
-        let mut doses = vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
-        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), livemeta_core::dataset::dose_label(&id))));
+        let mut doses =
+            vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
+        doses.extend(
+            dataset.regimens().into_iter().map(|(id, _)| (id.clone(), livemeta_core::dataset::dose_label(&id))),
+        );
         doses
     }
 
@@ -722,11 +793,21 @@ impl AppState {
         let fresh = Selection::for_outcome(&source.dataset, "");
         self.selection.update(|s| {
             let method = if keeps_method {
-                Selection { measure: s.measure, model: s.model, ci_method: s.ci_method, prediction: s.prediction, zero_cells: s.zero_cells, q_centre: s.q_centre, i2_from: s.i2_from, ..fresh }
+                Selection {
+                    measure: s.measure,
+                    model: s.model,
+                    ci_method: s.ci_method,
+                    prediction: s.prediction,
+                    zero_cells: s.zero_cells,
+                    q_centre: s.q_centre,
+                    i2_from: s.i2_from,
+                    ..fresh
+                }
             } else {
                 fresh
             };
-            *s = Selection { entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method }.keeping_display(s);
+            *s = Selection { entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method }
+                .keeping_display(s);
         });
         self.source.set(source);
     }
@@ -768,7 +849,8 @@ impl AppState {
         let before = self.selection.with_untracked(rows);
         self.selection.update(|s| s.definition = definition);
         let after = self.selection.with_untracked(rows);
-        let changed: Vec<&str> = before.iter().zip(&after).filter(|(b, a)| b.data != a.data).map(|(_, a)| a.label.as_str()).collect();
+        let changed: Vec<&str> =
+            before.iter().zip(&after).filter(|(b, a)| b.data != a.data).map(|(_, a)| a.label.as_str()).collect();
         self.notice.set(Some(if changed.is_empty() {
             "This definition changes no trial's counts: the trials that report it already used it, and the others keep their own.".to_string()
         } else {
@@ -783,7 +865,8 @@ impl AppState {
         self.user_data.update(|sets| {
             if source.slot == 0 {
                 // The same data again (a link reopened, a reload) is the set already kept.
-                let same = sets.iter().find(|s| s.origin == source.origin && s.dataset == source.dataset).map(|s| s.slot);
+                let same =
+                    sets.iter().find(|s| s.origin == source.origin && s.dataset == source.dataset).map(|s| s.slot);
                 source.slot = same.unwrap_or_else(|| crate::storage::free_slot(sets));
             }
             match sets.iter_mut().find(|s| s.slot == source.slot) {
@@ -797,7 +880,9 @@ impl AppState {
     /// Puts the user's copy of the data on screen (all doses combined), to edit: a copy is a
     /// new set of the user's, not an edit of the bundled one.
     pub fn edit_a_copy(&self) {
-        let copy = self.source.with_untracked(|s| livemeta_core::edit::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.dose_selection())));
+        let copy = self.source.with_untracked(|s| {
+            livemeta_core::edit::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.dose_selection()))
+        });
         self.selection.update(|s| s.dose = "all".into());
         let copy = self.keep_user_set(DataSource::from_file(copy));
         self.source.set(copy);
@@ -819,7 +904,6 @@ impl AppState {
             }
         });
     }
-
 }
 
 /// The rows on screen for a selection: every trial of the data source, switched on or off,
@@ -827,9 +911,14 @@ impl AppState {
 pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
     let dataset = &source.dataset;
     let outcome = dataset.outcome_or_first(&selection.outcome);
-    let preferred = selection.definition.as_deref().filter(|d| outcome.definition_preference.iter().any(|x| x == d)).map(|d| outcome.preferring(d));
+    let preferred = selection
+        .definition
+        .as_deref()
+        .filter(|d| outcome.definition_preference.iter().any(|x| x == d))
+        .map(|d| outcome.preferring(d));
     let outcome = preferred.as_ref().unwrap_or(outcome);
-    let mut rows = trial_rows(dataset, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
+    let mut rows =
+        trial_rows(dataset, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
     // A cell no source gave takes the counts the user typed in, marked as theirs.
     for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {
         if let Some(e) = selection.entered_for(&row.trial_id) {
@@ -897,7 +986,8 @@ fn track_changes(
     Effect::new(move |previous: Option<Snapshot>| {
         let dataset = source.with(|s| s.dataset.clone());
         let now = selection.get();
-        let pooled = analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
+        let pooled = analysis
+            .with(|a| a.as_ref().ok().map(|a| (a.measure, a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
         if let Some((before, before_pooled, before_dataset)) = previous {
             let result_moved = before_pooled != pooled;
             if !Arc::ptr_eq(&before_dataset, &dataset) {
@@ -926,7 +1016,11 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     let label = |id: &str| dataset.trial(id).map_or(id.to_string(), |t| t.label.clone());
     // A trial with no count for this outcome changes no number when it is switched.
     let outcome = dataset.outcome_or_first(&now.outcome);
-    let has_data = |id: &&String| dataset.trial(id).is_none_or(|t| !matches!(t.data_for(outcome, &now.dose_selection()), TrialData::NotReported | TrialData::NoSuchArm));
+    let has_data = |id: &&String| {
+        dataset.trial(id).is_none_or(|t| {
+            !matches!(t.data_for(outcome, &now.dose_selection()), TrialData::NotReported | TrialData::NoSuchArm)
+        })
+    };
     let mut parts = Vec::new();
     for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)).filter(has_data) {
         parts.push(format!("{} excluded", label(id)));
@@ -935,10 +1029,16 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
         parts.push(format!("{} included", label(id)));
     }
     if before.outcome != now.outcome {
-        parts.push(format!("outcome: {}", dataset.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())));
+        parts.push(format!(
+            "outcome: {}",
+            dataset.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())
+        ));
     }
     if before.dose != now.dose {
-        parts.push(format!("dose: {}", if now.dose == "all" { "all arms".to_string() } else { livemeta_core::dataset::dose_label(&now.dose) }));
+        parts.push(format!(
+            "dose: {}",
+            if now.dose == "all" { "all arms".to_string() } else { livemeta_core::dataset::dose_label(&now.dose) }
+        ));
     }
     let (b, n) = (before.options(), now.options());
     if b.measure != n.measure {
@@ -967,16 +1067,21 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     }
     // A zero-cell rule matters only where a trial switched on has a zero cell.
     let any_zero_cell = || {
-        dataset.trials.iter().filter(|t| !now.excluded.contains(&t.id)).any(|t| match t.data_for(outcome, &now.dose_selection()) {
-            TrialData::Reported { counts, .. } => counts.has_zero_cell(),
-            _ => false,
+        dataset.trials.iter().filter(|t| !now.excluded.contains(&t.id)).any(|t| {
+            match t.data_for(outcome, &now.dose_selection()) {
+                TrialData::Reported { counts, .. } => counts.has_zero_cell(),
+                _ => false,
+            }
         })
     };
     if b.zero_cells != n.zero_cells && result_moved && any_zero_cell() {
         parts.push("zero-cell handling changed".into());
     }
     if before.definition != now.definition {
-        parts.push(format!("outcome definition: {}", now.definition.as_deref().map_or("the dataset's order of preference", |d| dataset.definition_label(d))));
+        parts.push(format!(
+            "outcome definition: {}",
+            now.definition.as_deref().map_or("the dataset's order of preference", |d| dataset.definition_label(d))
+        ));
     }
     // Each view's own options are steps of their own (a story replays them too).
     if before.compare_models != now.compare_models {

@@ -7,10 +7,10 @@
 //! localStorage goes to IndexedDB (`large_sets`), read after the page starts.
 use crate::large_sets;
 use crate::state::{DataSource, Origin};
-use std::cell::RefCell;
-use std::collections::BTreeSet;
 use leptos::prelude::*;
 use livemeta_core::dataset::Dataset;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use wasm_bindgen::prelude::*;
 
 const SET_PREFIX: &str = "livemeta.set.";
@@ -76,14 +76,19 @@ fn entry_text(source: &DataSource) -> String {
 }
 
 fn read_entry(slot: u32, text: &str) -> Result<DataSource, String> {
-    let entry: serde_json::Value = serde_json::from_str(text).map_err(|_| "its text is cut off or damaged".to_string())?;
+    let entry: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| "its text is cut off or damaged".to_string())?;
     read_value(slot, &entry)
 }
 
 fn read_value(slot: u32, entry: &serde_json::Value) -> Result<DataSource, String> {
     let source = match (entry["csv"].as_str(), entry.get("dataset")) {
-        (Some(csv), _) => DataSource::from_csv(csv).map(|(source, _)| source).map_err(|problems| problems.join("; "))?,
-        (None, Some(json)) => serde_json::from_value::<Dataset>(json.clone()).map(DataSource::from_file).map_err(|e| e.to_string())?,
+        (Some(csv), _) => {
+            DataSource::from_csv(csv).map(|(source, _)| source).map_err(|problems| problems.join("; "))?
+        }
+        (None, Some(json)) => {
+            serde_json::from_value::<Dataset>(json.clone()).map(DataSource::from_file).map_err(|e| e.to_string())?
+        }
         _ => return Err("neither a CSV nor a dataset".into()),
     };
     Ok(DataSource { slot, ..source })
@@ -100,7 +105,13 @@ fn migrate(storage: &web_sys::Storage, unreadable: &mut Vec<Unreadable>) {
                 let slot = entry["slot"].as_u64().unwrap_or(0) as u32;
                 (slot.max(1), entry)
             })),
-            Err(_) => return unreadable.push(Unreadable { key: LIST_KEY.into(), text, why: "its text is cut off or damaged".into() }),
+            Err(_) => {
+                return unreadable.push(Unreadable {
+                    key: LIST_KEY.into(),
+                    text,
+                    why: "its text is cut off or damaged".into(),
+                })
+            }
         }
     } else if let Some(json) = get(OLD_DATASET_KEY) {
         moved.push((1, serde_json::json!({ "dataset": serde_json::from_str::<serde_json::Value>(&json).unwrap_or(serde_json::Value::String(json)) })));
@@ -132,7 +143,8 @@ pub fn kept_sets() -> Kept {
     let Some(storage) = storage() else { return Kept::default() };
     let mut kept = Kept::default();
     migrate(&storage, &mut kept.unreadable);
-    let mut slots: Vec<(u32, String)> = keys(&storage).into_iter().filter_map(|k| slot_of(&k).map(|slot| (slot, k))).collect();
+    let mut slots: Vec<(u32, String)> =
+        keys(&storage).into_iter().filter_map(|k| slot_of(&k).map(|slot| (slot, k))).collect();
     slots.sort();
     for (slot, key) in slots {
         let Some(text) = storage.get_item(&key).ok().flatten() else { continue };
@@ -207,7 +219,10 @@ pub fn forget_all() {
     LARGE.with(|l| l.borrow_mut().clear());
     wasm_bindgen_futures::spawn_local(async { drop(large_sets::clear().await) });
     let Some(storage) = storage() else { return };
-    for key in keys(&storage).into_iter().filter(|k| slot_of(k).is_some() || [CURRENT_KEY, LIST_KEY, OLD_CSV_KEY, OLD_DATASET_KEY].contains(&k.as_str())) {
+    for key in keys(&storage)
+        .into_iter()
+        .filter(|k| slot_of(k).is_some() || [CURRENT_KEY, LIST_KEY, OLD_CSV_KEY, OLD_DATASET_KEY].contains(&k.as_str()))
+    {
         let _ = storage.remove_item(&key);
     }
 }

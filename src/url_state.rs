@@ -1,7 +1,10 @@
 //! Mirrors the selection into the query string, so a link restores the same view and the
 //! browser's back and forward buttons step through changes.
+use crate::state::{
+    AppState, Coded, CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView,
+    SubgroupBy, LENS_DEFAULT,
+};
 use crate::storage;
-use crate::state::{AppState, Coded, LENS_DEFAULT, CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::conventions::Preset;
@@ -76,14 +79,24 @@ pub fn encode(s: &Selection) -> String {
     }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
     let (tsa, default) = (s.tsa, TsaAssumptions::default());
-    for (key, value, default) in [("rrr", Some(tsa.relative_risk_reduction), Some(default.relative_risk_reduction)), ("power", Some(tsa.power), Some(default.power)), ("alpha", Some(tsa.alpha), Some(default.alpha)), ("pc", tsa.control_risk, None), ("d2", tsa.diversity, None)] {
+    for (key, value, default) in [
+        ("rrr", Some(tsa.relative_risk_reduction), Some(default.relative_risk_reduction)),
+        ("power", Some(tsa.power), Some(default.power)),
+        ("alpha", Some(tsa.alpha), Some(default.alpha)),
+        ("pc", tsa.control_risk, None),
+        ("d2", tsa.diversity, None),
+    ] {
         if let Some(v) = value.filter(|_| value != default) {
             q.push_str(&format!("&{key}={v}"));
         }
     }
     // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2.
     if !s.entered.is_empty() {
-        let cells: Vec<String> = s.entered.iter().map(|e| format!("{}:{}:{}:{}", e.outcome, e.dose, e.trial, e.counts.map(|c| c.to_string()).join(":"))).collect();
+        let cells: Vec<String> = s
+            .entered
+            .iter()
+            .map(|e| format!("{}:{}:{}:{}", e.outcome, e.dose, e.trial, e.counts.map(|c| c.to_string()).join(":")))
+            .collect();
         q.push_str(&format!("&typed={}", cells.join(",")));
     }
     if !s.use_entered {
@@ -98,9 +111,16 @@ fn entered_cell(cell: &str, dataset: &Dataset) -> Option<EnteredCounts> {
     let [outcome, dose, trial, rest @ ..] = parts.as_slice() else { return None };
     let counts: Vec<i64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
     let counts: [i64; 4] = counts.try_into().ok()?;
-    let known = dataset.outcome(outcome).is_some() && dataset.trial(trial).is_some() && (*dose == "all" || dataset.regimens().iter().any(|(id, _)| id == dose));
+    let known = dataset.outcome(outcome).is_some()
+        && dataset.trial(trial).is_some()
+        && (*dose == "all" || dataset.regimens().iter().any(|(id, _)| id == dose));
     let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
-    (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose: dose.to_string(), trial: trial.to_string(), counts })
+    (known && valid).then(|| EnteredCounts {
+        outcome: outcome.to_string(),
+        dose: dose.to_string(),
+        trial: trial.to_string(),
+        counts,
+    })
 }
 
 /// The continuity corrections the controls offer; a link may set only these, so the select
@@ -139,7 +159,8 @@ pub const STORY_STEPS: usize = 200;
 
 /// The story as a link parameter: each step's query, URI-encoded, comma-separated.
 pub fn story_param(steps: &[Selection]) -> String {
-    let steps: Vec<String> = steps.iter().map(|s| String::from(js_sys::encode_uri_component(encode(s).trim_start_matches('?')))).collect();
+    let steps: Vec<String> =
+        steps.iter().map(|s| String::from(js_sys::encode_uri_component(encode(s).trim_start_matches('?')))).collect();
     format!("&story={}", steps.join(","))
 }
 
@@ -159,14 +180,22 @@ pub fn story_from_link(dataset: &Dataset) -> Option<Vec<Selection>> {
 /// The link to this page as it is now, with `extra` parameters.
 pub fn link_with(extra: &str) -> String {
     let location = window().location();
-    format!("{}{}{}{extra}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default(), current_query())
+    format!(
+        "{}{}{}{extra}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        current_query()
+    )
 }
 
 /// Reads a link for a dataset. Unknown or malformed parameters fall back to the outcome's
 /// defaults, and each one that was ignored or changed is named in the returned notes, so the
 /// page can say so.
 pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
-    let mut q = Query { params: query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect(), notes: Vec::new() };
+    let mut q = Query {
+        params: query.trim_start_matches('?').split('&').filter_map(|p| p.split_once('=')).collect(),
+        notes: Vec::new(),
+    };
     let outcome = q.get("outcome").unwrap_or("");
     if !outcome.is_empty() && dataset.outcome(outcome).is_none() {
         q.ignore("outcome", outcome, "no such outcome");
@@ -177,7 +206,9 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
         s.dose = dose;
     }
     let definitions = dataset.outcome_or_first(&s.outcome).definition_preference.clone();
-    if let Some(definition) = q.parse("def", |d| definitions.iter().find(|x| *x == d).cloned(), "not a definition of this outcome") {
+    if let Some(definition) =
+        q.parse("def", |d| definitions.iter().find(|x| *x == d).cloned(), "not a definition of this outcome")
+    {
         s.definition = Some(definition);
     }
     if let Some(m) = q.parse("measure", Measure::from_code, "not RR, OR, RD or PETO") {
@@ -194,24 +225,33 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     }
     if let Some(off) = q.get("off") {
         let known = |id: &str| dataset.trial(id).is_some();
-        let (kept, unknown): (Vec<&str>, Vec<&str>) = off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
+        let (kept, unknown): (Vec<&str>, Vec<&str>) =
+            off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
         s.excluded = kept.into_iter().map(String::from).collect();
         if !unknown.is_empty() {
             q.ignore("off", &unknown.join(","), "no such trial");
         }
     }
-    if let Some(ci) = q.parse("knha", |v| match v {
-        "1" => Some(CiMethod::KnappHartung),
-        "adhoc" => Some(CiMethod::KnappHartungAdhoc),
-        _ => None,
-    }, "not 1 or adhoc") {
+    if let Some(ci) = q.parse(
+        "knha",
+        |v| match v {
+            "1" => Some(CiMethod::KnappHartung),
+            "adhoc" => Some(CiMethod::KnappHartungAdhoc),
+            _ => None,
+        },
+        "not 1 or adhoc",
+    ) {
         s.ci_method = ci;
     }
     if let Some(p) = q.parse("pi", PredictionCritical::from_code, "not z, t1 or t2") {
         s.prediction = Some(p);
     }
     let lens_side = |code: &str| if code == "current" { Some(None) } else { Preset::from_code(code).map(Some) };
-    if let Some(lens) = q.parse("lens", |v| v.split_once(',').and_then(|(a, b)| Some([lens_side(a)?, lens_side(b)?])), "not two of current, revman5, revman2025, metafor, meta, stata") {
+    if let Some(lens) = q.parse(
+        "lens",
+        |v| v.split_once(',').and_then(|(a, b)| Some([lens_side(a)?, lens_side(b)?])),
+        "not two of current, revman5, revman2025, metafor, meta, stata",
+    ) {
         s.lens = lens;
     }
     if let Some(centre) = q.parse("q", QCentre::from_code, "not iv or mh") {
@@ -241,7 +281,8 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
         s.subgroup_by = by;
     }
     let moderators = livemeta_core::moderators::moderator_names(dataset);
-    let known_moderator = |m: &str| js_sys::decode_uri_component(m).ok().map(String::from).filter(|m| moderators.contains(m));
+    let known_moderator =
+        |m: &str| js_sys::decode_uri_component(m).ok().map(String::from).filter(|m| moderators.contains(m));
     if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
         s.moderator = Some(moderator);
     }
@@ -254,7 +295,9 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
         s.multiverse_family = family;
     }
     s.fit_mixed = q.flag("mixed");
-    if let Some(prior) = q.parse("prior", livemeta_core::bayes::TauPrior::from_code, "not a prior such as hn:0.5 or hc:1") {
+    if let Some(prior) =
+        q.parse("prior", livemeta_core::bayes::TauPrior::from_code, "not a prior such as hn:0.5 or hc:1")
+    {
         s.tau_prior = prior;
     }
     let share = |lo: f64, hi: f64| move |v: &str| v.parse::<f64>().ok().filter(|v| *v > lo && *v < hi);
@@ -270,7 +313,9 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(v) = q.parse("pc", share(0.0, 1.0), "not a share between 0 and 1") {
         s.tsa.control_risk = Some(v);
     }
-    if let Some(v) = q.parse("d2", |v| v.parse::<f64>().ok().filter(|v| (0.0..1.0).contains(v)), "not a share from 0 to below 1") {
+    if let Some(v) =
+        q.parse("d2", |v| v.parse::<f64>().ok().filter(|v| (0.0..1.0).contains(v)), "not a share from 0 to below 1")
+    {
         s.tsa.diversity = Some(v);
     }
     if let Some(typed) = q.get("typed") {
@@ -320,10 +365,10 @@ fn data_param(source: &DataSource) -> String {
     packed.map_or_else(|| "&data=local".to_string(), |p| format!("&pack={p}"))
 }
 
-
 /// The data a link asks for, and a note when it could not be had.
 fn data_from(query: &str) -> (DataSource, Option<String>) {
-    let param = |key: &str| query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix(key)?.strip_prefix('='));
+    let param =
+        |key: &str| query.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix(key)?.strip_prefix('='));
     let fallback = |why: &str| (DataSource::flagship(), Some(format!("{why}; showing the dupilumab trials.")));
     if let Some(id) = param("set") {
         return match DataSource::bundled(id) {
@@ -347,7 +392,9 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
         let kept = storage::kept_sets();
         return match kept.sets.into_iter().find(|s| Some(s.slot) == kept.current) {
             Some(source) => (source, None),
-            None if !kept.unreadable.is_empty() => fallback("The data kept in this browser could not be read (see the message above the plot)"),
+            None if !kept.unreadable.is_empty() => {
+                fallback("The data kept in this browser could not be read (see the message above the plot)")
+            }
             None => fallback("The link's data was kept in another browser"),
         };
     }
@@ -360,7 +407,10 @@ fn data_from(query: &str) -> (DataSource, Option<String>) {
 fn csv_source(csv: &str) -> (DataSource, Option<String>) {
     match DataSource::from_csv(csv) {
         Ok((source, warning)) => (source, warning),
-        Err(problems) => (DataSource::flagship(), Some(format!("The link's data could not be read ({}); showing the dupilumab trials.", problems.join("; ")))),
+        Err(problems) => (
+            DataSource::flagship(),
+            Some(format!("The link's data could not be read ({}); showing the dupilumab trials.", problems.join("; "))),
+        ),
     }
 }
 
@@ -412,7 +462,8 @@ pub fn sync_with_url(state: AppState, kept: Vec<DataSource>) -> Signal<bool> {
     Effect::new(move |_| {
         let current = source.with(|s| s.slot);
         state.user_data.with(|sets| {
-            let changed: Vec<&DataSource> = written.with_value(|before| sets.iter().filter(|s| !before.contains(s)).collect());
+            let changed: Vec<&DataSource> =
+                written.with_value(|before| sets.iter().filter(|s| !before.contains(s)).collect());
             for set in changed {
                 storage::keep(set, move |why| notice.set(Some(why)));
             }

@@ -23,8 +23,14 @@ impl Drop for BackgroundJob {
 impl BackgroundJob {
     /// Starts a worker and, once it says it listens, posts `request` (handing over the buffers
     /// in `transfer`). Every later message goes to `on_reply`; `on_error` hears if it dies.
-    pub fn start(request: JsValue, transfer: Array, mut on_reply: impl FnMut(JsValue) + 'static, mut on_error: impl FnMut() + 'static) -> Result<BackgroundJob, String> {
-        let worker = Worker::new("./livemeta-worker_loader.js").map_err(|_| "this browser could not start a worker".to_string())?;
+    pub fn start(
+        request: JsValue,
+        transfer: Array,
+        mut on_reply: impl FnMut(JsValue) + 'static,
+        mut on_error: impl FnMut() + 'static,
+    ) -> Result<BackgroundJob, String> {
+        let worker = Worker::new("./livemeta-worker_loader.js")
+            .map_err(|_| "this browser could not start a worker".to_string())?;
         let sender = worker.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();

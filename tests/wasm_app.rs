@@ -35,7 +35,18 @@ fn unknown_url_parameters_fall_back_to_defaults() {
 #[wasm_bindgen_test]
 fn link_parameters_are_bounded_and_ignored_ones_are_named() {
     let default = Selection::for_outcome(&flagship(), "skin_infections");
-    for bad in ["add=1e308", "add=-1", "add=NaN", "add=inf", "add=0.3", "pi=t9", "to=sometimes", "dose=d999", "model=XYZ", "off=row0"] {
+    for bad in [
+        "add=1e308",
+        "add=-1",
+        "add=NaN",
+        "add=inf",
+        "add=0.3",
+        "pi=t9",
+        "to=sometimes",
+        "dose=d999",
+        "model=XYZ",
+        "off=row0",
+    ] {
         let (selection, notes) = decode(&format!("?outcome=skin_infections&{bad}"), &flagship());
         assert_eq!(selection, default, "{bad} changed the analysis");
         assert_eq!(notes.len(), 1, "{bad} was ignored silently");
@@ -64,7 +75,8 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 fn every_model() -> Vec<Model> {
-    let mut all = vec![Model::RevManMhRandom, Model::CommonMantelHaenszel, Model::CommonInverseVariance, Model::CommonPeto];
+    let mut all =
+        vec![Model::RevManMhRandom, Model::CommonMantelHaenszel, Model::CommonInverseVariance, Model::CommonPeto];
     all.extend(Tau2Method::ALL.map(Model::Random));
     all
 }
@@ -107,10 +119,19 @@ fn every_selection_shows_one_answer_for_one_trial() {
         for outcome in &outcomes {
             for dose in &doses {
                 let base = Selection { dose: dose.clone(), ..Selection::for_outcome(&dataset, outcome) };
-                let trial_ids: Vec<String> = rows_for(&base, &source).into_iter().filter(|r| r.pooled_counts().is_some()).map(|r| r.trial_id).collect();
+                let trial_ids: Vec<String> = rows_for(&base, &source)
+                    .into_iter()
+                    .filter(|r| r.pooled_counts().is_some())
+                    .map(|r| r.trial_id)
+                    .collect();
                 for model in every_model() {
                     for measure in Measure::ALL {
-                        for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
+                        for scope in [
+                            CorrectionScope::OnlyZero,
+                            CorrectionScope::All,
+                            CorrectionScope::IfAnyZero,
+                            CorrectionScope::None,
+                        ] {
                             for drop in [false, true] {
                                 let mut selection = base.clone();
                                 selection.pick_model(model);
@@ -121,7 +142,11 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                 assert!(options.model.pools(options.measure), "{selection:?}");
                                 assert_eq!(options.measure, measure, "the picked measure is kept");
                                 if source.is_bundled() {
-                                    assert_eq!(decode(&encode(&selection), &dataset), (selection.clone(), vec![]), "the link holds the same choice");
+                                    assert_eq!(
+                                        decode(&encode(&selection), &dataset),
+                                        (selection.clone(), vec![]),
+                                        "the link holds the same choice"
+                                    );
                                     assert!(encode(&selection).contains(&format!("measure={}", measure.code())));
                                 }
                                 for only in &trial_ids {
@@ -133,7 +158,10 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                     assert_eq!(plot.measure_label, measure.label(), "plot header");
                                     let csv = forest_csv(&plot);
                                     let csv_rows: Vec<Vec<String>> = csv.lines().skip(1).map(csv_fields).collect();
-                                    assert!(csv_rows.iter().all(|r| r[1] == measure.label()), "CSV measure column: {csv}");
+                                    assert!(
+                                        csv_rows.iter().all(|r| r[1] == measure.label()),
+                                        "CSV measure column: {csv}"
+                                    );
                                     let row = plot.rows.iter().find(|r| r.status == RowStatus::Included);
                                     match (&analysis, row) {
                                         (Ok(a), Some(row)) => {
@@ -141,19 +169,38 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                             let (e, l, u) = row.estimate.expect("included rows have an estimate");
                                             let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(1.0);
                                             let pooled = &plot.pooled[0];
-                                            assert!(close(e, pooled.estimate) && close(l, pooled.lower) && close(u, pooled.upper),
-                                                "{one:?}: row {e} [{l}, {u}] vs pooled {} [{}, {}]", pooled.estimate, pooled.lower, pooled.upper);
-                                            let study_line = csv_rows.iter().find(|r| r[3] == "study" && r[5] == "included").expect("study line");
-                                            let pooled_line = csv_rows.iter().find(|r| r[3] == "pooled").expect("pooled line");
-                                            let value = |r: &Vec<String>, i: usize| r[r.len() - 4 + i].parse::<f64>().unwrap();
+                                            assert!(
+                                                close(e, pooled.estimate)
+                                                    && close(l, pooled.lower)
+                                                    && close(u, pooled.upper),
+                                                "{one:?}: row {e} [{l}, {u}] vs pooled {} [{}, {}]",
+                                                pooled.estimate,
+                                                pooled.lower,
+                                                pooled.upper
+                                            );
+                                            let study_line = csv_rows
+                                                .iter()
+                                                .find(|r| r[3] == "study" && r[5] == "included")
+                                                .expect("study line");
+                                            let pooled_line =
+                                                csv_rows.iter().find(|r| r[3] == "pooled").expect("pooled line");
+                                            let value =
+                                                |r: &Vec<String>, i: usize| r[r.len() - 4 + i].parse::<f64>().unwrap();
                                             for i in 0..3 {
-                                                assert!(close(value(study_line, i), value(pooled_line, i)), "CSV: {csv}");
+                                                assert!(
+                                                    close(value(study_line, i), value(pooled_line, i)),
+                                                    "CSV: {csv}"
+                                                );
                                             }
                                             one_study_pools += 1;
                                         }
                                         (Err(_), None) => assert!(plot.pooled.is_empty()),
-                                        (Ok(a), None) => panic!("{one:?}: pooled {} with no included row", a.pooled.estimate),
-                                        (Err(e), Some(row)) => panic!("{one:?}: row {:?} shown but no pool: {e}", row.estimate),
+                                        (Ok(a), None) => {
+                                            panic!("{one:?}: pooled {} with no included row", a.pooled.estimate)
+                                        }
+                                        (Err(e), Some(row)) => {
+                                            panic!("{one:?}: row {:?} shown but no pool: {e}", row.estimate)
+                                        }
                                     }
                                     checked += 1;
                                 }
@@ -193,10 +240,64 @@ async fn mounted_app_shows_a_pooled_estimate_and_draws_the_plot() {
 #[wasm_bindgen_test]
 fn link_decoder_never_panics_and_its_links_decode_to_themselves() {
     let pieces = [
-        "outcome=", "skin_infections", "eczema_herpeticum", "&", "=", "measure=", "OR", "RD", "PETO", "model=", "MH", "REML", "REVMAN",
-        "off=", "chronos", ",", "row7", "row0", "typed=", "serious_adverse_events:all:beck_m12:2:55:3:54", ":", "-1", "99999999999999999999",
-        "add=", "0.1", "0.3", "to=", "none", "all", "drop00=1", "view=", "gosh", "loo", "order=", "size", "by=", "phase", "knha=1", "knha=adhoc", "pi=",
-        "t2", "%", "%zz", "ü", "?", "typedoff=1", "presenter=1", "both=1", "dose=", "d300q2w", "all", "data=", "local", "pack=", "c.", "j.eJwLzs9NVQhOLSrOz7NS0FTQUwAA", "set=", "bcg-colditz1994",
+        "outcome=",
+        "skin_infections",
+        "eczema_herpeticum",
+        "&",
+        "=",
+        "measure=",
+        "OR",
+        "RD",
+        "PETO",
+        "model=",
+        "MH",
+        "REML",
+        "REVMAN",
+        "off=",
+        "chronos",
+        ",",
+        "row7",
+        "row0",
+        "typed=",
+        "serious_adverse_events:all:beck_m12:2:55:3:54",
+        ":",
+        "-1",
+        "99999999999999999999",
+        "add=",
+        "0.1",
+        "0.3",
+        "to=",
+        "none",
+        "all",
+        "drop00=1",
+        "view=",
+        "gosh",
+        "loo",
+        "order=",
+        "size",
+        "by=",
+        "phase",
+        "knha=1",
+        "knha=adhoc",
+        "pi=",
+        "t2",
+        "%",
+        "%zz",
+        "ü",
+        "?",
+        "typedoff=1",
+        "presenter=1",
+        "both=1",
+        "dose=",
+        "d300q2w",
+        "all",
+        "data=",
+        "local",
+        "pack=",
+        "c.",
+        "j.eJwLzs9NVQhOLSrOz7NS0FTQUwAA",
+        "set=",
+        "bcg-colditz1994",
     ];
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut next = move || {

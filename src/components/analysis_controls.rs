@@ -3,7 +3,6 @@ use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::{Measure, Model, Tau2Method};
 
-
 fn models() -> Vec<Model> {
     let mut all = vec![Model::RevManMhRandom];
     all.extend(Tau2Method::ALL.into_iter().map(Model::Random));
@@ -16,7 +15,9 @@ fn models() -> Vec<Model> {
 #[component]
 pub fn AnalysisControls(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let outcomes = Signal::derive(move || state.dataset().outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect::<Vec<_>>());
+    let outcomes = Signal::derive(move || {
+        state.dataset().outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect::<Vec<_>>()
+    });
     // Several treatment regimens can be pooled together or compared one at a time.
     let doses = Signal::derive(move || state.doses());
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
@@ -26,10 +27,17 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
     // The bundled sets by id, then each of the user's sets by slot ("yours-2").
     let datasets = Signal::derive(move || {
         let mut all: Vec<(String, String)> = BUNDLED.iter().map(|d| (d.id.clone(), d.title.clone())).collect();
-        state.user_data.with(|sets| all.extend(sets.iter().map(|s| (format!("yours-{}", s.slot), format!("Your data {}: {}", s.slot, s.dataset.title)))));
+        state.user_data.with(|sets| {
+            all.extend(
+                sets.iter()
+                    .map(|s| (format!("yours-{}", s.slot), format!("Your data {}: {}", s.slot, s.dataset.title))),
+            )
+        });
         all
     });
-    let current_dataset = Signal::derive(move || state.source.with(|s| if s.is_bundled() { s.dataset.id.clone() } else { format!("yours-{}", s.slot) }));
+    let current_dataset = Signal::derive(move || {
+        state.source.with(|s| if s.is_bundled() { s.dataset.id.clone() } else { format!("yours-{}", s.slot) })
+    });
     view! {
         <fieldset class="controls">
             <legend>"Analysis"</legend>

@@ -14,7 +14,11 @@ use livemeta_plot::{Scatter, ScatterPoint};
 
 /// "RR below 1" or "RD below 0": what P(mu < 0) means on the display scale.
 fn below_null(measure: Measure) -> String {
-    if measure.is_ratio() { format!("{} is below 1", measure.label()) } else { format!("{} is below 0", measure.label()) }
+    if measure.is_ratio() {
+        format!("{} is below 1", measure.label())
+    } else {
+        format!("{} is below 0", measure.label())
+    }
 }
 
 fn posterior_sentence(fit: &BayesResult, measure: Measure) -> String {
@@ -22,7 +26,12 @@ fn posterior_sentence(fit: &BayesResult, measure: Measure) -> String {
     format!(
         "Posterior median {} and 95% credible interval: {}. Probability that the {}: {:.1}%.",
         measure.label(),
-        effect_with_ci(measure.to_display(mu.median), measure.to_display(mu.lower), measure.to_display(mu.upper), measure),
+        effect_with_ci(
+            measure.to_display(mu.median),
+            measure.to_display(mu.lower),
+            measure.to_display(mu.upper),
+            measure
+        ),
         below_null(measure),
         100.0 * fit.prob_mu_below_zero
     )
@@ -33,11 +42,22 @@ fn density_figure(curve: &[(f64, f64)], fit: &BayesResult, measure: Measure) -> 
     let top = curve.iter().map(|q| q.1).fold(0.0, f64::max);
     let mark = |x: f64| vec![(x, 0.0), (x, top * 1.02)];
     Scatter {
-        x_label: if measure.is_ratio() { format!("Pooled {} (log scale)", measure.label()) } else { format!("Pooled {}", measure.label()) },
+        x_label: if measure.is_ratio() {
+            format!("Pooled {} (log scale)", measure.label())
+        } else {
+            format!("Pooled {}", measure.label())
+        },
         y_label: "Posterior density".into(),
         x_log_labels: measure.is_ratio(),
         y_range: Some((0.0, top * 1.08)),
-        points: vec![ScatterPoint { x: fit.mu.median, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
+        points: vec![ScatterPoint {
+            x: fit.mu.median,
+            y: 0.0,
+            label: "median".into(),
+            open: false,
+            highlight: true,
+            radius: None,
+        }],
         lines: vec![curve.to_vec(), mark(fit.mu.lower), mark(fit.mu.upper)],
         // No effect: a ratio of 1 (0 on the log scale), a difference of 0.
         null_x: Some(0.0),
@@ -59,7 +79,10 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
     let table = Memo::new(move |_| {
         let measure = selection.with(|s| s.measure);
         state.analysis.with(|a| match a {
-            Ok(a) => sensitivity_priors(measure).into_iter().map(|p| (p, bayes_for(a, p, level()).map_err(|e| e.to_string()))).collect(),
+            Ok(a) => sensitivity_priors(measure)
+                .into_iter()
+                .map(|p| (p, bayes_for(a, p, level()).map_err(|e| e.to_string())))
+                .collect(),
             Err(_) => Vec::new(),
         })
     });

@@ -33,7 +33,6 @@ pub fn Choice(
     }
 }
 
-
 /// A `<select>` over a `Coded` choice of the selection.
 #[component]
 pub fn CodedChoice<T: Coded>(

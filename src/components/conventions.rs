@@ -26,7 +26,12 @@ fn readings(result: &Result<Analysis, EngineError>, convention: &Convention) -> 
                 (None, _) => "not shown".into(),
             };
             let i2 = a.heterogeneity.i2.map_or("–".into(), |i| format!("{i:.0}%"));
-            (effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, m), i2, pi, format!("{:e}", a.pooled.ci_upper))
+            (
+                effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, m),
+                i2,
+                pi,
+                format!("{:e}", a.pooled.ci_upper),
+            )
         }
         Err(e) => (format!("not estimable: {e}"), String::new(), String::new(), String::new()),
     }
@@ -38,7 +43,9 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
     let current = Memo::new(move |_| selection.with(|s| s.convention()));
     let matching = move || match Preset::matching(&current.get()) {
         Some(p) => format!("Your analysis follows {}'s defaults.", p.label()),
-        None => "Your analysis follows none of these presets; compare it with one below to see which rules differ.".into(),
+        None => {
+            "Your analysis follows none of these presets; compare it with one below to see which rules differ.".into()
+        }
     };
     let presets = Preset::ALL
         .into_iter()
@@ -83,23 +90,34 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
             || format!("Switching {from} → {to} leaves the pooled estimate and its CI where they are; the rules below change only what the table shows beside them."),
             |h| format!("Switching {from} → {to} {h}"),
         );
-        let share_heading = followed.map_or("Share of the change".to_string(), |f| format!("Share of the change in the {}", f.label()));
+        let share_heading =
+            followed.map_or("Share of the change".to_string(), |f| format!("Share of the change in the {}", f.label()));
         let heading = c.start.as_ref().map(|a| measure_heading(a.measure)).unwrap_or_default();
         let (start, start_i2, start_pi, start_value) = readings(&c.start, &c.start_convention);
-        let rows = c.steps.iter().enumerate().map(|(i, step)| {
-            let (pooled, i2, pi, value) = readings(&step.after, &step.convention);
-            // "0%", never "-0%", for a rule that moves the number by rounding only.
-            let share = shares.get(i).copied().flatten().map_or("–".to_string(), |s| format!("{:.0}%", (100.0 * s).round() + 0.0));
-            view! {
-                <tr data-testid=format!("lens-step-{i}") data-value=value>
-                    <th scope="row">{step.rule.label()}</th>
-                    <td>{step.from.clone()}" → "<strong>{step.to.clone()}</strong></td>
-                    <td class="effect">{pooled}</td><td>{i2}</td><td>{pi}</td>
-                    <td data-testid=format!("lens-share-{i}")>{share}</td>
-                </tr>
-            }
-        }).collect_view();
-        let shared = c.shared.iter().map(|(rule, how)| format!("{}: {how}", rule.label())).collect::<Vec<_>>().join("; ");
+        let rows = c
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let (pooled, i2, pi, value) = readings(&step.after, &step.convention);
+                // "0%", never "-0%", for a rule that moves the number by rounding only.
+                let share = shares
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map_or("–".to_string(), |s| format!("{:.0}%", (100.0 * s).round() + 0.0));
+                view! {
+                    <tr data-testid=format!("lens-step-{i}") data-value=value>
+                        <th scope="row">{step.rule.label()}</th>
+                        <td>{step.from.clone()}" → "<strong>{step.to.clone()}</strong></td>
+                        <td class="effect">{pooled}</td><td>{i2}</td><td>{pi}</td>
+                        <td data-testid=format!("lens-share-{i}")>{share}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let shared =
+            c.shared.iter().map(|(rule, how)| format!("{}: {how}", rule.label())).collect::<Vec<_>>().join("; ");
         view! {
             <p class="lens-headline" data-testid="lens-headline">{headline}</p>
             <div class="lens-table">
@@ -120,7 +138,10 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
     };
     let caveats = move || {
         let lens = selection.with(|s| s.lens);
-        lens.into_iter().flatten().map(|p| view! { <li><strong>{p.label()}": "</strong>{p.caveat()}</li> }).collect_view()
+        lens.into_iter()
+            .flatten()
+            .map(|p| view! { <li><strong>{p.label()}": "</strong>{p.caveat()}</li> })
+            .collect_view()
     };
     view! {
         <div class="sensitivity-view lens" role="tabpanel" data-testid="lens-view">

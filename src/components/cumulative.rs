@@ -37,7 +37,9 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
         let mut index: Vec<usize> = (0..studies.len()).collect();
         match order {
             CumulativeOrder::Year => index = publication_order(&state, &ids),
-            CumulativeOrder::Size => index.sort_by_key(|&i| std::cmp::Reverse(studies[i].total_treatment + studies[i].total_control)),
+            CumulativeOrder::Size => {
+                index.sort_by_key(|&i| std::cmp::Reverse(studies[i].total_treatment + studies[i].total_control))
+            }
             CumulativeOrder::Precision => index.sort_by(|&a, &b| variance[a].total_cmp(&variance[b])),
             CumulativeOrder::Listed => {}
         }

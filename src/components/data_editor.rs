@@ -6,14 +6,21 @@
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::dataset::Dataset;
-use livemeta_core::edit::{add_attribute, add_trial, apply_cells, is_editable, move_trial, remove_trial, table_of, CellProblem, Column};
+use livemeta_core::edit::{
+    add_attribute, add_trial, apply_cells, is_editable, move_trial, remove_trial, table_of, CellProblem, Column,
+};
 use wasm_bindgen::JsCast;
 
 /// The columns in screen order: name, four counts, then the dataset's attributes.
 fn columns(dataset: &Dataset) -> Vec<(Column, String)> {
     let (t, c) = (&dataset.treatment_label, &dataset.control_label);
     let mut all = vec![(Column::Name, "Study".to_string())];
-    all.extend([format!("{t} events"), format!("{t} N"), format!("{c} events"), format!("{c} N")].into_iter().enumerate().map(|(i, name)| (Column::Count(i), name)));
+    all.extend(
+        [format!("{t} events"), format!("{t} N"), format!("{c} events"), format!("{c} N")]
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| (Column::Count(i), name)),
+    );
     all.push((Column::Year, "Year".to_string()));
     all.extend(dataset.attribute_names().into_iter().map(|name| (Column::Attribute(name.clone()), name)));
     all
@@ -53,7 +60,11 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
             commit(edited);
         }
     };
-    let original = move || state.source.with(|s| s.dataset.id.strip_suffix("-copy").and_then(|id| BUNDLED.iter().any(|d| d.id == id).then(|| id.to_string())));
+    let original = move || {
+        state.source.with(|s| {
+            s.dataset.id.strip_suffix("-copy").and_then(|id| BUNDLED.iter().any(|d| d.id == id).then(|| id.to_string()))
+        })
+    };
     let grid = move || {
         // An edit redraws the table; the cell the user moved to keeps the focus.
         if let Some(active) = document().active_element().map(|e| e.id()).filter(|id| id.starts_with("edit-")) {
@@ -159,8 +170,13 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
         problems.with(|p| {
             p.iter()
                 .map(|x| {
-                    let row = ids.iter().position(|id| *id == x.trial).map_or(String::new(), |i| format!("row {}", i + 1));
-                    let study = dataset.trial(&x.trial).map(|t| t.label.clone()).filter(|l| !l.is_empty()).map_or(String::new(), |l| format!(" ({l})"));
+                    let row =
+                        ids.iter().position(|id| *id == x.trial).map_or(String::new(), |i| format!("row {}", i + 1));
+                    let study = dataset
+                        .trial(&x.trial)
+                        .map(|t| t.label.clone())
+                        .filter(|l| !l.is_empty())
+                        .map_or(String::new(), |l| format!(" ({l})"));
                     let field = names.iter().find(|(c, _)| *c == x.column).map_or("", |(_, n)| n.as_str());
                     view! { <li>{format!("{row}{study}, {field}: {}", x.message)}</li> }
                 })
@@ -218,7 +234,15 @@ fn outcome_now(state: AppState) -> String {
 
 /// Spreads a pasted block (rows by line, cells by tab) from a cell rightwards and downwards;
 /// rows beyond the last study become new studies. The whole block is one edit.
-fn paste_block(state: AppState, text: &str, trial: &str, col: usize, ids: &[String], columns: &[Column], apply: impl Fn(Vec<(String, Column, String)>)) {
+fn paste_block(
+    state: AppState,
+    text: &str,
+    trial: &str,
+    col: usize,
+    ids: &[String],
+    columns: &[Column],
+    apply: impl Fn(Vec<(String, Column, String)>),
+) {
     let Some(first_row) = ids.iter().position(|id| id == trial) else { return };
     let lines: Vec<&str> = text.trim_end_matches(['\n', '\r']).lines().collect();
     let mut ids = ids.to_vec();

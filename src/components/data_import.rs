@@ -25,11 +25,15 @@ fn megabytes(bytes: f64) -> String {
 /// view and puts the cursor in the paste box.
 pub fn open_import() {
     let Some(document) = window().document() else { return };
-    if let Some(details) = document.get_element_by_id("import").and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+    if let Some(details) =
+        document.get_element_by_id("import").and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+    {
         details.set_open(true);
         details.scroll_into_view();
     }
-    if let Some(text) = document.get_element_by_id("import-text").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+    if let Some(text) =
+        document.get_element_by_id("import-text").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = text.focus();
     }
 }
@@ -126,9 +130,16 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             }
             let request = js_sys::Array::of2(&JsValue::from_str(&name), &buffer);
             let on_reply = move |reply: JsValue| {
-                finish(reply.as_string().and_then(|json| serde_json::from_str::<FileReply>(&json).ok()).unwrap_or_else(|| Err(vec![format!("{name}: the reader gave no answer")])));
+                finish(
+                    reply
+                        .as_string()
+                        .and_then(|json| serde_json::from_str::<FileReply>(&json).ok())
+                        .unwrap_or_else(|| Err(vec![format!("{name}: the reader gave no answer")])),
+                );
             };
-            match BackgroundJob::start(request.into(), js_sys::Array::of1(&buffer), on_reply, move || finish(Err(vec!["the file reader stopped with an error".into()]))) {
+            match BackgroundJob::start(request.into(), js_sys::Array::of1(&buffer), on_reply, move || {
+                finish(Err(vec!["the file reader stopped with an error".into()]))
+            }) {
                 Ok(started) => job.set_value(Some(started)),
                 Err(why) => finish(Err(vec![why])),
             }
@@ -140,8 +151,14 @@ pub fn DataImport(state: AppState) -> impl IntoView {
         job.set_value(None);
         reading.set(None);
     };
-    let save_json = move |_| state.source.with_untracked(|s| download(&format!("{}.json", s.dataset.id), "application/json", &s.dataset.to_json()));
-    let save_csv = move |_| state.source.with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &to_csv(&s.dataset)));
+    let save_json = move |_| {
+        state
+            .source
+            .with_untracked(|s| download(&format!("{}.json", s.dataset.id), "application/json", &s.dataset.to_json()))
+    };
+    let save_csv = move |_| {
+        state.source.with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &to_csv(&s.dataset)))
+    };
     view! {
         <details class="import" id="import">
             <summary>"Use your own data"</summary>

@@ -36,7 +36,12 @@ fn qq_plot(rows: &[TrialDiagnostics]) -> Scatter {
     z.sort_by(f64::total_cmp);
     let q = normal_quantiles(z.len());
     let reach = q.iter().chain(&z).fold(0.0f64, |a, v| a.max(v.abs()));
-    scatter("Theoretical quantiles", "Standardised residuals", q.iter().zip(&z).map(|(x, y)| point(*x, *y, "")).collect(), vec![vec![(-reach, -reach), (reach, reach)]])
+    scatter(
+        "Theoretical quantiles",
+        "Standardised residuals",
+        q.iter().zip(&z).map(|(x, y)| point(*x, *y, "")).collect(),
+        vec![vec![(-reach, -reach), (reach, reach)]],
+    )
 }
 
 #[component]
@@ -49,8 +54,11 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
             Err(e) => Err(e.to_string()),
         })
     });
-    let radial = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, slope)| radial_plot(rows, *slope))));
-    let qq = Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, _)| qq_plot(rows))));
+    let radial = Memo::new(move |_| {
+        result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, slope)| radial_plot(rows, *slope)))
+    });
+    let qq =
+        Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, _)| qq_plot(rows))));
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
     let rows = move || {
         let measure = selection.with(|s| s.measure);

@@ -17,13 +17,20 @@ fn checked(cells: &[String; 4], label: &str, names: &[String; 4]) -> Result<[i64
     let mut counts = [0i64; 4];
     for ((slot, text), name) in counts.iter_mut().zip(cells).zip(names) {
         *slot = text.trim().parse().map_err(|_| {
-            if text.trim().is_empty() { format!("{name}: empty; type a whole number") } else { format!("{name}: \"{}\" is not a whole number", text.trim()) }
+            if text.trim().is_empty() {
+                format!("{name}: empty; type a whole number")
+            } else {
+                format!("{name}: \"{}\" is not a whole number", text.trim())
+            }
         })?;
     }
     let [a, n1, c, n2] = counts;
     StudyCounts::new(label, a, n1, c, n2).validate().map_err(|e| match e {
         livemeta_core::EngineError::InvalidInput { field, message, .. } => {
-            let index = ["events_treatment", "total_treatment", "events_control", "total_control"].iter().position(|f| *f == field).unwrap_or(0);
+            let index = ["events_treatment", "total_treatment", "events_control", "total_control"]
+                .iter()
+                .position(|f| *f == field)
+                .unwrap_or(0);
             format!("{}: {message}", names[index])
         }
         other => other.to_string(),
@@ -33,7 +40,13 @@ fn checked(cells: &[String; 4], label: &str, names: &[String; 4]) -> Result<[i64
 
 /// The form for one trial of the current outcome and dose; `current` pre-fills an edit.
 #[component]
-pub fn EnterCounts(state: AppState, trial: String, label: String, current: Option<[i64; 4]>, on_close: Callback<()>) -> impl IntoView {
+pub fn EnterCounts(
+    state: AppState,
+    trial: String,
+    label: String,
+    current: Option<[i64; 4]>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let cells = RwSignal::new(current.map_or_else(Default::default, |c| c.map(|n| n.to_string())));
     let error = RwSignal::new(None::<String>);
     let names = cell_names(&state.dataset());

@@ -63,8 +63,14 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
             return None;
         }
         let measure = selection.with(|s| s.measure);
-        let on_screen = state.analysis.with(|a| a.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4)))?;
-        let dl = fits.with(|f| f.iter().zip(Tau2Method::COMPARED).find(|(_, m)| *m == Tau2Method::DerSimonianLaird).and_then(|(fit, _)| fit.analysis.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4))))?;
+        let on_screen =
+            state.analysis.with(|a| a.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4)))?;
+        let dl = fits.with(|f| {
+            f.iter()
+                .zip(Tau2Method::COMPARED)
+                .find(|(_, m)| *m == Tau2Method::DerSimonianLaird)
+                .and_then(|(fit, _)| fit.analysis.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4)))
+        })?;
         Some(format!(
             "The analysis on screen uses RevMan 5's model: DerSimonian-Laird τ² from Cochran's Q taken around the Mantel-Haenszel estimate, τ² = {on_screen}. The DerSimonian-Laird row takes Q around the inverse-variance estimate, as metafor does, so its τ² is {dl}."
         ))

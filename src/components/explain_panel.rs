@@ -42,7 +42,9 @@ const LISTED_TRIALS: usize = 50;
 
 fn code_of(quantity: Quantity, trial: &Option<String>) -> String {
     match trial {
-        Some(id) => PER_TRIAL.iter().find(|p| p.0 == quantity.for_study(0)).map_or(String::new(), |p| format!("{}:{id}", p.1)),
+        Some(id) => {
+            PER_TRIAL.iter().find(|p| p.0 == quantity.for_study(0)).map_or(String::new(), |p| format!("{}:{id}", p.1))
+        }
         None => POOLED.iter().find(|p| p.0 == quantity).map_or(String::new(), |p| p.1.to_string()),
     }
 }
@@ -63,7 +65,9 @@ pub fn shown_text(quantity: Quantity, value: f64, measure: Measure) -> String {
         Quantity::Q => format!("{value:.2}"),
         Quantity::I2 => format!("{value:.1}%"),
         Quantity::H2 | Quantity::KnappHartungFactor => format!("{value:.3}"),
-        Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper => livemeta_core::format::tau2_text(value, measure, 4),
+        Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper => {
+            livemeta_core::format::tau2_text(value, measure, 4)
+        }
         _ => effect(value, measure),
     }
 }
@@ -92,11 +96,15 @@ fn choices(a: &Analysis, prediction_shown: bool, trial_ids: &[String]) -> Vec<(S
     };
     let mut out: Vec<(String, String)> = POOLED
         .iter()
-        .filter_map(|&(q, code, label)| pooled_value(q).map(|v| (code.to_string(), format!("{label}: {}", shown_text(q, v, m)))))
+        .filter_map(|&(q, code, label)| {
+            pooled_value(q).map(|v| (code.to_string(), format!("{label}: {}", shown_text(q, v, m))))
+        })
         .collect();
     for (s, id) in a.studies.iter().zip(trial_ids).take(LISTED_TRIALS) {
         let Some((estimate, lower, upper)) = s.estimate_with_ci() else { continue };
-        for (&(q, code, label), value) in PER_TRIAL.iter().zip([Some(estimate), Some(lower), Some(upper), s.weight_percent]) {
+        for (&(q, code, label), value) in
+            PER_TRIAL.iter().zip([Some(estimate), Some(lower), Some(upper), s.weight_percent])
+        {
             if let Some(v) = value {
                 out.push((format!("{code}:{id}"), format!("{}: {label} {}", s.label, shown_text(q, v, m))));
             }
@@ -107,7 +115,13 @@ fn choices(a: &Analysis, prediction_shown: bool, trial_ids: &[String]) -> Vec<(S
 
 /// A number of the summary that opens its explanation when clicked.
 #[component]
-pub fn ExplainableNumber(state: AppState, testid: &'static str, value: Option<f64>, text: String, quantity: Quantity) -> impl IntoView {
+pub fn ExplainableNumber(
+    state: AppState,
+    testid: &'static str,
+    value: Option<f64>,
+    text: String,
+    quantity: Quantity,
+) -> impl IntoView {
     let data_value = value.map_or(String::new(), |v| format!("{v:e}"));
     view! {
         // Out of the tab order (the keyboard reaches every number through the list below), so
@@ -119,7 +133,8 @@ pub fn ExplainableNumber(state: AppState, testid: &'static str, value: Option<f6
 
 #[component]
 pub fn ExplainPanel(state: AppState) -> impl IntoView {
-    let current = Signal::derive(move || state.explained.with(|e| e.as_ref().map_or(String::new(), |(q, t)| code_of(*q, t))));
+    let current =
+        Signal::derive(move || state.explained.with(|e| e.as_ref().map_or(String::new(), |(q, t)| code_of(*q, t))));
     // The full list (up to 214 options, each with its value) is built only while the list has
     // the focus: rebuilt on every trial toggle it cost the 200-study toggle several ms.
     let listing = RwSignal::new(false);
@@ -136,7 +151,9 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
     });
     let trial_names = move || {
         let ids = state.explained_trials.get();
-        state.rows.with(|rows| rows.iter().filter(|r| ids.contains(&r.trial_id)).map(|r| r.label.clone()).collect::<Vec<_>>())
+        state
+            .rows
+            .with(|rows| rows.iter().filter(|r| ids.contains(&r.trial_id)).map(|r| r.label.clone()).collect::<Vec<_>>())
     };
     let panel = move || {
         let asked = state.explained.with(Option::is_some);

@@ -1,20 +1,29 @@
+use crate::components::plot_canvas::PlotCanvas;
+use crate::components::row_pager::RowPager;
 use crate::state::{AppState, DataSource, Selection, PAGE_ROWS};
+use leptos::prelude::*;
 use livemeta_core::dataset::TrialRow;
 use livemeta_core::{Analysis, EngineError};
-use leptos::prelude::*;
-use crate::components::plot_canvas::PlotCanvas;
 use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Guess, PooledRow};
-use crate::components::row_pager::RowPager;
 
 /// (outcome, treatment arm, control arm) as plots name them.
 pub fn plot_labels(selection: &Selection, source: &DataSource) -> (String, String, String) {
     let dataset = &source.dataset;
-    (dataset.outcome_or_first(&selection.outcome).label.clone(), dataset.treatment_label.clone(), dataset.control_label.clone())
+    (
+        dataset.outcome_or_first(&selection.outcome).label.clone(),
+        dataset.treatment_label.clone(),
+        dataset.control_label.clone(),
+    )
 }
 
 /// The plot of one analysis of one selection, before the screen's extras (comparison
 /// diamond, change marker): the part every export and the selection test share.
-pub fn plot_of(selection: &Selection, source: &DataSource, rows: &[TrialRow], analysis: &Result<Analysis, EngineError>) -> ForestPlot {
+pub fn plot_of(
+    selection: &Selection,
+    source: &DataSource,
+    rows: &[TrialRow],
+    analysis: &Result<Analysis, EngineError>,
+) -> ForestPlot {
     let (outcome, treatment, control) = plot_labels(selection, source);
     let mut plot = forest_plot(rows, analysis, &selection.options(), &outcome, &treatment, &control);
     if selection.prediction.is_none() {
@@ -28,7 +37,9 @@ pub fn plot_of(selection: &Selection, source: &DataSource, rows: &[TrialRow], an
 pub fn current_plot(state: &AppState) -> ForestPlot {
     let selection = state.selection.get();
     let options = selection.options();
-    let mut plot = state.source.with(|source| state.rows.with(|rows| state.analysis.with(|a| plot_of(&selection, source, rows, a))));
+    let mut plot = state
+        .source
+        .with(|source| state.rows.with(|rows| state.analysis.with(|a| plot_of(&selection, source, rows, a))));
     if let Some(Ok(other)) = state.comparison.get() {
         if other.measure == options.measure {
             plot.pooled.push(PooledRow {
@@ -45,7 +56,9 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
         let measure = options.measure.label();
         plot.change_note = Some(match (change.before, plot.pooled.first()) {
             (Some((before, ..)), Some(_)) if hidden => format!("{measure} {before:.2} -> ? ({})", change.description),
-            (Some((before, ..)), Some(now)) => format!("{measure} {before:.2} -> {:.2} ({})", now.estimate, change.description),
+            (Some((before, ..)), Some(now)) => {
+                format!("{measure} {before:.2} -> {:.2} ({})", now.estimate, change.description)
+            }
             _ => format!("Changed: {}", change.description),
         });
     }
@@ -65,7 +78,11 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
                 // The guess is the value its box shows (two decimals), so the distance stated
                 // at the reveal is the one the audience can work out.
                 let shown = (value * 100.0).round() / 100.0;
-                state.round.update(|r| if let Some(r) = r { r.guess = Some(shown) });
+                state.round.update(|r| {
+                    if let Some(r) = r {
+                        r.guess = Some(shown)
+                    }
+                });
             }
         }
     });

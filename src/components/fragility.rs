@@ -2,8 +2,8 @@
 //! fixed) for the pooled CI to cross the null (`livemeta_core::fragility`), the changed counts,
 //! and a button that applies them to the user's copy of the data.
 use crate::components::plot_canvas::PlotCanvas;
-use crate::components::what_if::WhatIf;
 use crate::components::sensitivity::{pooled_trials, refit_plot_memo};
+use crate::components::what_if::WhatIf;
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
 use livemeta_core::edit::{editable_copy, is_editable, set_table};
@@ -24,7 +24,12 @@ fn conclusion(side: Significance, treatment: &str) -> String {
 
 /// "1 fewer event", "17 more events".
 fn change_in_words(delta: i64) -> String {
-    format!("{} {} {}", delta.abs(), if delta > 0 { "more" } else { "fewer" }, if delta.abs() == 1 { "event" } else { "events" })
+    format!(
+        "{} {} {}",
+        delta.abs(),
+        if delta > 0 { "more" } else { "fewer" },
+        if delta.abs() == 1 { "event" } else { "events" }
+    )
 }
 
 #[component]
@@ -36,7 +41,13 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
     });
     // The figure: the analysis on screen as the diamond, and the pool with the changes.
     let refit = Memo::new(move |_| {
-        result.get().map_or_else(Vec::new, |f| vec![("changed".to_string(), format!("With {} {} changed", count(f.total), if f.total == 1 { "patient" } else { "patients" }), Some((f.estimate, f.ci_lower, f.ci_upper)))])
+        result.get().map_or_else(Vec::new, |f| {
+            vec![(
+                "changed".to_string(),
+                format!("With {} {} changed", count(f.total), if f.total == 1 { "patient" } else { "patients" }),
+                Some((f.estimate, f.ci_lower, f.ci_upper)),
+            )]
+        })
     });
     let plot = refit_plot_memo(state, "Fragility", refit);
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
@@ -51,16 +62,29 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         match result.get() {
             None => "No change of event counts flips this result (or no trial switched on can be pooled).".to_string(),
             Some(f) => {
-                let mut after = format!("{} {}", measure_heading(m), effect_with_ci(f.estimate, f.ci_lower, f.ci_upper, m));
+                let mut after =
+                    format!("{} {}", measure_heading(m), effect_with_ci(f.estimate, f.ci_lower, f.ci_upper, m));
                 // A bound that crossed the null by less than the rounding shows its digits.
                 let null = m.null_value();
-                let crossed = if (f.ci_upper - null).abs() < (f.ci_lower - null).abs() { ("upper", f.ci_upper) } else { ("lower", f.ci_lower) };
+                let crossed = if (f.ci_upper - null).abs() < (f.ci_lower - null).abs() {
+                    ("upper", f.ci_upper)
+                } else {
+                    ("lower", f.ci_lower)
+                };
                 if effect(crossed.1, m) == effect(null, m) {
-                    let digits = if m == Measure::RD { format!("{:.3}", crossed.1 * 100.0) } else { format!("{:.5}", crossed.1) };
+                    let digits = if m == Measure::RD {
+                        format!("{:.3}", crossed.1 * 100.0)
+                    } else {
+                        format!("{:.5}", crossed.1)
+                    };
                     after.push_str(&format!(", its {} bound {digits} before rounding", crossed.0));
                 }
                 let proof = if f.exact {
-                    if f.total == 1 { "One patient is the fewest possible.".to_string() } else { format!("Exact: every combination of changes to {} patients or fewer was analysed and none flips it.", count(f.total - 1)) }
+                    if f.total == 1 {
+                        "One patient is the fewest possible.".to_string()
+                    } else {
+                        format!("Exact: every combination of changes to {} patients or fewer was analysed and none flips it.", count(f.total - 1))
+                    }
                 } else {
                     format!("At most this many: every combination of up to {} was analysed without a flip before the search stopped ({} analyses); Atal's one-patient-at-a-time iteration needed {}.", count(f.searched_below - 1), count(f.analyses), count(f.greedy))
                 };
@@ -82,7 +106,11 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
             .iter()
             .map(|c| {
                 let s: &StudyCounts = &studies[c.study];
-                let (arm, before, n) = if c.treatment { (treatment.clone(), s.events_treatment, s.total_treatment) } else { (control.clone(), s.events_control, s.total_control) };
+                let (arm, before, n) = if c.treatment {
+                    (treatment.clone(), s.events_treatment, s.total_treatment)
+                } else {
+                    (control.clone(), s.events_control, s.total_control)
+                };
                 let what = change_in_words(c.delta);
                 view! {
                     <tr data-testid=format!("fragility-change-{}", ids[c.study])>
@@ -104,7 +132,10 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         let editable = is_editable(&dataset);
         let mut edited = if editable { (*dataset).clone() } else { editable_copy(&dataset, &dose) };
         // A trial may change in both arms: each changed trial's table is set once.
-        let mut tables: Vec<[i64; 4]> = studies.iter().map(|s| [s.events_treatment, s.total_treatment, s.events_control, s.total_control]).collect();
+        let mut tables: Vec<[i64; 4]> = studies
+            .iter()
+            .map(|s| [s.events_treatment, s.total_treatment, s.events_control, s.total_control])
+            .collect();
         for c in &f.changes {
             tables[c.study][if c.treatment { 0 } else { 2 }] += c.delta;
         }

@@ -8,12 +8,12 @@ use crate::state::AppState;
 use crate::worker::BackgroundJob;
 use js_sys::Float64Array;
 use leptos::prelude::*;
-use std::sync::Arc;
 use livemeta_core::format::count;
 use livemeta_core::gosh::{gosh_points, GoshFitter, GoshPlan, GoshRequest, GoshSubsets};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::effects_and_method;
 use livemeta_plot::gosh_plot;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -54,7 +54,9 @@ fn spawn_worker(request: &GoshRequest, run: RwSignal<GoshRun>) -> Result<Backgro
             run.set(GoshRun::Done(Arc::new(pairs)));
         }
     };
-    BackgroundJob::start(JsValue::from_str(&request), js_sys::Array::new(), on_reply, move || run.set(GoshRun::Failed("the GOSH worker stopped with an error".into())))
+    BackgroundJob::start(JsValue::from_str(&request), js_sys::Array::new(), on_reply, move || {
+        run.set(GoshRun::Failed("the GOSH worker stopped with an error".into()))
+    })
 }
 
 #[component]
@@ -66,10 +68,23 @@ pub fn GoshView(state: AppState) -> impl IntoView {
             if y.is_empty() {
                 return Err("no trial could be pooled".to_string());
             }
-            let trials = pooled_trials(&state).0.into_iter().zip(&a.studies).filter(|(_, s)| s.effect.is_some()).map(|(id, _)| id).collect();
+            let trials = pooled_trials(&state)
+                .0
+                .into_iter()
+                .zip(&a.studies)
+                .filter(|(_, s)| s.effect.is_some())
+                .map(|(id, _)| id)
+                .collect();
             let current = GoshFitter::new(&y, &v, method).fit_all().ok().map(|f| (f.estimate, f.i2));
             let plan = GoshPlan::for_studies(y.len());
-            Ok(GoshInput { request: GoshRequest { y, v, method }, plan, trials, current, ratio: a.measure.is_ratio(), measure_label: a.measure.label() })
+            Ok(GoshInput {
+                request: GoshRequest { y, v, method },
+                plan,
+                trials,
+                current,
+                ratio: a.measure.is_ratio(),
+                measure_label: a.measure.label(),
+            })
         })
     });
     let run = RwSignal::new(GoshRun::Running { done: 0 });
@@ -112,7 +127,8 @@ pub fn GoshView(state: AppState) -> impl IntoView {
             Ok(i) => {
                 let mut plot = gosh_plot(fits, i.current, i.ratio, i.measure_label);
                 if let GoshSubsets::Sampled { count: n, seed } = i.plan.subsets {
-                    plot.x_label = format!("{} ({} random subsets of {} trials, seed {seed})", plot.x_label, count(n), i.plan.k);
+                    plot.x_label =
+                        format!("{} ({} random subsets of {} trials, seed {seed})", plot.x_label, count(n), i.plan.k);
                 }
                 plot
             }
@@ -121,7 +137,11 @@ pub fn GoshView(state: AppState) -> impl IntoView {
     });
     // Point 0 is the fit to all trials (nothing to apply); point 1 + i is subset i of the plan.
     let apply = move |index: usize| {
-        let Some((plan, trials, offset)) = input.with_untracked(|i| i.as_ref().ok().map(|i| (i.plan, i.trials.clone(), i.current.is_some() as usize))) else { return };
+        let Some((plan, trials, offset)) =
+            input.with_untracked(|i| i.as_ref().ok().map(|i| (i.plan, i.trials.clone(), i.current.is_some() as usize)))
+        else {
+            return;
+        };
         let Some(subset) = index.checked_sub(offset) else { return };
         let members = plan.members(subset);
         state.selection.update(|s| {
@@ -139,7 +159,10 @@ pub fn GoshView(state: AppState) -> impl IntoView {
     let status = move || {
         let (plan, k) = match input.with(|i| i.as_ref().map(|i| (i.plan, i.plan.k)).map_err(Clone::clone)) {
             Ok(found) => found,
-            Err(e) => return view! { <p class="note-inline" data-testid="gosh-count">{format!("No GOSH plot: {e}.")}</p> }.into_any(),
+            Err(e) => {
+                return view! { <p class="note-inline" data-testid="gosh-count">{format!("No GOSH plot: {e}.")}</p> }
+                    .into_any()
+            }
         };
         let what = match plan.subsets {
             GoshSubsets::All => format!("{} subsets of {k} trials", count(plan.len())),

@@ -13,23 +13,36 @@ use livemeta_plot::{baujat_plot, labbe_plot};
 pub fn InfluenceView(state: AppState) -> impl IntoView {
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     // The estimable studies' labels, in the order the diagnostics list them.
-    let labels = move || state.analysis.with(|a| a.as_ref().map_or(vec![], |a| a.studies.iter().filter(|s| s.effect.is_some()).map(|s| s.label.clone()).collect::<Vec<_>>()));
+    let labels = move || {
+        state.analysis.with(|a| {
+            a.as_ref().map_or(vec![], |a| {
+                a.studies.iter().filter(|s| s.effect.is_some()).map(|s| s.label.clone()).collect::<Vec<_>>()
+            })
+        })
+    };
     let labbe = Memo::new(move |_| {
         let selection = state.selection.get();
         let (_, treatment, control) = state.source.with(|source| plot_labels(&selection, source));
         let points: Vec<(String, f64, f64)> = state.rows.with(|rows| {
             pooled_studies(rows)
                 .into_iter()
-                .map(|s| (s.label.clone(), s.events_control as f64 / s.total_control as f64, s.events_treatment as f64 / s.total_treatment as f64))
+                .map(|s| {
+                    (
+                        s.label.clone(),
+                        s.events_control as f64 / s.total_control as f64,
+                        s.events_treatment as f64 / s.total_treatment as f64,
+                    )
+                })
                 .collect()
         });
         labbe_plot(&points, &treatment, &control)
     });
     let baujat_points = Memo::new(move |_| {
         let names = labels();
-        state.analysis.with(|a| a.as_ref().ok().and_then(|a| baujat(a).ok())).map(|xy| {
-            baujat_plot(&names.into_iter().zip(xy).map(|(label, (x, y))| (label, x, y)).collect::<Vec<_>>())
-        })
+        state
+            .analysis
+            .with(|a| a.as_ref().ok().and_then(|a| baujat(a).ok()))
+            .map(|xy| baujat_plot(&names.into_iter().zip(xy).map(|(label, (x, y))| (label, x, y)).collect::<Vec<_>>()))
     });
     let table = move || {
         let names = labels();

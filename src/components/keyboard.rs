@@ -13,7 +13,8 @@ pub fn install_shortcuts(state: AppState) {
         let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
         let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
         let input_type = target.as_ref().and_then(|el| el.get_attribute("type")).unwrap_or_default();
-        let text_field = tag == "TEXTAREA" || (tag == "INPUT" && !matches!(input_type.as_str(), "checkbox" | "radio" | "button" | "file"));
+        let text_field = tag == "TEXTAREA"
+            || (tag == "INPUT" && !matches!(input_type.as_str(), "checkbox" | "radio" | "button" | "file"));
         if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && !text_field {
             match ev.key().to_lowercase().as_str() {
                 "z" => state.step(ev.shift_key()),
@@ -35,12 +36,20 @@ pub fn install_shortcuts(state: AppState) {
                 }
             }
             "r" => state.selection.update(|s| {
-                let outcome_default = crate::state::Selection::for_outcome(&state.source.with_untracked(|d| d.dataset.clone()), &s.outcome).model;
+                let outcome_default = crate::state::Selection::for_outcome(
+                    &state.source.with_untracked(|d| d.dataset.clone()),
+                    &s.outcome,
+                )
+                .model;
                 let model = if outcome_default.is_random() { outcome_default } else { Model::RevManMhRandom };
                 state.notice.set(s.pick_model(model));
             }),
             "c" => state.selection.update(|s| {
-                let model = if s.measure == livemeta_core::Measure::PetoOR { Model::CommonPeto } else { Model::CommonMantelHaenszel };
+                let model = if s.measure == livemeta_core::Measure::PetoOR {
+                    Model::CommonPeto
+                } else {
+                    Model::CommonMantelHaenszel
+                };
                 state.notice.set(s.pick_model(model));
             }),
             "p" => state.selection.update(|s| s.presenter = !s.presenter),

@@ -14,7 +14,10 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
     let refits = Memo::new(move |_| {
         let (ids, studies) = pooled_trials(&state);
         let fits = leave_one_out(&studies, &state.selection.with(Selection::options));
-        ids.into_iter().zip(fits).map(|(id, fit)| (id, format!("Omitting {}", fit.label), refit_interval(&fit))).collect::<Vec<_>>()
+        ids.into_iter()
+            .zip(fits)
+            .map(|(id, fit)| (id, format!("Omitting {}", fit.label), refit_interval(&fit)))
+            .collect::<Vec<_>>()
     });
     let plot = refit_plot_memo(state, "Refit", refits);
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
@@ -34,7 +37,9 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
                         effect_with_ci(e, l, u, measure).replacen(" (", " (95% CI ", 1)
                     ),
                     (_, None) => format!("Without {trial} nothing can be pooled."),
-                    (None, Some((e, l, u))) => format!("Without {trial}: {label} {}.", effect_with_ci(e, l, u, measure)),
+                    (None, Some((e, l, u))) => {
+                        format!("Without {trial}: {label} {}.", effect_with_ci(e, l, u, measure))
+                    }
                 };
                 let value = interval.map_or(String::new(), |(e, ..)| format!("{e:e}"));
                 let apply_id = id.clone();

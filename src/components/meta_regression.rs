@@ -10,7 +10,9 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::analysis::CiMethod;
 use livemeta_core::format::p_value;
-use livemeta_core::moderators::{moderator_analysis, moderator_names, moderator_values, ModeratorAnalysis, ModeratorValues};
+use livemeta_core::moderators::{
+    moderator_analysis, moderator_names, moderator_values, ModeratorAnalysis, ModeratorValues,
+};
 use livemeta_core::rcode::ViewCode;
 use livemeta_plot::bubble_plot;
 
@@ -60,16 +62,23 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         result.with(|r| {
             let Some(Ok(fit)) = r else { return bubble_plot(&[], &[], measure.is_ratio(), &name, measure.label()) };
             let points: Vec<_> = fit.points.iter().map(|q| (String::new(), q.x, q.yi, q.weight)).collect();
-            let (lo, hi) = fit.points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), q| (a.min(q.x), b.max(q.x)));
-            let fitted: Vec<_> = (0..=40).filter(|_| lo < hi).filter_map(|i| {
-                let x = lo + (hi - lo) * f64::from(i) / 40.0;
-                fit.fitted(x, level()).map(|(y, l, u)| (x, y, l, u))
-            }).collect();
+            let (lo, hi) =
+                fit.points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), q| (a.min(q.x), b.max(q.x)));
+            let fitted: Vec<_> = (0..=40)
+                .filter(|_| lo < hi)
+                .filter_map(|i| {
+                    let x = lo + (hi - lo) * f64::from(i) / 40.0;
+                    fit.fitted(x, level()).map(|(y, l, u)| (x, y, l, u))
+                })
+                .collect();
             bubble_plot(&points, &fitted, measure.is_ratio(), &name, measure.label())
         })
     });
     // The bubble plot is for a numeric moderator that could be fitted.
-    let plotted = move || values.with(|v| matches!(v, Some((_, ModeratorValues::Numeric(_))))) && result.with(|r| matches!(r, Some(Ok(_))));
+    let plotted = move || {
+        values.with(|v| matches!(v, Some((_, ModeratorValues::Numeric(_)))))
+            && result.with(|r| matches!(r, Some(Ok(_))))
+    };
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
     let model_line = move || {
         let options = selection.with(|s| s.options());
@@ -78,7 +87,12 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
             CiMethod::KnappHartung => "Knapp-Hartung t and F tests",
             CiMethod::KnappHartungAdhoc => "modified Knapp-Hartung t and F tests",
         };
-        format!("{}, {test}; metafor's rma(yi, vi, mods = ~ {}). Effects on the {} scale.", options.model.label(), moderator.get().unwrap_or_default(), if options.measure.is_ratio() { "log" } else { "natural" })
+        format!(
+            "{}, {test}; metafor's rma(yi, vi, mods = ~ {}). Effects on the {} scale.",
+            options.model.label(),
+            moderator.get().unwrap_or_default(),
+            if options.measure.is_ratio() { "log" } else { "natural" }
+        )
     };
     // The answer first, so that in presenter mode the plot is fitted under it (there the
     // model line and the residual heterogeneity stay at the desk, to leave the plot room).

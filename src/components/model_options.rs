@@ -71,7 +71,9 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
     // The models that fix the heterogeneity rules say which rules they use.
     let heterogeneity_rule_note = move || {
         selection.with(|s| match s.model {
-            Model::RevManMhRandom => "RevMan 5's model: Q around the Mantel-Haenszel estimate, DerSimonian-Laird τ² from that Q, I² from Q.",
+            Model::RevManMhRandom => {
+                "RevMan 5's model: Q around the Mantel-Haenszel estimate, DerSimonian-Laird τ² from that Q, I² from Q."
+            }
             _ => "Common-effect models: I² from Q, (Q − df)/Q.",
         })
     };

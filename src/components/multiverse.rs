@@ -1,8 +1,8 @@
 //! The multiverse: every defensible analysis of the trials switched on (each measure, pooling,
 //! CI, zero-cell rule and, where the data has several, dose), as a specification curve with
 //! the choices marked underneath. Clicking a specification applies its choices.
-use crate::components::plot_canvas::PlotCanvas;
 use crate::components::choice::CodedChoice;
+use crate::components::plot_canvas::PlotCanvas;
 use crate::state::{pooled_studies, rows_for, AppState, MultiverseFamily, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::{CiMethod, Model};
@@ -13,8 +13,11 @@ use livemeta_plot::{in_sentence, CurveSpec, SpecificationCurve};
 use std::sync::Arc;
 
 const RATIOS: [Measure; 3] = [Measure::RR, Measure::OR, Measure::PetoOR];
-const ZERO_RULES: [(CorrectionScope, &str); 3] =
-    [(CorrectionScope::OnlyZero, "0.5 to zero-cell trials"), (CorrectionScope::IfAnyZero, "0.5 to all if any zero"), (CorrectionScope::None, "no correction")];
+const ZERO_RULES: [(CorrectionScope, &str); 3] = [
+    (CorrectionScope::OnlyZero, "0.5 to zero-cell trials"),
+    (CorrectionScope::IfAnyZero, "0.5 to all if any zero"),
+    (CorrectionScope::None, "no correction"),
+];
 
 fn pooling_label(model: Model) -> String {
     match model {
@@ -51,23 +54,32 @@ struct DataChoice {
 fn variants(state: AppState) -> Vec<DataChoice> {
     let selection = state.selection.get();
     let doses = state.doses();
-    let chosen: Vec<(String, String)> = if doses.len() > 2 { doses } else { doses.into_iter().filter(|(code, _)| *code == selection.dose).collect() };
+    let chosen: Vec<(String, String)> =
+        if doses.len() > 2 { doses } else { doses.into_iter().filter(|(code, _)| *code == selection.dose).collect() };
     let dataset = state.dataset();
     let mut choices: Vec<DataChoice> = Vec::new();
     state.source.with(|source| {
         for (dose, dose_label) in chosen {
             let at_dose = Selection { dose: dose.clone(), definition: None, ..selection.clone() };
             let outcome = dataset.outcome_or_first(&selection.outcome);
-            let definitions = std::iter::once(None).chain(dataset.reported_definitions(outcome, &at_dose.dose_selection()).into_iter().map(Some));
+            let definitions = std::iter::once(None)
+                .chain(dataset.reported_definitions(outcome, &at_dose.dose_selection()).into_iter().map(Some));
             for definition in definitions {
-                let studies = pooled_studies(&rows_for(&Selection { definition: definition.clone(), ..at_dose.clone() }, source));
+                let studies =
+                    pooled_studies(&rows_for(&Selection { definition: definition.clone(), ..at_dose.clone() }, source));
                 if studies.is_empty() || choices.iter().any(|c| c.dose == dose && c.variant.studies == studies) {
                     continue;
                 }
                 // The ids are short and distinct where the labels share their first words.
                 let definition_label = definition.clone().unwrap_or_else(|| "each trial's first".to_string());
                 let variant = DataVariant { label: format!("{dose_label} · {definition_label}"), studies };
-                choices.push(DataChoice { dose: dose.clone(), dose_label: dose_label.clone(), definition, definition_label, variant });
+                choices.push(DataChoice {
+                    dose: dose.clone(),
+                    dose_label: dose_label.clone(),
+                    definition,
+                    definition_label,
+                    variant,
+                });
             }
         }
     });
@@ -83,13 +95,16 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
     let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
     // Recomputed on every change, but equal data leaves the multiverse alone.
     let data = Memo::new(move |_| variants(state));
-    let multiverse = Memo::new(move |_| data.with(|d| Arc::new(run_multiverse(&d.iter().map(|c| c.variant.clone()).collect::<Vec<_>>(), 0.95))));
+    let multiverse = Memo::new(move |_| {
+        data.with(|d| Arc::new(run_multiverse(&d.iter().map(|c| c.variant.clone()).collect::<Vec<_>>(), 0.95)))
+    });
     let show_ratio = Signal::derive(move || state.selection.with(|s| s.multiverse_family == MultiverseFamily::Ratio));
     // The specifications of the family shown, sorted by estimate.
     let shown = Memo::new(move |_| {
         let ratio = show_ratio.get();
         let m: Arc<Multiverse> = multiverse.get();
-        let mut specs: Vec<SpecificationResult> = m.results.iter().filter(|r| r.spec.options.measure.is_ratio() == ratio).cloned().collect();
+        let mut specs: Vec<SpecificationResult> =
+            m.results.iter().filter(|r| r.spec.options.measure.is_ratio() == ratio).cloned().collect();
         specs.sort_by(|a, b| a.estimate.total_cmp(&b.estimate));
         specs
     });
@@ -112,10 +127,19 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
             }
         }
         let measures: Vec<Measure> = if ratio { RATIOS.to_vec() } else { vec![Measure::RD] };
-        let rules: Vec<(CorrectionScope, &str)> = ZERO_RULES.into_iter().filter(|(scope, _)| shown.with(|s| s.iter().any(|r| r.spec.options.zero_cells.scope == *scope))).collect();
+        let rules: Vec<(CorrectionScope, &str)> = ZERO_RULES
+            .into_iter()
+            .filter(|(scope, _)| shown.with(|s| s.iter().any(|r| r.spec.options.zero_cells.scope == *scope)))
+            .collect();
         let models = poolings();
         let mut grid = vec![
-            ("Measure".to_string(), measures.iter().map(|m| if *m == Measure::PetoOR { "Peto OR".to_string() } else { m.code().to_string() }).collect::<Vec<_>>()),
+            (
+                "Measure".to_string(),
+                measures
+                    .iter()
+                    .map(|m| if *m == Measure::PetoOR { "Peto OR".to_string() } else { m.code().to_string() })
+                    .collect::<Vec<_>>(),
+            ),
             ("Pooling".to_string(), models.iter().map(|&m| pooling_label(m)).collect()),
             ("CI".to_string(), CiMethod::ALL.iter().map(|&c| ci_label(c).to_string()).collect()),
         ];
@@ -153,7 +177,14 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
                         Significance::Above => 1,
                         Significance::Neither => 0,
                     };
-                    CurveSpec { estimate: r.estimate, lower: r.ci_lower, upper: r.ci_upper, side, marks, current: *o == options && Some(r.spec.variant) == current_variant }
+                    CurveSpec {
+                        estimate: r.estimate,
+                        lower: r.ci_lower,
+                        upper: r.ci_upper,
+                        side,
+                        marks,
+                        current: *o == options && Some(r.spec.variant) == current_variant,
+                    }
                 })
                 .collect()
         });
@@ -182,13 +213,19 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
             let doses = d.iter().map(|c| &c.dose).collect::<std::collections::HashSet<_>>().len();
             let definitions = d.iter().map(|c| &c.definition_label).collect::<std::collections::HashSet<_>>().len();
             match (doses > 1, definitions > 1) {
-                (true, true) => format!(", and {} ways of taking the data: {doses} dose choices by outcome definitions", d.len()),
+                (true, true) => {
+                    format!(", and {} ways of taking the data: {doses} dose choices by outcome definitions", d.len())
+                }
                 (true, false) => format!(", and {doses} dose choices"),
                 (false, true) => format!(", and {definitions} outcome definitions"),
                 (false, false) => String::new(),
             }
         });
-        let failed = if m.failed.is_empty() { String::new() } else { format!(" {} could not be fitted (for example a measure with no events to compare).", count(m.failed.len())) };
+        let failed = if m.failed.is_empty() {
+            String::new()
+        } else {
+            format!(" {} could not be fitted (for example a measure with no events to compare).", count(m.failed.len()))
+        };
         format!(
             "{} specifications run (each measure, pooling, CI and zero-cell rule{dimensions}). Significantly fewer events with {}: {} ({}); significantly more: {} ({}); neither: {} ({}).{failed}",
             count(all.total()),

@@ -1,11 +1,11 @@
 //! A canvas that draws any `Figure` (the forest plot, refit plots, scatter plots), sized in
 //! device pixels so it stays sharp at any devicePixelRatio.
+use crate::canvas_backend::TextCachingCanvas;
+use crate::download::{download_png, download_svg};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use livemeta_plot::{Figure, SMALL_TEXT};
 use plotters::prelude::*;
-use crate::canvas_backend::TextCachingCanvas;
-use crate::download::{download_png, download_svg};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ResizeObserver, ResizeObserverEntry};
@@ -45,7 +45,11 @@ fn fit_screen(plot: &impl Figure, canvas: &web_sys::HtmlCanvasElement, css_width
     let fits = |w: f64, z: f64| plot.height(w / z) * z <= available;
     // Largest value in [lo, hi] for which `ok` holds, if `ok(lo)` does.
     let largest = |lo: f64, hi: f64, ok: &dyn Fn(f64) -> bool| {
-        ok(lo).then(|| (0..12).fold((lo, hi), |(a, b), _| if ok((a + b) / 2.0) { ((a + b) / 2.0, b) } else { (a, (a + b) / 2.0) }).0)
+        ok(lo).then(|| {
+            (0..12)
+                .fold((lo, hi), |(a, b), _| if ok((a + b) / 2.0) { ((a + b) / 2.0, b) } else { (a, (a + b) / 2.0) })
+                .0
+        })
     };
     if fits(css_width, zoom) {
         let larger = largest(zoom, zoom * 2.0, &|z| fits(css_width, z) && css_width / z >= PRESENTER_LAYOUT);
@@ -74,12 +78,15 @@ pub fn PlotCanvas<F>(
     label: &'static str,
     #[prop(optional)] drawn_mark: Option<&'static str>,
     /// File name for SVG and PNG buttons under the figure; the main plot has its own panel.
-    #[prop(optional)] export_as: Option<&'static str>,
+    #[prop(optional)]
+    export_as: Option<&'static str>,
     /// Called with the index of the element clicked, for figures that have clickable elements.
-    #[prop(optional, into)] on_pick: Option<Callback<usize>>,
+    #[prop(optional, into)]
+    on_pick: Option<Callback<usize>>,
     /// Called with (figure width, x) in figure units while the pointer is pressed on the
     /// canvas: dragging a marker along the axis.
-    #[prop(optional, into)] on_drag: Option<Callback<(f64, f64)>>,
+    #[prop(optional, into)]
+    on_drag: Option<Callback<(f64, f64)>>,
 ) -> impl IntoView
 where
     F: Figure + PartialEq + Send + Sync + 'static,
@@ -127,8 +134,10 @@ where
         plot.with(|plot| {
             let dpr = window().device_pixel_ratio().max(1.0);
             // At the desk a figure stops at 1400 px; on a projector it takes the screen.
-            let css_width = if presenter.get_untracked() { width.clamp(320.0, 3840.0) } else { width.clamp(320.0, 1400.0) };
-            let (css_width, zoom) = if presenter.get_untracked() { fit_screen(plot, &canvas, css_width, zoom) } else { (css_width, zoom) };
+            let css_width =
+                if presenter.get_untracked() { width.clamp(320.0, 3840.0) } else { width.clamp(320.0, 1400.0) };
+            let (css_width, zoom) =
+                if presenter.get_untracked() { fit_screen(plot, &canvas, css_width, zoom) } else { (css_width, zoom) };
             // The plot is laid out in units of css_width / zoom and drawn zoom times larger.
             let height = paint(&canvas, plot, css_width / zoom, dpr * zoom) * zoom;
             layout.set_value((css_width / zoom, zoom));

@@ -1,8 +1,8 @@
 use crate::components::explain_panel::ExplainableNumber;
 use crate::state::AppState;
-use livemeta_core::explain::Quantity;
 use leptos::prelude::*;
 use livemeta_core::dataset::TrialData;
+use livemeta_core::explain::Quantity;
 use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
 use std::collections::BTreeSet;
 
@@ -19,12 +19,22 @@ fn effect_number(testid: &'static str, value: f64, measure: livemeta_core::Measu
 }
 
 /// An effect-scale number of the live analysis, which explains itself when clicked.
-fn explained_effect(state: AppState, testid: &'static str, value: f64, measure: livemeta_core::Measure, quantity: Quantity) -> impl IntoView {
+fn explained_effect(
+    state: AppState,
+    testid: &'static str,
+    value: f64,
+    measure: livemeta_core::Measure,
+    quantity: Quantity,
+) -> impl IntoView {
     view! { <ExplainableNumber state=state testid=testid value=Some(value) text=effect(value, measure) quantity=quantity /> }
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "trial" } else { "trials" }
+    if n == 1 {
+        "trial"
+    } else {
+        "trials"
+    }
 }
 
 /// The live pooled result, the published reference beside it, and heterogeneity.
@@ -56,8 +66,13 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             let off = reported + entered - asked;
             let invalid = rows.iter().filter(|r| matches!(r.data, TrialData::Invalid { .. })).count();
             let typed = if entered > 0 { format!(", {entered} entered by you") } else { String::new() };
-            let typed = if invalid > 0 { format!("{typed}, {invalid} with problems left out (see the table)") } else { typed };
-            let mut line = format!("{reported} of {} {} reported this outcome{typed}; {pooled} pooled", rows.len(), plural(rows.len()));
+            let typed =
+                if invalid > 0 { format!("{typed}, {invalid} with problems left out (see the table)") } else { typed };
+            let mut line = format!(
+                "{reported} of {} {} reported this outcome{typed}; {pooled} pooled",
+                rows.len(),
+                plural(rows.len())
+            );
             if off > 0 {
                 line.push_str(&format!(", {off} switched off"));
             }

@@ -11,11 +11,11 @@ use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::analysis::{analyze, Model};
 use livemeta_core::format::effect_with_ci;
-use livemeta_core::rcode::ViewCode;
 use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
-use livemeta_core::{EngineError, StudyCounts};
+use livemeta_core::rcode::ViewCode;
 use livemeta_core::{CorrectionScope, Measure};
+use livemeta_core::{EngineError, StudyCounts};
 
 /// One row: (test id, method, trials used, odds ratio with CI or why not, correction, value).
 type Row = (String, String, String, String, &'static str, String);
@@ -31,7 +31,9 @@ fn mixed_row(code: &str, label: &str, fit: Result<MixedFit, EngineError>) -> Row
             "none",
             format!("{:e}", f.log_or.exp()),
         ),
-        Err(why) => (code.to_string(), label.to_string(), String::new(), format!("not estimable: {why}"), "none", String::new()),
+        Err(why) => {
+            (code.to_string(), label.to_string(), String::new(), format!("not estimable: {why}"), "none", String::new())
+        }
     }
 }
 
@@ -57,21 +59,43 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
                     "none",
                     format!("{:e}", f.log_or.exp()),
                 ),
-                Err(why) => (model.code().to_string(), model.label().to_string(), String::new(), format!("not estimable: {why}"), "none", String::new()),
+                Err(why) => (
+                    model.code().to_string(),
+                    model.label().to_string(),
+                    String::new(),
+                    format!("not estimable: {why}"),
+                    "none",
+                    String::new(),
+                ),
             })
             .collect();
         // The mixed models, when asked for.
         let mixed: [(&str, &str, fn(&[StudyCounts], f64) -> Result<MixedFit, EngineError>); 4] = [
-            ("UM.RS", "Logistic regression with a random intercept per trial", |s, level| random_study_effects(s, false, level)),
+            ("UM.RS", "Logistic regression with a random intercept per trial", |s, level| {
+                random_study_effects(s, false, level)
+            }),
             ("CM.EL-RE", "Conditional exact likelihood with random effects, by ML", conditional_random_effects),
-            ("CM.AL-RE", "Conditional binomial approximation with random effects, by ML", approximate_conditional_random_effects),
-            ("UM.RS-RE", "Logistic regression with random intercepts and random effects, by ML", |s, level| random_study_effects(s, true, level)),
+            (
+                "CM.AL-RE",
+                "Conditional binomial approximation with random effects, by ML",
+                approximate_conditional_random_effects,
+            ),
+            ("UM.RS-RE", "Logistic regression with random intercepts and random effects, by ML", |s, level| {
+                random_study_effects(s, true, level)
+            }),
         ];
         for (code, label, fit) in mixed {
             rows.push(if with_random.get() {
                 mixed_row(code, label, fit(&studies, level))
             } else {
-                (code.to_string(), label.to_string(), String::new(), "not fitted: tick \"Fit it\" above the table".to_string(), "none", String::new())
+                (
+                    code.to_string(),
+                    label.to_string(),
+                    String::new(),
+                    "not fitted: tick \"Fit it\" above the table".to_string(),
+                    "none",
+                    String::new(),
+                )
             });
         }
         // The usual common-effect pools, with the zero-cell rule on screen where they use one.
@@ -83,23 +107,29 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
             let mut fixed = options.with_model(model).with_measure(measure);
             fixed.zero_cells = options.zero_cells;
             let row = match analyze(&studies, &fixed) {
-                Ok(a) => (a.k.to_string(), effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure), format!("{:e}", a.pooled.estimate)),
+                Ok(a) => (
+                    a.k.to_string(),
+                    effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure),
+                    format!("{:e}", a.pooled.estimate),
+                ),
                 Err(why) => (String::new(), format!("not estimable: {why}"), String::new()),
             };
             rows.push((code.to_string(), model.label(), row.0, row.1, correction, row.2));
         }
         rows
     });
-    let zero_rule = move || selection.with(|s| {
-        let z = s.options().zero_cells;
-        let tables = match z.scope {
-            CorrectionScope::OnlyZero => "tables with a zero cell",
-            CorrectionScope::All => "every table",
-            CorrectionScope::IfAnyZero => "every table when any has a zero cell",
-            CorrectionScope::None => return "no correction".to_string(),
-        };
-        format!("{} added to {tables}", z.add)
-    });
+    let zero_rule = move || {
+        selection.with(|s| {
+            let z = s.options().zero_cells;
+            let tables = match z.scope {
+                CorrectionScope::OnlyZero => "tables with a zero cell",
+                CorrectionScope::All => "every table",
+                CorrectionScope::IfAnyZero => "every table when any has a zero cell",
+                CorrectionScope::None => return "no correction".to_string(),
+            };
+            format!("{} added to {tables}", z.add)
+        })
+    };
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="rare-view">
             <p class="note-inline">{move || format!(

@@ -1,14 +1,18 @@
 use crate::state::AppState;
-use livemeta_core::explain::Quantity;
 use leptos::prelude::*;
 use livemeta_core::analysis::{Analysis, Model};
-use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
-use livemeta_core::Tau2Method;
+use livemeta_core::explain::Quantity;
 use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value, tau2_text, tau_text};
+use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::Measure;
+use livemeta_core::Tau2Method;
 
 fn fmt(v: f64, digits: usize) -> String {
-    if v.is_finite() { format!("{v:.digits$}") } else { "n/a".into() }
+    if v.is_finite() {
+        format!("{v:.digits$}")
+    } else {
+        "n/a".into()
+    }
 }
 
 /// Every number the engine gives, each with one plain-language line.
@@ -17,20 +21,41 @@ pub fn result_lines(a: &Analysis, show_prediction: bool) -> Vec<(&'static str, S
     let p = &a.pooled;
     let null = if a.measure.is_ratio() { "1 (no difference)" } else { "0 (no difference)" };
     let mut lines = vec![
-        ("estimate", format!("{m} {}", effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure).replacen(" (", " (95% CI ", 1)),
-         format!("The pooled {m}; the interval holds the values compatible with the data at the 95% level.")),
-        ("test", format!("{} = {}{}, {}", if p.df.is_some() { "t" } else { "z" }, fmt(p.statistic, 3),
-                         p.df.map_or(String::new(), |df| format!(" (df = {df})")), p_value(p.p_value)),
-         format!("How surprising this result would be if the true {m} were {null}.")),
-        ("k", format!("{} {} pooled", a.k, if a.k == 1 { "trial" } else { "trials" }), "Trials that reported the outcome, are switched on and could be estimated.".into()),
+        (
+            "estimate",
+            format!(
+                "{m} {}",
+                effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure).replacen(" (", " (95% CI ", 1)
+            ),
+            format!("The pooled {m}; the interval holds the values compatible with the data at the 95% level."),
+        ),
+        (
+            "test",
+            format!(
+                "{} = {}{}, {}",
+                if p.df.is_some() { "t" } else { "z" },
+                fmt(p.statistic, 3),
+                p.df.map_or(String::new(), |df| format!(" (df = {df})")),
+                p_value(p.p_value)
+            ),
+            format!("How surprising this result would be if the true {m} were {null}."),
+        ),
+        (
+            "k",
+            format!("{} {} pooled", a.k, if a.k == 1 { "trial" } else { "trials" }),
+            "Trials that reported the outcome, are switched on and could be estimated.".into(),
+        ),
     ];
     if let Some(factor) = a.knapp_hartung_factor() {
         lines.push(("knha", format!("Knapp-Hartung factor q = {}", fmt(factor, 3)),
                     "How much more (q > 1) or less (q < 1) the trials scatter around the pooled estimate than their own variances predict; the CI's width is scaled by √q and uses t.".into()));
     }
     if a.k < 2 {
-        lines.push(("q", "Q, I², H²: not informative with one trial".into(),
-                    "Heterogeneity compares trials with each other; one trial has nothing to be compared with.".into()));
+        lines.push((
+            "q",
+            "Q, I², H²: not informative with one trial".into(),
+            "Heterogeneity compares trials with each other; one trial has nothing to be compared with.".into(),
+        ));
     } else {
         heterogeneity_lines(&mut lines, a);
     }
@@ -55,14 +80,23 @@ fn heterogeneity_lines(lines: &mut Vec<(&'static str, String, String)>, a: &Anal
          "Cochran's Q: do the trials disagree more than chance alone would make them? A small P says yes; with few trials the test has little power.".into()));
     if let Some(i2) = h.i2 {
         let ci = h.i2_ci.map_or(String::new(), |c| format!(" (95% CI {}% to {}%)", fmt(c.lower, 0), fmt(c.upper, 0)));
-        lines.push(("i2", format!("I² = {}%{ci}", fmt(i2, 1)),
-                    format!("About {}% of the spread between trials is beyond what chance would produce.", fmt(i2, 0))));
+        lines.push((
+            "i2",
+            format!("I² = {}%{ci}", fmt(i2, 1)),
+            format!("About {}% of the spread between trials is beyond what chance would produce.", fmt(i2, 0)),
+        ));
     }
     if let Some(h2) = h.h2 {
-        lines.push(("h2", format!("H² = {}", fmt(h2, 3)), "Total spread relative to chance spread; 1 means no excess variation.".into()));
+        lines.push((
+            "h2",
+            format!("H² = {}", fmt(h2, 3)),
+            "Total spread relative to chance spread; 1 means no excess variation.".into(),
+        ));
     }
     let m = a.measure;
-    let tau2_ci = h.tau2_ci.map_or(String::new(), |c| format!(" (95% CI {} to {})", tau2_text(c.lower, m, 4), tau2_text(c.upper, m, 4)));
+    let tau2_ci = h
+        .tau2_ci
+        .map_or(String::new(), |c| format!(" (95% CI {} to {})", tau2_text(c.lower, m, 4), tau2_text(c.upper, m, 4)));
     lines.push(("tau2", format!("τ² = {}{tau2_ci}, τ = {}", tau2_text(h.tau2, m, 4), tau_text(h.tau, m, 4)),
                 match m {
                     _ if m.is_ratio() => "Between-trial variance of the true log effects; τ is their standard deviation on the log scale.".into(),
@@ -117,9 +151,11 @@ pub fn ResultsPanel(state: AppState) -> impl IntoView {
             Ok(a) => result_lines(a, show_prediction)
                 .into_iter()
                 .map(|(id, value, explanation)| {
-                    let how = explained_by(id).map(|quantity| view! {
-                        <button type="button" class="link-button" data-testid=format!("explain-result-{id}")
-                            on:click=move |_| state.explained.set(Some((quantity, None)))>"How?"</button>
+                    let how = explained_by(id).map(|quantity| {
+                        view! {
+                            <button type="button" class="link-button" data-testid=format!("explain-result-{id}")
+                                on:click=move |_| state.explained.set(Some((quantity, None)))>"How?"</button>
+                        }
                     });
                     view! {
                         <li data-testid=format!("result-{id}")>

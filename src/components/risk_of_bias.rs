@@ -16,15 +16,22 @@ pub fn RiskOfBiasView(state: AppState) -> impl IntoView {
     // The trials of the outcome in the forest plot's order, with their judgments.
     let table = Memo::new(move |_| {
         let dataset = state.dataset();
-        let (ids, labels): (Vec<String>, Vec<String>) = state.rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).unzip());
+        let (ids, labels): (Vec<String>, Vec<String>) =
+            state.rows.with(|rows| rows.iter().map(|r| (r.trial_id.clone(), r.label.clone())).unzip());
         let judged = judgments(&dataset, &ids);
         ids.into_iter().zip(labels).zip(judged).map(|((id, label), j)| (id, label, j)).collect::<Vec<_>>()
     });
-    let figure = Memo::new(move |_| TrafficLight { rows: table.with(|t| t.iter().map(|(_, label, j)| (label.clone(), *j)).collect()) });
+    let figure = Memo::new(move |_| TrafficLight {
+        rows: table.with(|t| t.iter().map(|(_, label, j)| (label.clone(), *j)).collect()),
+    });
     let summary = move || {
         table.with(|t| {
             let count = |want: Option<Judgment>| t.iter().filter(|(_, _, j)| j[5] == want).count();
-            let parts: Vec<String> = Judgment::ALL.into_iter().map(|j| format!("{} {}", count(Some(j)), j.label())).chain([format!("{} not assessed", count(None))]).collect();
+            let parts: Vec<String> = Judgment::ALL
+                .into_iter()
+                .map(|j| format!("{} {}", count(Some(j)), j.label()))
+                .chain([format!("{} not assessed", count(None))])
+                .collect();
             format!("Overall risk of bias of the {} trials: {}.", t.len(), parts.join(", "))
         })
     };

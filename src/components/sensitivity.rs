@@ -4,6 +4,7 @@ use crate::components::conventions::ConventionsView;
 use crate::components::cumulative::CumulativeView;
 use crate::components::diagnostics::DiagnosticsView;
 use crate::components::estimators::EstimatorsView;
+use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::fragility::FragilityView;
 use crate::components::gosh::GoshView;
 use crate::components::influence::InfluenceView;
@@ -16,7 +17,6 @@ use crate::components::risk_of_bias::RiskOfBiasView;
 use crate::components::small_study::SmallStudyView;
 use crate::components::subgroups::SubgroupsView;
 use crate::components::trial_sequential::TrialSequentialView;
-use crate::components::forest_plot_canvas::plot_labels;
 use crate::state::{entered_note, AppState, Coded, Selection, SensitivityView};
 use leptos::prelude::*;
 use livemeta_core::rcode::{view_script, ViewCode};
@@ -75,7 +75,9 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
 
 /// The trials in the pool, with their ids, in screen order.
 pub fn pooled_trials(state: &AppState) -> (Vec<String>, Vec<StudyCounts>) {
-    state.rows.with(|rows| rows.iter().filter_map(|r| r.pooled_counts().map(|c| (r.trial_id.clone(), c.clone()))).unzip())
+    state
+        .rows
+        .with(|rows| rows.iter().filter_map(|r| r.pooled_counts().map(|c| (r.trial_id.clone(), c.clone()))).unzip())
 }
 
 /// A refit's pooled estimate and interval on the display scale, if it could be pooled.
@@ -85,12 +87,18 @@ pub fn refit_interval(refit: &Refit) -> Option<(f64, f64, f64)> {
 
 /// The refit plot for the current selection: one row per (label, interval), the main analysis
 /// as the diamond.
-pub fn refit_plot_memo(state: AppState, heading: &'static str, rows: Memo<Vec<(String, String, Option<(f64, f64, f64)>)>>) -> Memo<ForestPlot> {
+pub fn refit_plot_memo(
+    state: AppState,
+    heading: &'static str,
+    rows: Memo<Vec<(String, String, Option<(f64, f64, f64)>)>>,
+) -> Memo<ForestPlot> {
     Memo::new(move |_| {
         let selection = state.selection.get();
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&selection, source));
         let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
-        state.analysis.with(|full| refit_plot(heading, refits, full, &selection.options(), &outcome, &treatment, &control))
+        state
+            .analysis
+            .with(|full| refit_plot(heading, refits, full, &selection.options(), &outcome, &treatment, &control))
     })
 }
 
@@ -109,9 +117,13 @@ pub fn ViewRCode(#[prop(into)] code: Signal<Result<String, String>>, testid: &'s
 }
 
 /// The view's R code for the trials in the pool and the current options.
-pub fn view_code(state: AppState, view: impl Fn() -> ViewCode + Send + Sync + 'static) -> Signal<Result<String, String>> {
+pub fn view_code(
+    state: AppState,
+    view: impl Fn() -> ViewCode + Send + Sync + 'static,
+) -> Signal<Result<String, String>> {
     Signal::derive(move || {
         let note = state.rows.with(|rows| entered_note(rows));
-        view_script(&pooled_trials(&state).1, &state.selection.with(Selection::options), &view()).map(|script| note + &script)
+        view_script(&pooled_trials(&state).1, &state.selection.with(Selection::options), &view())
+            .map(|script| note + &script)
     })
 }

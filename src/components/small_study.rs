@@ -11,21 +11,31 @@ use livemeta_core::dist::z_crit;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::selection::selection_model_for;
-use livemeta_core::sensitivity::{begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, ruecker, trim_and_fill, EggerTest, TrimFillEstimator};
+use livemeta_core::sensitivity::{
+    begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, ruecker, trim_and_fill, EggerTest,
+    TrimFillEstimator,
+};
 use livemeta_plot::funnel;
 
 #[component]
 pub fn SmallStudyView(state: AppState) -> impl IntoView {
     // Each test once per analysis: the funnel and the readings share them.
     let tests = Memo::new(move |_| {
-        state.analysis.with(|a| a.as_ref().ok().map(|a| ((egger(a, 0.95), egger_mixed(a, 0.95)), begg(a), TrimFillEstimator::ALL.map(|e| trim_and_fill(a, e)))))
+        state.analysis.with(|a| {
+            a.as_ref().ok().map(|a| {
+                ((egger(a, 0.95), egger_mixed(a, 0.95)), begg(a), TrimFillEstimator::ALL.map(|e| trim_and_fill(a, e)))
+            })
+        })
     });
     let plot = Memo::new(move |_| {
         state.analysis.with(|a| {
             let a = a.as_ref().ok()?;
-            let studies: Vec<(String, f64, f64)> = a.studies.iter().filter_map(|s| s.effect.map(|e| (s.label.clone(), e.yi, e.vi))).collect();
+            let studies: Vec<(String, f64, f64)> =
+                a.studies.iter().filter_map(|s| s.effect.map(|e| (s.label.clone(), e.yi, e.vi))).collect();
             // L0 (metafor's default) fills the funnel; R0 and Q0 are listed beside it.
-            let filled = tests.with(|t| t.as_ref().and_then(|t| t.2[0].as_ref().ok()).map(|t| t.filled.clone())).unwrap_or_default();
+            let filled = tests
+                .with(|t| t.as_ref().and_then(|t| t.2[0].as_ref().ok()).map(|t| t.filled.clone()))
+                .unwrap_or_default();
             Some(funnel(&studies, a.pooled.y, &filled, a.measure.is_ratio(), a.measure.label()))
         })
     });

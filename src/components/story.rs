@@ -8,7 +8,11 @@ use leptos::prelude::*;
 /// At the desk: replay the session's analyses, or take the link that replays them.
 #[component]
 pub fn StoryTools(state: AppState) -> impl IntoView {
-    let steps = move || state.source.with_untracked(|data| state.history.with_untracked(|h| h.story(&state.selection.get_untracked(), data)));
+    let steps = move || {
+        state
+            .source
+            .with_untracked(|data| state.history.with_untracked(|h| h.story(&state.selection.get_untracked(), data)))
+    };
     let count = Memo::new(move |_| state.source.with(|data| state.history.with(|h| h.story_len(data))));
     let count = move || count.get();
     let link = RwSignal::new(None::<String>);

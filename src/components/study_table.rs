@@ -1,9 +1,9 @@
 use crate::components::enter_counts::EnterCounts;
-use crate::state::{AppState, PAGE_ROWS};
 use crate::components::row_pager::RowPager;
-use std::sync::Arc;
+use crate::state::{AppState, PAGE_ROWS};
 use leptos::prelude::*;
 use livemeta_core::dataset::{ArmSource, TrialData};
+use std::sync::Arc;
 
 /// One count with its provenance, shown on hover and on keyboard focus: first a plain
 /// sentence ("Placebo: 56 of 315"), then the verbatim snippet, then the links: the primary
@@ -13,7 +13,10 @@ use livemeta_core::dataset::{ArmSource, TrialData};
 fn SourcedCount(testid: String, sources: Vec<ArmSource>, registry: String) -> impl IntoView {
     let events: i64 = sources.iter().filter_map(|s| s.events.value).sum();
     let n: i64 = sources.iter().map(|s| s.n).sum();
-    let primaries: Vec<String> = sources.iter().map(|s| s.events.primary_url.clone().or_else(|| s.events.url.clone()).unwrap_or_default()).collect();
+    let primaries: Vec<String> = sources
+        .iter()
+        .map(|s| s.events.primary_url.clone().or_else(|| s.events.url.clone()).unwrap_or_default())
+        .collect();
     let details = sources
         .into_iter()
         .map(|s| {
@@ -92,14 +95,24 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                 .map(|row| TableRow {
                     // What the row shows: its data changes only with the outcome, the dose, the
                     // data or typed-in counts, which the key names without formatting sources.
-                    key: format!("{:p}|{}|{}|{}|{:?}", Arc::as_ptr(&dataset), row.trial_id, outcome, dose, row.counts()),
+                    key: format!(
+                        "{:p}|{}|{}|{}|{:?}",
+                        Arc::as_ptr(&dataset),
+                        row.trial_id,
+                        outcome,
+                        dose,
+                        row.counts()
+                    ),
                     id: row.trial_id.clone(),
                     label: row.label.clone(),
                     publication: trial(&row.trial_id).map(|t| t.publication.clone()),
                     registry: trial(&row.trial_id).map_or(String::new(), |t| t.link.clone()),
-                    searched: trial(&row.trial_id).and_then(|t| t.missing.iter().find(|m| m.outcome == outcome).map(|m| m.searched.clone())),
+                    searched: trial(&row.trial_id)
+                        .and_then(|t| t.missing.iter().find(|m| m.outcome == outcome).map(|m| m.searched.clone())),
                     definition: match &row.data {
-                        TrialData::Reported { definition, .. } => Some(dataset.definition_label(definition).to_string()),
+                        TrialData::Reported { definition, .. } => {
+                            Some(dataset.definition_label(definition).to_string())
+                        }
                         _ => None,
                     },
                     data: row.data.clone(),
@@ -173,7 +186,10 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             }
         };
         let on = state.trial_on(&row.id);
-        let (invalid, pooled) = (matches!(row.data, TrialData::Invalid { .. }), matches!(row.data, TrialData::Reported { .. } | TrialData::Entered { .. }));
+        let (invalid, pooled) = (
+            matches!(row.data, TrialData::Invalid { .. }),
+            matches!(row.data, TrialData::Reported { .. } | TrialData::Entered { .. }),
+        );
         let status = {
             let on = on.clone();
             move || match (invalid, on.get(), pooled) {
@@ -186,7 +202,9 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
         let (form_id, form_label) = (row.id.clone(), row.label.clone());
         let explained_id = row.id.clone();
         let current = match &row.data {
-            TrialData::Entered { counts } => Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control]),
+            TrialData::Entered { counts } => {
+                Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control])
+            }
             _ => None,
         };
         let form = move || {

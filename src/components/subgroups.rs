@@ -6,8 +6,8 @@ use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::sensitivity::{pooled_trials, view_code, ViewRCode};
 use crate::state::{AppState, Selection, SubgroupBy};
-use livemeta_core::dataset::Trial;
 use leptos::prelude::*;
+use livemeta_core::dataset::Trial;
 use livemeta_core::format::{effect_with_ci, p_value};
 use livemeta_core::rcode::ViewCode;
 use livemeta_core::sensitivity::subgroups;
@@ -16,7 +16,13 @@ use livemeta_plot::{forest_plot, subgroup_forest_plot};
 /// A trial's subgroup under an attribute, in words.
 fn subgroup_of(t: &Trial, by: SubgroupBy) -> String {
     match by {
-        SubgroupBy::Background => if t.background == "tcs" { "with topical corticosteroids".into() } else { "monotherapy".into() },
+        SubgroupBy::Background => {
+            if t.background == "tcs" {
+                "with topical corticosteroids".into()
+            } else {
+                "monotherapy".into()
+            }
+        }
         SubgroupBy::Duration => t.weeks.map_or("duration not given".into(), |w| format!("{w} weeks")),
         SubgroupBy::Phase => format!("phase {}", t.phase),
         SubgroupBy::Publication => t.publication.clone(),
@@ -30,7 +36,9 @@ fn row_groups(state: &AppState, by: SubgroupBy, column: Option<&str>) -> Vec<Str
     state.rows.with(|rows| {
         rows.iter()
             .map(|r| match (dataset.trial(&r.trial_id), column) {
-                (Some(t), Some(name)) => t.attribute(name).filter(|v| !v.is_empty()).map_or_else(|| "(blank)".to_string(), String::from),
+                (Some(t), Some(name)) => {
+                    t.attribute(name).filter(|v| !v.is_empty()).map_or_else(|| "(blank)".to_string(), String::from)
+                }
                 (Some(t), None) => subgroup_of(t, by),
                 (None, _) => "unknown".into(),
             })
@@ -55,7 +63,15 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     });
     // The pooled trials' subgroups, in the order the engine sees the trials.
     let pooled_groups = Memo::new(move |_| {
-        groups.with(|g| state.rows.with(|rows| rows.iter().zip(g).filter(|(r, _)| r.pooled_counts().is_some()).map(|(_, g)| g.clone()).collect::<Vec<_>>()))
+        groups.with(|g| {
+            state.rows.with(|rows| {
+                rows.iter()
+                    .zip(g)
+                    .filter(|(r, _)| r.pooled_counts().is_some())
+                    .map(|(_, g)| g.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     // The subgroups' own analyses, and the test for differences as RevMan words it.
     let result = Memo::new(move |_| {
@@ -63,8 +79,14 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         pooled_groups
             .with(|g| subgroups(&studies, g, &selection.with(Selection::options)))
             .map(|fit| {
-                let i2 = if fit.q_between > 0.0 { (100.0 * (fit.q_between - fit.df) / fit.q_between).max(0.0) } else { 0.0 };
-                let test = format!("Test for subgroup differences: Chi² = {:.2}, df = {} ({}), I² = {i2:.1}%", fit.q_between, fit.df, p_value(fit.p_value));
+                let i2 =
+                    if fit.q_between > 0.0 { (100.0 * (fit.q_between - fit.df) / fit.q_between).max(0.0) } else { 0.0 };
+                let test = format!(
+                    "Test for subgroup differences: Chi² = {:.2}, df = {} ({}), I² = {i2:.1}%",
+                    fit.q_between,
+                    fit.df,
+                    p_value(fit.p_value)
+                );
                 (fit.groups, test, fit.q_between)
             })
             .map_err(|e| e.to_string())
@@ -75,7 +97,9 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         let (outcome, treatment, control) = state.source.with(|source| plot_labels(&s, source));
         result.with(|r| {
             let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
-            let studies = state.rows.with(|rows| state.analysis.with(|full| forest_plot(rows, full, &s.options(), &outcome, &treatment, &control)));
+            let studies = state.rows.with(|rows| {
+                state.analysis.with(|full| forest_plot(rows, full, &s.options(), &outcome, &treatment, &control))
+            });
             groups.with(|g| subgroup_forest_plot(studies, g, fits, test))
         })
     });

@@ -24,11 +24,13 @@ fn AssumptionInput(
     testid: &'static str,
     value: Signal<Option<f64>>,
     /// What an empty box means, where the data gives a value.
-    #[prop(optional, into)] from_data: Option<Signal<String>>,
+    #[prop(optional, into)]
+    from_data: Option<Signal<String>>,
     min: f64,
     max: f64,
     /// Whether `min` itself is allowed (D² = 0).
-    #[prop(optional)] min_allowed: bool,
+    #[prop(optional)]
+    min_allowed: bool,
     set: impl Fn(Option<f64>) + Send + Sync + 'static,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
@@ -87,7 +89,11 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
         let alpha = selection.with(|s| s.tsa.alpha);
         match result.get() {
             Ok(t) => SequentialChart {
-                points: t.looks.iter().map(|l| SequentialPoint { participants: l.participants as f64, z: l.z, boundary: l.boundary }).collect(),
+                points: t
+                    .looks
+                    .iter()
+                    .map(|l| SequentialPoint { participants: l.participants as f64, z: l.z, boundary: l.boundary })
+                    .collect(),
                 required: t.required_information_size,
                 boundary_at_ris: t.boundary_at_ris,
                 conventional: dist::z_crit(1.0 - alpha),
@@ -95,7 +101,15 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
                 below_label: format!("fewer events with {treatment}"),
                 crossed_at: t.crossed_at,
             },
-            Err(_) => SequentialChart { points: vec![], required: 1.0, boundary_at_ris: None, conventional: 1.96, above_label: String::new(), below_label: String::new(), crossed_at: None },
+            Err(_) => SequentialChart {
+                points: vec![],
+                required: 1.0,
+                boundary_at_ris: None,
+                conventional: 1.96,
+                above_label: String::new(),
+                below_label: String::new(),
+                crossed_at: None,
+            },
         }
     });
     let presenter = Signal::derive(move || selection.with(|s| s.presenter));
@@ -108,7 +122,11 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
         let size = format!(
             "The information size reached is {} participants, {}% of the required {}",
             count(t.participants() as usize),
-            if reached >= 0.995 && reached < 1.0 { format!("{:.1}", reached * 100.0) } else { format!("{:.0}", reached * 100.0) },
+            if reached >= 0.995 && reached < 1.0 {
+                format!("{:.1}", reached * 100.0)
+            } else {
+                format!("{:.0}", reached * 100.0)
+            },
             count(t.required_information_size.round() as usize)
         );
         let curve = match t.crossed_at {
@@ -131,8 +149,13 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
         let a = t.assumptions;
         let measure = selection.with(|s| s.measure);
         let model = state.analysis.with(|a| a.as_ref().map(|a| a.model_label.clone()).unwrap_or_default());
-        let pc = format!("control risk {}%{}", percent(t.control_risk), if a.control_risk.is_none() { " (the pooled control arms)" } else { "" });
-        let d2 = format!("D² {}%{}", percent(t.diversity), if a.diversity.is_none() { " (from the analysis)" } else { "" });
+        let pc = format!(
+            "control risk {}%{}",
+            percent(t.control_risk),
+            if a.control_risk.is_none() { " (the pooled control arms)" } else { "" }
+        );
+        let d2 =
+            format!("D² {}%{}", percent(t.diversity), if a.diversity.is_none() { " (from the analysis)" } else { "" });
         let adjusted = match (t.adjusted_ci, t.adjusted_ci_boundary) {
             (Some((lo, hi)), Some(b)) => {
                 let estimate = state.analysis.with(|a| a.as_ref().map(|a| a.pooled.estimate).unwrap_or(f64::NAN));
@@ -164,8 +187,12 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
-    let control_from_data = Signal::derive(move || result.get().map_or("from the data".into(), |t| format!("data: {}", percent(t.control_risk))));
-    let diversity_from_data = Signal::derive(move || result.get().map_or("from the analysis".into(), |t| format!("analysis: {}", percent(t.diversity))));
+    let control_from_data = Signal::derive(move || {
+        result.get().map_or("from the data".into(), |t| format!("data: {}", percent(t.control_risk)))
+    });
+    let diversity_from_data = Signal::derive(move || {
+        result.get().map_or("from the analysis".into(), |t| format!("analysis: {}", percent(t.diversity)))
+    });
     let tsa = move |f: fn(&TsaAssumptions) -> Option<f64>| Signal::derive(move || selection.with(|s| f(&s.tsa)));
     view! {
         <div class="sensitivity-view" role="tabpanel" data-testid="tsa-view">

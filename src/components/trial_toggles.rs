@@ -1,5 +1,5 @@
-use crate::state::{AppState, PAGE_ROWS};
 use crate::components::row_pager::RowPager;
+use crate::state::{AppState, PAGE_ROWS};
 use leptos::prelude::*;
 
 /// One checkbox per trial, plus bulk choices. Unchecking removes the trial from the pool; it
@@ -11,7 +11,9 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
         let ids = state.trials.get_untracked();
         selection.update(|s| s.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
     };
-    let background_is = move |id: &str, background: &str| state.source.with_untracked(|s| s.dataset.trial(id).is_some_and(|t| t.background == background));
+    let background_is = move |id: &str, background: &str| {
+        state.source.with_untracked(|s| s.dataset.trial(id).is_some_and(|t| t.background == background))
+    };
     // Trials described by background therapy (the dupilumab set) can be picked by it.
     let has_background = move || state.source.with(|s| s.dataset.trials.iter().any(|t| !t.background.is_empty()));
     // Presenter mode shows the name only; a registry number stays in the label, but a
@@ -85,6 +87,10 @@ fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
     // A publication or year the label already says is not repeated.
     let publication = Some(t.publication.clone()).filter(|p| !p.is_empty() && !t.label.starts_with(p.as_str()));
     let year = t.year.map(|y| y.to_string()).filter(|y| t.publication.is_empty() && !t.label.contains(y.as_str()));
-    let attributes = t.attributes.iter().filter(|(n, v)| !v.is_empty() && !livemeta_core::rob::is_domain(n)).map(|(n, v)| format!("{n}: {v}"));
+    let attributes = t
+        .attributes
+        .iter()
+        .filter(|(n, v)| !v.is_empty() && !livemeta_core::rob::is_domain(n))
+        .map(|(n, v)| format!("{n}: {v}"));
     [publication, year, weeks, background].into_iter().flatten().chain(attributes).collect::<Vec<_>>().join(" · ")
 }

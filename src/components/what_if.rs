@@ -13,7 +13,9 @@ pub fn WhatIf(state: AppState) -> impl IntoView {
     let pooled = Memo::new(move |_| pooled_trials(&state));
     // Events per pooled trial (treatment, control) as dragged; back to the data when it changes.
     let events = RwSignal::new(Vec::<[i64; 2]>::new());
-    let reset = move || events.set(pooled.with_untracked(|(_, s)| s.iter().map(|c| [c.events_treatment, c.events_control]).collect()));
+    let reset = move || {
+        events.set(pooled.with_untracked(|(_, s)| s.iter().map(|c| [c.events_treatment, c.events_control]).collect()))
+    };
     Effect::new(move |_| {
         pooled.track();
         reset();
@@ -25,12 +27,22 @@ pub fn WhatIf(state: AppState) -> impl IntoView {
             if dragged.len() != s.len() {
                 return s.clone();
             }
-            s.iter().zip(&dragged).map(|(c, [t, k])| StudyCounts { events_treatment: *t, events_control: *k, ..c.clone() }).collect()
+            s.iter()
+                .zip(&dragged)
+                .map(|(c, [t, k])| StudyCounts { events_treatment: *t, events_control: *k, ..c.clone() })
+                .collect()
         });
         analyze(&studies, &options).ok().map(|a| {
             let p = &a.pooled;
             let verdict = if Significance::of(&a) == Significance::Neither { "not significant" } else { "significant" };
-            (format!("With these counts: {} {}, {verdict}.", measure_heading(a.measure), effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure)), format!("{:e}", p.estimate))
+            (
+                format!(
+                    "With these counts: {} {}, {verdict}.",
+                    measure_heading(a.measure),
+                    effect_with_ci(p.estimate, p.ci_lower, p.ci_upper, a.measure)
+                ),
+                format!("{:e}", p.estimate),
+            )
         })
     };
     let sliders = move || {

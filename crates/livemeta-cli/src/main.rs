@@ -3,9 +3,12 @@
 use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::conventions::Preset;
 use livemeta_core::csv_input::{distinguish_duplicates, extra_columns, parse_studies, parse_subgroups, to_csv};
-use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
-use livemeta_core::sensitivity::{baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
+use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
+use livemeta_core::sensitivity::{
+    baujat, begg, cumulative, egger, egger_mixed, gosh, influence, leave_one_out, subgroups, trim_and_fill,
+    TrimFillEstimator,
+};
 use livemeta_core::{analyze, AnalysisOptions, CorrectionScope, Measure, Model};
 use std::process::ExitCode;
 
@@ -81,7 +84,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "--adhoc" => options.ci_method = CiMethod::KnappHartungAdhoc,
             "--pi" => {
                 let v = value("--pi")?;
-                options.prediction = PredictionCritical::from_code(&v).ok_or_else(|| format!("unknown prediction interval critical value {v}"))?;
+                options.prediction = PredictionCritical::from_code(&v)
+                    .ok_or_else(|| format!("unknown prediction interval critical value {v}"))?;
             }
             "--add" => {
                 let v = value("--add")?;
@@ -126,7 +130,12 @@ fn run(args: Vec<String>) -> Result<String, String> {
         let asked = options.measure;
         options = options.with_model(model);
         if measure_given && options.measure != asked {
-            return Err(format!("{} cannot pool the {}; use --measure {}", model.label(), asked.label(), options.measure.code()));
+            return Err(format!(
+                "{} cannot pool the {}; use --measure {}",
+                model.label(),
+                asked.label(),
+                options.measure.code()
+            ));
         }
     }
     let zero = &mut options.zero_cells;
@@ -163,25 +172,47 @@ fn run(args: Vec<String>) -> Result<String, String> {
             if analysis.k <= 16 {
                 out["gosh"] = to_json(gosh(&analysis));
             }
-            out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(&studies, &options, livemeta_core::fragility::search_budget(studies.len()))).expect("serialises");
-            out["trial_sequential"] = to_json(livemeta_core::tsa::trial_sequential(&studies, &options, Default::default()));
-            out["estimators"] = serde_json::to_value(livemeta_core::sensitivity::compare_estimators(&studies, &options)).expect("serialises");
-            let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+            out["fragility"] = serde_json::to_value(livemeta_core::fragility::fragility(
+                &studies,
+                &options,
+                livemeta_core::fragility::search_budget(studies.len()),
+            ))
+            .expect("serialises");
+            out["trial_sequential"] =
+                to_json(livemeta_core::tsa::trial_sequential(&studies, &options, Default::default()));
+            out["estimators"] =
+                serde_json::to_value(livemeta_core::sensitivity::compare_estimators(&studies, &options))
+                    .expect("serialises");
+            let (y, v): (Vec<f64>, Vec<f64>) =
+                analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
             out["profile_likelihood"] = serde_json::json!({
                 "tau2_ml": to_json(livemeta_core::profile::tau2_profile_interval(&y, &v, false, options.level)),
                 "tau2_reml": to_json(livemeta_core::profile::tau2_profile_interval(&y, &v, true, options.level)),
                 "mu_ml": to_json(livemeta_core::profile::mu_profile_interval(&y, &v, options.level)),
             });
-            out["likelihood_models"] = livemeta_core::glmm::LikelihoodModel::ALL.iter().map(|m| to_json(livemeta_core::glmm::likelihood_fit(&studies, *m, options.level))).collect();
-            out["conditional_random_effects"] = to_json(livemeta_core::glmm::conditional_random_effects(&studies, options.level));
-            out["approximate_conditional_random_effects"] = to_json(livemeta_core::glmer::approximate_conditional_random_effects(&studies, options.level));
-            out["random_study_intercepts"] = to_json(livemeta_core::glmer::random_study_effects(&studies, false, options.level));
-            out["random_study_effects"] = to_json(livemeta_core::glmer::random_study_effects(&studies, true, options.level));
+            out["likelihood_models"] = livemeta_core::glmm::LikelihoodModel::ALL
+                .iter()
+                .map(|m| to_json(livemeta_core::glmm::likelihood_fit(&studies, *m, options.level)))
+                .collect();
+            out["conditional_random_effects"] =
+                to_json(livemeta_core::glmm::conditional_random_effects(&studies, options.level));
+            out["approximate_conditional_random_effects"] =
+                to_json(livemeta_core::glmer::approximate_conditional_random_effects(&studies, options.level));
+            out["random_study_intercepts"] =
+                to_json(livemeta_core::glmer::random_study_effects(&studies, false, options.level));
+            out["random_study_effects"] =
+                to_json(livemeta_core::glmer::random_study_effects(&studies, true, options.level));
             out["diagnostics"] = to_json(livemeta_core::diagnostics::trial_diagnostics(&analysis, options.level));
-            out["bayes"] = livemeta_core::bayes::sensitivity_priors(options.measure).into_iter().map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, p, options.level))).collect();
+            out["bayes"] = livemeta_core::bayes::sensitivity_priors(options.measure)
+                .into_iter()
+                .map(|p| to_json(livemeta_core::bayes::bayes_for(&analysis, p, options.level)))
+                .collect();
         }
         if let Some(name) = moderator {
-            let (_, column) = extra_columns(&text).into_iter().find(|(c, _)| c.eq_ignore_ascii_case(&name)).ok_or_else(|| format!("{path} has no column {name}"))?;
+            let (_, column) = extra_columns(&text)
+                .into_iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(&name))
+                .ok_or_else(|| format!("{path} has no column {name}"))?;
             let values = ModeratorValues::from_text(column.into_iter().map(Some).collect());
             out["meta_regression"] = to_json(moderator_analysis(&analysis, &name, &values, options.level));
         }
@@ -256,7 +287,8 @@ fn multiverse(paths: Vec<String>) -> Result<String, String> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            let studies = parse_studies(&text).map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
+            let studies = parse_studies(&text)
+                .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
             Ok(livemeta_core::multiverse::DataVariant { label: path.clone(), studies })
         })
         .collect::<Result<Vec<_>, String>>()?;

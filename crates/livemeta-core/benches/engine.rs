@@ -20,7 +20,9 @@ fn fits(c: &mut Criterion) {
             ("MH", Model::CommonMantelHaenszel),
         ] {
             let options = AnalysisOptions::default().with_model(model);
-            group.bench_with_input(BenchmarkId::new(name, k), &studies, |b, s| b.iter(|| analyze(black_box(s), &options).unwrap()));
+            group.bench_with_input(BenchmarkId::new(name, k), &studies, |b, s| {
+                b.iter(|| analyze(black_box(s), &options).unwrap())
+            });
         }
     }
     group.finish();
@@ -46,7 +48,9 @@ fn trial_sequential_analysis(c: &mut Criterion) {
     let dl = AnalysisOptions::default().with_model(Model::Random(Tau2Method::DerSimonianLaird));
     for k in [8usize, 30] {
         let studies = synthetic_studies(k, 7);
-        group.bench_with_input(BenchmarkId::new("DL", k), &studies, |b, s| b.iter(|| trial_sequential(black_box(s), &dl, TsaAssumptions::default()).unwrap()));
+        group.bench_with_input(BenchmarkId::new("DL", k), &studies, |b, s| {
+            b.iter(|| trial_sequential(black_box(s), &dl, TsaAssumptions::default()).unwrap())
+        });
     }
     group.finish();
 }
@@ -59,7 +63,9 @@ fn mixed_models(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("UM.RS-EE/8", |b| b.iter(|| random_study_effects(black_box(&studies), false, 0.95).unwrap()));
     group.bench_function("UM.RS-ML/8", |b| b.iter(|| random_study_effects(black_box(&studies), true, 0.95).unwrap()));
-    group.bench_function("CM.AL-ML/8", |b| b.iter(|| approximate_conditional_random_effects(black_box(&studies), 0.95).unwrap()));
+    group.bench_function("CM.AL-ML/8", |b| {
+        b.iter(|| approximate_conditional_random_effects(black_box(&studies), 0.95).unwrap())
+    });
     group.bench_function("CM.EL-ML/8", |b| b.iter(|| conditional_random_effects(black_box(&studies), 0.95).unwrap()));
     group.finish();
 }

@@ -41,15 +41,30 @@ fn main() {
             ("MH", Model::CommonMantelHaenszel),
         ] {
             let options = AnalysisOptions::default().with_model(model);
-            println!("{name} {k} {:.6e}", median_seconds(|| { black_box(analyze(&studies, &options).unwrap()); }));
+            println!(
+                "{name} {k} {:.6e}",
+                median_seconds(|| {
+                    black_box(analyze(&studies, &options).unwrap());
+                })
+            );
         }
     }
     let studies = load(100);
     let options = AnalysisOptions::default();
-    println!("LOO-REML 100 {:.6e}", median_seconds(|| { black_box(leave_one_out(&studies, &options)); }));
+    println!(
+        "LOO-REML 100 {:.6e}",
+        median_seconds(|| {
+            black_box(leave_one_out(&studies, &options));
+        })
+    );
     for k in [16, 20] {
         let dl = AnalysisOptions::default().with_model(Model::Random(Tau2Method::DerSimonianLaird));
         let analysis = analyze(&load(k), &dl).unwrap();
-        println!("GOSH-DL {k} {:.6e}", median_seconds(|| { black_box(gosh(&analysis).unwrap()); }));
+        println!(
+            "GOSH-DL {k} {:.6e}",
+            median_seconds(|| {
+                black_box(gosh(&analysis).unwrap());
+            })
+        );
     }
 }

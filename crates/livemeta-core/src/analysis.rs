@@ -123,7 +123,9 @@ impl PredictionCritical {
         }
     }
     pub fn from_code(code: &str) -> Option<PredictionCritical> {
-        [PredictionCritical::Z, PredictionCritical::TKMinus1, PredictionCritical::TKMinus2].into_iter().find(|p| p.code() == code)
+        [PredictionCritical::Z, PredictionCritical::TKMinus1, PredictionCritical::TKMinus2]
+            .into_iter()
+            .find(|p| p.code() == code)
     }
 }
 
@@ -222,7 +224,9 @@ impl AnalysisOptions {
     /// The model as people name it, with the CI method when it is not Wald's.
     pub fn label(&self) -> String {
         match self.ci_method {
-            CiMethod::KnappHartung | CiMethod::KnappHartungAdhoc if self.model.is_random() => format!("{}, {}", self.model.label(), self.ci_method.label()),
+            CiMethod::KnappHartung | CiMethod::KnappHartungAdhoc if self.model.is_random() => {
+                format!("{}, {}", self.model.label(), self.ci_method.label())
+            }
             _ => self.model.label(),
         }
     }
@@ -368,7 +372,8 @@ impl Analysis {
     /// The factor Knapp-Hartung scaled the variance by (at least 1 when modified), when it
     /// applies: the squared ratio of its SE to Wald's.
     pub fn knapp_hartung_factor(&self) -> Option<f64> {
-        let sw: f64 = self.studies.iter().filter_map(|s| s.effect).map(|e| 1.0 / (e.vi + self.heterogeneity.tau2)).sum();
+        let sw: f64 =
+            self.studies.iter().filter_map(|s| s.effect).map(|e| 1.0 / (e.vi + self.heterogeneity.tau2)).sum();
         self.pooled.df.map(|_| self.pooled.se * self.pooled.se * sw)
     }
 }
@@ -385,7 +390,8 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
     if !options.model.pools(measure) {
         return Err(EngineError::Unsupported(match options.model {
             Model::CommonPeto => "the Peto method pools only the Peto odds ratio".into(),
-            _ => "Mantel-Haenszel pooling needs RR, OR or RD (the arcsine difference is pooled by inverse variance)".into(),
+            _ => "Mantel-Haenszel pooling needs RR, OR or RD (the arcsine difference is pooled by inverse variance)"
+                .into(),
         }));
     }
     let effects = study_effects(studies, options);
@@ -447,14 +453,16 @@ pub fn analyze(studies: &[StudyCounts], options: &AnalysisOptions) -> Result<Ana
         }
         Model::Random(method) => {
             require_estimable(k_yi)?;
-            let (pooled, het, pi) = random_effects(studies, options, method, options.q_centre, options.i2_from, &estimable, &mut weights)?;
+            let (pooled, het, pi) =
+                random_effects(studies, options, method, options.q_centre, options.i2_from, &estimable, &mut weights)?;
             (pooled, het, pi, k_yi)
         }
         Model::RevManMhRandom => {
             // DerSimonian-Laird from Q around the Mantel-Haenszel estimate, I² from that Q.
             require_estimable(k_yi)?;
             let method = Tau2Method::DerSimonianLaird;
-            let (pooled, het, pi) = random_effects(studies, options, method, QCentre::MantelHaenszel, I2From::Q, &estimable, &mut weights)?;
+            let (pooled, het, pi) =
+                random_effects(studies, options, method, QCentre::MantelHaenszel, I2From::Q, &estimable, &mut weights)?;
             (pooled, het, pi, k_yi)
         }
     };
@@ -567,7 +575,14 @@ fn common_heterogeneity(q: f64, k: usize) -> Heterogeneity {
 
 /// tau^2-based I^2 and H^2 (Higgins & Thompson with metafor's typical within-study
 /// variance), plus Q-profile intervals.
-fn random_heterogeneity(y: &[f64], v: &[f64], q: f64, c: f64, tau2: f64, level: f64) -> Result<Heterogeneity, EngineError> {
+fn random_heterogeneity(
+    y: &[f64],
+    v: &[f64],
+    q: f64,
+    c: f64,
+    tau2: f64,
+    level: f64,
+) -> Result<Heterogeneity, EngineError> {
     let k = y.len();
     let df = k.saturating_sub(1) as f64;
     if k < 2 {

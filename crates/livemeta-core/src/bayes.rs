@@ -15,10 +15,17 @@ use statrs::distribution::{ContinuousCDF, Normal};
 /// The prior on the between-trial standard deviation tau.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum TauPrior {
-    HalfNormal { scale: f64 },
-    HalfCauchy { scale: f64 },
+    HalfNormal {
+        scale: f64,
+    },
+    HalfCauchy {
+        scale: f64,
+    },
     /// tau² log-normal: log tau² ~ N(mean, sd²) (Turner et al. 2015's predictive distributions).
-    LogNormalTau2 { mean: f64, sd: f64 },
+    LogNormalTau2 {
+        mean: f64,
+        sd: f64,
+    },
 }
 
 impl TauPrior {
@@ -173,7 +180,10 @@ impl<'a> TauPosterior<'a> {
         let c = prior.scale().max(spread).max(1e-3);
         let mut post = TauPosterior { y, v, prior, c, log_peak: 0.0, nodes: Vec::new(), norm: 1.0 };
         // The peak on a coarse grid keeps exp() in range; the integral does not need it exact.
-        post.log_peak = (0..=400).map(|i| post.log_density(post.tau_of(f64::from(i) / 401.0))).filter(|l| l.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+        post.log_peak = (0..=400)
+            .map(|i| post.log_density(post.tau_of(f64::from(i) / 401.0)))
+            .filter(|l| l.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
         if !post.log_peak.is_finite() {
             return Err(EngineError::Unsupported("the posterior of tau could not be evaluated".into()));
         }
@@ -219,8 +229,26 @@ pub(crate) fn gauss_kronrod_panel(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f6
 
 /// The 15-point Kronrod and 7-point Gauss values on [a, b], and each node with its weighted value.
 fn kronrod_rule(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64, Vec<(f64, f64)>) {
-    const XK: [f64; 8] = [0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691, 0.405845151377397, 0.207784955007898, 0.0];
-    const WK: [f64; 8] = [0.022935322010529, 0.063092092629979, 0.104790010322250, 0.140653259715525, 0.169004726639267, 0.190350578064785, 0.204432940075298, 0.209482141084728];
+    const XK: [f64; 8] = [
+        0.991455371120813,
+        0.949107912342759,
+        0.864864423359769,
+        0.741531185599394,
+        0.586087235467691,
+        0.405845151377397,
+        0.207784955007898,
+        0.0,
+    ];
+    const WK: [f64; 8] = [
+        0.022935322010529,
+        0.063092092629979,
+        0.104790010322250,
+        0.140653259715525,
+        0.169004726639267,
+        0.190350578064785,
+        0.204432940075298,
+        0.209482141084728,
+    ];
     const WG: [f64; 4] = [0.129484966168870, 0.279705391489277, 0.381830050505119, 0.417959183673469];
     let (mid, half) = ((a + b) / 2.0, (b - a) / 2.0);
     let mut panel = Vec::with_capacity(15);
@@ -315,7 +343,16 @@ pub fn bayes_random_effects(y: &[f64], v: &[f64], prior: TauPrior, level: f64) -
         })
     };
     let summary = |predictive: bool| {
-        let at = |q: f64| quantile(|x| mixture_cdf(x, predictive), |x| mixture_density(x, predictive), q, mu_mean, 3.0 * sd_guess, f64::NEG_INFINITY);
+        let at = |q: f64| {
+            quantile(
+                |x| mixture_cdf(x, predictive),
+                |x| mixture_density(x, predictive),
+                q,
+                mu_mean,
+                3.0 * sd_guess,
+                f64::NEG_INFINITY,
+            )
+        };
         Posterior { mean: mu_mean, median: at(0.5), lower: at(tails.0), upper: at(tails.1) }
     };
     let tau_mean = post.expect(|n| n.tau);
@@ -330,7 +367,14 @@ pub fn bayes_random_effects(y: &[f64], v: &[f64], prior: TauPrior, level: f64) -
         prediction: summary(true),
         prob_mu_below_zero: mixture_cdf(0.0, false),
     };
-    let summaries = [result.mu.lower, result.mu.upper, result.prediction.lower, result.prediction.upper, result.tau.upper, result.prob_mu_below_zero];
+    let summaries = [
+        result.mu.lower,
+        result.mu.upper,
+        result.prediction.lower,
+        result.prediction.upper,
+        result.tau.upper,
+        result.prob_mu_below_zero,
+    ];
     if summaries.iter().all(|x| x.is_finite()) {
         Ok(result)
     } else {
@@ -348,7 +392,12 @@ pub fn bayes_for(analysis: &crate::Analysis, prior: TauPrior, level: f64) -> Res
 pub fn mu_density(analysis: &crate::Analysis, prior: TauPrior, xs: &[f64]) -> Result<Vec<f64>, EngineError> {
     let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
     let post = TauPosterior::new(&y, &v, prior)?;
-    Ok(xs.iter().map(|x| post.expect(|n| (-0.5 * (x - n.mu).powi(2) / n.var).exp() / (2.0 * std::f64::consts::PI * n.var).sqrt())).collect())
+    Ok(xs
+        .iter()
+        .map(|x| {
+            post.expect(|n| (-0.5 * (x - n.mu).powi(2) / n.var).exp() / (2.0 * std::f64::consts::PI * n.var).sqrt())
+        })
+        .collect())
 }
 
 /// Turner et al. (Stat Med 2015;34:984-998), Table IV: predictive log-normal distributions of
@@ -380,7 +429,10 @@ pub const SENSITIVITY_PRIORS: [TauPrior; 7] = [
 /// The sensitivity table's priors for `measure`: Turner et al.'s are on the log odds ratio scale,
 /// so they are left out for the risk and arcsine differences, whose τ is on another scale.
 pub fn sensitivity_priors(measure: crate::Measure) -> Vec<TauPrior> {
-    SENSITIVITY_PRIORS.into_iter().filter(|p| measure.is_ratio() || !matches!(p, TauPrior::LogNormalTau2 { .. })).collect()
+    SENSITIVITY_PRIORS
+        .into_iter()
+        .filter(|p| measure.is_ratio() || !matches!(p, TauPrior::LogNormalTau2 { .. }))
+        .collect()
 }
 
 #[cfg(test)]

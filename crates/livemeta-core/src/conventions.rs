@@ -67,12 +67,25 @@ impl Preset {
 
     pub fn convention(self) -> Convention {
         let reml = Model::Random(Tau2Method::Reml);
-        let zero_cells = |drop_double_zero| ZeroCellPolicy { add: 0.5, scope: CorrectionScope::OnlyZero, drop_double_zero };
+        let zero_cells =
+            |drop_double_zero| ZeroCellPolicy { add: 0.5, scope: CorrectionScope::OnlyZero, drop_double_zero };
         let (q_centre, i2_from, ci_method) = (QCentre::InverseVariance, I2From::Tau2, CiMethod::Wald);
-        let base = Convention { model: reml, zero_cells: zero_cells(false), q_centre, i2_from, ci_method, prediction: None };
+        let base =
+            Convention { model: reml, zero_cells: zero_cells(false), q_centre, i2_from, ci_method, prediction: None };
         match self {
-            Preset::RevMan5 => Convention { model: Model::RevManMhRandom, zero_cells: zero_cells(true), q_centre: QCentre::MantelHaenszel, i2_from: I2From::Q, ..base },
-            Preset::RevMan2025 => Convention { zero_cells: zero_cells(true), ci_method: CiMethod::KnappHartung, prediction: Some(PredictionCritical::TKMinus2), ..base },
+            Preset::RevMan5 => Convention {
+                model: Model::RevManMhRandom,
+                zero_cells: zero_cells(true),
+                q_centre: QCentre::MantelHaenszel,
+                i2_from: I2From::Q,
+                ..base
+            },
+            Preset::RevMan2025 => Convention {
+                zero_cells: zero_cells(true),
+                ci_method: CiMethod::KnappHartung,
+                prediction: Some(PredictionCritical::TKMinus2),
+                ..base
+            },
             Preset::Metafor => Convention { prediction: Some(PredictionCritical::Z), ..base },
             Preset::RMeta => Convention { zero_cells: zero_cells(true), i2_from: I2From::Q, ..base },
             Preset::Stata => base,
@@ -101,7 +114,14 @@ impl Convention {
     /// (A common-effect model's rules are set aside by `normalised`, where conventions meet.)
     pub fn of(options: &AnalysisOptions, prediction: Option<PredictionCritical>) -> Convention {
         let o = options;
-        Convention { model: o.model, zero_cells: o.zero_cells, q_centre: o.q_centre, i2_from: o.i2_from, ci_method: o.ci_method, prediction }
+        Convention {
+            model: o.model,
+            zero_cells: o.zero_cells,
+            q_centre: o.q_centre,
+            i2_from: o.i2_from,
+            ci_method: o.ci_method,
+            prediction,
+        }
     }
 
     pub fn options(&self, measure: Measure) -> AnalysisOptions {
@@ -122,9 +142,20 @@ impl Convention {
     /// rule to choose. So conventions compare rule by rule.
     fn normalised(&self) -> Convention {
         match self.model {
-            Model::RevManMhRandom => Convention { model: Model::Random(Tau2Method::DerSimonianLaird), q_centre: QCentre::MantelHaenszel, i2_from: I2From::Q, ..*self },
+            Model::RevManMhRandom => Convention {
+                model: Model::Random(Tau2Method::DerSimonianLaird),
+                q_centre: QCentre::MantelHaenszel,
+                i2_from: I2From::Q,
+                ..*self
+            },
             Model::Random(_) => *self,
-            _ => Convention { q_centre: QCentre::InverseVariance, i2_from: I2From::Q, ci_method: CiMethod::Wald, prediction: None, ..*self },
+            _ => Convention {
+                q_centre: QCentre::InverseVariance,
+                i2_from: I2From::Q,
+                ci_method: CiMethod::Wald,
+                prediction: None,
+                ..*self
+            },
         }
     }
 
@@ -157,7 +188,9 @@ impl Convention {
             Rule::DoubleZero => if z.drop_double_zero { "left out" } else { "kept" }.into(),
             Rule::QCentre => self.q_centre.label().into(),
             Rule::Model => match self.model {
-                Model::Random(Tau2Method::DerSimonianLaird) => "random effects, DerSimonian-Laird τ² (from the Q above)".into(),
+                Model::Random(Tau2Method::DerSimonianLaird) => {
+                    "random effects, DerSimonian-Laird τ² (from the Q above)".into()
+                }
                 Model::Random(m) => format!("random effects, {} τ²", m.name()),
                 other => other.label(),
             },
@@ -174,7 +207,8 @@ impl Convention {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 7] = [Rule::Correction, Rule::DoubleZero, Rule::QCentre, Rule::Model, Rule::I2, Rule::CiMethod, Rule::Prediction];
+    pub const ALL: [Rule; 7] =
+        [Rule::Correction, Rule::DoubleZero, Rule::QCentre, Rule::Model, Rule::I2, Rule::CiMethod, Rule::Prediction];
     pub fn label(self) -> &'static str {
         match self {
             Rule::Correction => "Continuity correction",
@@ -227,7 +261,11 @@ impl Followed {
     /// On the analysis scale (log for ratios), where shares of a change add up.
     fn of(self, a: &Analysis) -> f64 {
         let shown = self.shown(a);
-        if a.measure.is_ratio() { shown.ln() } else { shown }
+        if a.measure.is_ratio() {
+            shown.ln()
+        } else {
+            shown
+        }
     }
     pub fn shown(self, a: &Analysis) -> f64 {
         let p = &a.pooled;
@@ -252,7 +290,13 @@ pub fn compare(studies: &[crate::StudyCounts], measure: Measure, from: &Conventi
         if before == after {
             shared.push((rule, after));
         } else {
-            steps.push(RuleStep { rule, from: before, to: after, convention: at, after: analyze(studies, &at.options(measure)) });
+            steps.push(RuleStep {
+                rule,
+                from: before,
+                to: after,
+                convention: at,
+                after: analyze(studies, &at.options(measure)),
+            });
         }
     }
     Comparison { start_convention: from.normalised(), start, steps, shared }
@@ -299,7 +343,12 @@ impl Comparison {
         let (Ok(start), Some(Ok(end))) = (&self.start, self.end()) else { return None };
         let followed = self.most_moved()?;
         let shares = self.shares(followed);
-        let (step, share) = self.steps.iter().zip(&shares).filter_map(|(s, share)| share.map(|x| (s, x))).max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let (step, share) = self
+            .steps
+            .iter()
+            .zip(&shares)
+            .filter_map(|(s, share)| share.map(|x| (s, x)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
         let m = start.measure;
         Some(format!(
             "moves the {} from {} to {}; {:.0}% of that is the rule \"{}\" ({} → {}).",
@@ -336,10 +385,17 @@ mod tests {
                     let c = compare(&studies, measure, &a.convention(), &b.convention());
                     let direct = analyze(&studies, &b.convention().options(measure)).unwrap();
                     let end = c.end().map(|e| e.as_ref().unwrap().clone()).unwrap_or_else(|| c.start.clone().unwrap());
-                    assert_eq!((end.pooled, end.heterogeneity.i2, end.heterogeneity.q), (direct.pooled, direct.heterogeneity.i2, direct.heterogeneity.q), "{a:?} -> {b:?} {measure:?}");
+                    assert_eq!(
+                        (end.pooled, end.heterogeneity.i2, end.heterogeneity.q),
+                        (direct.pooled, direct.heterogeneity.i2, direct.heterogeneity.q),
+                        "{a:?} -> {b:?} {measure:?}"
+                    );
                     for f in Followed::ALL {
                         let sum: f64 = c.shares(f).iter().flatten().sum();
-                        assert!(c.shares(f).iter().all(Option::is_none) || (sum - 1.0).abs() < 1e-9, "{a:?} -> {b:?}: shares sum to {sum}");
+                        assert!(
+                            c.shares(f).iter().all(Option::is_none) || (sum - 1.0).abs() < 1e-9,
+                            "{a:?} -> {b:?}: shares sum to {sum}"
+                        );
                     }
                 }
             }
@@ -355,7 +411,10 @@ mod tests {
         for measure in [Measure::RR, Measure::OR, Measure::RD] {
             let a = analyze(&studies, &revman.options(measure)).unwrap();
             let b = analyze(&studies, &as_rules.options(measure)).unwrap();
-            assert_eq!((a.pooled, a.heterogeneity.q, a.heterogeneity.i2, a.heterogeneity.tau2), (b.pooled, b.heterogeneity.q, b.heterogeneity.i2, b.heterogeneity.tau2));
+            assert_eq!(
+                (a.pooled, a.heterogeneity.q, a.heterogeneity.i2, a.heterogeneity.tau2),
+                (b.pooled, b.heterogeneity.q, b.heterogeneity.i2, b.heterogeneity.tau2)
+            );
         }
     }
 

@@ -13,7 +13,13 @@ pub struct StudyCounts {
 }
 
 impl StudyCounts {
-    pub fn new(label: impl Into<String>, events_treatment: i64, total_treatment: i64, events_control: i64, total_control: i64) -> Self {
+    pub fn new(
+        label: impl Into<String>,
+        events_treatment: i64,
+        total_treatment: i64,
+        events_control: i64,
+        total_control: i64,
+    ) -> Self {
         StudyCounts { label: label.into(), events_treatment, total_treatment, events_control, total_control }
     }
 

@@ -25,7 +25,8 @@ const ALIASES: [&[&str]; 5] = [
 
 /// Which of the five columns a header names, if any.
 fn column_index(header: &str) -> Option<usize> {
-    let key: String = header.trim().to_lowercase().chars().map(|c| if matches!(c, ' ' | '.' | '-') { '_' } else { c }).collect();
+    let key: String =
+        header.trim().to_lowercase().chars().map(|c| if matches!(c, ' ' | '.' | '-') { '_' } else { c }).collect();
     ALIASES.iter().position(|names| names.contains(&key.as_str()))
 }
 
@@ -122,7 +123,12 @@ pub struct ParsedRow {
 pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
-        return Err(vec![RowError { line: 1, study: None, field: "header".into(), message: format!("the file is empty; expected the header {}", COLUMNS.join(",")) }]);
+        return Err(vec![RowError {
+            line: 1,
+            study: None,
+            field: "header".into(),
+            message: format!("the file is empty; expected the header {}", COLUMNS.join(",")),
+        }]);
     };
     let header = header.trim_start_matches('\u{feff}');
     let delimiter = detect_delimiter(header);
@@ -156,7 +162,12 @@ pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
         let study = fields.get(column_of[0]).cloned().unwrap_or_default();
         let label = (!study.is_empty()).then(|| study.clone());
         if study.is_empty() {
-            problems.push(RowError { line: line_no, study: None, field: "study".into(), message: "the study name is empty".into() });
+            problems.push(RowError {
+                line: line_no,
+                study: None,
+                field: "study".into(),
+                message: "the study name is empty".into(),
+            });
         }
         let mut numbers = [0i64; 4];
         for (slot, (&col, name)) in numbers.iter_mut().zip(column_of[1..].iter().zip(&COLUMNS[1..])) {
@@ -167,7 +178,11 @@ pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
                     line: line_no,
                     study: label.clone(),
                     field: (*name).into(),
-                    message: if raw.is_empty() { "the value is empty; expected a whole number".into() } else { format!("\"{raw}\" is not a whole number") },
+                    message: if raw.is_empty() {
+                        "the value is empty; expected a whole number".into()
+                    } else {
+                        format!("\"{raw}\" is not a whole number")
+                    },
                 }),
             }
         }
@@ -177,7 +192,11 @@ pub fn parse_rows(text: &str) -> Result<Vec<ParsedRow>, Vec<RowError>> {
                 problems.push(RowError { line: line_no, study: label, field: field.into(), message });
             }
         }
-        rows.push(ParsedRow { line: line_no, study, counts: if problems.is_empty() { Ok(counts) } else { Err(problems) } });
+        rows.push(ParsedRow {
+            line: line_no,
+            study,
+            counts: if problems.is_empty() { Ok(counts) } else { Err(problems) },
+        });
     }
     Ok(rows)
 }
@@ -205,7 +224,14 @@ pub fn to_csv(studies: &[StudyCounts]) -> String {
     let mut out = COLUMNS.join(",");
     out.push('\n');
     for s in studies {
-        out.push_str(&format!("{},{},{},{},{}\n", csv_text(&s.label), s.events_treatment, s.total_treatment, s.events_control, s.total_control));
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            csv_text(&s.label),
+            s.events_treatment,
+            s.total_treatment,
+            s.events_control,
+            s.total_control
+        ));
     }
     out
 }
@@ -223,7 +249,10 @@ pub fn distinguish_duplicates(studies: &mut [StudyCounts]) -> Option<String> {
         }
     }
     (!renamed.is_empty()).then(|| {
-        format!("Duplicate study names: {}. Each is shown with its row number so they stay distinguishable.", renamed.join(", "))
+        format!(
+            "Duplicate study names: {}. Each is shown with its row number so they stay distinguishable.",
+            renamed.join(", ")
+        )
     })
 }
 
@@ -267,7 +296,13 @@ mod tests {
     fn extra_columns_keep_their_names_and_one_value_per_study() {
         let text = "Study;Events_Treatment;total_treatment;events_control;total_control;Risk of bias;year\nA;1;10;2;10;low;2001\n\nB;3;30;4;30;;2004\n";
         let extra = extra_columns(text);
-        assert_eq!(extra, vec![("Risk of bias".to_string(), vec!["low".to_string(), String::new()]), ("year".to_string(), vec!["2001".to_string(), "2004".to_string()])]);
+        assert_eq!(
+            extra,
+            vec![
+                ("Risk of bias".to_string(), vec!["low".to_string(), String::new()]),
+                ("year".to_string(), vec!["2001".to_string(), "2004".to_string()])
+            ]
+        );
         assert_eq!(parse_subgroups(text), None);
     }
 }

@@ -193,13 +193,21 @@ pub struct ArmSource {
 /// One trial's contribution to an analysis of one outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrialData {
-    Reported { counts: StudyCounts, definition: String, sources: Vec<ArmSource> },
+    Reported {
+        counts: StudyCounts,
+        definition: String,
+        sources: Vec<ArmSource>,
+    },
     /// Counts the user typed in (from the paper's figures) where no source gave them: analysed
     /// like reported counts, and marked "entered by you" wherever they appear.
-    Entered { counts: StudyCounts },
+    Entered {
+        counts: StudyCounts,
+    },
     /// A row of the user's file that could not be read: kept and shown with its problems, left
     /// out of the analysis.
-    Invalid { problems: String },
+    Invalid {
+        problems: String,
+    },
     /// The trial does not run the chosen regimen.
     NoSuchArm,
     NotReported,
@@ -241,14 +249,17 @@ impl Dataset {
             .iter()
             .filter(|d| {
                 let first = outcome.preferring(d);
-                self.trials_of(outcome).any(|t| matches!(t.data_for(&first, dose), TrialData::Reported { definition, .. } if definition == **d))
+                self.trials_of(outcome).any(
+                    |t| matches!(t.data_for(&first, dose), TrialData::Reported { definition, .. } if definition == **d),
+                )
             })
             .cloned()
             .collect()
     }
 
     pub fn trials_of<'a>(&'a self, outcome: &'a Outcome) -> impl Iterator<Item = &'a Trial> + 'a {
-        let listed: Option<std::collections::HashSet<&str>> = outcome.trials.as_ref().map(|ids| ids.iter().map(String::as_str).collect());
+        let listed: Option<std::collections::HashSet<&str>> =
+            outcome.trials.as_ref().map(|ids| ids.iter().map(String::as_str).collect());
         self.trials.iter().filter(move |t| listed.as_ref().is_none_or(|ids| ids.contains(t.id.as_str())))
     }
 
@@ -317,7 +328,12 @@ impl Trial {
         };
         for definition in &outcome.definition_preference {
             let count_of = |arm: &Arm| {
-                self.counts.iter().find(|c| c.outcome == outcome.id && c.definition == *definition && c.arm == arm.id && c.events.value.is_some())
+                self.counts.iter().find(|c| {
+                    c.outcome == outcome.id
+                        && c.definition == *definition
+                        && c.arm == arm.id
+                        && c.events.value.is_some()
+                })
             };
             let Some(control_count) = count_of(control) else { continue };
             let treated: Option<Vec<&Count>> = treatment_arms.iter().map(|a| count_of(a)).collect();
@@ -334,7 +350,13 @@ impl Trial {
             };
             let mut sources: Vec<ArmSource> = treatment_arms.iter().zip(&treated).map(|(a, c)| source(a, c)).collect();
             sources.push(source(control, control_count));
-            let counts = StudyCounts::new(self.label.clone(), events_treatment, total_treatment, control_count.events.value.unwrap_or_default(), control_count.n);
+            let counts = StudyCounts::new(
+                self.label.clone(),
+                events_treatment,
+                total_treatment,
+                control_count.events.value.unwrap_or_default(),
+                control_count.n,
+            );
             // A dataset file may hold impossible counts; they are shown as such, not pooled.
             if let Err(problem) = counts.validate() {
                 return TrialData::Invalid { problems: problem.to_string() };
@@ -376,10 +398,20 @@ impl TrialRow {
     }
 }
 
-pub fn trial_rows(dataset: &Dataset, outcome: &Outcome, dose: &DoseSelection, enabled: &dyn Fn(&str) -> bool) -> Vec<TrialRow> {
+pub fn trial_rows(
+    dataset: &Dataset,
+    outcome: &Outcome,
+    dose: &DoseSelection,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<TrialRow> {
     dataset
         .trials_of(outcome)
-        .map(|t| TrialRow { trial_id: t.id.clone(), label: t.label.clone(), enabled: enabled(&t.id), data: t.data_for(outcome, dose) })
+        .map(|t| TrialRow {
+            trial_id: t.id.clone(),
+            label: t.label.clone(),
+            enabled: enabled(&t.id),
+            data: t.data_for(outcome, dose),
+        })
         .collect()
 }
 

@@ -36,7 +36,8 @@ pub fn trial_diagnostics(analysis: &Analysis, level: f64) -> Result<Vec<TrialDia
     let var_mu = analysis.pooled.se.powi(2);
     // The residuals' variance uses the model's own Var(mu) = 1 / sum w, not the Knapp-Hartung
     // rescaled one (metafor's rstandard; its blup does use the rescaled one).
-    let model_var_mu = analysis.studies.iter().filter_map(|s| s.effect).map(|e| 1.0 / (e.vi + tau2)).sum::<f64>().recip();
+    let model_var_mu =
+        analysis.studies.iter().filter_map(|s| s.effect).map(|e| 1.0 / (e.vi + tau2)).sum::<f64>().recip();
     let crit = match analysis.pooled.df {
         Some(df) => dist::t_crit(level, df),
         None => dist::z_crit(level),

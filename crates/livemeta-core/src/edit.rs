@@ -9,21 +9,29 @@ use crate::user_data::{empty_dataset, user_outcome, user_trial, CONTROL_ARM, TRE
 /// Whether the editor can change a dataset's tables directly: every trial has the two arms of
 /// the user's format.
 pub fn is_editable(dataset: &Dataset) -> bool {
-    dataset.trials.iter().all(|t| t.arms.len() == 2 && t.arms.iter().any(|a| a.id == TREATMENT_ARM) && t.arms.iter().any(|a| a.id == CONTROL_ARM))
+    dataset.trials.iter().all(|t| {
+        t.arms.len() == 2 && t.arms.iter().any(|a| a.id == TREATMENT_ARM) && t.arms.iter().any(|a| a.id == CONTROL_ARM)
+    })
 }
 
 /// The user's copy of any dataset: for each outcome, each listed trial's 2x2 table under `dose`
 /// (not-reported cells stay empty), the trials' attributes, and a note on every count saying
 /// which dataset it was copied from.
 pub fn editable_copy(dataset: &Dataset, dose: &DoseSelection) -> Dataset {
-    let mut copy = empty_dataset(&format!("{}-copy", dataset.id), &format!("{} (your copy)", dataset.title), &dataset.treatment_label, &dataset.control_label);
+    let mut copy = empty_dataset(
+        &format!("{}-copy", dataset.id),
+        &format!("{} (your copy)", dataset.title),
+        &dataset.treatment_label,
+        &dataset.control_label,
+    );
     for outcome in &dataset.outcomes {
         let mut listed = Vec::new();
         for trial in dataset.trials_of(outcome) {
             let index = match copy.trials.iter().position(|t| t.id == trial.id) {
                 Some(index) => index,
                 None => {
-                    let mut mine = user_trial(&trial.id, &trial.label, &dataset.treatment_label, &dataset.control_label);
+                    let mut mine =
+                        user_trial(&trial.id, &trial.label, &dataset.treatment_label, &dataset.control_label);
                     mine.year = trial.year;
                     mine.attributes = trial.attributes.clone();
                     copy.trials.push(mine);
@@ -141,13 +149,17 @@ pub fn remove_trial(dataset: &Dataset, trial: &str) -> Dataset {
 pub fn move_trial(dataset: &Dataset, outcome: &str, trial: &str, up: bool) -> Dataset {
     let mut edited = dataset.clone();
     let Some(o) = dataset.outcome(outcome) else { return edited };
-    let listed: Vec<usize> = dataset.trials_of(o).filter_map(|t| dataset.trials.iter().position(|x| x.id == t.id)).collect();
+    let listed: Vec<usize> =
+        dataset.trials_of(o).filter_map(|t| dataset.trials.iter().position(|x| x.id == t.id)).collect();
     let Some(at) = listed.iter().position(|&i| dataset.trials[i].id == trial) else { return edited };
     let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|&n| n < listed.len()) };
     if let Some(other) = other {
         edited.trials.swap(listed[at], listed[other]);
         if let Some(ids) = edited.outcomes.iter_mut().find(|x| x.id == outcome).and_then(|x| x.trials.as_mut()) {
-            let (a, b) = (ids.iter().position(|id| id == trial), ids.iter().position(|id| *id == dataset.trials[listed[other]].id));
+            let (a, b) = (
+                ids.iter().position(|id| id == trial),
+                ids.iter().position(|id| *id == dataset.trials[listed[other]].id),
+            );
             if let (Some(a), Some(b)) = (a, b) {
                 ids.swap(a, b);
             }
@@ -178,14 +190,25 @@ pub struct CellProblem {
 
 /// Applies typed cells (one, or a block pasted from a spreadsheet) as one edit. Counts apply
 /// once a trial's four cells make a valid table; cells that do not (yet) stay as problems.
-pub fn apply_cells(dataset: &Dataset, outcome: &str, cells: &[(String, Column, String)]) -> (Dataset, Vec<CellProblem>) {
+pub fn apply_cells(
+    dataset: &Dataset,
+    outcome: &str,
+    cells: &[(String, Column, String)],
+) -> (Dataset, Vec<CellProblem>) {
     let mut edited = dataset.clone();
     let mut problems = Vec::new();
-    let problem = |trial: &str, column: &Column, text: &str, message: String| CellProblem { trial: trial.into(), column: column.clone(), text: text.into(), message };
+    let problem = |trial: &str, column: &Column, text: &str, message: String| CellProblem {
+        trial: trial.into(),
+        column: column.clone(),
+        text: text.into(),
+        message,
+    };
     let mut trials: Vec<&str> = Vec::new();
     for (trial, column, text) in cells {
         match column {
-            Column::Name if text.trim().is_empty() => problems.push(problem(trial, column, text, "the study name is empty".into())),
+            Column::Name if text.trim().is_empty() => {
+                problems.push(problem(trial, column, text, "the study name is empty".into()))
+            }
             Column::Name => edited = rename(&edited, trial, text.trim()),
             Column::Attribute(name) => edited = set_attribute(&edited, trial, name, text.trim()),
             Column::Year => match text.trim() {
@@ -203,16 +226,24 @@ pub fn apply_cells(dataset: &Dataset, outcome: &str, cells: &[(String, Column, S
         let current = table_of(&edited, outcome, trial);
         let mut table: [Option<i64>; 4] = current.map_or([None; 4], |t| t.map(Some));
         let mut unreadable = false;
-        let typed: Vec<(usize, &String)> = cells.iter().filter(|(t, _, _)| t == trial).filter_map(|(_, c, text)| match c {
-            Column::Count(i) if *i < 4 => Some((*i, text)),
-            _ => None,
-        }).collect();
+        let typed: Vec<(usize, &String)> = cells
+            .iter()
+            .filter(|(t, _, _)| t == trial)
+            .filter_map(|(_, c, text)| match c {
+                Column::Count(i) if *i < 4 => Some((*i, text)),
+                _ => None,
+            })
+            .collect();
         for &(i, text) in &typed {
             match text.trim().parse::<i64>() {
                 Ok(n) => table[i] = Some(n),
                 Err(_) => {
                     unreadable = true;
-                    let message = if text.trim().is_empty() { "empty; type a whole number".to_string() } else { format!("\"{}\" is not a whole number", text.trim()) };
+                    let message = if text.trim().is_empty() {
+                        "empty; type a whole number".to_string()
+                    } else {
+                        format!("\"{}\" is not a whole number", text.trim())
+                    };
                     problems.push(problem(trial, &Column::Count(i), text, message));
                 }
             }
@@ -221,7 +252,8 @@ pub fn apply_cells(dataset: &Dataset, outcome: &str, cells: &[(String, Column, S
             continue;
         }
         let keep_typed = |message: &str, problems: &mut Vec<CellProblem>| {
-            problems.extend(typed.iter().map(|&(i, text)| problem(trial, &Column::Count(i), text, message.to_string())));
+            problems
+                .extend(typed.iter().map(|&(i, text)| problem(trial, &Column::Count(i), text, message.to_string())));
         };
         match table {
             [Some(a), Some(b), Some(c), Some(d)] => match set_table(&edited, outcome, trial, [a, b, c, d]) {
@@ -241,12 +273,18 @@ mod tests {
     use crate::user_data::read_csv;
 
     fn labels(d: &Dataset, outcome: &str) -> Vec<String> {
-        trial_rows(d, d.outcome(outcome).unwrap(), &DoseSelection::AllCombined, &|_| true).into_iter().map(|r| r.label).collect()
+        trial_rows(d, d.outcome(outcome).unwrap(), &DoseSelection::AllCombined, &|_| true)
+            .into_iter()
+            .map(|r| r.label)
+            .collect()
     }
 
     #[test]
     fn edits_add_rename_reorder_remove_and_keep_other_outcomes() {
-        let d = read_csv("study,outcome,ai,n1i,ci,n2i\nA,death,1,10,2,10\nB,death,3,30,4,30\nA,stroke,0,10,1,10\n", "t").unwrap().dataset;
+        let d =
+            read_csv("study,outcome,ai,n1i,ci,n2i\nA,death,1,10,2,10\nB,death,3,30,4,30\nA,stroke,0,10,1,10\n", "t")
+                .unwrap()
+                .dataset;
         assert!(is_editable(&d));
         let d = set_table(&d, "death", "row1", [2, 10, 2, 10]).unwrap();
         assert_eq!(table_of(&d, "death", "row1"), Some([2, 10, 2, 10]));
@@ -266,7 +304,12 @@ mod tests {
 
     #[test]
     fn typed_cells_apply_when_they_make_a_table_and_are_kept_when_they_do_not() {
-        let d = read_csv("study,events_treatment,total_treatment,events_control,total_control,region\nA,1,10,2,10,x\n", "t").unwrap().dataset;
+        let d = read_csv(
+            "study,events_treatment,total_treatment,events_control,total_control,region\nA,1,10,2,10,x\n",
+            "t",
+        )
+        .unwrap()
+        .dataset;
         let (d, new) = add_trial(&d, "data", "");
         let cells = |row: &str, texts: [&str; 5]| -> Vec<(String, Column, String)> {
             let mut out = vec![(row.to_string(), Column::Name, texts[0].to_string())];
@@ -279,19 +322,41 @@ mod tests {
         let (edited, problems) = apply_cells(&d, "data", &block);
         assert_eq!(table_of(&edited, "data", "row1"), Some([2, 10, 3, 10]));
         assert_eq!(edited.trial("row1").unwrap().label, "A1");
-        assert_eq!(problems, vec![CellProblem { trial: new.clone(), column: Column::Count(1), text: "x".into(), message: "\"x\" is not a whole number".into() }]);
+        assert_eq!(
+            problems,
+            vec![CellProblem {
+                trial: new.clone(),
+                column: Column::Count(1),
+                text: "x".into(),
+                message: "\"x\" is not a whole number".into()
+            }]
+        );
         assert_eq!(edited.trial(&new).unwrap().label, "B");
         let (edited, problems) = apply_cells(&edited, "data", &[(new.clone(), Column::Count(0), "4".into())]);
         assert_eq!(problems.len(), 1, "still waiting for the other counts: {problems:?}");
         let (edited, problems) = apply_cells(&edited, "data", &cells(&new, ["B", "4", "20", "50", "20"]));
         assert!(problems[0].message.contains("exceed"), "{problems:?}");
-        let (edited, problems) = apply_cells(&edited, "data", &[(new.clone(), Column::Attribute("region".into()), "y".into()), (new.clone(), Column::Count(2), "5".into())]);
+        let (edited, problems) = apply_cells(
+            &edited,
+            "data",
+            &[
+                (new.clone(), Column::Attribute("region".into()), "y".into()),
+                (new.clone(), Column::Count(2), "5".into()),
+            ],
+        );
         assert_eq!(edited.trial(&new).unwrap().attribute("region"), Some("y"));
-        let (edited_year, problems_year) = apply_cells(&add_attribute(&edited, "risk of bias"), "data", &[("row1".into(), Column::Year, "2004".into()), (new.clone(), Column::Year, "soon".into())]);
+        let (edited_year, problems_year) = apply_cells(
+            &add_attribute(&edited, "risk of bias"),
+            "data",
+            &[("row1".into(), Column::Year, "2004".into()), (new.clone(), Column::Year, "soon".into())],
+        );
         assert_eq!(edited_year.trial("row1").unwrap().year, Some(2004));
         assert_eq!(edited_year.attribute_names(), ["region", "risk of bias"]);
         assert_eq!(problems_year[0].message, "\"soon\" is not a year");
-        assert_eq!((table_of(&edited, "data", &new), problems[0].message.as_str()), (None, "waiting for the other counts of this study"));
+        assert_eq!(
+            (table_of(&edited, "data", &new), problems[0].message.as_str()),
+            (None, "waiting for the other counts of this study")
+        );
     }
 
     #[test]
@@ -306,7 +371,10 @@ mod tests {
             for (a, b) in original.iter().zip(&copied) {
                 assert_eq!((a.counts(), &a.label), (b.counts(), &b.label), "{}", outcome.id);
                 if let TrialData::Reported { sources, .. } = &b.data {
-                    assert!(sources.iter().all(|s| s.events.url.is_none() && s.events.kind.as_deref() == Some("user")), "a copy is never shown as sourced");
+                    assert!(
+                        sources.iter().all(|s| s.events.url.is_none() && s.events.kind.as_deref() == Some("user")),
+                        "a copy is never shown as sourced"
+                    );
                 }
             }
         }

@@ -25,7 +25,11 @@ impl Measure {
     }
     /// No difference between the arms: 1 for ratios, 0 for the risk difference.
     pub fn null_value(self) -> f64 {
-        if self.is_ratio() { 1.0 } else { 0.0 }
+        if self.is_ratio() {
+            1.0
+        } else {
+            0.0
+        }
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -50,7 +54,11 @@ impl Measure {
     }
     /// The value on the display scale (ratio measures are exponentiated).
     pub fn to_display(self, y: f64) -> f64 {
-        if self.is_ratio() { y.exp() } else { y }
+        if self.is_ratio() {
+            y.exp()
+        } else {
+            y
+        }
     }
 }
 
@@ -178,14 +186,12 @@ pub fn effect_sizes(
 pub fn table_effect(t: &Table, measure: Measure) -> EffectSize {
     let (n1, n2) = (t.n1(), t.n2());
     match measure {
-        Measure::RR => EffectSize {
-            yi: (t.a / n1).ln() - (t.c / n2).ln(),
-            vi: 1.0 / t.a - 1.0 / n1 + 1.0 / t.c - 1.0 / n2,
-        },
-        Measure::OR => EffectSize {
-            yi: (t.a * t.d / (t.b * t.c)).ln(),
-            vi: 1.0 / t.a + 1.0 / t.b + 1.0 / t.c + 1.0 / t.d,
-        },
+        Measure::RR => {
+            EffectSize { yi: (t.a / n1).ln() - (t.c / n2).ln(), vi: 1.0 / t.a - 1.0 / n1 + 1.0 / t.c - 1.0 / n2 }
+        }
+        Measure::OR => {
+            EffectSize { yi: (t.a * t.d / (t.b * t.c)).ln(), vi: 1.0 / t.a + 1.0 / t.b + 1.0 / t.c + 1.0 / t.d }
+        }
         Measure::RD => {
             let (p1, p2) = (t.a / n1, t.c / n2);
             EffectSize { yi: p1 - p2, vi: p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2 }

@@ -21,10 +21,9 @@ impl fmt::Display for EngineError {
             EngineError::NotEnoughStudies { needed, found, what } => {
                 write!(f, "{what} needs at least {needed} studies, found {found}")
             }
-            EngineError::NotConverged { method, iterations, tolerance } => write!(
-                f,
-                "{method} did not converge within {iterations} iterations (tolerance {tolerance:e})"
-            ),
+            EngineError::NotConverged { method, iterations, tolerance } => {
+                write!(f, "{method} did not converge within {iterations} iterations (tolerance {tolerance:e})")
+            }
             EngineError::Unsupported(m) => write!(f, "{m}"),
         }
     }

@@ -68,11 +68,17 @@ fn num(x: f64) -> String {
 
 /// A factor in a product: negative values in parentheses, "2·(−0.5)".
 fn factor(x: f64) -> String {
-    if x < 0.0 { format!("({})", num(x)) } else { num(x) }
+    if x < 0.0 {
+        format!("({})", num(x))
+    } else {
+        num(x)
+    }
 }
 
-const HANDBOOK_EFFECTS: &str = "Cochrane Handbook, chapter 6 (effect measures for dichotomous outcomes); metafor escalc()";
-const HANDBOOK_POOLING: &str = "Cochrane Handbook, section 10.3 (meta-analysis of dichotomous outcomes); metafor rma(), rma.mh(), rma.peto()";
+const HANDBOOK_EFFECTS: &str =
+    "Cochrane Handbook, chapter 6 (effect measures for dichotomous outcomes); metafor escalc()";
+const HANDBOOK_POOLING: &str =
+    "Cochrane Handbook, section 10.3 (meta-analysis of dichotomous outcomes); metafor rma(), rma.mh(), rma.peto()";
 const HANDBOOK_HETEROGENEITY: &str = "Cochrane Handbook, section 10.10 (heterogeneity); metafor rma() and confint()";
 
 struct Context<'a> {
@@ -165,7 +171,9 @@ impl<'a> Context<'a> {
                         steps.push(format!("SE = √(q/Σw) = √({}/{}) = {}", num(factor), num(sw), num(se)));
                         (se, steps)
                     }
-                    None => (1.0 / sw.sqrt(), vec![format!("SE = √(1/Σw) = √(1/{}) = {}", num(sw), num(1.0 / sw.sqrt()))]),
+                    None => {
+                        (1.0 / sw.sqrt(), vec![format!("SE = √(1/Σw) = √(1/{}) = {}", num(sw), num(1.0 / sw.sqrt()))])
+                    }
                 }
             }
         }
@@ -173,7 +181,8 @@ impl<'a> Context<'a> {
 
     fn knapp_hartung_factor(&self, df: f64) -> (f64, Vec<String>) {
         let mu = self.a.pooled.y;
-        let terms: Vec<f64> = self.weights().iter().zip(&self.estimable).map(|((_, w), &(_, y, _))| w * (y - mu).powi(2)).collect();
+        let terms: Vec<f64> =
+            self.weights().iter().zip(&self.estimable).map(|((_, w), &(_, y, _))| w * (y - mu).powi(2)).collect();
         let raw = terms.iter().sum::<f64>() / df;
         let mut steps = vec![format!("q = Σwᵢ(yᵢ − μ)²/(k − 1) = {}/{} = {}", num(terms.iter().sum()), df, num(raw))];
         let factor = if self.a.ci_method == CiMethod::KnappHartungAdhoc {
@@ -197,18 +206,29 @@ impl<'a> Context<'a> {
     fn cochran_q(&self) -> (f64, Vec<String>, &'static str) {
         if self.a.model == Model::CommonPeto {
             let terms: Vec<(f64, f64)> = self.pooled_tables().iter().map(peto_terms).filter(|t| t.1 > 0.0).collect();
-            let (s_oe, s_v, s_oe2) = terms.iter().fold((0.0, 0.0, 0.0), |(a, b, c), (oe, v)| (a + oe, b + v, c + oe * oe / v));
+            let (s_oe, s_v, s_oe2) =
+                terms.iter().fold((0.0, 0.0, 0.0), |(a, b, c), (oe, v)| (a + oe, b + v, c + oe * oe / v));
             let q = if self.estimable.len() < 2 { 0.0 } else { s_oe2 - s_oe * s_oe / s_v };
-            return (q, vec![format!("Q = {} − {}²/{} = {}", num(s_oe2), num(s_oe), num(s_v), num(q))], "Q = Σ(O − E)²/V − (Σ(O − E))²/ΣV");
+            return (
+                q,
+                vec![format!("Q = {} − {}²/{} = {}", num(s_oe2), num(s_oe), num(s_v), num(q))],
+                "Q = Σ(O − E)²/V − (Σ(O − E))²/ΣV",
+            );
         }
         let mh_centre = match self.a.model {
             Model::CommonMantelHaenszel | Model::RevManMhRandom => true,
-            Model::Random(_) => self.options.q_centre == QCentre::MantelHaenszel && Model::CommonMantelHaenszel.pools(self.measure),
+            Model::Random(_) => {
+                self.options.q_centre == QCentre::MantelHaenszel && Model::CommonMantelHaenszel.pools(self.measure)
+            }
             _ => false,
         };
         let (centre, name) = if mh_centre {
             // The common Mantel-Haenszel model's own estimate; RevMan's from the estimable trials.
-            let tables: Vec<Table> = if self.pooled_by_counts() { self.pooled_tables() } else { self.estimable.iter().filter_map(|&(i, ..)| self.tables[i]).collect() };
+            let tables: Vec<Table> = if self.pooled_by_counts() {
+                self.pooled_tables()
+            } else {
+                self.estimable.iter().filter_map(|&(i, ..)| self.tables[i]).collect()
+            };
             (mantel_haenszel(&tables, self.measure).estimate, "the Mantel-Haenszel estimate")
         } else {
             let (sw, swy) = self.estimable.iter().fold((0.0, 0.0), |(a, b), &(_, y, v)| (a + 1.0 / v, b + y / v));
@@ -230,7 +250,17 @@ impl<'a> Context<'a> {
         let (sw, sw2) = self.estimable.iter().fold((0.0, 0.0), |(a, b), &(.., v)| (a + 1.0 / v, b + 1.0 / (v * v)));
         let k = self.estimable.len() as f64;
         let s2 = (k - 1.0) * sw / (sw * sw - sw2);
-        (s2, format!("s² = (k − 1)Σwᵢ/((Σwᵢ)² − Σwᵢ²) = {}·{}/({}² − {}) = {}", k - 1.0, num(sw), num(sw), num(sw2), num(s2)))
+        (
+            s2,
+            format!(
+                "s² = (k − 1)Σwᵢ/((Σwᵢ)² − Σwᵢ²) = {}·{}/({}² − {}) = {}",
+                k - 1.0,
+                num(sw),
+                num(sw),
+                num(sw2),
+                num(s2)
+            ),
+        )
     }
 
     fn i2_from_q(&self) -> bool {
@@ -240,15 +270,21 @@ impl<'a> Context<'a> {
 
 /// The explanation of one number of `analysis`, which `analyze(studies, options)` returned;
 /// `None` when the analysis does not show that number.
-pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &Analysis, quantity: Quantity) -> Option<Explanation> {
+pub fn explain(
+    studies: &[StudyCounts],
+    options: &AnalysisOptions,
+    analysis: &Analysis,
+    quantity: Quantity,
+) -> Option<Explanation> {
     let cx = Context::new(studies, options, analysis);
     let a = analysis;
     let m = cx.measure;
     let k = cx.estimable.len();
     let h = &a.heterogeneity;
-    let explained = |title: String, formula: &str, steps: Vec<String>, value: f64, inputs: Vec<usize>, reference: &'static str| {
-        Some(Explanation { title, formula: formula.to_string(), steps, value, inputs, reference })
-    };
+    let explained =
+        |title: String, formula: &str, steps: Vec<String>, value: f64, inputs: Vec<usize>, reference: &'static str| {
+            Some(Explanation { title, formula: formula.to_string(), steps, value, inputs, reference })
+        };
     match quantity {
         Quantity::StudyEffect(i) | Quantity::StudyLower(i) | Quantity::StudyUpper(i) => {
             let s = a.studies.get(i)?;
@@ -263,11 +299,23 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
                 let z = dist::z_crit(options.level);
                 steps.push(variance_step(&t, m, a.model == Model::CommonPeto, e.vi));
                 let (sign, bound) = if lower { ("−", e.yi - z * e.vi.sqrt()) } else { ("+", e.yi + z * e.vi.sqrt()) };
-                steps.push(format!("{} {sign} {}·√v = {} {sign} {}·{} = {}", num(e.yi), num(z), num(e.yi), num(z), num(e.vi.sqrt()), num(bound)));
+                steps.push(format!(
+                    "{} {sign} {}·√v = {} {sign} {}·{} = {}",
+                    num(e.yi),
+                    num(z),
+                    num(e.yi),
+                    num(z),
+                    num(e.vi.sqrt()),
+                    num(bound)
+                ));
                 steps.extend(cx.back_transform(bound));
                 (format!("{}: {} CI bound", s.label, if lower { "lower" } else { "upper" }), cx.display(bound))
             };
-            let formula = if matches!(quantity, Quantity::StudyEffect(_)) { formula } else { format!("y ± z·√v, with {formula}") };
+            let formula = if matches!(quantity, Quantity::StudyEffect(_)) {
+                formula
+            } else {
+                format!("y ± z·√v, with {formula}")
+            };
             explained(title, &formula, steps, value, vec![i], HANDBOOK_EFFECTS)
         }
         Quantity::StudyWeight(i) => {
@@ -308,7 +356,14 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             let (mu, formula, mut steps) = pooled_steps(&cx);
             if quantity == Quantity::Estimate {
                 steps.extend(cx.back_transform(mu));
-                return explained(format!("Pooled {}", m.label()), &formula, steps, cx.display(mu), cx.inputs(), HANDBOOK_POOLING);
+                return explained(
+                    format!("Pooled {}", m.label()),
+                    &formula,
+                    steps,
+                    cx.display(mu),
+                    cx.inputs(),
+                    HANDBOOK_POOLING,
+                );
             }
             let (se, se_steps) = cx.standard_error();
             steps.extend(se_steps);
@@ -317,7 +372,14 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             match quantity {
                 Quantity::Statistic => {
                     steps.push(format!("{name} = μ/SE = {}/{} = {}", num(mu), num(se), num(statistic)));
-                    explained(format!("Test statistic {name}"), &format!("{name} = μ/SE"), steps, statistic, cx.inputs(), HANDBOOK_POOLING)
+                    explained(
+                        format!("Test statistic {name}"),
+                        &format!("{name} = μ/SE"),
+                        steps,
+                        statistic,
+                        cx.inputs(),
+                        HANDBOOK_POOLING,
+                    )
                 }
                 Quantity::PValue => {
                     let p = match a.pooled.df {
@@ -325,17 +387,37 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
                         None => dist::z_two_sided_p(statistic),
                     };
                     steps.push(format!("{name} = μ/SE = {}/{} = {}", num(mu), num(se), num(statistic)));
-                    let dist_name = a.pooled.df.map_or("the standard normal".to_string(), |df| format!("t with {df} df"));
-                    steps.push(format!("P = 2 × P({} > |{}|) under {dist_name} = {}", name, num(statistic), format::p_value(p)));
-                    explained("P value of the pooled effect".into(), "P = 2(1 − F(|statistic|))", steps, p, cx.inputs(), HANDBOOK_POOLING)
+                    let dist_name =
+                        a.pooled.df.map_or("the standard normal".to_string(), |df| format!("t with {df} df"));
+                    steps.push(format!(
+                        "P = 2 × P({} > |{}|) under {dist_name} = {}",
+                        name,
+                        num(statistic),
+                        format::p_value(p)
+                    ));
+                    explained(
+                        "P value of the pooled effect".into(),
+                        "P = 2(1 − F(|statistic|))",
+                        steps,
+                        p,
+                        cx.inputs(),
+                        HANDBOOK_POOLING,
+                    )
                 }
                 _ => {
                     let (crit, crit_text) = cx.critical();
                     let lower = quantity == Quantity::CiLower;
                     let (sign, bound) = if lower { ("−", mu - crit * se) } else { ("+", mu + crit * se) };
-                    steps.push(format!("μ {sign} {crit_text} × SE = {} {sign} {}·{} = {}", num(mu), num(crit), num(se), num(bound)));
+                    steps.push(format!(
+                        "μ {sign} {crit_text} × SE = {} {sign} {}·{} = {}",
+                        num(mu),
+                        num(crit),
+                        num(se),
+                        num(bound)
+                    ));
                     steps.extend(cx.back_transform(bound));
-                    let title = format!("{} bound of the pooled {}'s 95% CI", if lower { "Lower" } else { "Upper" }, m.label());
+                    let title =
+                        format!("{} bound of the pooled {}'s 95% CI", if lower { "Lower" } else { "Upper" }, m.label());
                     explained(title, "μ ± critical value × SE", steps, cx.display(bound), cx.inputs(), HANDBOOK_POOLING)
                 }
             }
@@ -351,15 +433,27 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
                 let (q, steps, _) = cx.cochran_q();
                 let df = (k - 1) as f64;
                 let value = if i2 { (100.0 * (q - df) / q).max(0.0) } else { q / df };
-                let last = if i2 { format!("I² = max(0, ({} − {df})/{}) = {}%", num(q), num(q), num(value)) } else { format!("H² = Q/df = {}/{df} = {}", num(q), num(value)) };
+                let last = if i2 {
+                    format!("I² = max(0, ({} − {df})/{}) = {}%", num(q), num(q), num(value))
+                } else {
+                    format!("H² = Q/df = {}/{df} = {}", num(q), num(value))
+                };
                 let formula = if i2 { "I² = max(0, (Q − df)/Q), from Q" } else { "H² = Q/df" };
                 (if i2 { "I²" } else { "H²" }, formula, [steps, vec![last]].concat(), value)
             } else {
                 let (s2, step) = cx.typical_variance();
                 let tau2 = h.tau2;
                 let value = if i2 { 100.0 * tau2 / (tau2 + s2) } else { (tau2 + s2) / s2 };
-                let last = if i2 { format!("I² = τ²/(τ² + s²) = {}/({} + {}) = {}%", num(tau2), num(tau2), num(s2), num(value)) } else { format!("H² = (τ² + s²)/s² = ({} + {})/{} = {}", num(tau2), num(s2), num(s2), num(value)) };
-                let formula = if i2 { "I² = τ²/(τ² + s²), from τ² with the typical within-trial variance s²" } else { "H² = (τ² + s²)/s²" };
+                let last = if i2 {
+                    format!("I² = τ²/(τ² + s²) = {}/({} + {}) = {}%", num(tau2), num(tau2), num(s2), num(value))
+                } else {
+                    format!("H² = (τ² + s²)/s² = ({} + {})/{} = {}", num(tau2), num(s2), num(s2), num(value))
+                };
+                let formula = if i2 {
+                    "I² = τ²/(τ² + s²), from τ² with the typical within-trial variance s²"
+                } else {
+                    "H² = (τ² + s²)/s²"
+                };
                 (if i2 { "I²" } else { "H²" }, formula, vec![step, last], value)
             };
             explained(title.into(), formula, steps, value, cx.inputs(), HANDBOOK_HETEROGENEITY)
@@ -367,7 +461,14 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
         Quantity::Tau2 if !a.model.is_random() => None,
         Quantity::Tau2 => {
             let (formula, steps, value) = tau2_steps(&cx)?;
-            explained("τ², the between-trial variance".into(), &formula, steps, value, cx.inputs(), HANDBOOK_HETEROGENEITY)
+            explained(
+                "τ², the between-trial variance".into(),
+                &formula,
+                steps,
+                value,
+                cx.inputs(),
+                HANDBOOK_HETEROGENEITY,
+            )
         }
         Quantity::Tau2Lower | Quantity::Tau2Upper => {
             let ci = h.tau2_ci?;
@@ -379,17 +480,37 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             let (y, v): (Vec<f64>, Vec<f64>) = cx.estimable.iter().map(|&(_, y, v)| (y, v)).unzip();
             let at = generalised_q(&y, &v, bound).1;
             let steps = if bound == 0.0 && at < target {
-                vec![format!("χ²({df}) quantile {p} = {}", num(target)), format!("Q(0) = {} is below it already, so the bound is 0", num(at))]
+                vec![
+                    format!("χ²({df}) quantile {p} = {}", num(target)),
+                    format!("Q(0) = {} is below it already, so the bound is 0", num(at)),
+                ]
             } else {
-                vec![format!("χ²({df}) quantile {} = {}", num(p), num(target)), format!("Q(τ²) = Σ(yᵢ − μ(τ²))²/(vᵢ + τ²) = {} at τ² = {}", num(at), num(bound))]
+                vec![
+                    format!("χ²({df}) quantile {} = {}", num(p), num(target)),
+                    format!("Q(τ²) = Σ(yᵢ − μ(τ²))²/(vᵢ + τ²) = {} at τ² = {}", num(at), num(bound)),
+                ]
             };
             let title = format!("{} bound of τ²'s 95% CI (Q-profile)", if lower { "Lower" } else { "Upper" });
-            explained(title, "the τ² at which the generalised Q equals a χ²(k − 1) quantile", steps, bound, cx.inputs(), "Viechtbauer 2007; Cochrane Handbook 10.10.4; metafor confint(type = \"QP\")")
+            explained(
+                title,
+                "the τ² at which the generalised Q equals a χ²(k − 1) quantile",
+                steps,
+                bound,
+                cx.inputs(),
+                "Viechtbauer 2007; Cochrane Handbook 10.10.4; metafor confint(type = \"QP\")",
+            )
         }
         Quantity::KnappHartungFactor => {
             let df = a.pooled.df?;
             let (factor, steps) = cx.knapp_hartung_factor(df);
-            explained("Knapp-Hartung factor q".into(), "q = Σwᵢ(yᵢ − μ)²/(k − 1)", steps, factor, cx.inputs(), "Hartung & Knapp 2001; Cochrane Handbook 10.10.4.2; metafor rma(test = \"knha\")")
+            explained(
+                "Knapp-Hartung factor q".into(),
+                "q = Σwᵢ(yᵢ − μ)²/(k − 1)",
+                steps,
+                factor,
+                cx.inputs(),
+                "Hartung & Knapp 2001; Cochrane Handbook 10.10.4.2; metafor rma(test = \"knha\")",
+            )
         }
         Quantity::PredictionLower | Quantity::PredictionUpper => {
             a.prediction?;
@@ -397,7 +518,9 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             let mu = a.pooled.y;
             let (crit, crit_name) = match options.prediction {
                 PredictionCritical::Z => (dist::z_crit(options.level), "z".to_string()),
-                PredictionCritical::TKMinus1 if k >= 2 => (dist::t_crit(options.level, (k - 1) as f64), format!("t({})", k - 1)),
+                PredictionCritical::TKMinus1 if k >= 2 => {
+                    (dist::t_crit(options.level, (k - 1) as f64), format!("t({})", k - 1))
+                }
                 PredictionCritical::TKMinus1 => (dist::z_crit(options.level), "z".to_string()),
                 PredictionCritical::TKMinus2 => (dist::t_crit(options.level, (k - 2) as f64), format!("t({})", k - 2)),
             };
@@ -406,11 +529,22 @@ pub fn explain(studies: &[StudyCounts], options: &AnalysisOptions, analysis: &An
             let (sign, bound) = if lower { ("−", mu - half) } else { ("+", mu + half) };
             let mut steps = vec![format!(
                 "μ {sign} {crit_name} quantile × √(τ² + SE²) = {} {sign} {}·√({} + {}²) = {}",
-                num(mu), num(crit), num(h.tau2), num(se), num(bound)
+                num(mu),
+                num(crit),
+                num(h.tau2),
+                num(se),
+                num(bound)
             )];
             steps.extend(cx.back_transform(bound));
             let title = format!("{} bound of the 95% prediction interval", if lower { "Lower" } else { "Upper" });
-            explained(title, "μ ± critical value × √(τ² + SE²)", steps, cx.display(bound), cx.inputs(), "Higgins, Thompson & Spiegelhalter 2009; Cochrane Handbook 10.10.4.3; metafor predict()")
+            explained(
+                title,
+                "μ ± critical value × √(τ² + SE²)",
+                steps,
+                cx.display(bound),
+                cx.inputs(),
+                "Higgins, Thompson & Spiegelhalter 2009; Cochrane Handbook 10.10.4.3; metafor predict()",
+            )
         }
     }
 }
@@ -421,7 +555,11 @@ fn table_text(t: &Table) -> String {
 
 /// Counts as whole numbers, corrected counts with their half.
 fn num_count(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
 }
 
 fn study_effect_steps(t: &Table, m: Measure, peto: bool) -> (String, Vec<String>) {
@@ -429,29 +567,64 @@ fn study_effect_steps(t: &Table, m: Measure, peto: bool) -> (String, Vec<String>
     let mut steps = vec![format!("{} (n₁ = {}, n₂ = {})", table_text(t), num_count(n1), num_count(n2))];
     let formula = if peto || m == Measure::PetoOR {
         let (oe, v) = peto_terms(t);
-        steps.push(format!("O − E = a − n₁(a + c)/N = {} − {}·{}/{} = {}", num_count(t.a), num_count(n1), num_count(t.a + t.c), num_count(t.n()), num(oe)));
+        steps.push(format!(
+            "O − E = a − n₁(a + c)/N = {} − {}·{}/{} = {}",
+            num_count(t.a),
+            num_count(n1),
+            num_count(t.a + t.c),
+            num_count(t.n()),
+            num(oe)
+        ));
         steps.push(format!("V = {}; y = (O − E)/V = {}", num(v), num(oe / v)));
         "ln OR = (O − E)/V (Peto)".to_string()
     } else {
         match m {
             Measure::RR => {
                 let y = (t.a / n1).ln() - (t.c / n2).ln();
-                steps.push(format!("y = ln[(a/n₁)/(c/n₂)] = ln[({}/{})/({}/{})] = {}", num_count(t.a), num_count(n1), num_count(t.c), num_count(n2), num(y)));
+                steps.push(format!(
+                    "y = ln[(a/n₁)/(c/n₂)] = ln[({}/{})/({}/{})] = {}",
+                    num_count(t.a),
+                    num_count(n1),
+                    num_count(t.c),
+                    num_count(n2),
+                    num(y)
+                ));
                 "ln RR = ln[(a/n₁)/(c/n₂)]".into()
             }
             Measure::OR => {
                 let y = (t.a * t.d / (t.b * t.c)).ln();
-                steps.push(format!("y = ln[(a·d)/(b·c)] = ln[({}·{})/({}·{})] = {}", num_count(t.a), num_count(t.d), num_count(t.b), num_count(t.c), num(y)));
+                steps.push(format!(
+                    "y = ln[(a·d)/(b·c)] = ln[({}·{})/({}·{})] = {}",
+                    num_count(t.a),
+                    num_count(t.d),
+                    num_count(t.b),
+                    num_count(t.c),
+                    num(y)
+                ));
                 "ln OR = ln[(a·d)/(b·c)]".into()
             }
             Measure::RD => {
                 let y = t.a / n1 - t.c / n2;
-                steps.push(format!("RD = a/n₁ − c/n₂ = {}/{} − {}/{} = {}", num_count(t.a), num_count(n1), num_count(t.c), num_count(n2), num(y)));
+                steps.push(format!(
+                    "RD = a/n₁ − c/n₂ = {}/{} − {}/{} = {}",
+                    num_count(t.a),
+                    num_count(n1),
+                    num_count(t.c),
+                    num_count(n2),
+                    num(y)
+                ));
                 "RD = a/n₁ − c/n₂".into()
             }
             Measure::AS | Measure::PetoOR => {
                 let y = (t.a / n1).sqrt().asin() - (t.c / n2).sqrt().asin();
-                steps.push(format!("AS = asin√(a/n₁) − asin√(c/n₂) = asin√({}/{}) − asin√({}/{}) = {}", num_count(t.a), num_count(n1), num_count(t.c), num_count(n2), num(y)));
+                steps.push(format!(
+                    "AS = asin√(a/n₁) − asin√(c/n₂) = asin√({}/{}) − asin√({}/{}) = {}",
+                    num_count(t.a),
+                    num_count(n1),
+                    num_count(t.c),
+                    num_count(n2),
+                    num(y)
+                ));
                 "AS = arcsin√(a/n₁) − arcsin√(c/n₂)".into()
             }
         }
@@ -465,7 +638,14 @@ fn variance_step(t: &Table, m: Measure, peto: bool, vi: f64) -> String {
         return format!("v = 1/V = {}", num(vi));
     }
     match m {
-        Measure::RR => format!("v = 1/a − 1/n₁ + 1/c − 1/n₂ = 1/{} − 1/{} + 1/{} − 1/{} = {}", num_count(t.a), num_count(n1), num_count(t.c), num_count(n2), num(vi)),
+        Measure::RR => format!(
+            "v = 1/a − 1/n₁ + 1/c − 1/n₂ = 1/{} − 1/{} + 1/{} − 1/{} = {}",
+            num_count(t.a),
+            num_count(n1),
+            num_count(t.c),
+            num_count(n2),
+            num(vi)
+        ),
         Measure::OR => format!("v = 1/a + 1/b + 1/c + 1/d = {}", num(vi)),
         Measure::RD => format!("v = p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂ = {}", num(vi)),
         _ => format!("v = 1/(4n₁) + 1/(4n₂) = 1/{} + 1/{} = {}", num_count(4.0 * n1), num_count(4.0 * n2), num(vi)),
@@ -484,21 +664,46 @@ fn pooled_steps(cx: &Context) -> (f64, String, Vec<String>) {
                 _ => "ln OR_MH = ln[Σ(aᵢdᵢ/Nᵢ) / Σ(bᵢcᵢ/Nᵢ)]",
             };
             let mu = if m == Measure::RD { r / s } else { (r / s).ln() };
-            let step = if m == Measure::RD { format!("= {}/{} = {}", num(r), num(s), num(mu)) } else { format!("= ln({}/{}) = {}", num(r), num(s), num(mu)) };
+            let step = if m == Measure::RD {
+                format!("= {}/{} = {}", num(r), num(s), num(mu))
+            } else {
+                format!("= ln({}/{}) = {}", num(r), num(s), num(mu))
+            };
             (mu, formula.into(), vec![format!("{} tables", cx.inputs().len()), step])
         }
         Model::CommonPeto => {
             let (s_oe, s_v) = cx.pool_of_counts().sums;
-            (s_oe / s_v, "ln OR = Σ(Oᵢ − Eᵢ)/ΣVᵢ (Peto)".into(), vec![format!("= {}/{} = {}", num(s_oe), num(s_v), num(s_oe / s_v))])
+            (
+                s_oe / s_v,
+                "ln OR = Σ(Oᵢ − Eᵢ)/ΣVᵢ (Peto)".into(),
+                vec![format!("= {}/{} = {}", num(s_oe), num(s_v), num(s_oe / s_v))],
+            )
         }
         _ => {
             let weights = cx.weights();
-            let (sw, swy) = weights.iter().zip(&cx.estimable).fold((0.0, 0.0), |(a, b), ((_, w), &(_, y, _))| (a + w, b + w * y));
+            let (sw, swy) =
+                weights.iter().zip(&cx.estimable).fold((0.0, 0.0), |(a, b), ((_, w), &(_, y, _))| (a + w, b + w * y));
             let mu = swy / sw;
-            let weight = if cx.a.model.is_random() { format!("wᵢ = 1/(vᵢ + τ²), τ² = {}", num(cx.a.heterogeneity.tau2)) } else { "wᵢ = 1/vᵢ".into() };
-            let terms: Vec<String> = weights.iter().zip(&cx.estimable).take(6).map(|((_, w), &(_, y, _))| format!("{}·{}", num(*w), factor(y))).collect();
+            let weight = if cx.a.model.is_random() {
+                format!("wᵢ = 1/(vᵢ + τ²), τ² = {}", num(cx.a.heterogeneity.tau2))
+            } else {
+                "wᵢ = 1/vᵢ".into()
+            };
+            let terms: Vec<String> = weights
+                .iter()
+                .zip(&cx.estimable)
+                .take(6)
+                .map(|((_, w), &(_, y, _))| format!("{}·{}", num(*w), factor(y)))
+                .collect();
             let more = if weights.len() > 6 { " + …" } else { "" };
-            (mu, "μ = Σwᵢyᵢ / Σwᵢ".into(), vec![weight, format!("= ({}{more}) / {} = {}/{} = {}", terms.join(" + "), num(sw), num(swy), num(sw), num(mu))])
+            (
+                mu,
+                "μ = Σwᵢyᵢ / Σwᵢ".into(),
+                vec![
+                    weight,
+                    format!("= ({}{more}) / {} = {}/{} = {}", terms.join(" + "), num(sw), num(swy), num(sw), num(mu)),
+                ],
+            )
         }
     }
 }
@@ -510,7 +715,11 @@ fn tau2_steps(cx: &Context) -> Option<(String, Vec<String>, f64)> {
     let (y, v): (Vec<f64>, Vec<f64>) = cx.estimable.iter().map(|&(_, y, v)| (y, v)).unzip();
     let tau2 = cx.a.heterogeneity.tau2;
     if k < 2.0 {
-        return Some(("τ² = 0 with one trial".into(), vec!["one trial carries no information on heterogeneity: τ² = 0".into()], 0.0));
+        return Some((
+            "τ² = 0 with one trial".into(),
+            vec!["one trial carries no information on heterogeneity: τ² = 0".into()],
+            0.0,
+        ));
     }
     let method = match cx.a.model {
         Model::Random(m) => m,
@@ -536,7 +745,10 @@ fn tau2_steps(cx: &Context) -> Option<(String, Vec<String>, f64)> {
             let s2 = y.iter().map(|yi| (yi - mean).powi(2)).sum::<f64>() / (k - 1.0);
             let mean_v = v.iter().sum::<f64>() / k;
             let raw = s2 - mean_v;
-            let (steps, value) = truncated(raw, vec![format!("Σ(yᵢ − ȳ)²/(k − 1) − Σvᵢ/k = {} − {} = {}", num(s2), num(mean_v), num(raw))]);
+            let (steps, value) = truncated(
+                raw,
+                vec![format!("Σ(yᵢ − ȳ)²/(k − 1) − Σvᵢ/k = {} − {} = {}", num(s2), num(mean_v), num(raw))],
+            );
             ("τ² = max(0, Σ(yᵢ − ȳ)²/(k − 1) − Σvᵢ/k) (Hedges)".into(), steps, value)
         }
         Tau2Method::SidikJonkman => {
@@ -544,7 +756,10 @@ fn tau2_steps(cx: &Context) -> Option<(String, Vec<String>, f64)> {
             let start = y.iter().map(|yi| (yi - mean).powi(2)).sum::<f64>() / k;
             let q = generalised_q(&y, &v, start).1;
             let value = start * q / (k - 1.0);
-            let steps = vec![format!("τ₀² = Σ(yᵢ − ȳ)²/k = {}", num(start)), format!("τ² = τ₀²·Q(τ₀²)/(k − 1) = {}·{}/{} = {}", num(start), num(q), k - 1.0, num(value))];
+            let steps = vec![
+                format!("τ₀² = Σ(yᵢ − ȳ)²/k = {}", num(start)),
+                format!("τ² = τ₀²·Q(τ₀²)/(k − 1) = {}·{}/{} = {}", num(start), num(q), k - 1.0, num(value)),
+            ];
             ("τ² = τ₀²·Σ(yᵢ − μ)²/(vᵢ + τ₀²)/(k − 1) (Sidik-Jonkman)".into(), steps, value)
         }
         Tau2Method::PauleMandel | Tau2Method::EmpiricalBayes => {
@@ -552,7 +767,11 @@ fn tau2_steps(cx: &Context) -> Option<(String, Vec<String>, f64)> {
             let steps = if tau2 == 0.0 {
                 vec![format!("Q(0) = {} ≤ k − 1 = {}, so τ² = 0", num(q), k - 1.0)]
             } else {
-                vec![format!("solved iteratively: at τ² = {}, Q(τ²) = Σ(yᵢ − μ)²/(vᵢ + τ²) = {} = k − 1", num(tau2), num(q))]
+                vec![format!(
+                    "solved iteratively: at τ² = {}, Q(τ²) = Σ(yᵢ − μ)²/(vᵢ + τ²) = {} = k − 1",
+                    num(tau2),
+                    num(q)
+                )]
             };
             (format!("τ² solves Σ(yᵢ − μ(τ²))²/(vᵢ + τ²) = k − 1 ({})", method.name()), steps, tau2)
         }
@@ -565,13 +784,28 @@ fn tau2_steps(cx: &Context) -> Option<(String, Vec<String>, f64)> {
             let sw2: f64 = w.iter().map(|w| w * w).sum();
             let num_sum: f64 = w.iter().zip(&y).zip(&v).map(|((w, y), v)| w * w * ((y - mu).powi(2) - v)).sum();
             let raw = num_sum / sw2 + if reml { 1.0 / sw } else { 0.0 };
-            let formula = if reml { "τ² = Σwᵢ²((yᵢ − μ)² − vᵢ)/Σwᵢ² + 1/Σwᵢ, wᵢ = 1/(vᵢ + τ²) (REML, solved iteratively)" } else { "τ² = Σwᵢ²((yᵢ − μ)² − vᵢ)/Σwᵢ², wᵢ = 1/(vᵢ + τ²) (ML, solved iteratively)" };
+            let formula = if reml {
+                "τ² = Σwᵢ²((yᵢ − μ)² − vᵢ)/Σwᵢ² + 1/Σwᵢ, wᵢ = 1/(vᵢ + τ²) (REML, solved iteratively)"
+            } else {
+                "τ² = Σwᵢ²((yᵢ − μ)² − vᵢ)/Σwᵢ², wᵢ = 1/(vᵢ + τ²) (ML, solved iteratively)"
+            };
             let extra = if reml { format!(" + 1/{}", num(sw)) } else { String::new() };
-            let mut steps = vec![format!("at τ² = {}: μ = {}; {}/{}{extra} = {}", num(tau2), num(mu), num(num_sum), num(sw2), num(raw))];
+            let mut steps = vec![format!(
+                "at τ² = {}: μ = {}; {}/{}{extra} = {}",
+                num(tau2),
+                num(mu),
+                num(num_sum),
+                num(sw2),
+                num(raw)
+            )];
             if raw <= 0.0 || tau2 < 1e-10 {
                 // The likelihood is largest at the boundary; the iterations stop at (or within
                 // 1e-12 of) zero.
-                steps.push(format!("the equation gives {} ≤ 0 near τ² = 0: the estimate is at the boundary, τ² = {}", num(raw), num(tau2)));
+                steps.push(format!(
+                    "the equation gives {} ≤ 0 near τ² = 0: the estimate is at the boundary, τ² = {}",
+                    num(raw),
+                    num(tau2)
+                ));
                 (formula.into(), steps, tau2)
             } else {
                 steps.push(format!("the equation returns the τ² it was given: τ² = {}", num(raw)));
@@ -588,11 +822,19 @@ mod tests {
     use crate::analysis::analyze;
 
     fn trials() -> Vec<StudyCounts> {
-        [[12, 100, 20, 98], [3, 40, 9, 42], [30, 210, 28, 205], [0, 25, 4, 26], [0, 30, 0, 31], [8, 60, 19, 61], [40, 90, 38, 88]]
-            .iter()
-            .enumerate()
-            .map(|(i, r)| StudyCounts::new(format!("T{i}"), r[0], r[1], r[2], r[3]))
-            .collect()
+        [
+            [12, 100, 20, 98],
+            [3, 40, 9, 42],
+            [30, 210, 28, 205],
+            [0, 25, 4, 26],
+            [0, 30, 0, 31],
+            [8, 60, 19, 61],
+            [40, 90, 38, 88],
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| StudyCounts::new(format!("T{i}"), r[0], r[1], r[2], r[3]))
+        .collect()
     }
 
     /// Every number the analysis shows, with the value the page displays.
@@ -607,7 +849,14 @@ mod tests {
             }
         }
         let (p, h) = (&a.pooled, &a.heterogeneity);
-        out.extend([(Quantity::Estimate, p.estimate), (Quantity::CiLower, p.ci_lower), (Quantity::CiUpper, p.ci_upper), (Quantity::Statistic, p.statistic), (Quantity::PValue, p.p_value), (Quantity::Q, h.q)]);
+        out.extend([
+            (Quantity::Estimate, p.estimate),
+            (Quantity::CiLower, p.ci_lower),
+            (Quantity::CiUpper, p.ci_upper),
+            (Quantity::Statistic, p.statistic),
+            (Quantity::PValue, p.p_value),
+            (Quantity::Q, h.q),
+        ]);
         if a.k >= 2 {
             out.extend([(Quantity::I2, h.i2.unwrap()), (Quantity::H2, h.h2.unwrap())]);
         }
@@ -630,7 +879,8 @@ mod tests {
     fn every_explained_number_equals_the_displayed_one_for_every_model_and_measure() {
         use crate::analysis::{CiMethod, I2From, QCentre};
         let sets = [trials(), trials()[..2].to_vec(), trials()[3..5].to_vec(), trials()[2..3].to_vec()];
-        let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
+        let mut models =
+            vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
         models.extend(Tau2Method::ALL.map(Model::Random));
         let mut checked = 0;
         for studies in &sets {
@@ -639,15 +889,38 @@ mod tests {
                     for (ci_method, prediction, q_centre, i2_from) in [
                         (CiMethod::Wald, PredictionCritical::Z, QCentre::InverseVariance, I2From::Tau2),
                         (CiMethod::KnappHartung, PredictionCritical::TKMinus2, QCentre::MantelHaenszel, I2From::Q),
-                        (CiMethod::KnappHartungAdhoc, PredictionCritical::TKMinus1, QCentre::InverseVariance, I2From::Q),
+                        (
+                            CiMethod::KnappHartungAdhoc,
+                            PredictionCritical::TKMinus1,
+                            QCentre::InverseVariance,
+                            I2From::Q,
+                        ),
                     ] {
-                        let options = AnalysisOptions { measure, model: *model, ci_method, prediction, q_centre, i2_from, ..AnalysisOptions::default() }.with_model(*model);
-                        let options = AnalysisOptions { ci_method: if model.is_random() { ci_method } else { CiMethod::Wald }, ..options };
+                        let options = AnalysisOptions {
+                            measure,
+                            model: *model,
+                            ci_method,
+                            prediction,
+                            q_centre,
+                            i2_from,
+                            ..AnalysisOptions::default()
+                        }
+                        .with_model(*model);
+                        let options = AnalysisOptions {
+                            ci_method: if model.is_random() { ci_method } else { CiMethod::Wald },
+                            ..options
+                        };
                         let Ok(a) = analyze(studies, &options) else { continue };
                         for (quantity, shown) in shown_numbers(&a, true) {
-                            let e = explain(studies, &options, &a, quantity).unwrap_or_else(|| panic!("{quantity:?} not explained under {options:?}"));
-                            let agrees = (e.value - shown).abs() <= 1e-9 * shown.abs().max(1.0) || (e.value.is_nan() && shown.is_nan());
-                            assert!(agrees, "{quantity:?} under {options:?}: explained {}, shown {shown}\n{:#?}", e.value, e);
+                            let e = explain(studies, &options, &a, quantity)
+                                .unwrap_or_else(|| panic!("{quantity:?} not explained under {options:?}"));
+                            let agrees = (e.value - shown).abs() <= 1e-9 * shown.abs().max(1.0)
+                                || (e.value.is_nan() && shown.is_nan());
+                            assert!(
+                                agrees,
+                                "{quantity:?} under {options:?}: explained {}, shown {shown}\n{:#?}",
+                                e.value, e
+                            );
                             assert!(!e.steps.is_empty() && !e.formula.is_empty());
                             checked += 1;
                         }
@@ -661,7 +934,8 @@ mod tests {
     #[test]
     fn a_random_effects_weight_is_spelled_out() {
         let studies = trials();
-        let options = AnalysisOptions { model: Model::Random(Tau2Method::DerSimonianLaird), ..AnalysisOptions::default() };
+        let options =
+            AnalysisOptions { model: Model::Random(Tau2Method::DerSimonianLaird), ..AnalysisOptions::default() };
         let a = analyze(&studies, &options).unwrap();
         let e = explain(&studies, &options, &a, Quantity::StudyWeight(0)).unwrap();
         assert_eq!(e.formula, "wᵢ = 1/(vᵢ + τ²)");

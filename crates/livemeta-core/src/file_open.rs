@@ -58,17 +58,24 @@ pub fn open_file(name: &str, bytes: &[u8]) -> FileReply {
     }
     let text = decode_text(bytes);
     if text.contains('\0') {
-        return Err(vec![format!("{name} is not a text file; open a CSV, a RevMan 5 review (.rm5) or a livemeta dataset (.json).")]);
+        return Err(vec![format!(
+            "{name} is not a text file; open a CSV, a RevMan 5 review (.rm5) or a livemeta dataset (.json)."
+        )]);
     }
     let opened = match structured(name, &text) {
-        Some(true) => read_rm5(&text).map(|review| OpenedFile { dataset: review.dataset, warning: review.warning, csv: None }).map_err(|e| vec![format!("{name}: {e}")])?,
-        Some(false) => Dataset::from_json(&text).map(|dataset| OpenedFile { dataset, warning: None, csv: None }).map_err(|e| vec![format!("{name}: {e}")])?,
+        Some(true) => read_rm5(&text)
+            .map(|review| OpenedFile { dataset: review.dataset, warning: review.warning, csv: None })
+            .map_err(|e| vec![format!("{name}: {e}")])?,
+        Some(false) => Dataset::from_json(&text)
+            .map(|dataset| OpenedFile { dataset, warning: None, csv: None })
+            .map_err(|e| vec![format!("{name}: {e}")])?,
         None => {
             let lines = bytecount_lines(bytes);
             if lines > MAX_CSV_LINES + 1 {
                 return Err(vec![too_many(name, &format!("{} lines", count(lines)))]);
             }
-            let data = read_csv(&text, "Your data").map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+            let data = read_csv(&text, "Your data")
+                .map_err(|problems| problems.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
             let csv = (text.len() <= CSV_SHOWN_BYTES).then_some(text);
             OpenedFile { dataset: data.dataset, warning: data.warning, csv }
         }
@@ -81,7 +88,8 @@ pub fn open_file(name: &str, bytes: &[u8]) -> FileReply {
 
 /// Why a file of this size is not read, if it is too large: the page asks before reading it.
 pub fn too_large(name: &str, bytes: usize) -> Option<String> {
-    (bytes > MAX_FILE_BYTES).then(|| format!("{name} is {}; livemeta opens files up to {}.", mb(bytes), mb(MAX_FILE_BYTES)))
+    (bytes > MAX_FILE_BYTES)
+        .then(|| format!("{name} is {}; livemeta opens files up to {}.", mb(bytes), mb(MAX_FILE_BYTES)))
 }
 
 fn bytecount_lines(bytes: &[u8]) -> usize {
@@ -125,16 +133,24 @@ mod tests {
         let text = format!("{HEADER}{}", "S,1,10,2,10\n".repeat(MAX_CSV_LINES + 5));
         let problems = open_file("huge.csv", text.as_bytes()).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("huge.csv holds 200,006 lines; livemeta analyses up to 50,000 studies"), "{}", problems[0]);
-        let studies = format!("{HEADER}{}", (0..MAX_STUDIES + 1).map(|i| format!("S{i},1,10,2,10\n")).collect::<String>());
+        assert!(
+            problems[0].starts_with("huge.csv holds 200,006 lines; livemeta analyses up to 50,000 studies"),
+            "{}",
+            problems[0]
+        );
+        let studies =
+            format!("{HEADER}{}", (0..MAX_STUDIES + 1).map(|i| format!("S{i},1,10,2,10\n")).collect::<String>());
         assert!(open_file("many.csv", studies.as_bytes()).unwrap_err()[0].contains("holds 50,001 studies"));
     }
 
     #[test]
     fn binary_and_broken_files_name_the_file() {
-        assert!(open_file("photo.csv", &[0x89, b'P', b'N', b'G', 0, 1, 2]).unwrap_err()[0].starts_with("photo.csv is not a text file"));
+        assert!(open_file("photo.csv", &[0x89, b'P', b'N', b'G', 0, 1, 2]).unwrap_err()[0]
+            .starts_with("photo.csv is not a text file"));
         assert!(open_file("broken.rm5", b"<COCHRANE_REVIEW><DICH_OUTCOME").unwrap_err()[0].starts_with("broken.rm5: "));
-        assert!(open_file("broken.json", b"{\"format\":").unwrap_err()[0].starts_with("broken.json: dataset is not valid"));
+        assert!(
+            open_file("broken.json", b"{\"format\":").unwrap_err()[0].starts_with("broken.json: dataset is not valid")
+        );
     }
 
     #[test]

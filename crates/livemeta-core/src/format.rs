@@ -58,23 +58,39 @@ pub fn effect_with_ci(estimate: f64, lower: f64, upper: f64, measure: Measure) -
 /// squared (the estimate is in percentage points), so that one kind of number has one unit on
 /// a page; on the analysis scale (log ratios, arcsine) otherwise.
 pub fn tau2_on_display_scale(tau2: f64, measure: Measure) -> f64 {
-    if measure == Measure::RD { tau2 * 1e4 } else { tau2 }
+    if measure == Measure::RD {
+        tau2 * 1e4
+    } else {
+        tau2
+    }
 }
 
 /// τ² as shown, with `decimals`, and its unit where it has one ("0.5510", "12.3456 pp²").
 pub fn tau2_text(tau2: f64, measure: Measure, decimals: usize) -> String {
     let value = tau2_on_display_scale(tau2, measure);
-    if measure == Measure::RD { format!("{value:.decimals$} pp²") } else { format!("{value:.decimals$}") }
+    if measure == Measure::RD {
+        format!("{value:.decimals$} pp²")
+    } else {
+        format!("{value:.decimals$}")
+    }
 }
 
 /// τ as shown: percentage points for risk differences, as the estimate.
 pub fn tau_text(tau: f64, measure: Measure, decimals: usize) -> String {
-    if measure == Measure::RD { format!("{:.decimals$} pp", tau * 100.0) } else { format!("{tau:.decimals$}") }
+    if measure == Measure::RD {
+        format!("{:.decimals$} pp", tau * 100.0)
+    } else {
+        format!("{tau:.decimals$}")
+    }
 }
 
 /// How the measure is named next to its numbers: "RR", "Peto OR", "RD (percentage points)".
 pub fn measure_heading(measure: Measure) -> String {
-    if measure == Measure::RD { format!("{} (percentage points)", measure.label()) } else { measure.label().to_string() }
+    if measure == Measure::RD {
+        format!("{} (percentage points)", measure.label())
+    } else {
+        measure.label().to_string()
+    }
 }
 
 #[cfg(test)]

@@ -63,7 +63,8 @@ fn side(studies: &[StudyCounts], options: &AnalysisOptions) -> Option<Side> {
 fn in_range(studies: &[StudyCounts], changes: &[EventChange]) -> bool {
     changes.iter().all(|c| {
         let s = &studies[c.study];
-        let (events, total) = if c.treatment { (s.events_treatment, s.total_treatment) } else { (s.events_control, s.total_control) };
+        let (events, total) =
+            if c.treatment { (s.events_treatment, s.total_treatment) } else { (s.events_control, s.total_control) };
         (0..=total).contains(&(events + c.delta))
     })
 }
@@ -116,7 +117,13 @@ fn merged(steps: &[EventChange]) -> Vec<EventChange> {
 
 /// Calls `visit` with every set of arm changes whose sizes sum to `total` (each arm up or
 /// down); stops when `visit` returns true and says whether it did.
-fn each_change_of_total(arms: usize, total: i64, current: &mut Vec<EventChange>, from: usize, visit: &mut dyn FnMut(&[EventChange]) -> bool) -> bool {
+fn each_change_of_total(
+    arms: usize,
+    total: i64,
+    current: &mut Vec<EventChange>,
+    from: usize,
+    visit: &mut dyn FnMut(&[EventChange]) -> bool,
+) -> bool {
     if total == 0 {
         return visit(current);
     }
@@ -156,7 +163,11 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
                     }
                     analyses += 1;
                     let Some(result) = side_with(&mut current, &[step], options) else { continue };
-                    let d = if result.0 != before { f64::NEG_INFINITY } else { distance(before, ratio, result.2, result.3) };
+                    let d = if result.0 != before {
+                        f64::NEG_INFINITY
+                    } else {
+                        distance(before, ratio, result.2, result.3)
+                    };
                     if best.as_ref().is_none_or(|(b, ..)| d < *b) {
                         best = Some((d, step, result));
                     }
@@ -172,7 +183,19 @@ pub fn fragility(studies: &[StudyCounts], options: &AnalysisOptions, budget: usi
     }
     let (after, estimate, ci_lower, ci_upper) = flipped?;
     let greedy = steps.len();
-    let mut answer = Fragility { before, after, changes: merged(&steps), total: greedy, exact: false, searched_below: 1, greedy, estimate, ci_lower, ci_upper, analyses };
+    let mut answer = Fragility {
+        before,
+        after,
+        changes: merged(&steps),
+        total: greedy,
+        exact: false,
+        searched_below: 1,
+        greedy,
+        estimate,
+        ci_lower,
+        ci_upper,
+        analyses,
+    };
     // Every smaller total, smallest first.
     let arms = 2 * studies.len();
     let mut scratch = studies.to_vec();
@@ -228,7 +251,9 @@ mod tests {
     #[test]
     fn the_changes_found_flip_the_conclusion_and_nothing_smaller_does() {
         let data = studies(&[[10, 100, 25, 100], [12, 120, 24, 118]]);
-        for model in [Model::CommonMantelHaenszel, Model::Random(Tau2Method::DerSimonianLaird), Model::CommonInverseVariance] {
+        for model in
+            [Model::CommonMantelHaenszel, Model::Random(Tau2Method::DerSimonianLaird), Model::CommonInverseVariance]
+        {
             let o = options(model);
             let f = fragility(&data, &o, SEARCH_BUDGET).unwrap();
             assert_eq!(f.before, Significance::Below);
@@ -241,7 +266,9 @@ mod tests {
             // Brute force over every total below: none flips.
             for total in 1..f.total as i64 {
                 let mut scratch = data.clone();
-                let flips = each_change_of_total(4, total, &mut Vec::new(), 0, &mut |c| in_range(&data, c) && side_with(&mut scratch, c, &o).is_some_and(|r| r.0 != Significance::Below));
+                let flips = each_change_of_total(4, total, &mut Vec::new(), 0, &mut |c| {
+                    in_range(&data, c) && side_with(&mut scratch, c, &o).is_some_and(|r| r.0 != Significance::Below)
+                });
                 assert!(!flips, "{model:?}: {total} changes flip it");
             }
         }

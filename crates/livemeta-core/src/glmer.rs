@@ -62,7 +62,15 @@ fn gauss_hermite_7() -> &'static ([f64; 7], [f64; 7]) {
             (current, previous)
         };
         // Near the roots: the physicists' roots times √2.
-        let mut nodes = [-3.750439717725742, -2.366759410734541, -1.154405394739968, 0.0, 1.154405394739968, 2.366759410734541, 3.750439717725742];
+        let mut nodes = [
+            -3.750439717725742,
+            -2.366759410734541,
+            -1.154405394739968,
+            0.0,
+            1.154405394739968,
+            2.366759410734541,
+            3.750439717725742,
+        ];
         let mut weights = [0.0; 7];
         for (x, w) in nodes.iter_mut().zip(weights.iter_mut()) {
             for _ in 0..20 {
@@ -78,7 +86,8 @@ fn gauss_hermite_7() -> &'static ([f64; 7], [f64; 7]) {
 /// log ∫ Π_arms Binomial(events | expit(eta(u))) φ(u) du over the trial's random effects,
 /// without the binomial coefficients (which do not depend on the parameters).
 fn trial_log_marginal(arms: &[Arm], quadrature: Quadrature) -> f64 {
-    let joint = |u: [f64; 2]| arms.iter().map(|arm| arm.log_likelihood(u)).sum::<f64>() - 0.5 * (u[0] * u[0] + u[1] * u[1]);
+    let joint =
+        |u: [f64; 2]| arms.iter().map(|arm| arm.log_likelihood(u)).sum::<f64>() - 0.5 * (u[0] * u[0] + u[1] * u[1]);
     // The gradient and the negative Hessian of the joint log density (concave in u).
     let derivatives = |u: [f64; 2]| {
         let (mut g, mut h) = ([-u[0], -u[1]], [[1.0, 0.0], [0.0, 1.0]]);
@@ -120,13 +129,21 @@ fn trial_log_marginal(arms: &[Arm], quadrature: Quadrature) -> f64 {
             // u = mode + s z, with ∫ g(z) dz = Σ w g(z) / φ(z) for the normal-density rule.
             let (nodes, weights) = gauss_hermite_7();
             let s = h[0][0].recip().sqrt();
-            let sum: f64 = nodes.iter().zip(weights).map(|(z, w)| w * (joint([u[0] + s * z, u[1]]) - top + 0.5 * z * z).exp()).sum();
+            let sum: f64 = nodes
+                .iter()
+                .zip(weights)
+                .map(|(z, w)| w * (joint([u[0] + s * z, u[1]]) - top + 0.5 * z * z).exp())
+                .sum();
             top + s.ln() + sum.ln()
         }
     }
 }
 
-fn informative_tables(studies: &[StudyCounts], needed: usize, what: &'static str) -> Result<Vec<(f64, f64, f64, f64)>, EngineError> {
+fn informative_tables(
+    studies: &[StudyCounts],
+    needed: usize,
+    what: &'static str,
+) -> Result<Vec<(f64, f64, f64, f64)>, EngineError> {
     let tables: Vec<_> = studies.iter().filter_map(informative).collect();
     if tables.len() < needed {
         return Err(EngineError::NotEnoughStudies { needed, found: tables.len(), what });
@@ -142,7 +159,12 @@ pub fn approximate_conditional_random_effects(studies: &[StudyCounts], level: f6
     let log_likelihood = |p: &[f64]| -> f64 {
         tables
             .iter()
-            .map(|&(a, n1, c, n2)| trial_log_marginal(&[Arm { events: a, total: a + c, fixed: (n1 / n2).ln() + p[0], loadings: [p[1], 0.0] }], Quadrature::AdaptiveGaussHermite))
+            .map(|&(a, n1, c, n2)| {
+                trial_log_marginal(
+                    &[Arm { events: a, total: a + c, fixed: (n1 / n2).ln() + p[0], loadings: [p[1], 0.0] }],
+                    Quadrature::AdaptiveGaussHermite,
+                )
+            })
             .sum()
     };
     let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or, 0.3], 1)?;
@@ -164,11 +186,16 @@ pub fn random_study_effects(studies: &[StudyCounts], random_effect: bool, level:
         ]
     };
     let quadrature = if random_effect { Quadrature::Laplace } else { Quadrature::AdaptiveGaussHermite };
-    let log_likelihood = |p: &[f64]| -> f64 { tables.iter().map(|t| trial_log_marginal(&arms(t, p), quadrature)).sum() };
+    let log_likelihood =
+        |p: &[f64]| -> f64 { tables.iter().map(|t| trial_log_marginal(&arms(t, p), quadrature)).sum() };
     let common = likelihood_fit(studies, LikelihoodModel::UnconditionalFixedStudy, level)?;
     let (events, total) = tables.iter().fold((0.0, 0.0), |(e, n), &(_, _, c, n2)| (e + c, n + n2));
     let control_logit = ((events + 0.5) / (total - events + 0.5)).ln();
-    let start: Vec<f64> = if random_effect { vec![common.log_or, control_logit, 1.0, 0.3] } else { vec![common.log_or, control_logit, 1.0] };
+    let start: Vec<f64> = if random_effect {
+        vec![common.log_or, control_logit, 1.0, 0.3]
+    } else {
+        vec![common.log_or, control_logit, 1.0]
+    };
     let (p, se) = maximum_likelihood(&log_likelihood, &start, if random_effect { 2 } else { 1 })?;
     let tau2 = if random_effect { p[3] * p[3] } else { 0.0 };
     let coefficients: f64 = tables.iter().map(|&(a, n1, c, n2)| log_choose(n1, a) + log_choose(n2, c)).sum();
@@ -184,7 +211,9 @@ mod tests {
         let (nodes, weights) = gauss_hermite_7();
         let moment = |k: i32| nodes.iter().zip(weights).map(|(x, w)| w * x.powi(k)).sum::<f64>();
         assert!((moment(0) - 1.0).abs() < 1e-14);
-        assert!((moment(2) - 1.0).abs() < 1e-13 && (moment(4) - 3.0).abs() < 1e-12 && (moment(12) - 10395.0).abs() < 1e-8);
+        assert!(
+            (moment(2) - 1.0).abs() < 1e-13 && (moment(4) - 3.0).abs() < 1e-12 && (moment(12) - 10395.0).abs() < 1e-8
+        );
         assert!((weights[3] - 16.0 / 35.0).abs() < 1e-15);
     }
 
@@ -199,7 +228,11 @@ mod tests {
 
     #[test]
     fn homogeneous_tables_put_the_random_effect_at_zero() {
-        let tables = [StudyCounts::new("A", 10, 100, 20, 100), StudyCounts::new("B", 20, 200, 40, 200), StudyCounts::new("C", 15, 150, 30, 150)];
+        let tables = [
+            StudyCounts::new("A", 10, 100, 20, 100),
+            StudyCounts::new("B", 20, 200, 40, 200),
+            StudyCounts::new("C", 15, 150, 30, 150),
+        ];
         let fit = approximate_conditional_random_effects(&tables, 0.95).unwrap();
         let common = likelihood_fit(&tables, LikelihoodModel::ConditionalApproximate, 0.95).unwrap();
         assert_eq!(fit.tau2, 0.0);

@@ -30,7 +30,11 @@ pub enum LikelihoodModel {
 }
 
 impl LikelihoodModel {
-    pub const ALL: [LikelihoodModel; 3] = [LikelihoodModel::Conditional, LikelihoodModel::ConditionalApproximate, LikelihoodModel::UnconditionalFixedStudy];
+    pub const ALL: [LikelihoodModel; 3] = [
+        LikelihoodModel::Conditional,
+        LikelihoodModel::ConditionalApproximate,
+        LikelihoodModel::UnconditionalFixedStudy,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -125,7 +129,11 @@ fn fixed_study_terms(a: f64, n1: f64, c: f64, n2: f64, beta: f64) -> (f64, f64) 
     let mut alpha = 0.5 * (lo + hi);
     for _ in 0..200 {
         let value = fitted(alpha);
-        if value > 0.0 { hi = alpha } else { lo = alpha }
+        if value > 0.0 {
+            hi = alpha
+        } else {
+            lo = alpha
+        }
         let (p1, p0) = (expit(alpha + beta), expit(alpha));
         let slope = n1 * p1 * (1.0 - p1) + n2 * p0 * (1.0 - p0);
         let newton = alpha - value / slope;
@@ -148,10 +156,16 @@ fn wald(log_or: f64, se: f64, level: f64) -> (f64, f64, f64, f64) {
 }
 
 /// The common log odds ratio under `model`, with a Wald CI at `level`.
-pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f64) -> Result<LikelihoodFit, EngineError> {
+pub fn likelihood_fit(
+    studies: &[StudyCounts],
+    model: LikelihoodModel,
+    level: f64,
+) -> Result<LikelihoodFit, EngineError> {
     let tables: Vec<_> = studies.iter().filter_map(informative).collect();
     if tables.is_empty() {
-        return Err(EngineError::Unsupported("no trial has events in one arm or the other, so there is no odds ratio to estimate".into()));
+        return Err(EngineError::Unsupported(
+            "no trial has events in one arm or the other, so there is no odds ratio to estimate".into(),
+        ));
     }
     // Score and information for the log odds ratio at theta.
     let terms = |theta: f64| -> (f64, f64) {
@@ -174,12 +188,18 @@ pub fn likelihood_fit(studies: &[StudyCounts], model: LikelihoodModel, level: f6
     // data put the estimate at infinity (all events in one arm of every trial).
     let (mut lo, mut hi) = (-30.0, 30.0);
     if terms(lo).0 < 0.0 || terms(hi).0 > 0.0 {
-        return Err(EngineError::Unsupported("the odds ratio has no finite estimate: every event is in one arm".into()));
+        return Err(EngineError::Unsupported(
+            "the odds ratio has no finite estimate: every event is in one arm".into(),
+        ));
     }
     let mut theta = 0.0;
     for _ in 0..200 {
         let (u, info) = terms(theta);
-        if u > 0.0 { lo = theta } else { hi = theta }
+        if u > 0.0 {
+            lo = theta
+        } else {
+            hi = theta
+        }
         let newton = theta + u / info;
         let next = if newton > lo && newton < hi && newton.is_finite() { newton } else { 0.5 * (lo + hi) };
         if (next - theta).abs() < 1e-14 * theta.abs().max(1.0) {
@@ -271,7 +291,12 @@ fn integrate_budgeted(f: &dyn Fn(f64) -> f64, a: f64, b: f64, relative: f64) -> 
         let (value, error) = crate::bayes::gauss_kronrod_panel(f, a, b);
         (a, b, value, error)
     };
-    let mut panels = vec![panel(a, a + (b - a) / 4.0), panel(a + (b - a) / 4.0, (a + b) / 2.0), panel((a + b) / 2.0, b - (b - a) / 4.0), panel(b - (b - a) / 4.0, b)];
+    let mut panels = vec![
+        panel(a, a + (b - a) / 4.0),
+        panel(a + (b - a) / 4.0, (a + b) / 2.0),
+        panel((a + b) / 2.0, b - (b - a) / 4.0),
+        panel(b - (b - a) / 4.0, b),
+    ];
     while panels.len() < 64 {
         let total: f64 = panels.iter().map(|p| p.2).sum();
         let error: f64 = panels.iter().map(|p| p.3).sum();
@@ -286,7 +311,6 @@ fn integrate_budgeted(f: &dyn Fn(f64) -> f64, a: f64, b: f64, relative: f64) -> 
     }
     panels.iter().map(|p| p.2).sum()
 }
-
 
 /// The random-effects conditional model: the mean log odds ratio and tau's standard deviation by
 /// `optimize::maximum_likelihood` from the common-effect fit (at tau² = 0 it is that fit).
@@ -327,7 +351,9 @@ mod tests {
     #[test]
     fn the_exact_conditional_likelihood_sums_to_one_and_integrates_to_itself_without_spread() {
         let table = ConditionalTable::new((3.0, 20.0, 5.0, 18.0));
-        let total: f64 = (0..table.log_weights.len()).map(|x| ConditionalTable { observed: x, log_weights: table.log_weights.clone() }.log_pmf(0.4).exp()).sum();
+        let total: f64 = (0..table.log_weights.len())
+            .map(|x| ConditionalTable { observed: x, log_weights: table.log_weights.clone() }.log_pmf(0.4).exp())
+            .sum();
         assert!((total - 1.0).abs() < 1e-12);
         // With a tiny spread the marginal is the conditional likelihood at mu.
         assert!((table.log_marginal(0.4, 1e-12) - table.log_pmf(0.4)).abs() < 1e-9);
@@ -335,7 +361,11 @@ mod tests {
 
     #[test]
     fn homogeneous_tables_put_the_random_effects_fit_at_the_common_one() {
-        let tables = [StudyCounts::new("A", 10, 100, 20, 100), StudyCounts::new("B", 20, 200, 40, 200), StudyCounts::new("C", 15, 150, 30, 150)];
+        let tables = [
+            StudyCounts::new("A", 10, 100, 20, 100),
+            StudyCounts::new("B", 20, 200, 40, 200),
+            StudyCounts::new("C", 15, 150, 30, 150),
+        ];
         let fit = conditional_random_effects(&tables, 0.95).unwrap();
         let common = likelihood_fit(&tables, LikelihoodModel::Conditional, 0.95).unwrap();
         assert_eq!(fit.tau2, 0.0);

@@ -22,7 +22,10 @@ pub const SAMPLE_SEED: u64 = 1;
 pub enum GoshSubsets {
     /// Subset i holds study j when bit j of i + 1 is set.
     All,
-    Sampled { count: usize, seed: u64 },
+    Sampled {
+        count: usize,
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +36,11 @@ pub struct GoshPlan {
 
 impl GoshPlan {
     pub fn for_studies(k: usize) -> GoshPlan {
-        let subsets = if k <= MAX_ALL_SUBSETS_K { GoshSubsets::All } else { GoshSubsets::Sampled { count: SAMPLED_SUBSETS, seed: SAMPLE_SEED } };
+        let subsets = if k <= MAX_ALL_SUBSETS_K {
+            GoshSubsets::All
+        } else {
+            GoshSubsets::Sampled { count: SAMPLED_SUBSETS, seed: SAMPLE_SEED }
+        };
         GoshPlan { k, subsets }
     }
 
@@ -112,7 +119,15 @@ pub struct GoshFitter<'a> {
 impl<'a> GoshFitter<'a> {
     pub fn new(y: &'a [f64], v: &'a [f64], method: Option<Tau2Method>) -> GoshFitter<'a> {
         let plan = GoshPlan::for_studies(y.len());
-        GoshFitter { y, v, method, plan, members: vec![false; y.len()], ys: Vec::with_capacity(y.len()), vs: Vec::with_capacity(y.len()) }
+        GoshFitter {
+            y,
+            v,
+            method,
+            plan,
+            members: vec![false; y.len()],
+            ys: Vec::with_capacity(y.len()),
+            vs: Vec::with_capacity(y.len()),
+        }
     }
 
     pub fn plan(&self) -> GoshPlan {

@@ -35,7 +35,8 @@ pub fn pack(data: &Packed) -> Option<String> {
 pub fn unpack(param: &str) -> Result<Packed, String> {
     let (kind, body) = param.split_at_checked(2).ok_or("the link's data is cut short")?;
     let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| "the link's data is damaged (not base64url)".to_string())?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_UNPACKED).map_err(|_| "the link's data is damaged (does not decompress)".to_string())?;
+    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_UNPACKED)
+        .map_err(|_| "the link's data is damaged (does not decompress)".to_string())?;
     let text = String::from_utf8(raw).map_err(|_| "the link's data is damaged (not text)".to_string())?;
     match kind {
         "c." => Ok(Packed::Csv(text)),
@@ -50,14 +51,21 @@ mod tests {
 
     #[test]
     fn packs_and_unpacks_and_refuses_damage() {
-        let csv = Packed::Csv("study,events_treatment,total_treatment,events_control,total_control\nA & B,3,40,6,41\n".into());
+        let csv = Packed::Csv(
+            "study,events_treatment,total_treatment,events_control,total_control\nA & B,3,40,6,41\n".into(),
+        );
         let packed = pack(&csv).unwrap();
-        assert!(packed.starts_with("c.") && packed.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "{packed}");
+        assert!(
+            packed.starts_with("c.") && packed.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{packed}"
+        );
         assert_eq!(unpack(&packed).unwrap(), csv);
         let json = Packed::DatasetJson(include_str!("../../../assets/bcg.json").into());
         let packed = pack(&json).expect("the BCG set fits in a link");
         assert_eq!(unpack(&packed).unwrap(), json);
-        assert!(unpack("c.!!").is_err() && unpack("x.AAAA").is_err() && unpack("").is_err() && unpack("c.AAAA").is_err());
+        assert!(
+            unpack("c.!!").is_err() && unpack("x.AAAA").is_err() && unpack("").is_err() && unpack("c.AAAA").is_err()
+        );
         let huge = Packed::Csv((0..200_000).map(|i| format!("{i},")).collect());
         assert_eq!(pack(&huge), None, "too large for a link");
     }

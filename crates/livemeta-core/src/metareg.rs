@@ -53,12 +53,21 @@ impl MetaRegression {
     pub fn omnibus(&self, columns: std::ops::Range<usize>) -> Result<OmnibusTest, EngineError> {
         let p = self.coefficients.len();
         let m = columns.len();
-        let sub = Square { p: m, cells: columns.clone().flat_map(|a| columns.clone().map(move |b| self.vcov[a * p + b])).collect() };
-        let inverse = sub.inverse().ok_or_else(|| EngineError::Unsupported("the moderators' covariance is singular".into()))?;
+        let sub = Square {
+            p: m,
+            cells: columns.clone().flat_map(|a| columns.clone().map(move |b| self.vcov[a * p + b])).collect(),
+        };
+        let inverse =
+            sub.inverse().ok_or_else(|| EngineError::Unsupported("the moderators' covariance is singular".into()))?;
         let b: Vec<f64> = columns.map(|a| self.coefficients[a].estimate).collect();
         let quadratic: f64 = (0..m).map(|a| (0..m).map(|c| b[a] * inverse.cells[a * m + c] * b[c]).sum::<f64>()).sum();
         Ok(match self.df {
-            None => OmnibusTest { statistic: quadratic, df: m as f64, df_residual: None, p_value: dist::chi2_sf(quadratic, m as f64) },
+            None => OmnibusTest {
+                statistic: quadratic,
+                df: m as f64,
+                df_residual: None,
+                p_value: dist::chi2_sf(quadratic, m as f64),
+            },
             Some(df) => {
                 let f = quadratic / m as f64;
                 OmnibusTest { statistic: f, df: m as f64, df_residual: Some(df), p_value: dist::f_sf(f, m as f64, df) }
@@ -131,7 +140,9 @@ impl Square {
 
     fn product(&self, other: &Square) -> Square {
         let p = self.p;
-        let cells = (0..p * p).map(|i| (0..p).map(|j| self.cells[(i / p) * p + j] * other.cells[j * p + i % p]).sum()).collect();
+        let cells = (0..p * p)
+            .map(|i| (0..p).map(|j| self.cells[(i / p) * p + j] * other.cells[j * p + i % p]).sum())
+            .collect();
         Square { p, cells }
     }
 }
@@ -146,7 +157,9 @@ struct Wls {
 }
 
 fn wls(y: &[f64], x: &[Vec<f64>], w: &[f64]) -> Result<Wls, EngineError> {
-    let inverse = Square::cross(x, |i| w[i]).inverse().ok_or_else(|| EngineError::Unsupported("the moderators are collinear (the model matrix is not of full rank)".into()))?;
+    let inverse = Square::cross(x, |i| w[i]).inverse().ok_or_else(|| {
+        EngineError::Unsupported("the moderators are collinear (the model matrix is not of full rank)".into())
+    })?;
     let p = inverse.p;
     let mut xty = vec![0.0; p];
     for ((row, yi), wi) in x.iter().zip(y).zip(w) {
@@ -155,7 +168,8 @@ fn wls(y: &[f64], x: &[Vec<f64>], w: &[f64]) -> Result<Wls, EngineError> {
         }
     }
     let b: Vec<f64> = (0..p).map(|a| (0..p).map(|c| inverse.cells[a * p + c] * xty[c]).sum()).collect();
-    let residuals: Vec<f64> = x.iter().zip(y).map(|(row, yi)| yi - row.iter().zip(&b).map(|(xa, ba)| xa * ba).sum::<f64>()).collect();
+    let residuals: Vec<f64> =
+        x.iter().zip(y).map(|(row, yi)| yi - row.iter().zip(&b).map(|(xa, ba)| xa * ba).sum::<f64>()).collect();
     let rss = residuals.iter().zip(w).map(|(e, wi)| wi * e * e).sum();
     Ok(Wls { b, inverse, rss, residuals })
 }
@@ -165,10 +179,19 @@ fn weights(v: &[f64], tau2: f64) -> Vec<f64> {
 }
 
 /// tau^2 for the model with moderators x, by metafor's formulas for `rma.uni(mods = X)`.
-pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Tau2Method) -> Result<f64, EngineError> {
+pub fn estimate_tau2_with_moderators(
+    y: &[f64],
+    v: &[f64],
+    x: &[Vec<f64>],
+    method: Tau2Method,
+) -> Result<f64, EngineError> {
     let (k, p) = (y.len(), x.first().map_or(0, Vec::len));
     if k <= p {
-        return Err(EngineError::NotEnoughStudies { needed: p + 1, found: k, what: "a meta-regression with these moderators" });
+        return Err(EngineError::NotEnoughStudies {
+            needed: p + 1,
+            found: k,
+            what: "a meta-regression with these moderators",
+        });
     }
     let residual_df = (k - p) as f64;
     // Generalised Q with moderators minus its expectation under the model, for PM and EB.
@@ -185,7 +208,12 @@ pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], metho
         Tau2Method::PauleMandel | Tau2Method::EmpiricalBayes => solve_decreasing(q_excess, method.code())?,
         Tau2Method::Reml => fisher_scoring(y, v, x, true)?,
         Tau2Method::MaximumLikelihood => fisher_scoring(y, v, x, false)?,
-        other => return Err(EngineError::Unsupported(format!("{} is compared with the other estimators but not used with moderators", other.code()))),
+        other => {
+            return Err(EngineError::Unsupported(format!(
+                "{} is compared with the other estimators but not used with moderators",
+                other.code()
+            )))
+        }
     };
     Ok(tau2.max(0.0))
 }
@@ -193,7 +221,9 @@ pub fn estimate_tau2_with_moderators(y: &[f64], v: &[f64], x: &[Vec<f64>], metho
 /// tr(P) for P = W - W X (X'WX)^-1 X'W with W = diag(1/v), from p x p products.
 fn trace_p(v: &[f64], x: &[Vec<f64>]) -> Result<f64, EngineError> {
     let w = weights(v, 0.0);
-    let fit_inverse = Square::cross(x, |i| w[i]).inverse().ok_or_else(|| EngineError::Unsupported("the moderators are collinear (the model matrix is not of full rank)".into()))?;
+    let fit_inverse = Square::cross(x, |i| w[i]).inverse().ok_or_else(|| {
+        EngineError::Unsupported("the moderators are collinear (the model matrix is not of full rank)".into())
+    })?;
     Ok(w.iter().sum::<f64>() - fit_inverse.trace_product(&Square::cross(x, |i| w[i] * w[i])))
 }
 
@@ -228,10 +258,21 @@ fn fisher_scoring(y: &[f64], v: &[f64], x: &[Vec<f64>], restricted: bool) -> Res
 
 /// The model `rma(yi, vi, mods = x, intercept = FALSE, method, test)`: `method` None is the
 /// common-effect model (tau^2 = 0).
-pub fn meta_regression(y: &[f64], v: &[f64], x: &[Vec<f64>], method: Option<Tau2Method>, ci_method: CiMethod, level: f64) -> Result<MetaRegression, EngineError> {
+pub fn meta_regression(
+    y: &[f64],
+    v: &[f64],
+    x: &[Vec<f64>],
+    method: Option<Tau2Method>,
+    ci_method: CiMethod,
+    level: f64,
+) -> Result<MetaRegression, EngineError> {
     let (k, p) = (y.len(), x.first().map_or(0, Vec::len));
     if k <= p {
-        return Err(EngineError::NotEnoughStudies { needed: p + 1, found: k, what: "a meta-regression with these moderators" });
+        return Err(EngineError::NotEnoughStudies {
+            needed: p + 1,
+            found: k,
+            what: "a meta-regression with these moderators",
+        });
     }
     let tau2 = match method {
         Some(m) => estimate_tau2_with_moderators(y, v, x, m)?,

@@ -21,7 +21,8 @@ pub enum ModeratorValues {
 impl ModeratorValues {
     /// Numeric when every given value reads as a number, else categorical; blanks are missing.
     pub fn from_text(values: Vec<Option<String>>) -> ModeratorValues {
-        let values: Vec<Option<String>> = values.into_iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect();
+        let values: Vec<Option<String>> =
+            values.into_iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect();
         if values.iter().flatten().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
             ModeratorValues::Numeric(values.iter().map(|v| v.as_ref().and_then(|s| s.parse().ok())).collect())
         } else {
@@ -54,7 +55,12 @@ pub fn moderator_names(dataset: &Dataset) -> Vec<String> {
         ("background therapy", trials.iter().any(|t| !t.background.is_empty())),
         ("phase", trials.iter().any(|t| !t.phase.is_empty())),
     ];
-    described.into_iter().filter(|(_, given)| *given).map(|(name, _)| name.to_string()).chain(dataset.attribute_names()).collect()
+    described
+        .into_iter()
+        .filter(|(_, given)| *given)
+        .map(|(name, _)| name.to_string())
+        .chain(dataset.attribute_names())
+        .collect()
 }
 
 /// The moderator `name` for the trials `ids` (unknown trials and blanks are missing).
@@ -135,15 +141,26 @@ pub const NO_HETEROGENEITY: f64 = 1e-10;
 
 /// Meta-regression of the analysis's studies on one moderator (`values` in the order of
 /// `analysis.studies`).
-pub fn moderator_analysis(analysis: &Analysis, moderator: &str, values: &ModeratorValues, level: f64) -> Result<ModeratorAnalysis, EngineError> {
+pub fn moderator_analysis(
+    analysis: &Analysis,
+    moderator: &str,
+    values: &ModeratorValues,
+    level: f64,
+) -> Result<ModeratorAnalysis, EngineError> {
     if values.len() != analysis.studies.len() {
-        return Err(EngineError::Unsupported(format!("{} moderator values for {} studies", values.len(), analysis.studies.len())));
+        return Err(EngineError::Unsupported(format!(
+            "{} moderator values for {} studies",
+            values.len(),
+            analysis.studies.len()
+        )));
     }
     let (_, _, method) = effects_and_method(analysis)?;
     // The studies the model can use: estimable, with a value.
-    let used: Vec<usize> = (0..values.len()).filter(|&i| analysis.studies[i].effect.is_some() && values.is_given(i)).collect();
+    let used: Vec<usize> =
+        (0..values.len()).filter(|&i| analysis.studies[i].effect.is_some() && values.is_given(i)).collect();
     let estimable = analysis.studies.iter().filter(|s| s.effect.is_some()).count();
-    let (y, v): (Vec<f64>, Vec<f64>) = used.iter().map(|&i| analysis.studies[i].effect.map(|e| (e.yi, e.vi)).expect("estimable")).unzip();
+    let (y, v): (Vec<f64>, Vec<f64>) =
+        used.iter().map(|&i| analysis.studies[i].effect.map(|e| (e.yi, e.vi)).expect("estimable")).unzip();
     let (columns, names, reference_level) = design(values, &used, moderator)?;
     let x: Vec<Vec<f64>> = (0..used.len()).map(|r| columns.iter().map(|c| c[r]).collect()).collect();
     let fit: MetaRegression = meta_regression(&y, &v, &x, method, analysis.ci_method, level)?;
@@ -159,13 +176,19 @@ pub fn moderator_analysis(analysis: &Analysis, moderator: &str, values: &Moderat
         None => None,
     };
     let points = match values {
-        ModeratorValues::Numeric(_) => (0..used.len()).map(|r| ModeratorPoint { x: x[r][1], yi: y[r], weight: 1.0 / (v[r] + fit.tau2) }).collect(),
+        ModeratorValues::Numeric(_) => {
+            (0..used.len()).map(|r| ModeratorPoint { x: x[r][1], yi: y[r], weight: 1.0 / (v[r] + fit.tau2) }).collect()
+        }
         ModeratorValues::Categorical(_) => Vec::new(),
     };
     let q_residual_df = (y.len() - p) as f64;
     Ok(ModeratorAnalysis {
         moderator: moderator.to_string(),
-        terms: names.into_iter().zip(&fit.coefficients).map(|(name, c)| ModeratorTerm { name, coefficient: *c }).collect(),
+        terms: names
+            .into_iter()
+            .zip(&fit.coefficients)
+            .map(|(name, c)| ModeratorTerm { name, coefficient: *c })
+            .collect(),
         reference_level,
         k: y.len(),
         left_out: estimable - used.len(),
@@ -184,7 +207,11 @@ pub fn moderator_analysis(analysis: &Analysis, moderator: &str, values: &Moderat
 
 /// The model matrix's columns (intercept first) for the studies `used`, their names, and a
 /// factor's reference level.
-fn design(values: &ModeratorValues, used: &[usize], moderator: &str) -> Result<(Vec<Vec<f64>>, Vec<String>, Option<String>), EngineError> {
+fn design(
+    values: &ModeratorValues,
+    used: &[usize],
+    moderator: &str,
+) -> Result<(Vec<Vec<f64>>, Vec<String>, Option<String>), EngineError> {
     let intercept = vec![1.0; used.len()];
     match values {
         ModeratorValues::Numeric(v) => {
@@ -196,7 +223,10 @@ fn design(values: &ModeratorValues, used: &[usize], moderator: &str) -> Result<(
             levels.sort_unstable();
             levels.dedup();
             if levels.len() < 2 {
-                return Err(EngineError::Unsupported(format!("every pooled trial has the same {moderator} ({})", levels.first().unwrap_or(&"none"))));
+                return Err(EngineError::Unsupported(format!(
+                    "every pooled trial has the same {moderator} ({})",
+                    levels.first().unwrap_or(&"none")
+                )));
             }
             let mut columns = vec![intercept];
             let mut names = vec!["intercept".to_string()];
@@ -215,29 +245,46 @@ mod tests {
     use crate::{analyze, AnalysisOptions, Measure, Model, StudyCounts, Tau2Method};
 
     fn studies() -> Vec<StudyCounts> {
-        [(4, 123, 11, 139), (6, 306, 29, 303), (3, 231, 11, 220), (62, 13598, 248, 12867), (33, 5069, 47, 5808), (180, 1541, 372, 1451)]
-            .iter()
-            .enumerate()
-            .map(|(i, &(a, n1, c, n2))| StudyCounts::new(format!("S{i}"), a, n1, c, n2))
-            .collect()
+        [
+            (4, 123, 11, 139),
+            (6, 306, 29, 303),
+            (3, 231, 11, 220),
+            (62, 13598, 248, 12867),
+            (33, 5069, 47, 5808),
+            (180, 1541, 372, 1451),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, n1, c, n2))| StudyCounts::new(format!("S{i}"), a, n1, c, n2))
+        .collect()
     }
 
     #[test]
     fn text_values_are_numeric_only_when_every_given_value_is_a_number() {
         let text = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect();
-        assert_eq!(ModeratorValues::from_text(text(&["44", " 55 ", ""])), ModeratorValues::Numeric(vec![Some(44.0), Some(55.0), None]));
+        assert_eq!(
+            ModeratorValues::from_text(text(&["44", " 55 ", ""])),
+            ModeratorValues::Numeric(vec![Some(44.0), Some(55.0), None])
+        );
         assert!(matches!(ModeratorValues::from_text(text(&["44", "high"])), ModeratorValues::Categorical(_)));
     }
 
     #[test]
     fn trials_without_a_value_are_left_out_and_counted() {
-        let options = AnalysisOptions { measure: Measure::RR, model: Model::Random(Tau2Method::Reml), ..AnalysisOptions::default() };
+        let options = AnalysisOptions {
+            measure: Measure::RR,
+            model: Model::Random(Tau2Method::Reml),
+            ..AnalysisOptions::default()
+        };
         let analysis = analyze(&studies(), &options).unwrap();
         let values = ModeratorValues::Numeric(vec![Some(44.0), Some(55.0), None, Some(13.0), Some(33.0), Some(18.0)]);
         let fit = moderator_analysis(&analysis, "latitude", &values, 0.95).unwrap();
         assert_eq!((fit.k, fit.left_out, fit.terms.len()), (5, 1, 2));
         assert_eq!(fit.points.len(), 5);
         let same = ModeratorValues::Categorical(vec![Some("a".into()); 6]);
-        assert!(moderator_analysis(&analysis, "allocation", &same, 0.95).unwrap_err().to_string().contains("same allocation"));
+        assert!(moderator_analysis(&analysis, "allocation", &same, 0.95)
+            .unwrap_err()
+            .to_string()
+            .contains("same allocation"));
     }
 }

@@ -113,11 +113,19 @@ pub fn specifications(variants: &[DataVariant], level: f64) -> Vec<Specification
     for variant in 0..variants.len() {
         for measure in [Measure::RR, Measure::OR, Measure::RD] {
             for &model in &models {
-                let ci_methods: &[CiMethod] = if matches!(model, Model::Random(_)) { &CiMethod::ALL } else { &[CiMethod::Wald] };
+                let ci_methods: &[CiMethod] =
+                    if matches!(model, Model::Random(_)) { &CiMethod::ALL } else { &[CiMethod::Wald] };
                 for &ci_method in ci_methods {
                     for &scope in &rules {
                         let zero_cells = ZeroCellPolicy { scope, ..ZeroCellPolicy::for_model(model) };
-                        let options = AnalysisOptions { measure, model, zero_cells, ci_method, level, ..AnalysisOptions::default() };
+                        let options = AnalysisOptions {
+                            measure,
+                            model,
+                            zero_cells,
+                            ci_method,
+                            level,
+                            ..AnalysisOptions::default()
+                        };
                         specs.push(Specification { options, variant });
                     }
                 }
@@ -171,7 +179,8 @@ mod tests {
     use super::*;
 
     fn variant(rows: &[[i64; 4]]) -> DataVariant {
-        let studies = rows.iter().enumerate().map(|(i, r)| StudyCounts::new(format!("S{i}"), r[0], r[1], r[2], r[3])).collect();
+        let studies =
+            rows.iter().enumerate().map(|(i, r)| StudyCounts::new(format!("S{i}"), r[0], r[1], r[2], r[3])).collect();
         DataVariant { label: "all".into(), studies }
     }
 
@@ -191,7 +200,10 @@ mod tests {
 
     #[test]
     fn results_are_the_analyses_and_the_tally_counts_every_side() {
-        let data = [variant(&[[3, 50, 9, 50], [5, 60, 12, 61], [8, 70, 10, 72]]), variant(&[[13, 50, 9, 50], [15, 60, 12, 61]])];
+        let data = [
+            variant(&[[3, 50, 9, 50], [5, 60, 12, 61], [8, 70, 10, 72]]),
+            variant(&[[13, 50, 9, 50], [15, 60, 12, 61]]),
+        ];
         let multiverse = run_multiverse(&data, 0.95);
         assert!(multiverse.failed.is_empty());
         assert_eq!(multiverse.results.len(), specifications(&data, 0.95).len());

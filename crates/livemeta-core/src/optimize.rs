@@ -23,7 +23,8 @@ pub(crate) fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64
             break;
         }
         let centroid: Vec<f64> = (0..n).map(|d| simplex[..n].iter().map(|p| p.0[d]).sum::<f64>() / n as f64).collect();
-        let towards = |t: f64| -> Vec<f64> { (0..n).map(|d| centroid[d] + t * (simplex[n].0[d] - centroid[d])).collect() };
+        let towards =
+            |t: f64| -> Vec<f64> { (0..n).map(|d| centroid[d] + t * (simplex[n].0[d] - centroid[d])).collect() };
         let reflected = towards(-1.0);
         let fr = f(&reflected);
         if fr < simplex[0].1 {
@@ -57,14 +58,23 @@ const SD_BOUNDARY: f64 = 1e-4;
 /// standard deviations searched on the log scale by Nelder-Mead; one that reaches its boundary
 /// is fixed at zero, and the rest are finished by Newton steps. Returns the estimates and the
 /// standard error of beta from the observed information in the natural parameters.
-pub(crate) fn maximum_likelihood(log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64], sds: usize) -> Result<(Vec<f64>, f64), EngineError> {
+pub(crate) fn maximum_likelihood(
+    log_likelihood: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+    sds: usize,
+) -> Result<(Vec<f64>, f64), EngineError> {
     let fixed = start.len() - sds;
-    let natural = |x: &[f64]| -> Vec<f64> { x.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.exp() }).collect() };
+    let natural =
+        |x: &[f64]| -> Vec<f64> { x.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.exp() }).collect() };
     let searched: Vec<f64> = start.iter().enumerate().map(|(i, v)| if i < fixed { *v } else { v.ln() }).collect();
     let found = natural(&nelder_mead(
         |x| {
             let ll = log_likelihood(&natural(x));
-            if ll.is_finite() { -ll } else { f64::INFINITY }
+            if ll.is_finite() {
+                -ll
+            } else {
+                f64::INFINITY
+            }
         },
         searched,
     ));
@@ -78,7 +88,8 @@ pub(crate) fn maximum_likelihood(log_likelihood: &dyn Fn(&[f64]) -> f64, start: 
     };
     let objective = |q: &[f64]| -log_likelihood(&embed(q));
     let q = newton_polish(objective, free.iter().map(|i| found[*i]).collect());
-    let covariance = invert(&hessian(objective, &q)).ok_or_else(|| EngineError::Unsupported("the model's information matrix is singular".into()))?;
+    let covariance = invert(&hessian(objective, &q))
+        .ok_or_else(|| EngineError::Unsupported("the model's information matrix is singular".into()))?;
     let se = covariance[0].sqrt();
     if !se.is_finite() || !q.iter().all(|v| v.is_finite()) {
         return Err(EngineError::Unsupported("the model could not be fitted".into()));
@@ -136,7 +147,9 @@ fn shifted(x: &[f64], moves: &[(usize, f64)]) -> Vec<f64> {
 }
 
 fn gradient(f: &impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
-    (0..x.len()).map(|i| richardson(&|h| (f(&shifted(x, &[(i, h)])) - f(&shifted(x, &[(i, -h)]))) / (2.0 * h), step_for(x[i]))).collect()
+    (0..x.len())
+        .map(|i| richardson(&|h| (f(&shifted(x, &[(i, h)])) - f(&shifted(x, &[(i, -h)]))) / (2.0 * h), step_for(x[i])))
+        .collect()
 }
 
 pub(crate) fn hessian(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<Vec<f64>> {
@@ -155,7 +168,9 @@ fn hessian_by(f: &impl Fn(&[f64]) -> f64, x: &[f64], estimate: fn(&dyn Fn(f64) -
                     (f(&shifted(x, &[(i, s)])) - 2.0 * f0 + f(&shifted(x, &[(i, -s)]))) / (s * s)
                 } else {
                     let (si, sj) = (s, s * step_for(x[j]) / step_for(x[i]));
-                    (f(&shifted(x, &[(i, si), (j, sj)])) - f(&shifted(x, &[(i, si), (j, -sj)])) - f(&shifted(x, &[(i, -si), (j, sj)]))
+                    (f(&shifted(x, &[(i, si), (j, sj)]))
+                        - f(&shifted(x, &[(i, si), (j, -sj)]))
+                        - f(&shifted(x, &[(i, -si), (j, sj)]))
                         + f(&shifted(x, &[(i, -si), (j, -sj)])))
                         / (4.0 * si * sj)
                 }

@@ -17,7 +17,11 @@ fn log_likelihood(y: &[f64], v: &[f64], tau2: f64, restricted: bool) -> f64 {
     }
     let mu = swy / sw;
     let fixed_mu = log_likelihood_at(y, v, mu, tau2);
-    if restricted { fixed_mu - 0.5 * sw.ln() } else { fixed_mu }
+    if restricted {
+        fixed_mu - 0.5 * sw.ln()
+    } else {
+        fixed_mu
+    }
 }
 
 /// The ML log-likelihood at (mu, tau²); constants dropped.
@@ -56,7 +60,11 @@ fn bracket(from: f64, mut step: f64, beyond: impl Fn(f64) -> bool) -> Result<f64
 /// The profile-likelihood interval for tau² under ML (`restricted` false) or REML.
 pub fn tau2_profile_interval(y: &[f64], v: &[f64], restricted: bool, level: f64) -> Result<Interval, EngineError> {
     if y.len() < 2 {
-        return Err(EngineError::NotEnoughStudies { needed: 2, found: y.len(), what: "a profile-likelihood interval for tau²" });
+        return Err(EngineError::NotEnoughStudies {
+            needed: 2,
+            found: y.len(),
+            what: "a profile-likelihood interval for tau²",
+        });
     }
     let method = if restricted { Tau2Method::Reml } else { Tau2Method::MaximumLikelihood };
     let tau2 = estimate_tau2(y, v, method)?;
@@ -73,11 +81,16 @@ pub fn tau2_profile_interval(y: &[f64], v: &[f64], restricted: bool, level: f64)
 /// The profile-likelihood interval for mu under ML: at each mu, tau² maximises the likelihood.
 pub fn mu_profile_interval(y: &[f64], v: &[f64], level: f64) -> Result<Interval, EngineError> {
     if y.len() < 2 {
-        return Err(EngineError::NotEnoughStudies { needed: 2, found: y.len(), what: "a profile-likelihood interval for the pooled effect" });
+        return Err(EngineError::NotEnoughStudies {
+            needed: 2,
+            found: y.len(),
+            what: "a profile-likelihood interval for the pooled effect",
+        });
     }
     // The ML tau² at a given mu: where the score in tau² crosses zero (0 if it starts negative).
     let tau2_at = |mu: f64| -> f64 {
-        let score = |t: f64| y.iter().zip(v).map(|(yi, vi)| (yi - mu).powi(2) / (vi + t).powi(2) - 1.0 / (vi + t)).sum::<f64>();
+        let score =
+            |t: f64| y.iter().zip(v).map(|(yi, vi)| (yi - mu).powi(2) / (vi + t).powi(2) - 1.0 / (vi + t)).sum::<f64>();
         if score(0.0) <= 0.0 {
             return 0.0;
         }

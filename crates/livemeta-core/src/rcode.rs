@@ -1,9 +1,9 @@
 //! "Copy R code": a metafor script that reproduces the current analysis on the current data.
 //! Its last line prints the pooled estimate in a fixed form, so tests can compare it.
 use crate::analysis::{AnalysisOptions, I2From, Model, PredictionCritical, QCentre};
-use crate::tau2::Tau2Method;
 use crate::counts::StudyCounts;
 use crate::effect::Measure;
+use crate::tau2::Tau2Method;
 
 /// A double-quoted R string literal holding `s` exactly: backslashes, quotes and control
 /// characters are escaped, so no study name can end the string or the line.
@@ -44,13 +44,17 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
         column(&|s| s.total_control.to_string()),
     );
     let mh_pools = Model::CommonMantelHaenszel.pools(options.measure);
-    let q_around_mh = mh_pools && (options.model == Model::RevManMhRandom || (options.q_centre == QCentre::MantelHaenszel && matches!(options.model, Model::Random(_))));
-    let i2_from_q = options.model == Model::RevManMhRandom || (options.i2_from == I2From::Q && matches!(options.model, Model::Random(_)));
+    let q_around_mh = mh_pools
+        && (options.model == Model::RevManMhRandom
+            || (options.q_centre == QCentre::MantelHaenszel && matches!(options.model, Model::Random(_))));
+    let i2_from_q = options.model == Model::RevManMhRandom
+        || (options.i2_from == I2From::Q && matches!(options.model, Model::Random(_)));
     let mh_q = format!(
         "mh <- rma.mh({counts}, measure = \"{measure}\", add = c({add}, {add}), to = c(\"{to}\", \"{to}\"), drop00 = c({drop00}, {drop00}))\nes <- escalc(measure = \"{measure}\", {counts}, add = {add}, to = \"{to}\", drop00 = {drop00})\nok <- !is.na(es$yi); w <- 1 / es$vi[ok]\nQ <- sum(w * (es$yi[ok] - coef(mh))^2)\n"
     );
     let test = options.ci_method.code();
-    let by_hand = options.model == Model::RevManMhRandom || (q_around_mh && options.model == Model::Random(Tau2Method::DerSimonianLaird));
+    let by_hand = options.model == Model::RevManMhRandom
+        || (q_around_mh && options.model == Model::Random(Tau2Method::DerSimonianLaird));
     match model_call(options, "dat") {
         _ if by_hand => out.push_str(&format!(
             "# DerSimonian-Laird from Q around the Mantel-Haenszel estimate (RevMan 5 \"M-H, Random\"; R meta's\n# Q.Cochrane): MH estimate on the corrected tables, Q around it with inverse-variance weights,\n# tau^2 from that Q, then inverse-variance pooling.\n{mh_q}tau2 <- max(0, (Q - (sum(ok) - 1)) / (sum(w) - sum(w^2) / sum(w)))\nres <- rma(yi, vi, data = es, slab = study, tau2 = tau2, test = \"{test}\")\n"
@@ -131,9 +135,15 @@ pub enum ViewCode {
     Subgroups(Vec<String>),
     Gosh,
     /// A moderator's name and each study's value (None: missing), in the order of the studies.
-    MetaRegression { moderator: String, values: Vec<Option<String>>, numeric: bool },
+    MetaRegression {
+        moderator: String,
+        values: Vec<Option<String>>,
+        numeric: bool,
+    },
     /// The rare-events view's `rma.glmm` odds ratios, with the mixed models when they are fitted.
-    RareEvents { mixed: bool },
+    RareEvents {
+        mixed: bool,
+    },
 }
 
 /// The script for the analysis followed by the view's metafor call. Its last line prints
@@ -144,8 +154,17 @@ pub enum ViewCode {
 pub fn view_script(studies: &[StudyCounts], options: &AnalysisOptions, view: &ViewCode) -> Result<String, String> {
     let inverse_variance = matches!(options.model, Model::Random(_) | Model::CommonInverseVariance);
     let refits = !matches!(view, ViewCode::RareEvents { .. });
-    if (refits && options.model == Model::RevManMhRandom) || (!inverse_variance && matches!(view, ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh | ViewCode::MetaRegression { .. })) {
-        return Err(format!("metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code", options.model.label()));
+    if (refits && options.model == Model::RevManMhRandom)
+        || (!inverse_variance
+            && matches!(
+                view,
+                ViewCode::SmallStudy | ViewCode::Influence | ViewCode::Gosh | ViewCode::MetaRegression { .. }
+            ))
+    {
+        return Err(format!(
+            "metafor has no refits for {}; choose an inverse-variance model (IV or a tau² estimator) for R code",
+            options.model.label()
+        ));
     }
     let back = if options.measure.is_ratio() { "exp" } else { "identity" };
     let numbers = |expr: &str| format!("cat(\"livemeta view\", sprintf(\"%.10f\", {expr}), \"\\n\")\n");

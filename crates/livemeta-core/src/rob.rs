@@ -85,7 +85,12 @@ mod tests {
 
     #[test]
     fn judgments_read_words_and_codes() {
-        for (text, want) in [("low", Judgment::Low), (" Some concerns ", Judgment::SomeConcerns), ("H", Judgment::High), ("sc", Judgment::SomeConcerns)] {
+        for (text, want) in [
+            ("low", Judgment::Low),
+            (" Some concerns ", Judgment::SomeConcerns),
+            ("H", Judgment::High),
+            ("sc", Judgment::SomeConcerns),
+        ] {
             assert_eq!(Judgment::parse(text), Some(want), "{text}");
         }
         assert_eq!(Judgment::parse("unclear"), None);

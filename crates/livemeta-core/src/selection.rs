@@ -12,9 +12,9 @@
 //! Newton steps on Richardson-extrapolated differences. Standard errors come from the
 //! observed information in (mu, tau², delta), as metafor's do.
 use crate::dist;
+use crate::dist::standard_normal;
 use crate::error::EngineError;
 use crate::optimize::{hessian, invert, nelder_mead, newton_polish};
-use crate::dist::standard_normal;
 use crate::tau2::{estimate_tau2, generalised_q, Tau2Method};
 use serde::Serialize;
 use statrs::distribution::ContinuousCDF;
@@ -81,7 +81,13 @@ impl<'a> Likelihood<'a> {
             .iter()
             .map(|vi| {
                 std::iter::once(f64::INFINITY)
-                    .chain(steps.iter().map(|s| if *s >= 1.0 { f64::NEG_INFINITY } else { vi.sqrt() * normal.inverse_cdf(1.0 - s) }))
+                    .chain(steps.iter().map(|s| {
+                        if *s >= 1.0 {
+                            f64::NEG_INFINITY
+                        } else {
+                            vi.sqrt() * normal.inverse_cdf(1.0 - s)
+                        }
+                    }))
                     .collect()
             })
             .collect();
@@ -94,7 +100,8 @@ impl<'a> Likelihood<'a> {
         for i in 0..self.y.len() {
             let sd = (self.v[i] + tau2).sqrt();
             let cdf = |b: f64| phi((b - mu) / sd);
-            let mean_weight: f64 = (0..self.steps.len()).map(|j| delta[j] * (cdf(self.bounds[i][j]) - cdf(self.bounds[i][j + 1]))).sum();
+            let mean_weight: f64 =
+                (0..self.steps.len()).map(|j| delta[j] * (cdf(self.bounds[i][j]) - cdf(self.bounds[i][j + 1]))).sum();
             let z = (self.y[i] - mu) / sd;
             ll += delta[self.interval[i]].ln() - 0.5 * z * z - LN_SQRT_2PI - sd.ln() - mean_weight.ln();
         }
@@ -110,10 +117,16 @@ fn phi(x: f64) -> f64 {
     0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
 }
 
-
 /// Fits the model to effects `y` with variances `v`. `favours_lower` sets the direction in which
 /// significant trials are thought more likely published; `common_effect` fixes tau² at 0.
-pub fn step_selection_model(y: &[f64], v: &[f64], steps: &[f64], favours_lower: bool, common_effect: bool, level: f64) -> Result<SelectionModel, EngineError> {
+pub fn step_selection_model(
+    y: &[f64],
+    v: &[f64],
+    steps: &[f64],
+    favours_lower: bool,
+    common_effect: bool,
+    level: f64,
+) -> Result<SelectionModel, EngineError> {
     let k = y.len();
     let parameters = steps.len() + usize::from(!common_effect);
     if k <= parameters {
@@ -144,7 +157,11 @@ pub fn step_selection_model(y: &[f64], v: &[f64], steps: &[f64], favours_lower: 
     let objective = |x: &[f64], free_tau2: bool| {
         let (mu, tau2, delta) = transformed(x, free_tau2);
         let ll = lik.log_likelihood(mu, tau2, &delta);
-        if ll.is_finite() { -ll } else { f64::INFINITY }
+        if ll.is_finite() {
+            -ll
+        } else {
+            f64::INFINITY
+        }
     };
     let start: Vec<f64> = std::iter::once(mu_ml)
         .chain((!common_effect).then(|| tau2_ml.max(0.01 * mean(v)).ln()))
@@ -165,20 +182,24 @@ pub fn step_selection_model(y: &[f64], v: &[f64], steps: &[f64], favours_lower: 
     let log_likelihood = lik.log_likelihood(mu, tau2, &delta);
 
     // Observed information in the natural parameters (mu, [tau²,] delta_2..).
-    let natural: Vec<f64> = [mu].into_iter().chain(free_tau2.then_some(tau2)).chain(delta[1..].iter().copied()).collect();
+    let natural: Vec<f64> =
+        [mu].into_iter().chain(free_tau2.then_some(tau2)).chain(delta[1..].iter().copied()).collect();
     let natural_ll = |p: &[f64]| {
         let (tau2, rest) = if free_tau2 { (p[1], &p[2..]) } else { (0.0, &p[1..]) };
         let delta: Vec<f64> = std::iter::once(1.0).chain(rest.iter().copied()).collect();
         -lik.log_likelihood(p[0], tau2, &delta)
     };
-    let covariance = invert(&hessian(natural_ll, &natural)).ok_or_else(|| EngineError::Unsupported("the selection model's information matrix is singular".into()))?;
+    let covariance = invert(&hessian(natural_ll, &natural))
+        .ok_or_else(|| EngineError::Unsupported("the selection model's information matrix is singular".into()))?;
     let se = |i: usize| covariance[i * natural.len() + i].sqrt();
     let se_mu = se(0);
     if !(log_likelihood.is_finite() && se_mu.is_finite()) {
         return Err(EngineError::Unsupported("the selection model could not be fitted".into()));
     }
     let first_delta = if free_tau2 { 2 } else { 1 };
-    let se_delta = std::iter::once(None).chain((first_delta..natural.len()).map(|i| Some(se(i)).filter(|s| s.is_finite()))).collect();
+    let se_delta = std::iter::once(None)
+        .chain((first_delta..natural.len()).map(|i| Some(se(i)).filter(|s| s.is_finite())))
+        .collect();
     let half = dist::z_crit(level) * se_mu;
     let lrt = (2.0 * (log_likelihood - ll_unadjusted)).max(0.0);
     let lrt_df = steps.len() - 1;
@@ -214,7 +235,6 @@ fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,7 +245,8 @@ mod tests {
         let (y, v) = ([-0.9, -0.2, 0.1, -1.4, -0.5], [0.1, 0.05, 0.2, 0.3, 0.08]);
         let lik = Likelihood::new(&y, &v, &STEPS_3PSM);
         let tau2 = 0.07;
-        let direct: f64 = y.iter().zip(&v).map(|(yi, vi)| Normal::new(-0.4, (vi + tau2).sqrt()).unwrap().ln_pdf(*yi)).sum();
+        let direct: f64 =
+            y.iter().zip(&v).map(|(yi, vi)| Normal::new(-0.4, (vi + tau2).sqrt()).unwrap().ln_pdf(*yi)).sum();
         assert!((lik.log_likelihood(-0.4, tau2, &[1.0, 1.0]) - direct).abs() < 1e-12);
     }
 
@@ -241,7 +262,8 @@ mod tests {
 
     #[test]
     fn an_empty_interval_is_refused_by_name() {
-        let err = step_selection_model(&[0.01, 0.02, -0.01, 0.0], &[1.0; 4], &STEPS_3PSM, false, false, 0.95).unwrap_err();
+        let err =
+            step_selection_model(&[0.01, 0.02, -0.01, 0.0], &[1.0; 4], &STEPS_3PSM, false, false, 0.95).unwrap_err();
         assert!(err.to_string().contains("between 0 and 0.025"), "{err}");
     }
 }

@@ -3,8 +3,8 @@
 //! and `trimfill` for intercept-only models.
 use crate::analysis::{analyze, Analysis, AnalysisOptions, Model};
 use crate::counts::StudyCounts;
-use crate::effect::{table_effect, EffectSize, Measure};
 use crate::dist;
+use crate::effect::{table_effect, EffectSize, Measure};
 use crate::error::EngineError;
 use crate::gosh::{GoshFitter, MAX_ALL_SUBSETS_K};
 use crate::metareg::meta_regression;
@@ -22,7 +22,8 @@ pub struct Refit {
 pub fn leave_one_out(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Refit> {
     (0..studies.len())
         .map(|i| {
-            let rest: Vec<StudyCounts> = studies.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.clone()).collect();
+            let rest: Vec<StudyCounts> =
+                studies.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.clone()).collect();
             Refit { label: studies[i].label.clone(), analysis: analyze(&rest, options).map_err(|e| e.to_string()) }
         })
         .collect()
@@ -31,7 +32,10 @@ pub fn leave_one_out(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<
 /// Cumulative meta-analysis: the analysis of the first 1, 2, ..., k studies in the given order.
 pub fn cumulative(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Refit> {
     (1..=studies.len())
-        .map(|n| Refit { label: studies[n - 1].label.clone(), analysis: analyze(&studies[..n], options).map_err(|e| e.to_string()) })
+        .map(|n| Refit {
+            label: studies[n - 1].label.clone(),
+            analysis: analyze(&studies[..n], options).map_err(|e| e.to_string()),
+        })
         .collect()
 }
 
@@ -40,7 +44,11 @@ pub fn cumulative(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Ref
 pub fn compare_estimators(studies: &[StudyCounts], options: &AnalysisOptions) -> Vec<Refit> {
     Tau2Method::COMPARED
         .iter()
-        .map(|&m| Refit { label: m.code().to_string(), analysis: analyze(studies, &AnalysisOptions { model: Model::Random(m), ..*options }).map_err(|e| e.to_string()) })
+        .map(|&m| Refit {
+            label: m.code().to_string(),
+            analysis: analyze(studies, &AnalysisOptions { model: Model::Random(m), ..*options })
+                .map_err(|e| e.to_string()),
+        })
         .collect()
 }
 
@@ -55,7 +63,11 @@ pub struct SubgroupAnalysis {
 }
 
 /// Separate analyses per subgroup (each with its own tau^2) and the test for differences.
-pub fn subgroups(studies: &[StudyCounts], groups: &[String], options: &AnalysisOptions) -> Result<SubgroupAnalysis, EngineError> {
+pub fn subgroups(
+    studies: &[StudyCounts],
+    groups: &[String],
+    options: &AnalysisOptions,
+) -> Result<SubgroupAnalysis, EngineError> {
     let mut names: Vec<&String> = Vec::new();
     for g in groups {
         if !names.contains(&g) {
@@ -64,11 +76,16 @@ pub fn subgroups(studies: &[StudyCounts], groups: &[String], options: &AnalysisO
     }
     let mut fits = Vec::new();
     for name in names {
-        let members: Vec<StudyCounts> = studies.iter().zip(groups).filter(|(_, g)| *g == name).map(|(s, _)| s.clone()).collect();
+        let members: Vec<StudyCounts> =
+            studies.iter().zip(groups).filter(|(_, g)| *g == name).map(|(s, _)| s.clone()).collect();
         fits.push((name.clone(), analyze(&members, options)?));
     }
     if fits.len() < 2 {
-        return Err(EngineError::NotEnoughStudies { needed: 2, found: fits.len(), what: "a test for subgroup differences (subgroups)" });
+        return Err(EngineError::NotEnoughStudies {
+            needed: 2,
+            found: fits.len(),
+            what: "a test for subgroup differences (subgroups)",
+        });
     }
     let y: Vec<f64> = fits.iter().map(|(_, a)| a.pooled.y).collect();
     let v: Vec<f64> = fits.iter().map(|(_, a)| a.pooled.se * a.pooled.se).collect();
@@ -83,7 +100,12 @@ pub fn effects_and_method(analysis: &Analysis) -> Result<(Vec<f64>, Vec<f64>, Op
     let method = match analysis.model {
         Model::CommonInverseVariance => None,
         Model::Random(m) => Some(m),
-        other => return Err(EngineError::Unsupported(format!("{} is not an inverse-variance model; refit with IV or a tau^2 estimator", other.label()))),
+        other => {
+            return Err(EngineError::Unsupported(format!(
+                "{} is not an inverse-variance model; refit with IV or a tau^2 estimator",
+                other.label()
+            )))
+        }
     };
     let (y, v) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
     Ok((y, v, method))
@@ -126,7 +148,10 @@ pub fn quick_fit(y: &[f64], v: &[f64], method: Option<Tau2Method>) -> Result<Qui
 pub fn gosh(analysis: &Analysis) -> Result<Vec<QuickFit>, EngineError> {
     let (y, v, method) = effects_and_method(analysis)?;
     if y.len() > MAX_ALL_SUBSETS_K {
-        return Err(EngineError::Unsupported(format!("GOSH over all subsets is limited to k <= {MAX_ALL_SUBSETS_K} (k = {})", y.len())));
+        return Err(EngineError::Unsupported(format!(
+            "GOSH over all subsets is limited to k <= {MAX_ALL_SUBSETS_K} (k = {})",
+            y.len()
+        )));
     }
     let mut fitter = GoshFitter::new(&y, &v, method);
     (0..fitter.plan().len()).map(|i| fitter.fit(i)).collect()
@@ -190,7 +215,10 @@ pub fn baujat(analysis: &Analysis) -> Result<Vec<(f64, f64)>, EngineError> {
         .map(|i| {
             let (yd, vd) = without(&y, &v, i);
             let del = quick_fit(&yd, &vd, method)?;
-            Ok(((y[i] - full.estimate).powi(2) / (full.tau2 + v[i]), (del.estimate - full.estimate).powi(2) / (del.se * del.se)))
+            Ok((
+                (y[i] - full.estimate).powi(2) / (full.tau2 + v[i]),
+                (del.estimate - full.estimate).powi(2) / (del.se * del.se),
+            ))
         })
         .collect()
 }
@@ -223,7 +251,13 @@ pub fn egger(analysis: &Analysis, level: f64) -> Result<EggerTest, EngineError> 
 /// Weighted least squares of y on [1, x] with weights w and a residual variance estimated from
 /// the data (a multiplicative error, as `lm`); the slope's t test with k - 2 df. The intercept
 /// is the "limit estimate" where x is 0.
-fn weighted_slope_test(y: &[f64], x: &[f64], w: &[f64], level: f64, what: &'static str) -> Result<EggerTest, EngineError> {
+fn weighted_slope_test(
+    y: &[f64],
+    x: &[f64],
+    w: &[f64],
+    level: f64,
+    what: &'static str,
+) -> Result<EggerTest, EngineError> {
     let k = y.len();
     if k < 3 {
         return Err(EngineError::NotEnoughStudies { needed: 3, found: k, what });
@@ -381,7 +415,11 @@ pub struct FailSafeN {
 
 /// metafor rounds a fail-safe N up, unless it is an integer within floating-point noise.
 fn fail_safe_count(n: f64) -> f64 {
-    if n.is_finite() && (n - n.round()).abs() >= f64::EPSILON.sqrt() { n.ceil() } else { n.round() }
+    if n.is_finite() && (n - n.round()).abs() >= f64::EPSILON.sqrt() {
+        n.ceil()
+    } else {
+        n.round()
+    }
 }
 
 pub fn fail_safe_n(analysis: &Analysis) -> Result<FailSafeN, EngineError> {
@@ -504,7 +542,13 @@ fn kendall_cdf(n: usize) -> Vec<f64> {
     }
     let total: f64 = counts.iter().sum();
     let mut acc = 0.0;
-    counts.iter().map(|c| { acc += c; acc / total }).collect()
+    counts
+        .iter()
+        .map(|c| {
+            acc += c;
+            acc / total
+        })
+        .collect()
 }
 
 /// Slope of a meta-regression of y on x (intercept + x), with tau^2 from the same estimator
@@ -583,11 +627,20 @@ fn meta_regression_slope(y: &[f64], x: &[f64], v: &[f64], method: Option<Tau2Met
                 }
             }
             if !converged {
-                return Err(EngineError::NotConverged { method: m.code(), iterations: crate::tau2::MAX_ITERATIONS, tolerance: crate::tau2::TOLERANCE });
+                return Err(EngineError::NotConverged {
+                    method: m.code(),
+                    iterations: crate::tau2::MAX_ITERATIONS,
+                    tolerance: crate::tau2::TOLERANCE,
+                });
             }
             tau2
         }
-        Some(other) => return Err(EngineError::Unsupported(format!("{} is compared with the other estimators but not used with moderators", other.code()))),
+        Some(other) => {
+            return Err(EngineError::Unsupported(format!(
+                "{} is compared with the other estimators but not used with moderators",
+                other.code()
+            )))
+        }
     };
     Ok(wls(tau2).0)
 }
@@ -673,13 +726,17 @@ pub fn trim_and_fill(analysis: &Analysis, estimator: TrimFillEstimator) -> Resul
             TrimFillEstimator::L0 => (4.0 * sr - kf * (kf + 1.0)) / (2.0 * kf - 1.0),
             // The run of the largest ranks that are all above the estimate, less one.
             TrimFillEstimator::R0 => {
-                let largest_below = (0..k).filter(|&i| centred[i] < 0.0).map(|i| rank[i]).fold(f64::NEG_INFINITY, f64::max);
+                let largest_below =
+                    (0..k).filter(|&i| centred[i] < 0.0).map(|i| rank[i]).fold(f64::NEG_INFINITY, f64::max);
                 kf - largest_below - 1.0
             }
             TrimFillEstimator::Q0 => kf - 0.5 - (2.0 * kf * kf - 4.0 * sr + 0.25).sqrt(),
         };
         if !estimate.is_finite() {
-            return Err(EngineError::Unsupported(format!("the {} estimator is not defined for these studies", estimator.code())));
+            return Err(EngineError::Unsupported(format!(
+                "the {} estimator is not defined for these studies",
+                estimator.code()
+            )));
         }
         // R rounds half to even.
         k0 = estimate.round_ties_even().max(0.0) as usize;

@@ -15,7 +15,13 @@ pub fn synthetic_studies(k: usize, seed: u64) -> Vec<StudyCounts> {
             let n2 = 40 + (next() * 360.0) as i64;
             let p2 = 0.05 + 0.25 * next();
             let p1 = (p2 * (-0.4 + 1.6 * (next() - 0.5)).exp()).min(0.95);
-            StudyCounts::new(format!("S{}", i + 1), (p1 * n1 as f64).round() as i64, n1, (p2 * n2 as f64).round() as i64, n2)
+            StudyCounts::new(
+                format!("S{}", i + 1),
+                (p1 * n1 as f64).round() as i64,
+                n1,
+                (p2 * n2 as f64).round() as i64,
+                n2,
+            )
         })
         .collect()
 }

@@ -230,7 +230,11 @@ fn fisher_scoring(y: &[f64], v: &[f64], restricted: bool) -> Result<f64, EngineE
 }
 
 /// The scoring iterations from `start`, given (score, information) at each tau^2.
-pub(crate) fn scoring_iterations(start: f64, method: &'static str, mut score_and_information: impl FnMut(f64) -> Result<(f64, f64), EngineError>) -> Result<f64, EngineError> {
+pub(crate) fn scoring_iterations(
+    start: f64,
+    method: &'static str,
+    mut score_and_information: impl FnMut(f64) -> Result<(f64, f64), EngineError>,
+) -> Result<f64, EngineError> {
     let mut tau2 = start.max(0.0);
     let (mut damping, mut previous_step) = (1.0, 0.0);
     for _ in 0..MAX_ITERATIONS {

@@ -44,7 +44,13 @@ impl Default for TsaAssumptions {
 }
 
 /// The required number of participants (both arms together).
-pub fn required_information_size(control_risk: f64, relative_risk_reduction: f64, alpha: f64, power: f64, diversity: f64) -> f64 {
+pub fn required_information_size(
+    control_risk: f64,
+    relative_risk_reduction: f64,
+    alpha: f64,
+    power: f64,
+    diversity: f64,
+) -> f64 {
     let treated_risk = control_risk * (1.0 - relative_risk_reduction);
     let mean = (control_risk + treated_risk) / 2.0;
     let z = dist::z_crit(1.0 - alpha) + dist::z_crit(2.0 * power - 1.0);
@@ -55,9 +61,14 @@ pub fn required_information_size(control_risk: f64, relative_risk_reduction: f64
 /// is due to heterogeneity, from the analysis's own study variances and tau^2.
 pub fn diversity(analysis: &Analysis) -> f64 {
     let tau2 = if analysis.model.is_random() { analysis.heterogeneity.tau2 } else { 0.0 };
-    let variances = analysis.studies.iter().filter(|s| s.weight_percent.is_some()).filter_map(|s| s.effect.map(|e| e.vi));
+    let variances =
+        analysis.studies.iter().filter(|s| s.weight_percent.is_some()).filter_map(|s| s.effect.map(|e| e.vi));
     let (fixed, random) = variances.fold((0.0, 0.0), |(f, r), v| (f + 1.0 / v, r + 1.0 / (v + tau2)));
-    if fixed > 0.0 { (1.0 - random / fixed).max(0.0) } else { 0.0 }
+    if fixed > 0.0 {
+        (1.0 - random / fixed).max(0.0)
+    } else {
+        0.0
+    }
 }
 
 /// Two-sided alpha spent by information fraction `t` (alpha/2 on each side).
@@ -96,7 +107,13 @@ pub fn lan_demets_boundaries(fractions: &[f64], alpha: f64) -> Vec<f64> {
             let h = 2.0 * edge / intervals as f64;
             nodes = (0..=intervals)
                 .map(|i| {
-                    let simpson = if i == 0 || i == intervals { 1.0 } else if i % 2 == 1 { 4.0 } else { 2.0 };
+                    let simpson = if i == 0 || i == intervals {
+                        1.0
+                    } else if i % 2 == 1 {
+                        4.0
+                    } else {
+                        2.0
+                    };
                     let s = -edge + h * i as f64;
                     (s, simpson * h / 3.0 * carried_density(&nodes, s, sd))
                 })
@@ -120,7 +137,10 @@ fn boundary_spending(nodes: &[(f64, f64)], spent: f64, t: f64, sd: f64) -> f64 {
         } else {
             nodes.iter().fold((0.0, 0.0), |(p, dp), &(u, w)| {
                 let (above, below) = ((b * root_t - u) / sd, (b * root_t + u) / sd);
-                (p + w * (upper_tail(above) + upper_tail(below)), dp - w * (normal_density(above) + normal_density(below)) * root_t / sd)
+                (
+                    p + w * (upper_tail(above) + upper_tail(below)),
+                    dp - w * (normal_density(above) + normal_density(below)) * root_t / sd,
+                )
             })
         }
     };
@@ -135,7 +155,11 @@ fn boundary_spending(nodes: &[(f64, f64)], spent: f64, t: f64, sd: f64) -> f64 {
         if step.abs() < 1e-12 {
             return b - step;
         }
-        if f > 0.0 { lo = b } else { hi = b }
+        if f > 0.0 {
+            lo = b
+        } else {
+            hi = b
+        }
         b = if step.is_finite() && b - step > lo && b - step < hi { b - step } else { 0.5 * (lo + hi) };
         if hi - lo < 1e-13 {
             break;
@@ -161,8 +185,18 @@ fn carried_density(nodes: &[(f64, f64)], s: f64, sd: f64) -> f64 {
     let mut total = nodes[nearest].1 * peak;
     // Upward u grows by `spacing`, so s - u shrinks by it; downward it grows.
     let two_var = 2.0 * sd * sd;
-    total += outward(nodes[nearest + 1..].iter().map(|n| n.1), peak, ((2.0 * d * spacing - spacing * spacing) / two_var).exp(), shrink);
-    total += outward(nodes[..nearest].iter().rev().map(|n| n.1), peak, ((-2.0 * d * spacing - spacing * spacing) / two_var).exp(), shrink);
+    total += outward(
+        nodes[nearest + 1..].iter().map(|n| n.1),
+        peak,
+        ((2.0 * d * spacing - spacing * spacing) / two_var).exp(),
+        shrink,
+    );
+    total += outward(
+        nodes[..nearest].iter().rev().map(|n| n.1),
+        peak,
+        ((-2.0 * d * spacing - spacing * spacing) / two_var).exp(),
+        shrink,
+    );
     total / (sd * (2.0 * std::f64::consts::PI).sqrt())
 }
 
@@ -223,12 +257,23 @@ impl TrialSequential {
 
 /// The trial sequential analysis of `studies`, taken in the order given (publication order),
 /// each look pooled with `options`.
-pub fn trial_sequential(studies: &[StudyCounts], options: &AnalysisOptions, assumptions: TsaAssumptions) -> Result<TrialSequential, EngineError> {
+pub fn trial_sequential(
+    studies: &[StudyCounts],
+    options: &AnalysisOptions,
+    assumptions: TsaAssumptions,
+) -> Result<TrialSequential, EngineError> {
     let full = analyze(studies, options)?;
-    let (events, total) = studies.iter().fold((0u64, 0u64), |(e, n), s| (e + s.events_control as u64, n + s.total_control as u64));
+    let (events, total) =
+        studies.iter().fold((0u64, 0u64), |(e, n), s| (e + s.events_control as u64, n + s.total_control as u64));
     let control_risk = assumptions.control_risk.unwrap_or(events as f64 / total.max(1) as f64);
     let diversity = assumptions.diversity.unwrap_or_else(|| diversity(&full));
-    let ris = required_information_size(control_risk, assumptions.relative_risk_reduction, assumptions.alpha, assumptions.power, diversity);
+    let ris = required_information_size(
+        control_risk,
+        assumptions.relative_risk_reduction,
+        assumptions.alpha,
+        assumptions.power,
+        diversity,
+    );
     if !(ris.is_finite() && ris > 0.0) {
         return Err(EngineError::Unsupported("the required information size cannot be computed: the control risk must be above 0 and the risk reduction between 0 and 100%".into()));
     }

@@ -23,7 +23,11 @@ pub fn empty_dataset(id: &str, title: &str, treatment_label: &str, control_label
         treatment_label: treatment_label.into(),
         control_label: control_label.into(),
         outcomes: Vec::new(),
-        definitions: vec![Definition { id: AS_GIVEN.into(), outcome: String::new(), label: "as given in your data".into() }],
+        definitions: vec![Definition {
+            id: AS_GIVEN.into(),
+            outcome: String::new(),
+            label: "as given in your data".into(),
+        }],
         trials: Vec::new(),
         published: Vec::new(),
         publication: Default::default(),
@@ -44,7 +48,13 @@ pub fn user_outcome(id: &str, label: &str, measure: &str, model: &str) -> Outcom
 
 /// A trial with the user's two arms and no counts yet.
 pub fn user_trial(id: &str, label: &str, treatment_label: &str, control_label: &str) -> Trial {
-    let arm = |id: &str, role: &str, regimen: &str| Arm { id: id.into(), role: role.into(), regimen: regimen.into(), n_randomized: Sourced::default(), n_safety: Sourced::default() };
+    let arm = |id: &str, role: &str, regimen: &str| Arm {
+        id: id.into(),
+        role: role.into(),
+        regimen: regimen.into(),
+        n_randomized: Sourced::default(),
+        n_safety: Sourced::default(),
+    };
     Trial {
         id: id.into(),
         label: label.into(),
@@ -68,12 +78,20 @@ impl Trial {
     /// Adds the user's 2x2 table for an outcome, with `origin` (such as "line 3 of your file")
     /// as the provenance note of each count.
     pub fn add_user_counts(&mut self, outcome: &str, counts: &StudyCounts, origin: &str) {
-        for (arm, events, n) in [(TREATMENT_ARM, counts.events_treatment, counts.total_treatment), (CONTROL_ARM, counts.events_control, counts.total_control)] {
+        for (arm, events, n) in [
+            (TREATMENT_ARM, counts.events_treatment, counts.total_treatment),
+            (CONTROL_ARM, counts.events_control, counts.total_control),
+        ] {
             self.counts.push(Count {
                 outcome: outcome.into(),
                 definition: AS_GIVEN.into(),
                 arm: arm.into(),
-                events: Sourced { value: Some(events), kind: Some("user".into()), note: Some(origin.into()), ..Sourced::default() },
+                events: Sourced {
+                    value: Some(events),
+                    kind: Some("user".into()),
+                    note: Some(origin.into()),
+                    ..Sourced::default()
+                },
                 n,
                 window: String::new(),
             });
@@ -94,9 +112,15 @@ pub struct UserData {
 pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
     let rows = parse_rows(text)?;
     let mut extras = extra_columns(text);
-    let outcome_column = extras.iter().position(|(name, _)| name.trim().eq_ignore_ascii_case("outcome")).map(|i| extras.remove(i).1);
+    let outcome_column =
+        extras.iter().position(|(name, _)| name.trim().eq_ignore_ascii_case("outcome")).map(|i| extras.remove(i).1);
     // Each line's outcome; in long format a blank outcome cell is a problem of its line.
-    let outcome_of = |i: usize| outcome_column.as_ref().map_or_else(|| "data".to_string(), |values| values.get(i).map(|v| v.trim().to_string()).unwrap_or_default());
+    let outcome_of = |i: usize| {
+        outcome_column.as_ref().map_or_else(
+            || "data".to_string(),
+            |values| values.get(i).map(|v| v.trim().to_string()).unwrap_or_default(),
+        )
+    };
     let results: Vec<Result<&StudyCounts, Vec<RowError>>> = rows
         .iter()
         .enumerate()
@@ -113,7 +137,11 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
         .collect();
     let problems: Vec<&RowError> = results.iter().filter_map(|r| r.as_ref().err()).flatten().collect();
     if results.iter().all(|r| r.is_err()) {
-        return Err(if problems.is_empty() { vec![crate::csv_input::no_studies()] } else { problems.into_iter().cloned().collect() });
+        return Err(if problems.is_empty() {
+            vec![crate::csv_input::no_studies()]
+        } else {
+            problems.into_iter().cloned().collect()
+        });
     }
     let mut dataset = empty_dataset("user-data", title, "Treatment", "Control");
     let mut outcome_trials: Vec<(String, Vec<String>)> = Vec::new();
@@ -136,8 +164,12 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
     for (i, (row, result)) in rows.iter().zip(&results).enumerate() {
         let outcome = outcome_of(i);
         let row_number = i + 1;
-        let attributes: Vec<(String, String)> = extras.iter().map(|(name, values)| (name.clone(), values.get(i).cloned().unwrap_or_default())).collect();
-        let year = attributes.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case("year")).and_then(|(_, v)| v.trim().parse().ok());
+        let attributes: Vec<(String, String)> =
+            extras.iter().map(|(name, values)| (name.clone(), values.get(i).cloned().unwrap_or_default())).collect();
+        let year = attributes
+            .iter()
+            .find(|(n, _)| n.trim().eq_ignore_ascii_case("year"))
+            .and_then(|(_, v)| v.trim().parse().ok());
         let id = match result {
             Err(errors) => {
                 let label = if row.study.is_empty() { format!("line {}", row.line) } else { row.study.clone() };
@@ -161,11 +193,14 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
                     row.study.clone()
                 };
                 // The same study in another outcome is the same trial.
-                let existing = trials_named.get(&label).and_then(|found| found.iter().copied().find(|&t| !dataset.trials[t].counts.iter().any(|c| c.outcome == outcome)));
+                let existing = trials_named.get(&label).and_then(|found| {
+                    found.iter().copied().find(|&t| !dataset.trials[t].counts.iter().any(|c| c.outcome == outcome))
+                });
                 let index = match existing {
                     Some(index) => index,
                     None => {
-                        let mut trial = user_trial(&format!("row{}", dataset.trials.len() + 1), &label, "Treatment", "Control");
+                        let mut trial =
+                            user_trial(&format!("row{}", dataset.trials.len() + 1), &label, "Treatment", "Control");
                         trial.attributes = attributes;
                         trial.year = year;
                         dataset.trials.push(trial);
@@ -174,7 +209,17 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
                     }
                 };
                 let trial = &mut dataset.trials[index];
-                trial.add_user_counts(&outcome, &StudyCounts::new(label.clone(), counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control), &format!("line {} of your data", row.line));
+                trial.add_user_counts(
+                    &outcome,
+                    &StudyCounts::new(
+                        label.clone(),
+                        counts.events_treatment,
+                        counts.total_treatment,
+                        counts.events_control,
+                        counts.total_control,
+                    ),
+                    &format!("line {} of your data", row.line),
+                );
                 trial.id.clone()
             }
         };
@@ -192,7 +237,10 @@ pub fn read_csv(text: &str, title: &str) -> Result<UserData, Vec<RowError>> {
         })
         .collect();
     let duplicates = (!renamed.is_empty()).then(|| {
-        format!("Duplicate study names: {}. Each is shown with its row number so they stay distinguishable.", renamed.join(", "))
+        format!(
+            "Duplicate study names: {}. Each is shown with its row number so they stay distinguishable.",
+            renamed.join(", ")
+        )
     });
     let left_out = (!problems.is_empty()).then(|| {
         let n = problems.len();
@@ -225,12 +273,19 @@ pub fn to_csv(dataset: &Dataset) -> String {
     let mut out = header.join(",") + "\n";
     for outcome in &dataset.outcomes {
         for trial in dataset.trials_of(outcome) {
-            let (TrialData::Reported { counts, .. } | TrialData::Entered { counts }) = trial.data_for(outcome, &DoseSelection::AllCombined) else { continue };
+            let (TrialData::Reported { counts, .. } | TrialData::Entered { counts }) =
+                trial.data_for(outcome, &DoseSelection::AllCombined)
+            else {
+                continue;
+            };
             let mut cells = vec![csv_text(&trial.label)];
             if several {
                 cells.push(csv_text(&outcome.id));
             }
-            cells.extend([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control].map(|n| n.to_string()));
+            cells.extend(
+                [counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control]
+                    .map(|n| n.to_string()),
+            );
             cells.extend(attributes.iter().map(|a| csv_text(trial.attribute(a).unwrap_or(""))));
             out.push_str(&cells.join(","));
             out.push('\n');
@@ -246,7 +301,10 @@ mod tests {
 
     fn rows_of(data: &Dataset, outcome: &str) -> Vec<(String, TrialData)> {
         let outcome = data.outcome(outcome).unwrap();
-        trial_rows(data, outcome, &DoseSelection::AllCombined, &|_| true).into_iter().map(|r| (r.label, r.data)).collect()
+        trial_rows(data, outcome, &DoseSelection::AllCombined, &|_| true)
+            .into_iter()
+            .map(|r| (r.label, r.data))
+            .collect()
     }
 
     #[test]
@@ -255,11 +313,16 @@ mod tests {
         let rows = rows_of(&data.dataset, "data");
         let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
         assert_eq!(labels, ["A (row 1)", "B", "A (row 3)"]);
-        assert!(matches!(&rows[1].1, TrialData::Invalid { problems } if problems.contains("line 3") && problems.contains("events_treatment")));
+        assert!(
+            matches!(&rows[1].1, TrialData::Invalid { problems } if problems.contains("line 3") && problems.contains("events_treatment"))
+        );
         assert!(matches!(&rows[2].1, TrialData::Reported { counts, .. } if counts.events_treatment == 3));
         assert_eq!(data.dataset.trials[2].year, Some(2002));
         let warning = data.warning.unwrap();
-        assert!(warning.contains("Duplicate study names") && warning.contains("1 line with a problem is left out"), "{warning}");
+        assert!(
+            warning.contains("Duplicate study names") && warning.contains("1 line with a problem is left out"),
+            "{warning}"
+        );
         assert_eq!(data.dataset.trials.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["row1", "row2", "row3"]);
     }
 
@@ -272,12 +335,17 @@ mod tests {
         assert_eq!(rows_of(&data, "stroke").len(), 1);
         assert_eq!(rows_of(&data, "death").len(), 2);
         assert_eq!(Dataset::from_json(&data.to_json()).unwrap(), data, "the JSON round trip is exact");
-        assert_eq!(read_csv(&to_csv(&data), "t").unwrap().dataset, data, "so is the CSV round trip of the user's own data");
+        assert_eq!(
+            read_csv(&to_csv(&data), "t").unwrap().dataset,
+            data,
+            "so is the CSV round trip of the user's own data"
+        );
     }
 
     #[test]
     fn nothing_readable_is_an_error() {
-        assert!(read_csv("study,events_treatment,total_treatment,events_control,total_control\nA,11,10,2,10\n", "t").is_err());
+        assert!(read_csv("study,events_treatment,total_treatment,events_control,total_control\nA,11,10,2,10\n", "t")
+            .is_err());
         assert!(read_csv("study,events_treatment,total_treatment,events_control,total_control\n", "t").is_err());
         let blank_outcome = read_csv("study,outcome,ai,n1i,ci,n2i\nA,,1,10,2,10\nB,death,1,10,2,10\n", "t").unwrap();
         assert!(blank_outcome.warning.unwrap().contains("line 2 (study \"A\"), field outcome: the outcome is empty"));

@@ -25,9 +25,8 @@ fn check_sourced(what: &str, s: &Sourced, problems: &mut Vec<String>) {
     }
     match s.kind.as_deref() {
         Some("direct") => {
-            let shown = snippet
-                .split(|c: char| !c.is_ascii_digit())
-                .any(|token| token.parse::<i64>().ok() == Some(value));
+            let shown =
+                snippet.split(|c: char| !c.is_ascii_digit()).any(|token| token.parse::<i64>().ok() == Some(value));
             if !shown {
                 problems.push(format!("{what}: direct value {value} does not appear in its snippet {snippet:?}"));
             }
@@ -45,10 +44,17 @@ fn check_sourced(what: &str, s: &Sourced, problems: &mut Vec<String>) {
 #[test]
 fn bundled_datasets_round_trip_through_json() {
     for (file, _) in BUNDLED {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets").join(file)).unwrap();
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets").join(file)).unwrap();
         let saved: serde_json::Value = serde_json::from_str(&dataset(file).to_json()).unwrap();
-        assert!(saved == serde_json::from_str::<serde_json::Value>(&text).unwrap(), "{file} is not saved as it was read");
-        assert!(Dataset::from_json(&dataset(file).to_json()).unwrap() == dataset(file), "{file} does not read back equal");
+        assert!(
+            saved == serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            "{file} is not saved as it was read"
+        );
+        assert!(
+            Dataset::from_json(&dataset(file).to_json()).unwrap() == dataset(file),
+            "{file} does not read back equal"
+        );
     }
 }
 
@@ -86,7 +92,8 @@ fn check_dataset(d: &Dataset, trials: usize) {
                     problems.push(format!("{what}: {events} events with denominator {}", count.n));
                 }
                 if ![arm.n_safety.value, arm.n_randomized.value].contains(&Some(count.n)) {
-                    problems.push(format!("{what}: denominator {} is neither the arm's safety nor randomized N", count.n));
+                    problems
+                        .push(format!("{what}: denominator {} is neither the arm's safety nor randomized N", count.n));
                 }
             }
             if !d.definitions.iter().any(|def| def.id == count.definition && def.outcome == count.outcome) {
@@ -120,14 +127,24 @@ fn a_reader_can_prefer_any_definition_a_trial_reports() {
     // CHRONOS reports two definitions of skin infection for all its arms (Beck 2020's third
     // only for some), M12 one.
     let reported = d.reported_definitions(skin, &all);
-    assert_eq!(reported, ["adjudicated_nonherpetic_ctgov", "abstract_skin_infections_unspecified", "adjudicated_nonherpetic_systemic_tx_ctgov"]);
+    assert_eq!(
+        reported,
+        [
+            "adjudicated_nonherpetic_ctgov",
+            "abstract_skin_infections_unspecified",
+            "adjudicated_nonherpetic_systemic_tx_ctgov"
+        ]
+    );
     let chronos = d.trial("chronos").unwrap();
     let definition = |outcome: &livemeta_core::dataset::Outcome| match chronos.data_for(outcome, &all) {
         TrialData::Reported { definition, .. } => definition,
         other => panic!("{other:?}"),
     };
     assert_eq!(definition(skin), "adjudicated_nonherpetic_ctgov");
-    assert_eq!(definition(&skin.preferring("adjudicated_nonherpetic_systemic_tx_ctgov")), "adjudicated_nonherpetic_systemic_tx_ctgov");
+    assert_eq!(
+        definition(&skin.preferring("adjudicated_nonherpetic_systemic_tx_ctgov")),
+        "adjudicated_nonherpetic_systemic_tx_ctgov"
+    );
     // A definition CHRONOS lacks falls back to the usual order.
     assert_eq!(definition(&skin.preferring("abstract_skin_infections_unspecified")), "adjudicated_nonherpetic_ctgov");
 }

@@ -20,9 +20,18 @@ fn invalid_field(result: Result<impl std::fmt::Debug, EngineError>) -> (String, 
 fn nonsense_input_names_the_study_and_the_field() {
     let options = AnalysisOptions::default();
     let ok = study("fine", 1, 10, 2, 10);
-    assert_eq!(invalid_field(analyze(&[ok.clone(), study("neg", -1, 10, 2, 10)], &options)), ("neg".into(), "events_treatment"));
-    assert_eq!(invalid_field(analyze(&[ok.clone(), study("big", 1, 10, 12, 10)], &options)), ("big".into(), "events_control"));
-    assert_eq!(invalid_field(analyze(&[ok.clone(), study("empty", 0, 0, 2, 10)], &options)), ("empty".into(), "total_treatment"));
+    assert_eq!(
+        invalid_field(analyze(&[ok.clone(), study("neg", -1, 10, 2, 10)], &options)),
+        ("neg".into(), "events_treatment")
+    );
+    assert_eq!(
+        invalid_field(analyze(&[ok.clone(), study("big", 1, 10, 12, 10)], &options)),
+        ("big".into(), "events_control")
+    );
+    assert_eq!(
+        invalid_field(analyze(&[ok.clone(), study("empty", 0, 0, 2, 10)], &options)),
+        ("empty".into(), "total_treatment")
+    );
     assert_eq!(analyze(&[], &options).unwrap_err(), EngineError::NoStudies);
 }
 
@@ -31,7 +40,9 @@ fn csv_errors_list_every_bad_row_with_line_and_field() {
     let errors = parse_studies("study,events_treatment,total_treatment,events_control,total_control\nA,1,10,2,10\nB,x,10,2,10\nC,3,2,1,10\n,1,1,1,1\n").unwrap_err();
     let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
     assert_eq!(found, vec![(3, "events_treatment"), (4, "events_treatment"), (5, "study")]);
-    assert!(errors[0].to_string().contains("line 3 (study \"B\"), field events_treatment: \"x\" is not a whole number"));
+    assert!(errors[0]
+        .to_string()
+        .contains("line 3 (study \"B\"), field events_treatment: \"x\" is not a whole number"));
     let missing = parse_studies("study,events,total\nA,1,2\n").unwrap_err();
     assert!(missing.iter().any(|e| e.field == "events_treatment" && e.line == 1));
 }
@@ -133,13 +144,20 @@ proptest! {
 
 /// Every model, every measure it can pool, every zero-cell policy.
 fn every_analysis_choice() -> Vec<AnalysisOptions> {
-    let mut models = vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
+    let mut models =
+        vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
     models.extend(Tau2Method::ALL.map(Model::Random));
     let mut all = Vec::new();
     for model in models {
         for measure in Measure::ALL.into_iter().filter(|m| model.pools(*m)) {
-            for scope in [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None] {
-                for (add, drop_double_zero, ci_method) in [(0.5, false, CiMethod::Wald), (0.1, true, CiMethod::KnappHartung), (1.0, false, CiMethod::KnappHartungAdhoc)] {
+            for scope in
+                [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None]
+            {
+                for (add, drop_double_zero, ci_method) in [
+                    (0.5, false, CiMethod::Wald),
+                    (0.1, true, CiMethod::KnappHartung),
+                    (1.0, false, CiMethod::KnappHartungAdhoc),
+                ] {
                     all.push(AnalysisOptions {
                         measure,
                         model,
@@ -177,7 +195,11 @@ fn measure_and_model_never_disagree() {
             let switched = options.with_measure(measure);
             assert_eq!(switched.measure, measure, "the measure the user picked is kept");
             assert!(switched.model.pools(switched.measure), "{:?} cannot pool {measure:?}", switched.model);
-            assert_eq!(switched.model == options.model, options.model.pools(measure), "the model changes only when it must");
+            assert_eq!(
+                switched.model == options.model,
+                options.model.pools(measure),
+                "the model changes only when it must"
+            );
         }
         let with_model = AnalysisOptions::default().with_measure(options.measure).with_model(options.model);
         assert!(with_model.model.pools(with_model.measure));
@@ -218,7 +240,11 @@ fn pasted_tables_are_read_whatever_their_delimiter() {
     assert_eq!(parse_studies(semicolon).unwrap(), expected);
     // A header that still lacks a column says what it saw, not just what it missed.
     let wrong = parse_studies("study;events;n\nA;1;2\n").unwrap_err();
-    assert!(wrong[0].message.contains("split at semicolons") && wrong[0].message.contains("\"events\""), "{}", wrong[0]);
+    assert!(
+        wrong[0].message.contains("split at semicolons") && wrong[0].message.contains("\"events\""),
+        "{}",
+        wrong[0]
+    );
 }
 
 #[test]

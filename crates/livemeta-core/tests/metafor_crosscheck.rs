@@ -3,31 +3,36 @@
 //! results; every number is then compared with the engine to 1e-6 (relative above 1).
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
 use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
-use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::sensitivity::{baujat, begg, compare_estimators, cumulative, harbord, pet_peese, peters, egger, egger_mixed, fail_safe_n, ruecker, gosh, influence, leave_one_out, subgroups, trim_and_fill, TrimFillEstimator};
-use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
-use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
-use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
-use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
-use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
 use livemeta_core::bayes::{bayes_for, TauPrior};
-use livemeta_core::selection::{step_selection_model, STEPS_3PSM};
-use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::conventions::Preset;
+use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
+use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
+use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
+use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
 use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
-use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
-use livemeta_core::conventions::Preset;
+use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
+use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
+use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::selection::{step_selection_model, STEPS_3PSM};
+use livemeta_core::sensitivity::{
+    baujat, begg, compare_estimators, cumulative, egger, egger_mixed, fail_safe_n, gosh, harbord, influence,
+    leave_one_out, pet_peese, peters, ruecker, subgroups, trim_and_fill, TrimFillEstimator,
+};
+use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::process::Command;
+use std::sync::OnceLock;
 
 const TOLERANCE: f64 = 1e-6;
 
 fn options_from_case(case: &str) -> AnalysisOptions {
     let field = |key: &str| {
-        case.split(';').find_map(|kv| kv.strip_prefix(&format!("{key}="))).unwrap_or_else(|| panic!("{key} missing in {case}"))
+        case.split(';')
+            .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("{key} missing in {case}"))
     };
     let model = match field("method") {
         "EE" => Model::CommonInverseVariance,
@@ -49,7 +54,8 @@ fn options_from_case(case: &str) -> AnalysisOptions {
 }
 
 fn write_dupilumab_csvs(dir: &Path) -> usize {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/dupilumab.json")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/dupilumab.json")).unwrap();
     let dataset = Dataset::from_json(&text).unwrap();
     let mut written = 0;
     for outcome in &dataset.outcomes {
@@ -127,7 +133,8 @@ fn engine_matches_metafor() {
     let mut datasets: BTreeMap<String, Vec<StudyCounts>> = BTreeMap::new();
     for ((dataset, case), quantities) in &cases {
         let studies = datasets.entry(dataset.clone()).or_insert_with(|| {
-            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap()
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap())
+                .unwrap()
         });
         let options = options_from_case(case);
         let result = analyze(studies, &options);
@@ -141,7 +148,9 @@ fn engine_matches_metafor() {
                 Ok(a) if options.measure == Measure::RD && a.studies.iter().any(|s| s.not_estimable.is_some()) => {
                     engine_drops_zero_variance += 1
                 }
-                Ok(a) => mismatches.push(format!("{dataset} {case}: metafor refused, engine gave {:?}", a.pooled.estimate)),
+                Ok(a) => {
+                    mismatches.push(format!("{dataset} {case}: metafor refused, engine gave {:?}", a.pooled.estimate))
+                }
             }
             continue;
         }
@@ -197,7 +206,12 @@ fn engine_matches_metafor() {
     }
     std::fs::write(out.join("mismatches.txt"), mismatches.join("\n")).unwrap();
     println!("metafor cross-check: {} cases, {compared} numbers compared, {both_refused} refused by both, {engine_drops_zero_variance} where metafor refused a zero-variance RD that the engine marks not estimable", cases.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+    );
     assert!(compared > 10_000, "only {compared} numbers compared");
 }
 
@@ -210,13 +224,22 @@ fn sensitivity_analyses_match_metafor() {
     let mut groups: BTreeMap<(String, String), Vec<(String, usize, String, f64)>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        groups.entry((f[0].to_string(), f[1].to_string())).or_default().push((f[2].to_string(), f[3].parse().unwrap(), f[4].to_string(), f[5].parse().unwrap()));
+        groups.entry((f[0].to_string(), f[1].to_string())).or_default().push((
+            f[2].to_string(),
+            f[3].parse().unwrap(),
+            f[4].to_string(),
+            f[5].parse().unwrap(),
+        ));
     }
     let mut compared = 0usize;
     let mut mismatches = Vec::new();
     for ((dataset, case), rows) in &groups {
         let options = options_from_case(case);
-        let file = if dataset == "bcg_subgroups" { out.join("bcg_subgroups.csv") } else { out.join("datasets").join(format!("{dataset}.csv")) };
+        let file = if dataset == "bcg_subgroups" {
+            out.join("bcg_subgroups.csv")
+        } else {
+            out.join("datasets").join(format!("{dataset}.csv"))
+        };
         let csv = std::fs::read_to_string(&file).unwrap();
         let studies = parse_studies(&csv).unwrap();
         let full = analyze(&studies, &options).unwrap();
@@ -265,13 +288,15 @@ fn sensitivity_analyses_match_metafor() {
                     }
                 }),
                 "baujat" => bj.as_ref().ok().map(|v| if quantity == "x" { v[*index - 1].0 } else { v[*index - 1].1 }),
-                "egger" | "regtest" => (if analysis == "egger" { &eg } else { &eg_mixed }).as_ref().ok().map(|e| match quantity.as_str() {
-                    "zval" => e.statistic,
-                    "pval" => e.p_value,
-                    "est" => e.limit_estimate,
-                    "ci.lb" => e.limit_ci_lower,
-                    _ => e.limit_ci_upper,
-                }),
+                "egger" | "regtest" => {
+                    (if analysis == "egger" { &eg } else { &eg_mixed }).as_ref().ok().map(|e| match quantity.as_str() {
+                        "zval" => e.statistic,
+                        "pval" => e.p_value,
+                        "est" => e.limit_estimate,
+                        "ci.lb" => e.limit_ci_lower,
+                        _ => e.limit_ci_upper,
+                    })
+                }
                 "begg" => rk.as_ref().ok().map(|b| if quantity == "tau" { b.tau } else { b.p_value }),
                 "fsn" => fs.as_ref().ok().map(|f| match quantity.as_str() {
                     "Rosenthal_n" => f.rosenthal,
@@ -284,12 +309,14 @@ fn sensitivity_analyses_match_metafor() {
                 trimfill if trimfill.starts_with("trimfill") => {
                     // "trimfill" is metafor's default L0; "trimfill_R0" and "trimfill_Q0" name theirs.
                     let code = trimfill.strip_prefix("trimfill_").unwrap_or("L0");
-                    tf.iter().find(|(e, _)| e.code() == code).and_then(|(_, t)| t.as_ref().ok()).map(|t| match quantity.as_str() {
-                    "k0" => t.k0 as f64,
-                    "right" => (t.side == "right") as i32 as f64,
-                    "beta" => t.fit.estimate,
-                    "se" => t.fit.se,
-                    _ => t.fit.tau2,
+                    tf.iter().find(|(e, _)| e.code() == code).and_then(|(_, t)| t.as_ref().ok()).map(|t| match quantity
+                        .as_str()
+                    {
+                        "k0" => t.k0 as f64,
+                        "right" => (t.side == "right") as i32 as f64,
+                        "beta" => t.fit.estimate,
+                        "se" => t.fit.se,
+                        _ => t.fit.tau2,
                     })
                 }
                 "gosh" => go.as_ref().and_then(|g| g.as_ref().ok()).map(|g| {
@@ -312,13 +339,20 @@ fn sensitivity_analyses_match_metafor() {
             let _ = ratio_scale;
             compared += 1;
             if !got.is_some_and(|g| close(g, *want)) {
-                mismatches.push(format!("{dataset} {case} {analysis}[{index}] {quantity}: metafor {want:.12e}, engine {got:?}"));
+                mismatches.push(format!(
+                    "{dataset} {case} {analysis}[{index}] {quantity}: metafor {want:.12e}, engine {got:?}"
+                ));
             }
         }
     }
     std::fs::write(out.join("sensitivity-mismatches.txt"), mismatches.join("\n")).unwrap();
     println!("metafor sensitivity cross-check: {} dataset/model groups, {compared} numbers compared", groups.len());
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+    );
     assert!(compared > 5_000, "only {compared} numbers compared");
 }
 
@@ -348,7 +382,13 @@ fn multiverse_case(spec: &Specification) -> String {
         model => model.code(),
     };
     let z = o.zero_cells;
-    format!("measure={};method={method};test={};to={};add=0.5;drop00={};pi=z", o.measure.code(), o.ci_method.code(), z.scope.code(), z.drop_double_zero as u8)
+    format!(
+        "measure={};method={method};test={};to={};add=0.5;drop00={};pi=z",
+        o.measure.code(),
+        o.ci_method.code(),
+        z.scope.code(),
+        z.drop_double_zero as u8
+    )
 }
 
 /// Every specification of the multiverse against metafor, fitted there call by call.
@@ -366,7 +406,8 @@ fn multiverse_matches_metafor() {
     assert!(names.len() >= 4, "multiverse datasets: {names:?}");
     let (mut specs, mut compared, mut mismatches) = (0usize, 0usize, Vec::new());
     for name in names {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{name}.csv"))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{name}.csv"))).unwrap()).unwrap();
         let variants = [DataVariant { label: name.clone(), studies }];
         let multiverse = run_multiverse(&variants, 0.95);
         specs += multiverse.results.len() + multiverse.failed.len();
@@ -390,19 +431,31 @@ fn multiverse_matches_metafor() {
                 continue;
             }
             let common = matches!(r.spec.options.model, Model::CommonMantelHaenszel | Model::CommonPeto);
-            for (quantity, got) in [("estimate", r.estimate), ("ci_lb", r.ci_lower), ("ci_ub", r.ci_upper), ("pval", r.p_value), ("k", r.k as f64)] {
+            for (quantity, got) in [
+                ("estimate", r.estimate),
+                ("ci_lb", r.ci_lower),
+                ("ci_ub", r.ci_upper),
+                ("pval", r.p_value),
+                ("k", r.k as f64),
+            ] {
                 if quantity == "k" && common {
                     continue;
                 }
                 compared += 1;
                 if !close(got, want[quantity]) {
-                    mismatches.push(format!("{name} {case} {quantity}: metafor {:.12e}, engine {got:.12e}", want[quantity]));
+                    mismatches
+                        .push(format!("{name} {case} {quantity}: metafor {:.12e}, engine {got:.12e}", want[quantity]));
                 }
             }
         }
     }
     println!("multiverse cross-check: {specs} specifications, {compared} numbers compared");
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+    );
     assert!(compared > 2_000, "only {compared} numbers compared");
 }
 
@@ -414,7 +467,9 @@ fn fragility_matches_a_brute_force_with_metafor() {
     let mut checked = 0;
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap())
+                .unwrap();
         let model = match f[1] {
             "EE" => Model::CommonInverseVariance,
             other => Model::from_code(other).unwrap(),
@@ -464,7 +519,8 @@ fn trial_sequential_analysis_matches_rpact_and_metafor() {
     let mut rpact_compared = 0;
     for (case, (alpha, looks)) in &cases {
         let fractions: Vec<f64> = looks.iter().map(|l| l.0).collect();
-        for (i, (got, (_, want, rpact))) in lan_demets_boundaries(&fractions, *alpha).into_iter().zip(looks).enumerate() {
+        for (i, (got, (_, want, rpact))) in lan_demets_boundaries(&fractions, *alpha).into_iter().zip(looks).enumerate()
+        {
             check(format!("boundaries {case} look {}", i + 1), got, *want);
             if let Some(rpact) = rpact {
                 check(format!("boundaries {case} look {} (rpact)", i + 1), got, *rpact);
@@ -477,15 +533,22 @@ fn trial_sequential_analysis_matches_rpact_and_metafor() {
     let mut analyses: BTreeMap<(String, String), Vec<(String, usize, f64)>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        analyses.entry((unquote(f[0]).into(), unquote(f[1]).into())).or_default().push((unquote(f[2]).into(), f[3].parse().unwrap(), value(f[4])));
+        analyses.entry((unquote(f[0]).into(), unquote(f[1]).into())).or_default().push((
+            unquote(f[2]).into(),
+            f[3].parse().unwrap(),
+            value(f[4]),
+        ));
     }
     for ((dataset, method), rows) in &analyses {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap())
+                .unwrap();
         let model = if method == "EE" { Model::CommonInverseVariance } else { Model::from_code(method).unwrap() };
         let options = AnalysisOptions { measure: Measure::RR, ..AnalysisOptions::default() }.with_model(model);
         let tsa = trial_sequential(&studies, &options, TsaAssumptions::default()).unwrap();
         let looks: Vec<usize> = rows.iter().filter(|r| r.0 == "boundary").map(|r| r.1).collect();
-        let engine_looks: Vec<usize> = tsa.looks.iter().enumerate().filter(|(_, l)| l.boundary.is_some()).map(|(i, _)| i + 1).collect();
+        let engine_looks: Vec<usize> =
+            tsa.looks.iter().enumerate().filter(|(_, l)| l.boundary.is_some()).map(|(i, _)| i + 1).collect();
         assert_eq!(engine_looks, looks, "{dataset} {method}: the trials that are looks");
         for (quantity, index, want) in rows {
             let got = match quantity.as_str() {
@@ -517,13 +580,25 @@ fn estimator_comparison_matches_metafor() {
     let mut compared = 0;
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
-        let options = AnalysisOptions { measure: Measure::RR, ci_method: CiMethod::from_code(f[2]).unwrap(), ..AnalysisOptions::default() };
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap())
+                .unwrap();
+        let options = AnalysisOptions {
+            measure: Measure::RR,
+            ci_method: CiMethod::from_code(f[2]).unwrap(),
+            ..AnalysisOptions::default()
+        };
         let fits = compare_estimators(&studies, &options);
         let fit = fits.iter().find(|r| r.label == f[1]).unwrap_or_else(|| panic!("no {} in the comparison", f[1]));
         let a = fit.analysis.as_ref().unwrap_or_else(|e| panic!("{line}: {e}"));
         let i2 = a.heterogeneity.i2.unwrap_or(f64::NAN);
-        for (what, got, want) in [("tau2", a.heterogeneity.tau2, f[3]), ("estimate", a.pooled.estimate, f[4]), ("ci_lower", a.pooled.ci_lower, f[5]), ("ci_upper", a.pooled.ci_upper, f[6]), ("i2", i2, f[7])] {
+        for (what, got, want) in [
+            ("tau2", a.heterogeneity.tau2, f[3]),
+            ("estimate", a.pooled.estimate, f[4]),
+            ("ci_lower", a.pooled.ci_lower, f[5]),
+            ("ci_upper", a.pooled.ci_upper, f[6]),
+            ("i2", i2, f[7]),
+        ] {
             let want: f64 = want.parse().unwrap();
             compared += 1;
             if !close(got, want) {
@@ -544,7 +619,9 @@ fn binary_small_study_tests_match_r() {
     let (mut mismatches, mut compared) = (Vec::new(), 0);
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap())
+                .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(f[1]).unwrap(), ..AnalysisOptions::default() };
         let analysis = analyze(&studies, &options).unwrap();
         let test = match f[2] {
@@ -553,7 +630,12 @@ fn binary_small_study_tests_match_r() {
             _ => harbord(&studies, &analysis, 0.95),
         }
         .unwrap_or_else(|e| panic!("{line}: {e}"));
-        for (what, got, want) in [("df", test.df.unwrap_or(f64::NAN), f[3]), ("t", test.statistic, f[4]), ("p", test.p_value, f[5]), ("intercept", test.limit_estimate, f[6])] {
+        for (what, got, want) in [
+            ("df", test.df.unwrap_or(f64::NAN), f[3]),
+            ("t", test.statistic, f[4]),
+            ("p", test.p_value, f[5]),
+            ("intercept", test.limit_estimate, f[6]),
+        ] {
             compared += 1;
             let want: f64 = want.parse().unwrap();
             if !close(got, want) {
@@ -574,11 +656,18 @@ fn pet_peese_matches_r() {
     let (mut mismatches, mut compared) = (Vec::new(), 0);
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", f[0]))).unwrap())
+                .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(f[1]).unwrap(), ..AnalysisOptions::default() };
         let both = pet_peese(&analyze(&studies, &options).unwrap(), 0.95).unwrap_or_else(|e| panic!("{line}: {e}"));
         let fit = if f[2] == "pet" { both.pet } else { both.peese };
-        for (what, got, want) in [("estimate", fit.limit_estimate, f[3]), ("p", fit.limit_p_value, f[4]), ("lower", fit.limit_ci_lower, f[5]), ("upper", fit.limit_ci_upper, f[6])] {
+        for (what, got, want) in [
+            ("estimate", fit.limit_estimate, f[3]),
+            ("p", fit.limit_p_value, f[4]),
+            ("lower", fit.limit_ci_lower, f[5]),
+            ("upper", fit.limit_ci_upper, f[6]),
+        ] {
             compared += 1;
             let want: f64 = want.parse().unwrap();
             if !close(got, want) {
@@ -621,7 +710,10 @@ fn cases_by_key(path: &Path, keys: usize) -> BTreeMap<Vec<String>, Vec<(String, 
     let mut cases: BTreeMap<Vec<String>, Vec<(String, f64)>> = BTreeMap::new();
     for line in std::fs::read_to_string(path).unwrap().lines().skip(1) {
         let f: Vec<&str> = line.split(',').map(unquote).collect();
-        cases.entry(f[..keys].iter().map(|s| s.to_string()).collect()).or_default().push((f[keys].to_string(), f[keys + 1].parse().unwrap()));
+        cases
+            .entry(f[..keys].iter().map(|s| s.to_string()).collect())
+            .or_default()
+            .push((f[keys].to_string(), f[keys + 1].parse().unwrap()));
     }
     cases
 }
@@ -632,7 +724,9 @@ fn moderator_column(path: &Path, name: &str) -> ModeratorValues {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').map(unquote).collect();
     let at = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name} in {}", path.display()));
-    ModeratorValues::from_text(lines.map(|l| Some(unquote(l.split(',').nth(at).unwrap())).filter(|v| *v != "NA").map(String::from)).collect())
+    ModeratorValues::from_text(
+        lines.map(|l| Some(unquote(l.split(',').nth(at).unwrap())).filter(|v| *v != "NA").map(String::from)).collect(),
+    )
 }
 
 /// Meta-regression on one moderator against `rma(mods = ~ x)` (numeric) and `~ factor(x)`:
@@ -645,9 +739,12 @@ fn meta_regression_matches_metafor() {
     let mut tally = Tally::default();
     for (case, expected) in &cases {
         let [dataset, moderator, measure, method, test] = [0, 1, 2, 3, 4].map(|i| case[i].as_str());
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{dataset}.csv"))).unwrap())
+                .unwrap();
         let values = moderator_column(&out.join("datasets").join(format!("{dataset}_moderators.csv")), moderator);
-        let options = options_from_case(&format!("measure={measure};method={method};add=0.5;to=only0;drop00=0;test={test};pi=z"));
+        let options =
+            options_from_case(&format!("measure={measure};method={method};add=0.5;to=only0;drop00=0;test={test};pi=z"));
         let analysis = analyze(&studies, &options).unwrap();
         let fit = moderator_analysis(&analysis, moderator, &values, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
@@ -685,10 +782,13 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     let cases = cases_by_key(&out.join("bayes.csv"), 4);
     let mut tally = Tally::default();
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
         let prior = TauPrior::from_code(&case[2]).unwrap_or_else(|| panic!("{case:?}: unknown prior"));
-        let fit = bayes_for(&analyze(&studies, &options).unwrap(), prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        let fit =
+            bayes_for(&analyze(&studies, &options).unwrap(), prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
             let got = match quantity.as_str() {
                 "mu_mean" => fit.mu.mean,
@@ -717,9 +817,12 @@ fn profile_likelihood_intervals_match_metafor() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("profile.csv"), 3);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
-        let (y, v): (Vec<f64>, Vec<f64>) = analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+        let (y, v): (Vec<f64>, Vec<f64>) =
+            analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
         let tau2 = tau2_profile_interval(&y, &v, case[2] == "REML", 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
             let got = match quantity.as_str() {
@@ -743,7 +846,9 @@ fn likelihood_models_match_rma_glmm() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("glmm.csv"), 2);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let model = LikelihoodModel::ALL.into_iter().find(|m| m.code() == case[1]).unwrap();
         let fit = likelihood_fit(&studies, model, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
@@ -774,9 +879,12 @@ fn selection_model_matches_metafor_selmodel() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("selection.csv"), 4);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
-        let (y, v): (Vec<f64>, Vec<f64>) = analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+        let (y, v): (Vec<f64>, Vec<f64>) =
+            analyze(&studies, &options).unwrap().studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
         let fit = step_selection_model(&y, &v, &STEPS_3PSM, case[3] == "less", case[2] == "EE", 0.95);
         if expected.iter().any(|(q, _)| q == "empty") {
             assert!(fit.is_err(), "{case:?}: an interval is empty in R, the engine fitted {fit:?}");
@@ -821,7 +929,9 @@ fn random_effects_conditional_model_matches_rma_glmm() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("glmm_random.csv"), 1);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let fit = conditional_random_effects(&studies, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         check_mixed_fit(&mut tally, case, expected, &fit, 1e-3);
     }
@@ -839,7 +949,9 @@ fn glmer_models_match_rma_glmm() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("glmer.csv"), 2);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
         let fit = match case[1].as_str() {
             "CM.AL-ML" => approximate_conditional_random_effects(&studies, 0.95),
             "UM.RS-EE" => random_study_effects(&studies, false, 0.95),
@@ -884,9 +996,15 @@ fn trial_diagnostics_match_metafor() {
     let mut tally = Tally::default();
     let cases = cases_by_key(&out.join("diagnostics.csv"), 3);
     for (case, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap()).unwrap();
-        let options = options_from_case(&format!("measure=RR;method={};add=0.5;to=only0;drop00=0;test={};pi=z", case[1], case[2]));
-        let rows = trial_diagnostics(&analyze(&studies, &options).unwrap(), 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", case[0]))).unwrap())
+                .unwrap();
+        let options = options_from_case(&format!(
+            "measure=RR;method={};add=0.5;to=only0;drop00=0;test={};pi=z",
+            case[1], case[2]
+        ));
+        let rows =
+            trial_diagnostics(&analyze(&studies, &options).unwrap(), 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         let quantiles = normal_quantiles(rows.len());
         for (quantity, want) in expected {
             let (name, index) = quantity.split_at(quantity.find(|c: char| c.is_ascii_digit()).unwrap());
@@ -916,9 +1034,12 @@ fn convention_presets_match_metafor() {
     let mut tally = Tally { compared: 0, mismatches: Vec::new() };
     let cases = cases_by_key(&out.join("presets.csv"), 3);
     for (key, expected) in &cases {
-        let studies = parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", key[0]))).unwrap()).unwrap();
+        let studies =
+            parse_studies(&std::fs::read_to_string(out.join("datasets").join(format!("{}.csv", key[0]))).unwrap())
+                .unwrap();
         let preset = Preset::from_code(&key[1]).unwrap();
-        let a = analyze(&studies, &preset.convention().options(Measure::from_code(&key[2]).unwrap())).unwrap_or_else(|e| panic!("{key:?}: {e}"));
+        let a = analyze(&studies, &preset.convention().options(Measure::from_code(&key[2]).unwrap()))
+            .unwrap_or_else(|e| panic!("{key:?}: {e}"));
         let (p, h) = (&a.pooled, &a.heterogeneity);
         for (quantity, want) in expected {
             let got = match quantity.as_str() {

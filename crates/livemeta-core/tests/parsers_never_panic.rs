@@ -4,9 +4,9 @@
 use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
 use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::file_open::open_file;
+use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::rm5::{decode_text, read_rm5};
 use livemeta_core::user_data::read_csv;
-use livemeta_core::link_data::{pack, unpack, Packed};
 use livemeta_core::StudyCounts;
 use proptest::prelude::*;
 
@@ -16,10 +16,21 @@ const VALID: &str = "study,events_treatment,total_treatment,events_control,total
 /// formula prefixes, huge and negative numbers, and non-ASCII.
 fn csvish() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        Just(",".to_string()), Just(";".to_string()), Just("\t".to_string()), Just("\"".to_string()), Just("\n".to_string()),
-        Just("\r\n".to_string()), Just("\u{feff}".to_string()), Just("=1+1".to_string()), Just("-5".to_string()),
-        Just("99999999999999999999".to_string()), Just("study".to_string()), Just("events_treatment".to_string()),
-        Just("total_control".to_string()), Just("ü\u{0}".to_string()), "[a-z0-9 ]{0,6}",
+        Just(",".to_string()),
+        Just(";".to_string()),
+        Just("\t".to_string()),
+        Just("\"".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\u{feff}".to_string()),
+        Just("=1+1".to_string()),
+        Just("-5".to_string()),
+        Just("99999999999999999999".to_string()),
+        Just("study".to_string()),
+        Just("events_treatment".to_string()),
+        Just("total_control".to_string()),
+        Just("ü\u{0}".to_string()),
+        "[a-z0-9 ]{0,6}",
     ];
     prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
 }

@@ -32,7 +32,8 @@ const ABOUT_THE_TOOLING: &[&str] = &[
 
 /// Words that describe the sessions the project was built in; the app's own "session" (the
 /// user's undo history) is a word the page uses, so these apply to the documents and data only.
-const ABOUT_THE_BUILDING: &[&str] = &["this session", "previous session", "next session", "earlier session", "last session"];
+const ABOUT_THE_BUILDING: &[&str] =
+    &["this session", "previous session", "next session", "earlier session", "last session"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -44,7 +45,11 @@ fn offences(text: &str, words: &[&str]) -> Vec<String> {
     let part_of_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     words
         .iter()
-        .filter(|w| lower.match_indices(*w).any(|(at, _)| !part_of_word(lower[..at].chars().next_back()) && !part_of_word(lower[at + w.len()..].chars().next())))
+        .filter(|w| {
+            lower.match_indices(*w).any(|(at, _)| {
+                !part_of_word(lower[..at].chars().next_back()) && !part_of_word(lower[at + w.len()..].chars().next())
+            })
+        })
         .map(|w| w.to_string())
         .collect()
 }
@@ -52,7 +57,9 @@ fn offences(text: &str, words: &[&str]) -> Vec<String> {
 fn strings_of(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
     match value {
         serde_json::Value::String(s) => out.push((path.to_string(), s.clone())),
-        serde_json::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| strings_of(v, &format!("{path}[{i}]"), out)),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, v)| strings_of(v, &format!("{path}[{i}]"), out))
+        }
         serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| strings_of(v, &format!("{path}.{k}"), out)),
         _ => {}
     }
@@ -112,7 +119,11 @@ fn documents_and_page_text_speak_about_the_data_and_methods_only() {
         let text = std::fs::read_to_string(file).unwrap();
         for (line_no, line) in text.lines().enumerate() {
             for word in offences(line, ABOUT_THE_TOOLING) {
-                found.push(format!("{}:{}: \"{word}\"", file.strip_prefix(root()).unwrap_or(file).display(), line_no + 1));
+                found.push(format!(
+                    "{}:{}: \"{word}\"",
+                    file.strip_prefix(root()).unwrap_or(file).display(),
+                    line_no + 1
+                ));
             }
         }
     }

@@ -27,7 +27,11 @@ pub fn forest_plot(
                 control: None,
                 weight_percent: None,
                 estimate: None,
-                status: if matches!(row.data, TrialData::Invalid { .. }) { RowStatus::Invalid } else { RowStatus::NotReported },
+                status: if matches!(row.data, TrialData::Invalid { .. }) {
+                    RowStatus::Invalid
+                } else {
+                    RowStatus::NotReported
+                },
                 emphasis: false,
                 entered: row.is_entered(),
             };
@@ -91,7 +95,9 @@ pub fn refit_plot(
             control: None,
             weight_percent: None,
             emphasis: match (estimate, full_ok) {
-                (Some((e, ..)), Some(a)) => (e > null) != (a.pooled.estimate > null) || e < a.pooled.ci_lower || e > a.pooled.ci_upper,
+                (Some((e, ..)), Some(a)) => {
+                    (e > null) != (a.pooled.estimate > null) || e < a.pooled.ci_lower || e > a.pooled.ci_upper
+                }
                 _ => false,
             },
             status: if estimate.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
@@ -103,10 +109,22 @@ pub fn refit_plot(
     for diamond in &mut pooled {
         diamond.label = "All trials in the pool".into();
     }
-    ForestPlot { row_heading: row_heading.into(), rows, pooled, footer, prediction: None, ..empty_plot(options, outcome_label, treatment_label, control_label) }
+    ForestPlot {
+        row_heading: row_heading.into(),
+        rows,
+        pooled,
+        footer,
+        prediction: None,
+        ..empty_plot(options, outcome_label, treatment_label, control_label)
+    }
 }
 
-fn empty_plot(options: &AnalysisOptions, outcome_label: &str, treatment_label: &str, control_label: &str) -> ForestPlot {
+fn empty_plot(
+    options: &AnalysisOptions,
+    outcome_label: &str,
+    treatment_label: &str,
+    control_label: &str,
+) -> ForestPlot {
     ForestPlot {
         title: None,
         outcome_label: outcome_label.to_string(),
@@ -143,14 +161,24 @@ fn heterogeneity_line(a: &Analysis) -> String {
 }
 
 fn overall_effect_line(a: &Analysis) -> String {
-    format!("Test for overall effect: {} = {:.2} ({})", if a.pooled.df.is_some() { "t" } else { "Z" }, a.pooled.statistic, p_value(a.pooled.p_value))
+    format!(
+        "Test for overall effect: {} = {:.2} ({})",
+        if a.pooled.df.is_some() { "t" } else { "Z" },
+        a.pooled.statistic,
+        p_value(a.pooled.p_value)
+    )
 }
 
 /// The diamond of an analysis and the summary lines under the plot.
 fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String>) {
     match analysis {
         Some(a) => {
-            let diamond = PooledRow { label: format!("Total ({})", a.model_label), estimate: a.pooled.estimate, lower: a.pooled.ci_lower, upper: a.pooled.ci_upper };
+            let diamond = PooledRow {
+                label: format!("Total ({})", a.model_label),
+                estimate: a.pooled.estimate,
+                lower: a.pooled.ci_lower,
+                upper: a.pooled.ci_upper,
+            };
             (vec![diamond], vec![heterogeneity_line(a), overall_effect_line(a)])
         }
         None => (vec![], vec![]),
@@ -162,7 +190,12 @@ fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String
 /// subtotal diamond with summed counts, and its heterogeneity and test for overall effect; then
 /// the total and the test for subgroup differences. `groups` names each row's subgroup; `fits`
 /// are the subgroups' own analyses.
-pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(String, Analysis)], difference_line: Option<String>) -> ForestPlot {
+pub fn subgroup_forest_plot(
+    mut plot: ForestPlot,
+    groups: &[String],
+    fits: &[(String, Analysis)],
+    difference_line: Option<String>,
+) -> ForestPlot {
     let study_rows = std::mem::take(&mut plot.rows);
     let mut names: Vec<&String> = Vec::new();
     for g in groups {
@@ -171,11 +204,14 @@ pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(St
         }
     }
     for name in names {
-        let members: Vec<&ForestRow> = study_rows.iter().zip(groups).filter(|(_, g)| *g == name).map(|(r, _)| r).collect();
+        let members: Vec<&ForestRow> =
+            study_rows.iter().zip(groups).filter(|(_, g)| *g == name).map(|(r, _)| r).collect();
         plot.rows.push(text_row(RowKind::Heading, name.clone()));
         plot.rows.extend(members.iter().map(|r| (*r).clone()));
         let pooled: Vec<&&ForestRow> = members.iter().filter(|r| r.status == RowStatus::Included).collect();
-        let sum = |arm: fn(&ForestRow) -> Option<(i64, i64)>| pooled.iter().filter_map(|r| arm(r)).fold((0, 0), |(e, n), (re, rn)| (e + re, n + rn));
+        let sum = |arm: fn(&ForestRow) -> Option<(i64, i64)>| {
+            pooled.iter().filter_map(|r| arm(r)).fold((0, 0), |(e, n), (re, rn)| (e + re, n + rn))
+        };
         let fit = fits.iter().find(|(g, _)| g == name).map(|(_, a)| a);
         plot.rows.push(ForestRow {
             kind: RowKind::Subtotal,
@@ -200,7 +236,17 @@ pub fn subgroup_forest_plot(mut plot: ForestPlot, groups: &[String], fits: &[(St
 }
 
 fn text_row(kind: RowKind, label: String) -> ForestRow {
-    ForestRow { kind, label, treatment: None, control: None, weight_percent: None, estimate: None, status: RowStatus::Included, emphasis: false, entered: false }
+    ForestRow {
+        kind,
+        label,
+        treatment: None,
+        control: None,
+        weight_percent: None,
+        estimate: None,
+        status: RowStatus::Included,
+        emphasis: false,
+        entered: false,
+    }
 }
 
 /// The plot with only the studies from `first` (0-based) to `first + count`, for the screen
@@ -221,7 +267,8 @@ pub fn window_rows(mut plot: ForestPlot, first: usize, shown: usize) -> ForestPl
         index += 1;
         (first..last).contains(&(index - 1))
     });
-    let note = format!("Studies {}-{} of {} shown; the total pools all of them", count(first + 1), count(last), count(total));
+    let note =
+        format!("Studies {}-{} of {} shown; the total pools all of them", count(first + 1), count(last), count(total));
     plot.rows.push(text_row(RowKind::Note, note));
     plot
 }

@@ -85,23 +85,37 @@ pub(crate) fn fit_text(text: &str, max: f64, size: f64, bold: bool) -> String {
 pub(crate) fn fit_distinct(labels: &[String], max: f64, size: f64, bold: bool) -> Vec<String> {
     let mut cut: Vec<String> = labels.iter().map(|l| fit_text(l, max, size, bold)).collect();
     for i in 0..labels.len() {
-        let clashes = |cut: &[String], text: &str| labels.iter().zip(cut).enumerate().any(|(j, (l, c))| j != i && l != &labels[i] && c == text);
+        let clashes = |cut: &[String], text: &str| {
+            labels.iter().zip(cut).enumerate().any(|(j, (l, c))| j != i && l != &labels[i] && c == text)
+        };
         if !clashes(&cut, &cut[i]) {
             continue;
         }
         let chars: Vec<char> = labels[i].chars().collect();
         // Five characters of the end where they fit (so that they read as a part of the name),
         // fewer on the narrowest plots.
-        let longest_fitting = (1..chars.len()).take_while(|&n| text_width(&format!("…{}", chars[chars.len() - n..].iter().collect::<String>()), size, bold) <= max).last().unwrap_or(0);
+        let longest_fitting = (1..chars.len())
+            .take_while(|&n| {
+                text_width(&format!("…{}", chars[chars.len() - n..].iter().collect::<String>()), size, bold) <= max
+            })
+            .last()
+            .unwrap_or(0);
         for tail_len in longest_fitting.min(5).max(1)..=longest_fitting {
             let tail: String = chars[chars.len() - tail_len..].iter().collect();
             let room = max - text_width(&format!("…{tail}"), size, bold);
-            let head: String = chars.iter().scan(String::new(), |head, c| {
-                head.push(*c);
-                Some(head.clone())
-            }).take_while(|h| text_width(h, size, bold) <= room).last().unwrap_or_default();
+            let head: String = chars
+                .iter()
+                .scan(String::new(), |head, c| {
+                    head.push(*c);
+                    Some(head.clone())
+                })
+                .take_while(|h| text_width(h, size, bold) <= room)
+                .last()
+                .unwrap_or_default();
             let candidate = format!("{}…{tail}", head.trim_end());
-            let alike = |j: usize| j != i && labels[j] != labels[i] && labels[j].starts_with(head.trim_end()) && labels[j].ends_with(&tail);
+            let alike = |j: usize| {
+                j != i && labels[j] != labels[i] && labels[j].starts_with(head.trim_end()) && labels[j].ends_with(&tail)
+            };
             if !clashes(&cut, &candidate) && !(0..labels.len()).any(alike) {
                 cut[i] = candidate;
                 break;
@@ -181,20 +195,33 @@ fn note_lines(row: &ForestRow, cols: &Columns) -> Vec<String> {
 /// The rows' height: one line each, a note as many as it wraps to.
 fn rows_height(plot: &ForestPlot, width: f64) -> f64 {
     let notes = plot.rows.iter().any(|r| r.kind == RowKind::Note).then(|| columns(plot, width));
-    plot.rows.iter().map(|r| ROW * notes.as_ref().filter(|_| r.kind == RowKind::Note).map_or(1, |cols| note_lines(r, cols).len()) as f64).sum()
+    plot.rows
+        .iter()
+        .map(|r| {
+            ROW * notes.as_ref().filter(|_| r.kind == RowKind::Note).map_or(1, |cols| note_lines(r, cols).len()) as f64
+        })
+        .sum()
 }
 
 /// A row's estimate as printed; entered counts carry their mark here too, since narrow plots
 /// drop the count columns.
 fn row_estimate_text(plot: &ForestPlot, row: &ForestRow) -> String {
     let text = estimate_text(plot, row.estimate, &row.status);
-    if row.entered && row.estimate.is_some() { text + super::ENTERED_MARK } else { text }
+    if row.entered && row.estimate.is_some() {
+        text + super::ENTERED_MARK
+    } else {
+        text
+    }
 }
 
 fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &RowStatus) -> String {
     match (status, estimate) {
-        (RowStatus::NotReported | RowStatus::NotEstimable | RowStatus::Invalid, _) | (_, None) => status.label().to_string(),
-        (_, Some((e, l, u))) => format!("{} [{}, {}]", effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure)),
+        (RowStatus::NotReported | RowStatus::NotEstimable | RowStatus::Invalid, _) | (_, None) => {
+            status.label().to_string()
+        }
+        (_, Some((e, l, u))) => {
+            format!("{} [{}, {}]", effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure))
+        }
     }
 }
 
@@ -206,8 +233,13 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
         .iter()
         .filter(|r| has_columns(r))
         // An excluded row may carry " off" when there is no weight column to say so.
-        .map(|r| text_width(&row_estimate_text(plot, r), TEXT, r.kind == RowKind::Subtotal) + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 })
-        .chain(plot.pooled.iter().map(|p| text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)))
+        .map(|r| {
+            text_width(&row_estimate_text(plot, r), TEXT, r.kind == RowKind::Subtotal)
+                + if r.status == RowStatus::Excluded { text_width(" off", TEXT, false) } else { 0.0 }
+        })
+        .chain(plot.pooled.iter().map(|p| {
+            text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)
+        }))
         .fold(text_width(&heading, TEXT, true), f64::max);
     let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
     let full_labels: Vec<String> = plot.rows.iter().map(|r| printable(&r.label)).collect();
@@ -215,7 +247,13 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
     let min_plot = (width * 0.22).max(90.0);
     // (short labels, weight column, small arm headings, count columns), from the most room to
     // the least: a phone shows names, plot and estimates, and the counts stay in the table.
-    let stages = [(false, true, false, true), (true, true, false, true), (true, true, true, true), (true, false, true, true), (true, false, true, false)];
+    let stages = [
+        (false, true, false, true),
+        (true, true, false, true),
+        (true, true, true, true),
+        (true, false, true, true),
+        (true, false, true, false),
+    ];
     // A plot of refits has neither counts nor weights: their columns are never drawn.
     let has_counts = plot.rows.iter().any(|r| r.treatment.is_some() || r.control.is_some());
     let has_weights = plot.rows.iter().any(|r| r.weight_percent.is_some() || r.status == RowStatus::Excluded);
@@ -223,11 +261,25 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
         let (with_weight, with_counts) = (with_weight && has_weights, with_counts && has_counts);
         let labels = if short { &short_labels } else { &full_labels };
         // Headings and notes run across the count columns, like the pooled rows' labels.
-        let wanted = labels.iter().zip(&plot.rows).filter(|(_, r)| has_columns(r)).map(|(l, _)| text_width(l, TEXT, false)).fold(text_width("Study", TEXT, true), f64::max);
-        let head = |label: &str| if short_heads { text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false)) } else { text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false)) };
+        let wanted = labels
+            .iter()
+            .zip(&plot.rows)
+            .filter(|(_, r)| has_columns(r))
+            .map(|(l, _)| text_width(l, TEXT, false))
+            .fold(text_width("Study", TEXT, true), f64::max);
+        let head = |label: &str| {
+            if short_heads {
+                text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false))
+            } else {
+                text_width(label, TEXT, true).max(text_width("events/total", SMALL_TEXT, false))
+            }
+        };
         let counts = |f: &dyn Fn(&super::ForestRow) -> f64| plot.rows.iter().map(f).fold(0.0, f64::max);
         let (treatment, control) = if with_counts {
-            (GAP + head(&plot.treatment_label).max(counts(&|r| cell(r.treatment, r.entered))), GAP + head(&plot.control_label).max(counts(&|r| cell(r.control, r.entered))))
+            (
+                GAP + head(&plot.treatment_label).max(counts(&|r| cell(r.treatment, r.entered))),
+                GAP + head(&plot.control_label).max(counts(&|r| cell(r.control, r.entered))),
+            )
         } else {
             (0.0, 0.0)
         };
@@ -283,7 +335,10 @@ fn pooled_hidden(plot: &ForestPlot) -> bool {
 fn forest_scale(plot: &ForestPlot) -> AxisScale {
     let pooled = plot.pooled.iter().filter(|_| !pooled_hidden(plot)).flat_map(|p| [p.estimate, p.lower, p.upper]);
     let guess = plot.guess.and_then(|g| g.value);
-    AxisScale::fit(plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(pooled).chain(guess), plot.measure.is_ratio())
+    AxisScale::fit(
+        plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(pooled).chain(guess),
+        plot.measure.is_ratio(),
+    )
 }
 
 /// The effect value under x (CSS pixels) on the plot drawn `width` wide, if x is over the axis.
@@ -314,7 +369,9 @@ pub fn draw_forest<DB: DrawingBackend>(
     let (w_dev, _) = root.dim_in_pixel();
     let width = w_dev as f64 / px;
     let p = |v: f64| (v * px).round() as i32;
-    let font = |size: f64, color: RGBColor, h: HPos| ("sans-serif", size * px).into_font().color(&color).pos(Pos::new(h, VPos::Center));
+    let font = |size: f64, color: RGBColor, h: HPos| {
+        ("sans-serif", size * px).into_font().color(&color).pos(Pos::new(h, VPos::Center))
+    };
     let bold = |size: f64, color: RGBColor, h: HPos| {
         ("sans-serif", size * px).into_font().style(FontStyle::Bold).color(&color).pos(Pos::new(h, VPos::Center))
     };
@@ -363,7 +420,11 @@ pub fn draw_forest<DB: DrawingBackend>(
     for ((row, label), study_label) in plot.rows.iter().zip(&cols.labels).zip(&study_labels) {
         match row.kind {
             RowKind::Heading => {
-                root.draw_text(&fit_text(label, text_room, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                root.draw_text(
+                    &fit_text(label, text_room, TEXT, true),
+                    &bold(TEXT, INK, HPos::Left),
+                    (p(MARGIN), p(y)),
+                )?;
                 y += ROW;
                 continue;
             }
@@ -375,19 +436,38 @@ pub fn draw_forest<DB: DrawingBackend>(
                 continue;
             }
             RowKind::Subtotal => {
-                root.draw_text(&fit_text(label, cols.label_width, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(y)))?;
+                root.draw_text(
+                    &fit_text(label, cols.label_width, TEXT, true),
+                    &bold(TEXT, INK, HPos::Left),
+                    (p(MARGIN), p(y)),
+                )?;
                 let ink = if row.entered { ENTERED } else { INK };
                 if cols.counts {
-                    root.draw_text(&count_text(row.treatment, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
-                    root.draw_text(&count_text(row.control, row.entered), &bold(TEXT, ink, HPos::Right), (p(cols.control_right), p(y)))?;
+                    root.draw_text(
+                        &count_text(row.treatment, row.entered),
+                        &bold(TEXT, ink, HPos::Right),
+                        (p(cols.treatment_right), p(y)),
+                    )?;
+                    root.draw_text(
+                        &count_text(row.control, row.entered),
+                        &bold(TEXT, ink, HPos::Right),
+                        (p(cols.control_right), p(y)),
+                    )?;
                 }
                 if let (Some(x), Some(w)) = (cols.weight_right, row.weight_percent) {
                     root.draw_text(&format!("{w:.1}%"), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
                 }
-                root.draw_text(&row_estimate_text(plot, row), &bold(TEXT, ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
+                root.draw_text(
+                    &row_estimate_text(plot, row),
+                    &bold(TEXT, ink, HPos::Left),
+                    (p(cols.estimate_left), p(y)),
+                )?;
                 if let Some((est, lo, hi)) = row.estimate {
                     let (xl, xe, xh) = (clamp(x_of(lo)), clamp(x_of(est)), clamp(x_of(hi)));
-                    root.draw(&Polygon::new(vec![(p(xl), p(y)), (p(xe), p(y - 5.0)), (p(xh), p(y)), (p(xe), p(y + 5.0))], STUDY.filled()))?;
+                    root.draw(&Polygon::new(
+                        vec![(p(xl), p(y)), (p(xe), p(y - 5.0)), (p(xh), p(y)), (p(xe), p(y + 5.0))],
+                        STUDY.filled(),
+                    ))?;
                 }
                 y += ROW;
                 continue;
@@ -403,19 +483,34 @@ pub fn draw_forest<DB: DrawingBackend>(
         // Entered counts and their estimate keep their own colour, even switched off.
         let numbers_ink = if row.entered { ENTERED } else { ink };
         if cols.counts {
-            root.draw_text(&count_text(row.treatment, row.entered), &font(TEXT, numbers_ink, HPos::Right), (p(cols.treatment_right), p(y)))?;
-            root.draw_text(&count_text(row.control, row.entered), &font(TEXT, numbers_ink, HPos::Right), (p(cols.control_right), p(y)))?;
+            root.draw_text(
+                &count_text(row.treatment, row.entered),
+                &font(TEXT, numbers_ink, HPos::Right),
+                (p(cols.treatment_right), p(y)),
+            )?;
+            root.draw_text(
+                &count_text(row.control, row.entered),
+                &font(TEXT, numbers_ink, HPos::Right),
+                (p(cols.control_right), p(y)),
+            )?;
         }
         let mut estimate = row_estimate_text(plot, row);
         match (cols.weight_right, row.weight_percent, &row.status) {
-            (Some(x), Some(w), _) => root.draw_text(&format!("{w:.1}%"), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?,
-            (Some(x), None, RowStatus::Excluded) => root.draw_text("excluded", &font(SMALL_TEXT, MUTED, HPos::Right), (p(x), p(y)))?,
+            (Some(x), Some(w), _) => {
+                root.draw_text(&format!("{w:.1}%"), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?
+            }
+            (Some(x), None, RowStatus::Excluded) => {
+                root.draw_text("excluded", &font(SMALL_TEXT, MUTED, HPos::Right), (p(x), p(y)))?
+            }
             (None, _, RowStatus::Excluded) if row.estimate.is_some() => estimate.push_str(" off"),
             _ => {}
         }
         root.draw_text(&estimate, &font(TEXT, numbers_ink, HPos::Left), (p(cols.estimate_left), p(y)))?;
         if let Some((est, lo, hi)) = row.estimate {
-            root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(y)), (p(clamp(x_of(hi))), p(y))], mark.stroke_width(p(1.5).max(1) as u32)))?;
+            root.draw(&PathElement::new(
+                vec![(p(clamp(x_of(lo))), p(y)), (p(clamp(x_of(hi))), p(y))],
+                mark.stroke_width(p(1.5).max(1) as u32),
+            ))?;
             if x_of(lo) < plot_left {
                 root.draw(&arrow(plot_left, -1.0, y, mark))?;
             }
@@ -461,7 +556,10 @@ pub fn draw_forest<DB: DrawingBackend>(
         // The guess: a vertical marker through the pooled row, labelled above it.
         let x = clamp(x_of(guess));
         let top_y = pooled_y - 16.0;
-        root.draw(&PathElement::new(vec![(p(x), p(top_y)), (p(x), p(pooled_y + 11.0))], GUESS.stroke_width(p(3.0).max(1) as u32)))?;
+        root.draw(&PathElement::new(
+            vec![(p(x), p(top_y)), (p(x), p(pooled_y + 11.0))],
+            GUESS.stroke_width(p(3.0).max(1) as u32),
+        ))?;
         let label = format!("guess {}", effect(guess, plot.measure));
         let (anchor, dx) = if x > (plot_left + plot_right) / 2.0 { (HPos::Right, -5.0) } else { (HPos::Left, 5.0) };
         root.draw_text(&label, &bold(SMALL_TEXT, GUESS, anchor), (p(x + dx), p(top_y + 2.0)))?;
@@ -477,7 +575,10 @@ pub fn draw_forest<DB: DrawingBackend>(
         }
         if i == 0 {
             if let Some((lo, hi)) = plot.prediction {
-                root.draw(&PathElement::new(vec![(p(clamp(x_of(lo))), p(pooled_y)), (p(clamp(x_of(hi))), p(pooled_y))], fill.stroke_width(p(2.0).max(1) as u32)))?;
+                root.draw(&PathElement::new(
+                    vec![(p(clamp(x_of(lo))), p(pooled_y)), (p(clamp(x_of(hi))), p(pooled_y))],
+                    fill.stroke_width(p(2.0).max(1) as u32),
+                ))?;
             }
         }
         // A pooled row has no counts, so its label may run across the count columns.
@@ -500,7 +601,10 @@ pub fn draw_forest<DB: DrawingBackend>(
     let axis_y = y + POOLED;
     root.draw(&PathElement::new(vec![(p(plot_left), p(axis_y)), (p(plot_right), p(axis_y))], INK.stroke_width(1)))?;
     let null_x = x_of(scale.null_value());
-    root.draw(&PathElement::new(vec![(p(null_x), p(header_bottom - 4.0)), (p(null_x), p(axis_y))], INK.stroke_width(1)))?;
+    root.draw(&PathElement::new(
+        vec![(p(null_x), p(header_bottom - 4.0)), (p(null_x), p(axis_y))],
+        INK.stroke_width(1),
+    ))?;
     let tick_label = |t: f64| if plot.measure.is_ratio() { format!("{t}") } else { effect(t, plot.measure) };
     let mut ticks = scale.ticks();
     // The null first, then powers of ten, then the rest, nearest the null first: what is left
@@ -520,9 +624,18 @@ pub fn draw_forest<DB: DrawingBackend>(
             root.draw_text(&tick_label(tick), &font(SMALL_TEXT, INK, HPos::Center), (p(x), p(axis_y + 13.0)))?;
         }
     }
-    let favours = |label: &str, room: f64| fit_text(&format!("Favours {}", crate::in_sentence(label)), room, SMALL_TEXT, false);
-    root.draw_text(&favours(&plot.treatment_label, null_x - 4.0 - MARGIN), &font(SMALL_TEXT, INK, HPos::Right), (p(null_x - 4.0), p(axis_y + 30.0)))?;
-    root.draw_text(&favours(&plot.control_label, width - MARGIN - null_x - 4.0), &font(SMALL_TEXT, INK, HPos::Left), (p(null_x + 4.0), p(axis_y + 30.0)))?;
+    let favours =
+        |label: &str, room: f64| fit_text(&format!("Favours {}", crate::in_sentence(label)), room, SMALL_TEXT, false);
+    root.draw_text(
+        &favours(&plot.treatment_label, null_x - 4.0 - MARGIN),
+        &font(SMALL_TEXT, INK, HPos::Right),
+        (p(null_x - 4.0), p(axis_y + 30.0)),
+    )?;
+    root.draw_text(
+        &favours(&plot.control_label, width - MARGIN - null_x - 4.0),
+        &font(SMALL_TEXT, INK, HPos::Left),
+        (p(null_x + 4.0), p(axis_y + 30.0)),
+    )?;
 
     let mut fy = axis_y + AXIS;
     for (line, is_note) in footer_lines(plot, width) {
@@ -541,7 +654,8 @@ mod tests {
     fn long_text_is_cut_to_fit_and_summary_lines_wrap() {
         let cut = fit_text("Beck 2014 M4 (NCT01259323)", 80.0, TEXT, false);
         assert!(cut.ends_with('…') && text_width(&cut, TEXT, false) <= 80.0, "{cut}");
-        let lines = wrap("Heterogeneity: Tau² = 0.000; Q = 0.00, df = 0 (P = 1.000); I² = 0%", 200.0, SMALL_TEXT, false);
+        let lines =
+            wrap("Heterogeneity: Tau² = 0.000; Q = 0.00, df = 0 (P = 1.000); I² = 0%", 200.0, SMALL_TEXT, false);
         assert!(lines.len() > 1 && lines.iter().all(|l| text_width(l, SMALL_TEXT, false) <= 200.0), "{lines:?}");
     }
 }

@@ -7,7 +7,8 @@ const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,to
 /// One line per row (study, or subgroup heading, subtotal and note), then one per pooled diamond, each naming the outcome, measure and
 /// model; every text cell goes through `csv_text`, which neutralises spreadsheet formulas.
 pub fn forest_csv(plot: &ForestPlot) -> String {
-    let context = format!("{},{},{}", csv_text(&plot.outcome_label), csv_text(&plot.measure_label), csv_text(&plot.model_label));
+    let context =
+        format!("{},{},{}", csv_text(&plot.outcome_label), csv_text(&plot.measure_label), csv_text(&plot.model_label));
     let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     let arm = |c: Option<(i64, i64)>| c.map_or(",".to_string(), |(e, n)| format!("{e},{n}"));
     let mut out = format!("{HEADER}\n");
@@ -24,7 +25,13 @@ pub fn forest_csv(plot: &ForestPlot) -> String {
             number(l),
             number(u),
             number(row.weight_percent),
-            if row.entered { "entered by you" } else if row.treatment.is_some() { "dataset" } else { "" }
+            if row.entered {
+                "entered by you"
+            } else if row.treatment.is_some() {
+                "dataset"
+            } else {
+                ""
+            }
         ));
     }
     for (i, pooled) in plot.pooled.iter().enumerate() {

@@ -10,14 +10,17 @@ mod traffic_light;
 mod tsa_plot;
 
 pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
-pub use export::forest_csv;
 pub use draw::{draw_forest, forest_axis_value, forest_height, text_width, SMALL_TEXT};
+pub use export::forest_csv;
 use livemeta_core::Measure;
 pub use scale::AxisScale;
+pub use scatter::{
+    baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter,
+    ScatterPoint, Swatch,
+};
 pub use spec_curve::{CurveSpec, SpecificationCurve};
 pub use traffic_light::TrafficLight;
 pub use tsa_plot::{SequentialChart, SequentialPoint};
-pub use scatter::{baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter, ScatterPoint, Swatch};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {

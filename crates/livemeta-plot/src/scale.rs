@@ -28,7 +28,11 @@ impl AxisScale {
     }
 
     fn t(&self, v: f64) -> f64 {
-        if self.is_ratio { v.ln() } else { v }
+        if self.is_ratio {
+            v.ln()
+        } else {
+            v
+        }
     }
 
     /// Position of v as a fraction of the axis width; may lie outside [0, 1].
@@ -39,7 +43,11 @@ impl AxisScale {
     /// The value at a fraction of the axis width (the inverse of `fraction`).
     pub fn value_at(&self, fraction: f64) -> f64 {
         let t = self.t(self.min) + fraction * (self.t(self.max) - self.t(self.min));
-        if self.is_ratio { t.exp() } else { t }
+        if self.is_ratio {
+            t.exp()
+        } else {
+            t
+        }
     }
 
     pub fn ticks(&self) -> Vec<f64> {
@@ -52,7 +60,11 @@ impl AxisScale {
     }
 
     pub fn null_value(&self) -> f64 {
-        if self.is_ratio { 1.0 } else { 0.0 }
+        if self.is_ratio {
+            1.0
+        } else {
+            0.0
+        }
     }
 }
 

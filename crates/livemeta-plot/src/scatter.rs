@@ -1,9 +1,9 @@
 //! Scatter plots for the small-study and influence views (funnel, Baujat, L'Abbé), drawn with
 //! the same backends as the forest plot.
-use std::sync::Arc;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScatterPoint {
@@ -132,7 +132,11 @@ impl Frame {
     /// A downward axis puts 0 at the top.
     fn sy(&self, y: f64) -> f64 {
         let f = (y - self.y0) / (self.y1 - self.y0);
-        if self.y_down { self.top + (self.bottom - self.top) * f } else { self.bottom - (self.bottom - self.top) * f }
+        if self.y_down {
+            self.top + (self.bottom - self.top) * f
+        } else {
+            self.bottom - (self.bottom - self.top) * f
+        }
     }
 }
 
@@ -155,7 +159,8 @@ pub fn nearest_point(plot: &Scatter, width: f64, x: f64, y: f64) -> Option<usize
 fn ticks(lo: f64, hi: f64, count: f64) -> Vec<f64> {
     let raw = (hi - lo) / count;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let step =
+        [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
@@ -178,17 +183,27 @@ fn covers(ticks: &[(f64, String)], lo: f64, hi: f64) -> bool {
 }
 
 /// Round ticks on [lo, hi] with enough decimals to tell neighbours apart, as many as fit.
-fn linear_ticks(lo: f64, hi: f64, at: &dyn Fn(f64) -> f64, horizontal: bool, label_of: &dyn Fn(f64, usize) -> String) -> Vec<(f64, String)> {
+fn linear_ticks(
+    lo: f64,
+    hi: f64,
+    at: &dyn Fn(f64) -> f64,
+    horizontal: bool,
+    label_of: &dyn Fn(f64, usize) -> String,
+) -> Vec<(f64, String)> {
     let pixels = (at(hi) - at(lo)).abs();
     let most = (pixels / if horizontal { 70.0 } else { 28.0 }).clamp(2.0, 8.0);
     let mut count = most;
     loop {
         let t = ticks(lo, hi, count);
         // As many decimals as the step needs: 0.25 needs two, 0.5 one.
-        let d = t.windows(2).next().map_or(2, |w| (0..6).find(|&d| {
-            let scaled = (w[1] - w[0]) * 10f64.powi(d);
-            (scaled - scaled.round()).abs() < 1e-6
-        }).unwrap_or(6) as usize);
+        let d = t.windows(2).next().map_or(2, |w| {
+            (0..6)
+                .find(|&d| {
+                    let scaled = (w[1] - w[0]) * 10f64.powi(d);
+                    (scaled - scaled.round()).abs() < 1e-6
+                })
+                .unwrap_or(6) as usize
+        });
         let labelled: Vec<(f64, String)> = t.into_iter().map(|v| (v, label_of(v, d))).collect();
         if count <= 1.0 || labels_fit(&labelled, at, horizontal) {
             return labelled;
@@ -210,20 +225,33 @@ fn axis_ticks(lo: f64, hi: f64, at: &dyn Fn(f64) -> f64, horizontal: bool, log_l
     let quarters = vec![0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0];
     let fitting: Option<Vec<(f64, String)>> = [quarters, twos, one_two_five, tens]
         .into_iter()
-        .map(|series| series.into_iter().filter(|r| (lo..=hi).contains(&r.ln())).map(|r| (r.ln(), format!("{r}"))).collect::<Vec<_>>())
+        .map(|series| {
+            series
+                .into_iter()
+                .filter(|r| (lo..=hi).contains(&r.ln()))
+                .map(|r| (r.ln(), format!("{r}")))
+                .collect::<Vec<_>>()
+        })
         .filter(|t| t.len() >= 2 && labels_fit(t, at, horizontal) && covers(t, lo, hi))
         .max_by_key(|t| t.len());
     // A range too narrow for two round ratios: round values of the ratio itself.
     fitting.unwrap_or_else(|| {
         let (a, b) = (lo.exp(), hi.exp());
         let ratio_at = |r: f64| at(r.ln());
-        linear_ticks(a, b, &ratio_at, horizontal, &|v, d| format!("{v:.d$}")).into_iter().map(|(v, label)| (v.ln(), label)).collect()
+        linear_ticks(a, b, &ratio_at, horizontal, &|v, d| format!("{v:.d$}"))
+            .into_iter()
+            .map(|(v, label)| (v.ln(), label))
+            .collect()
     })
 }
 
 /// Drawn by hand rather than with plotters' chart builder, which would add about 90 KB
 /// (gzipped) to the app for two axes.
-pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+pub fn draw_scatter<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &Scatter,
+    px: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let (w_dev, h_dev) = root.dim_in_pixel();
     let (width, height) = (w_dev as f64 / px, h_dev as f64 / px);
@@ -237,17 +265,31 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     let font = |size: f64, h: HPos, v: VPos| ("sans-serif", size * px).into_font().color(&INK).pos(Pos::new(h, v));
 
     for (polygon, shade) in &plot.regions {
-        root.draw(&Polygon::new(polygon.iter().map(|q| at(*q)).collect::<Vec<_>>(), RGBColor(*shade, *shade, *shade).filled()))?;
+        root.draw(&Polygon::new(
+            polygon.iter().map(|q| at(*q)).collect::<Vec<_>>(),
+            RGBColor(*shade, *shade, *shade).filled(),
+        ))?;
     }
     // Regions may reach past the axes; the margins are painted over them.
-    for (a, b) in [((0.0, 0.0), (left, height)), ((right, 0.0), (width, height)), ((0.0, 0.0), (width, top)), ((0.0, bottom), (width, height))] {
+    for (a, b) in [
+        ((0.0, 0.0), (left, height)),
+        ((right, 0.0), (width, height)),
+        ((0.0, 0.0), (width, top)),
+        ((0.0, bottom), (width, height)),
+    ] {
         root.draw(&Rectangle::new([(p(a.0), p(a.1)), (p(b.0), p(b.1))], WHITE.filled()))?;
     }
     if let Some(x) = plot.null_x.filter(|x| (x0..=x1).contains(x)) {
-        root.draw(&PathElement::new(vec![(p(sx(x)), p(top)), (p(sx(x)), p(bottom))], NULL_LINE.stroke_width(p(1.0).max(1) as u32)))?;
+        root.draw(&PathElement::new(
+            vec![(p(sx(x)), p(top)), (p(sx(x)), p(bottom))],
+            NULL_LINE.stroke_width(p(1.0).max(1) as u32),
+        ))?;
     }
     for line in &plot.lines {
-        root.draw(&PathElement::new(line.iter().map(|q| at(*q)).collect::<Vec<_>>(), LINE.stroke_width(p(1.5).max(1) as u32)))?;
+        root.draw(&PathElement::new(
+            line.iter().map(|q| at(*q)).collect::<Vec<_>>(),
+            LINE.stroke_width(p(1.5).max(1) as u32),
+        ))?;
     }
     draw_cloud(root, plot, &frame, px)?;
     // Highlighted points last, so they sit on top.
@@ -266,7 +308,10 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     }
 
     // Axes, ticks and their labels, with enough decimals to tell neighbours apart.
-    root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))], INK.stroke_width(1)))?;
+    root.draw(&PathElement::new(
+        vec![(p(left), p(top)), (p(left), p(bottom)), (p(right), p(bottom))],
+        INK.stroke_width(1),
+    ))?;
     // Fewer ticks on a narrow plot, so their labels do not run into each other.
     let mut x_ticks = axis_ticks(x0, x1, &sx, true, plot.x_log_labels);
     if plot.x_whole_numbers {
@@ -283,7 +328,11 @@ pub fn draw_scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Sc
     }
     draw_legend(root, plot, &frame, px)?;
     root.draw_text(&plot.x_label, &font(13.0, HPos::Center, VPos::Bottom), (p((left + right) / 2.0), p(height - 2.0)))?;
-    let y_label = ("sans-serif", 13.0 * px).into_font().color(&INK).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
+    let y_label = ("sans-serif", 13.0 * px)
+        .into_font()
+        .color(&INK)
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Center, VPos::Top));
     root.draw_text(&plot.y_label, &y_label, (p(2.0), p((top + bottom) / 2.0)))?;
     root.present()
 }
@@ -293,7 +342,12 @@ const LEGEND_TEXT: f64 = 12.0;
 const LEGEND_ROW: f64 = 16.0;
 
 /// The key, in a white box in the plot's top right corner.
-fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, frame: &Frame, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &Scatter,
+    frame: &Frame,
+    px: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     if plot.legend.is_empty() {
         return Ok(());
     }
@@ -324,7 +378,12 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter
 /// Up to this many cloud points are drawn as dots; more as a density.
 pub const CLOUD_DOTS: usize = 5000;
 
-fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter, frame: &Frame, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_cloud<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &Scatter,
+    frame: &Frame,
+    px: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let p = |v: f64| (v * px).round() as i32;
     let inside = plot.cloud.iter().filter(|q| q[0].is_finite() && q[1].is_finite());
     if plot.cloud.len() <= CLOUD_DOTS {
@@ -348,7 +407,10 @@ fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter,
     // Six shades, and each row's runs of one shade as one rectangle: a canvas pays per call.
     const SHADES: f64 = 6.0;
     let most = (counts.iter().copied().max().unwrap_or(1).max(2) as f64).ln();
-    let levels: Vec<usize> = counts.iter().map(|&n| if n == 0 { 0 } else { 1 + ((n as f64).ln() / most * (SHADES - 1.0)).round() as usize }).collect();
+    let levels: Vec<usize> = counts
+        .iter()
+        .map(|&n| if n == 0 { 0 } else { 1 + ((n as f64).ln() / most * (SHADES - 1.0)).round() as usize })
+        .collect();
     for (r, row) in levels.chunks(columns).enumerate() {
         let mut c = 0;
         while c < columns {
@@ -357,7 +419,10 @@ fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter,
             if level > 0 {
                 let (x, y) = (frame.left + c as f64 * CELL, frame.top + r as f64 * CELL);
                 let alpha = 0.3 + 0.7 * (level - 1) as f64 / (SHADES - 1.0);
-                root.draw(&Rectangle::new([(p(x), p(y)), (p(x + (end - c) as f64 * CELL), p(y + CELL))], POINT.mix(alpha).filled()))?;
+                root.draw(&Rectangle::new(
+                    [(p(x), p(y)), (p(x + (end - c) as f64 * CELL), p(y + CELL))],
+                    POINT.mix(alpha).filled(),
+                ))?;
             }
             c = end;
         }
@@ -369,15 +434,18 @@ fn draw_cloud<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Scatter,
 /// each study's effect against its standard error, the pooled estimate with its 95% funnel, the
 /// regions where a study alone would be significant at 10%, 5% and 1% shaded, and studies
 /// imputed by trim-and-fill as open circles.
-pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)], ratio: bool, measure_label: &str) -> Scatter {
+pub fn funnel(
+    studies: &[(String, f64, f64)],
+    pooled: f64,
+    filled: &[(f64, f64)],
+    ratio: bool,
+    measure_label: &str,
+) -> Scatter {
     let se_max = studies.iter().map(|s| s.2.sqrt()).chain(filled.iter().map(|f| f.1.sqrt())).fold(0.0, f64::max) * 1.05;
     let se_max = if se_max > 0.0 { se_max } else { 1.0 };
-    let x_extent = studies
-        .iter()
-        .map(|s| s.1.abs())
-        .chain(filled.iter().map(|f| f.0.abs()))
-        .fold(2.6 * se_max, f64::max)
-        + pooled.abs();
+    let x_extent =
+        studies.iter().map(|s| s.1.abs()).chain(filled.iter().map(|f| f.0.abs())).fold(2.6 * se_max, f64::max)
+            + pooled.abs();
     let triangle = |z: f64| vec![(0.0, 0.0), (-z * se_max, se_max), (z * se_max, se_max)];
     let everywhere = vec![(-x_extent, 0.0), (x_extent, 0.0), (x_extent, se_max), (-x_extent, se_max)];
     Scatter {
@@ -390,8 +458,22 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
         y_range: None,
         points: studies
             .iter()
-            .map(|(label, y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: label.clone(), open: false, highlight: false, radius: None })
-            .chain(filled.iter().map(|(y, v)| ScatterPoint { x: *y, y: v.sqrt(), label: "filled".into(), open: true, highlight: false, radius: None }))
+            .map(|(label, y, v)| ScatterPoint {
+                x: *y,
+                y: v.sqrt(),
+                label: label.clone(),
+                open: false,
+                highlight: false,
+                radius: None,
+            })
+            .chain(filled.iter().map(|(y, v)| ScatterPoint {
+                x: *y,
+                y: v.sqrt(),
+                label: "filled".into(),
+                open: true,
+                highlight: false,
+                radius: None,
+            }))
             .collect(),
         cloud: Arc::default(),
         label_points: false,
@@ -399,7 +481,12 @@ pub fn funnel(studies: &[(String, f64, f64)], pooled: f64, filled: &[(f64, f64)]
             vec![(pooled - 1.959964 * se_max, se_max), (pooled, 0.0), (pooled + 1.959964 * se_max, se_max)],
             vec![(pooled, 0.0), (pooled, se_max)],
         ],
-        regions: vec![(everywhere, 0xb4), (triangle(2.575829), 0xcc), (triangle(1.959964), 0xe4), (triangle(1.644854), 0xff)],
+        regions: vec![
+            (everywhere, 0xb4),
+            (triangle(2.575829), 0xcc),
+            (triangle(1.959964), 0xe4),
+            (triangle(1.644854), 0xff),
+        ],
         null_x: None,
         legend: [
             (Swatch::Point, "trial".to_string()),
@@ -425,7 +512,17 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
         x_whole_numbers: false,
         y_down: false,
         y_range: None,
-        points: points.iter().map(|(label, x, y)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false, radius: None }).collect(),
+        points: points
+            .iter()
+            .map(|(label, x, y)| ScatterPoint {
+                x: *x,
+                y: *y,
+                label: label.clone(),
+                open: false,
+                highlight: false,
+                radius: None,
+            })
+            .collect(),
         cloud: Arc::default(),
         label_points: true,
         lines: vec![],
@@ -438,7 +535,10 @@ pub fn baujat_plot(points: &[(String, f64, f64)]) -> Scatter {
 /// L'Abbé's plot: the event risk in the treatment arm against the control arm, one point per
 /// study; points below the diagonal favour treatment.
 pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_label: &str) -> Scatter {
-    let (lo, hi) = points.iter().flat_map(|p| [p.1, p.2]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = points
+        .iter()
+        .flat_map(|p| [p.1, p.2])
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let diagonal = if lo.is_finite() { vec![vec![(lo, lo), (hi, hi)]] } else { vec![] };
     Scatter {
         x_label: format!("Event risk, {}", crate::in_sentence(control_label)),
@@ -448,7 +548,17 @@ pub fn labbe_plot(points: &[(String, f64, f64)], treatment_label: &str, control_
         x_whole_numbers: false,
         y_down: false,
         y_range: None,
-        points: points.iter().map(|(label, control, treatment)| ScatterPoint { x: *control, y: *treatment, label: label.clone(), open: false, highlight: false, radius: None }).collect(),
+        points: points
+            .iter()
+            .map(|(label, control, treatment)| ScatterPoint {
+                x: *control,
+                y: *treatment,
+                label: label.clone(),
+                open: false,
+                highlight: false,
+                radius: None,
+            })
+            .collect(),
         cloud: Arc::default(),
         label_points: true,
         lines: diagonal,
@@ -469,7 +579,10 @@ pub fn gosh_plot(fits: Arc<Vec<[f64; 2]>>, current: Option<(f64, f64)>, ratio: b
         x_whole_numbers: false,
         y_down: false,
         y_range: Some((-4.0, 104.0)),
-        points: current.map(|(x, y)| ScatterPoint { x, y, label: "all trials".into(), open: false, highlight: true, radius: None }).into_iter().collect(),
+        points: current
+            .map(|(x, y)| ScatterPoint { x, y, label: "all trials".into(), open: false, highlight: true, radius: None })
+            .into_iter()
+            .collect(),
         cloud: fits,
         label_points: false,
         lines: vec![],
@@ -483,7 +596,13 @@ pub fn gosh_plot(fits: Arc<Vec<[f64; 2]>>, current: Option<(f64, f64)>, ratio: b
 /// moderator, the bubble's area following its weight in the model, with the fitted line and
 /// its confidence band. `points` are (label, moderator, effect, weight); `fitted` is
 /// (x, fit, lower, upper) along the moderator's range.
-pub fn bubble_plot(points: &[(String, f64, f64, f64)], fitted: &[(f64, f64, f64, f64)], ratio: bool, moderator: &str, measure_label: &str) -> Scatter {
+pub fn bubble_plot(
+    points: &[(String, f64, f64, f64)],
+    fitted: &[(f64, f64, f64, f64)],
+    ratio: bool,
+    moderator: &str,
+    measure_label: &str,
+) -> Scatter {
     let heaviest = points.iter().map(|q| q.3).fold(0.0, f64::max);
     let radius = |w: f64| if heaviest > 0.0 { 3.0 + 11.0 * (w / heaviest).sqrt() } else { 4.0 };
     let along = |pick: fn(&(f64, f64, f64, f64)) -> f64| fitted.iter().map(|q| (q.0, pick(q))).collect::<Vec<_>>();
@@ -495,7 +614,17 @@ pub fn bubble_plot(points: &[(String, f64, f64, f64)], fitted: &[(f64, f64, f64,
         x_whole_numbers: points.iter().all(|q| q.1.fract() == 0.0),
         y_down: false,
         y_range: None,
-        points: points.iter().map(|(label, x, y, w)| ScatterPoint { x: *x, y: *y, label: label.clone(), open: false, highlight: false, radius: Some(radius(*w)) }).collect(),
+        points: points
+            .iter()
+            .map(|(label, x, y, w)| ScatterPoint {
+                x: *x,
+                y: *y,
+                label: label.clone(),
+                open: false,
+                highlight: false,
+                radius: Some(radius(*w)),
+            })
+            .collect(),
         cloud: Arc::default(),
         label_points: false,
         lines: if fitted.is_empty() { vec![] } else { vec![along(|q| q.1), along(|q| q.2), along(|q| q.3)] },

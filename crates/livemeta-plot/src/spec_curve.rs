@@ -61,7 +61,11 @@ impl SpecificationCurve {
         (left, (width - left - 12.0) / self.specs.len().max(1) as f64)
     }
     fn axis(&self, v: f64) -> f64 {
-        if self.ratio { v.ln() } else { v }
+        if self.ratio {
+            v.ln()
+        } else {
+            v
+        }
     }
 }
 
@@ -79,7 +83,11 @@ impl Figure for SpecificationCurve {
         (x >= left && i < self.specs.len() as f64 && y <= self.height(width)).then_some(i as usize)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
         let width = root.dim_in_pixel().0 as f64 / px;
         let p = |v: f64| (v * px).round() as i32;
@@ -92,7 +100,12 @@ impl Figure for SpecificationCurve {
         // again on either side: the widest (Knapp-Hartung with two trials can span orders of
         // magnitude) are cut at the edge.
         let null = if self.ratio { 1.0 } else { 0.0 };
-        let range = |values: &mut dyn Iterator<Item = f64>| values.map(|v| self.axis(v)).filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let range = |values: &mut dyn Iterator<Item = f64>| {
+            values
+                .map(|v| self.axis(v))
+                .filter(|v| v.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        };
         let (elo, ehi) = range(&mut self.specs.iter().map(|s| s.estimate).chain([null]));
         let (clo, chi) = range(&mut self.specs.iter().flat_map(|s| [s.lower, s.upper]).chain([null]));
         let span = (ehi - elo).max(0.3);
@@ -103,7 +116,10 @@ impl Figure for SpecificationCurve {
         let cx = |i: usize| left + step * (i as f64 + 0.5);
 
         if let Some(i) = self.specs.iter().position(|s| s.current) {
-            let band = [(p(cx(i) - step.max(4.0) / 2.0), p(top)), (p(cx(i) + step.max(4.0) / 2.0), p(self.height(width) - 4.0))];
+            let band = [
+                (p(cx(i) - step.max(4.0) / 2.0), p(top)),
+                (p(cx(i) + step.max(4.0) / 2.0), p(self.height(width) - 4.0)),
+            ];
             root.draw(&Rectangle::new(band, CURRENT.mix(0.6).filled()))?;
         }
         root.draw(&PathElement::new(vec![(p(left), p(sy(null))), (p(right), p(sy(null)))], INK.stroke_width(1)))?;
@@ -114,17 +130,27 @@ impl Figure for SpecificationCurve {
                 _ => NEITHER,
             };
             let (lower, upper) = (sy(s.lower).clamp(top, bottom), sy(s.upper).clamp(top, bottom));
-            root.draw(&PathElement::new(vec![(p(cx(i)), p(lower)), (p(cx(i)), p(upper))], colour.mix(0.5).stroke_width(p(1.0).max(1) as u32)))?;
+            root.draw(&PathElement::new(
+                vec![(p(cx(i)), p(lower)), (p(cx(i)), p(upper))],
+                colour.mix(0.5).stroke_width(p(1.0).max(1) as u32),
+            ))?;
             root.draw(&Circle::new((p(cx(i)), p(sy(s.estimate))), p((step / 2.0).clamp(1.5, 3.5)), colour.filled()))?;
         }
         // The y axis: ratios at round values, differences at round steps.
         root.draw(&PathElement::new(vec![(p(left), p(top)), (p(left), p(bottom))], INK.stroke_width(1)))?;
         let ticks: Vec<f64> = if self.ratio {
-            [0.01f64, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0].into_iter().filter(|r: &f64| (lo..=hi).contains(&r.ln())).collect()
+            [0.01f64, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+                .into_iter()
+                .filter(|r: &f64| (lo..=hi).contains(&r.ln()))
+                .collect()
         } else {
             let raw = (hi - lo) / 5.0;
             let magnitude = 10f64.powf(raw.log10().floor());
-            let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+            let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+                .into_iter()
+                .map(|m| m * magnitude)
+                .find(|s| *s >= raw)
+                .unwrap_or(10.0 * magnitude);
             ((lo / step).ceil() as i64..=(hi / step).floor() as i64).map(|i| i as f64 * step).collect()
         };
         // Labels at least 16 px apart.
@@ -138,10 +164,16 @@ impl Figure for SpecificationCurve {
             root.draw(&PathElement::new(vec![(p(left - 4.0), p(sy(t))), (p(left), p(sy(t)))], INK.stroke_width(1)))?;
             root.draw_text(&label, &font(11.0, HPos::Right, VPos::Center), (p(left - 6.0), p(sy(t))))?;
         }
-        let axis_label = if self.ratio { self.measure_label.clone() } else { format!("{} (percentage points)", self.measure_label) };
+        let axis_label =
+            if self.ratio { self.measure_label.clone() } else { format!("{} (percentage points)", self.measure_label) };
         root.draw_text(&axis_label, &font(12.0, HPos::Left, VPos::Top), (p(4.0), p(4.0)))?;
-        let caption = format!("{} specifications, sorted by estimate (the widest CIs are cut at the edge)", self.specs.len());
-        let caption = if text_width(&caption, 12.0, false) <= width - 8.0 { caption } else { format!("{} specifications, sorted by estimate", self.specs.len()) };
+        let caption =
+            format!("{} specifications, sorted by estimate (the widest CIs are cut at the edge)", self.specs.len());
+        let caption = if text_width(&caption, 12.0, false) <= width - 8.0 {
+            caption
+        } else {
+            format!("{} specifications, sorted by estimate", self.specs.len())
+        };
         let caption = fit_text(&caption, width - 8.0, 12.0, false);
         // Under the curve where it fits there, else moved in from the edge.
         let half = text_width(&caption, 12.0, false) / 2.0;
@@ -151,16 +183,34 @@ impl Figure for SpecificationCurve {
         // The choices under each specification.
         let mut y = CURVE_HEIGHT + 26.0;
         for (c, (name, values)) in self.choices.iter().enumerate().filter(|_| self.show_choices) {
-            root.draw_text(name, &("sans-serif", 12.0 * px).into_font().style(FontStyle::Bold).color(&INK).pos(Pos::new(HPos::Left, VPos::Top)), (p(4.0), p(y + 2.0)))?;
+            root.draw_text(
+                name,
+                &("sans-serif", 12.0 * px)
+                    .into_font()
+                    .style(FontStyle::Bold)
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+                (p(4.0), p(y + 2.0)),
+            )?;
             y += HEADING;
             for (v, value) in values.iter().enumerate() {
                 let row = y + ROW * v as f64 + ROW / 2.0;
                 // On a narrow screen the label column is at most 40% of the width: long values are cut.
-                root.draw_text(&fit_text(value, left - 10.0, 11.0, false), &font(11.0, HPos::Right, VPos::Center), (p(left - 6.0), p(row)))?;
-                root.draw(&PathElement::new(vec![(p(left), p(row)), (p(right), p(row))], RGBColor(0xee, 0xee, 0xee).stroke_width(1)))?;
+                root.draw_text(
+                    &fit_text(value, left - 10.0, 11.0, false),
+                    &font(11.0, HPos::Right, VPos::Center),
+                    (p(left - 6.0), p(row)),
+                )?;
+                root.draw(&PathElement::new(
+                    vec![(p(left), p(row)), (p(right), p(row))],
+                    RGBColor(0xee, 0xee, 0xee).stroke_width(1),
+                ))?;
                 for i in (0..self.specs.len()).filter(|&i| self.specs[i].marks.get(c) == Some(&v)) {
                     let half = (step / 2.0).clamp(1.0, 3.0);
-                    root.draw(&Rectangle::new([(p(cx(i) - half), p(row - 3.0)), (p(cx(i) + half), p(row + 3.0))], INK.filled()))?;
+                    root.draw(&Rectangle::new(
+                        [(p(cx(i) - half), p(row - 3.0)), (p(cx(i) + half), p(row + 3.0))],
+                        INK.filled(),
+                    ))?;
                 }
             }
             y += ROW * values.len() as f64;
@@ -174,12 +224,22 @@ mod tests {
     use super::*;
 
     fn curve() -> SpecificationCurve {
-        let spec = |estimate: f64, side: i8, marks: Vec<usize>| CurveSpec { estimate, lower: estimate * 0.7, upper: estimate * 1.4, side, marks, current: false };
+        let spec = |estimate: f64, side: i8, marks: Vec<usize>| CurveSpec {
+            estimate,
+            lower: estimate * 0.7,
+            upper: estimate * 1.4,
+            side,
+            marks,
+            current: false,
+        };
         SpecificationCurve {
             measure_label: "Risk ratio".into(),
             ratio: true,
             specs: vec![spec(0.5, -1, vec![0, 1]), spec(0.8, 0, vec![1, 0]), spec(1.2, 0, vec![1, 1])],
-            choices: vec![("Measure".into(), vec!["RR".into(), "OR".into()]), ("CI".into(), vec!["Wald".into(), "HKSJ".into()])],
+            choices: vec![
+                ("Measure".into(), vec!["RR".into(), "OR".into()]),
+                ("CI".into(), vec!["Wald".into(), "HKSJ".into()]),
+            ],
             show_choices: false,
         }
     }

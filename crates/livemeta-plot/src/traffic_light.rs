@@ -34,7 +34,11 @@ impl Figure for TrafficLight {
         HEADER + ROW * self.rows.len().max(1) as f64 + KEY
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
         let width = root.dim_in_pixel().0 as f64 / px;
         let p = |v: f64| (v * px).round() as i32;
@@ -52,15 +56,26 @@ impl Figure for TrafficLight {
         let radius = (ROW * 0.38).min(cell * 0.4);
         for (i, (label, judgments)) in self.rows.iter().enumerate() {
             let y = HEADER + ROW * (i as f64 + 0.5);
-            root.draw(&PathElement::new(vec![at((4.0, y + ROW / 2.0)), at((width - 4.0, y + ROW / 2.0))], GRID.stroke_width(1)))?;
-            root.draw_text(&fit_text(label, label_width - 8.0, 12.0, false), &font(12.0, HPos::Left, VPos::Center), at((4.0, y)))?;
+            root.draw(&PathElement::new(
+                vec![at((4.0, y + ROW / 2.0)), at((width - 4.0, y + ROW / 2.0))],
+                GRID.stroke_width(1),
+            ))?;
+            root.draw_text(
+                &fit_text(label, label_width - 8.0, 12.0, false),
+                &font(12.0, HPos::Left, VPos::Center),
+                at((4.0, y)),
+            )?;
             for (j, judgment) in judgments.iter().enumerate() {
                 match judgment {
                     Some(judgment) => {
                         root.draw(&Circle::new(at((cx(j), y)), p(radius) as u32, colour(*judgment).filled()))?;
                         root.draw_text(judgment.symbol(), &font(14.0, HPos::Center, VPos::Center), at((cx(j), y)))?;
                     }
-                    None => root.draw(&Circle::new(at((cx(j), y)), p(radius) as u32, GRID.stroke_width(p(1.0).max(1) as u32)))?,
+                    None => root.draw(&Circle::new(
+                        at((cx(j), y)),
+                        p(radius) as u32,
+                        GRID.stroke_width(p(1.0).max(1) as u32),
+                    ))?,
                 }
             }
         }
@@ -69,7 +84,11 @@ impl Figure for TrafficLight {
         let domain = |(code, name): &(&str, &str)| format!("{code}: {}", name.split(": ").nth(1).unwrap_or(name));
         for (line, domains) in [&DOMAINS[..3], &DOMAINS[3..5]].into_iter().enumerate() {
             let text = domains.iter().map(domain).collect::<Vec<_>>().join("; ");
-            root.draw_text(&fit_text(&text, width - 8.0, 11.0, false), &font(11.0, HPos::Left, VPos::Top), at((4.0, key_top + 15.0 * line as f64)))?;
+            root.draw_text(
+                &fit_text(&text, width - 8.0, 11.0, false),
+                &font(11.0, HPos::Left, VPos::Top),
+                at((4.0, key_top + 15.0 * line as f64)),
+            )?;
         }
         let mut x = 4.0;
         for judgment in Judgment::ALL {
@@ -81,7 +100,11 @@ impl Figure for TrafficLight {
         }
         // On a narrow figure the last entry takes a line of its own.
         let blank = "blank: not assessed";
-        let (x, y) = if x + crate::text_width(blank, 11.0, false) <= width - 4.0 { (x, key_top + 46.0) } else { (4.0, key_top + 62.0) };
+        let (x, y) = if x + crate::text_width(blank, 11.0, false) <= width - 4.0 {
+            (x, key_top + 46.0)
+        } else {
+            (4.0, key_top + 62.0)
+        };
         root.draw_text(blank, &font(11.0, HPos::Left, VPos::Center), at((x, y)))?;
         Ok(())
     }
@@ -95,7 +118,17 @@ mod tests {
     fn svg_has_every_trial_domain_and_judgment() {
         let figure = TrafficLight {
             rows: vec![
-                ("Trial A".into(), [Some(Judgment::Low), Some(Judgment::SomeConcerns), None, Some(Judgment::High), Some(Judgment::Low), Some(Judgment::High)]),
+                (
+                    "Trial A".into(),
+                    [
+                        Some(Judgment::Low),
+                        Some(Judgment::SomeConcerns),
+                        None,
+                        Some(Judgment::High),
+                        Some(Judgment::Low),
+                        Some(Judgment::High),
+                    ],
+                ),
                 ("Trial B".into(), [None; 6]),
             ],
         };

@@ -54,7 +54,8 @@ fn dashed(from: (f64, f64), to: (f64, f64), dash: f64) -> Vec<[(f64, f64); 2]> {
 impl SequentialChart {
     fn z_range(&self) -> f64 {
         let zs = self.points.iter().filter_map(|p| p.z).map(f64::abs);
-        let bounds = self.points.iter().filter_map(|p| p.boundary).chain(self.boundary_at_ris).filter(|b| *b <= Z_LIMIT);
+        let bounds =
+            self.points.iter().filter_map(|p| p.boundary).chain(self.boundary_at_ris).filter(|b| *b <= Z_LIMIT);
         zs.chain(bounds).chain([self.conventional + 1.0]).fold(0.0, f64::max).min(Z_LIMIT) * 1.08
     }
 }
@@ -64,7 +65,11 @@ impl Figure for SequentialChart {
         (width * 0.42).clamp(160.0, 460.0)
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
         let width = root.dim_in_pixel().0 as f64 / px;
         let p = |v: f64| (v * px).round() as i32;
@@ -76,7 +81,9 @@ impl Figure for SequentialChart {
         let z_max = self.z_range();
         let sx = |n: f64| left + (right - left) * n / max_x;
         let sy = |z: f64| top + (bottom - top) * (z_max - z.clamp(-z_max, z_max)) / (2.0 * z_max);
-        let line = |points: Vec<(f64, f64)>, colour: RGBColor, w: f64| PathElement::new(points.into_iter().map(at).collect::<Vec<_>>(), colour.stroke_width(p(w).max(1) as u32));
+        let line = |points: Vec<(f64, f64)>, colour: RGBColor, w: f64| {
+            PathElement::new(points.into_iter().map(at).collect::<Vec<_>>(), colour.stroke_width(p(w).max(1) as u32))
+        };
 
         // Axes, zero line, conventional lines.
         root.draw(&line(vec![(left, top), (left, bottom)], INK, 1.0))?;
@@ -98,7 +105,11 @@ impl Figure for SequentialChart {
         // Participants axis at round steps.
         let raw = max_x / 5.0;
         let magnitude = 10f64.powf(raw.log10().floor());
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|s| *s >= raw)
+            .unwrap_or(10.0 * magnitude);
         root.draw(&line(vec![(left, bottom), (right, bottom)], INK, 1.0))?;
         let mut n = 0.0;
         while n <= max_x {
@@ -106,9 +117,17 @@ impl Figure for SequentialChart {
             root.draw_text(&count(n as usize), &font(11.0, HPos::Center, VPos::Top), at((sx(n), bottom + 6.0)))?;
             n += step;
         }
-        root.draw_text("Participants (cumulative)", &font(12.0, HPos::Center, VPos::Top), at(((left + right) / 2.0, bottom + 22.0)))?;
+        root.draw_text(
+            "Participants (cumulative)",
+            &font(12.0, HPos::Center, VPos::Top),
+            at(((left + right) / 2.0, bottom + 22.0)),
+        )?;
         let heading = format!("Cumulative Z · ↑ {} · ↓ {}", self.above_label, self.below_label);
-        root.draw_text(&fit_text(&heading, width - 8.0, 12.0, false), &font(12.0, HPos::Left, VPos::Top), at((4.0, 6.0)))?;
+        root.draw_text(
+            &fit_text(&heading, width - 8.0, 12.0, false),
+            &font(12.0, HPos::Left, VPos::Top),
+            at((4.0, 6.0)),
+        )?;
 
         // The required information size.
         let ris_x = sx(self.required);
@@ -116,13 +135,19 @@ impl Figure for SequentialChart {
             root.draw(&line(segment.to_vec(), INK, 1.0))?;
         }
         // Just above the zero line, where the boundaries (near ±2 at the RIS) never are.
-        root.draw_text(&format!("RIS {}", count(self.required.round() as usize)), &font(11.0, HPos::Right, VPos::Bottom), at((ris_x - 4.0, sy(0.0) - 3.0)))?;
+        root.draw_text(
+            &format!("RIS {}", count(self.required.round() as usize)),
+            &font(11.0, HPos::Right, VPos::Bottom),
+            at((ris_x - 4.0, sy(0.0) - 3.0)),
+        )?;
 
         // Monitoring boundaries: solid through the looks, dashed on to the RIS; off the chart
         // above Z_LIMIT.
-        let looks: Vec<(f64, f64)> = self.points.iter().filter_map(|p| p.boundary.map(|b| (p.participants, b))).collect();
+        let looks: Vec<(f64, f64)> =
+            self.points.iter().filter_map(|p| p.boundary.map(|b| (p.participants, b))).collect();
         for sign in [1.0, -1.0] {
-            let shown: Vec<(f64, f64)> = looks.iter().filter(|(_, b)| *b <= Z_LIMIT).map(|&(n, b)| (sx(n), sy(sign * b))).collect();
+            let shown: Vec<(f64, f64)> =
+                looks.iter().filter(|(_, b)| *b <= Z_LIMIT).map(|&(n, b)| (sx(n), sy(sign * b))).collect();
             root.draw(&line(shown.clone(), BOUNDARY, 2.0))?;
             for &(x, y) in &shown {
                 root.draw(&Rectangle::new([at((x - 2.5, y - 2.5)), at((x + 2.5, y + 2.5))], BOUNDARY.filled()))?;
@@ -138,19 +163,30 @@ impl Figure for SequentialChart {
         }
 
         // The Z-curve from the origin.
-        let curve: Vec<(f64, f64)> = [(sx(0.0), sy(0.0))].into_iter().chain(self.points.iter().filter_map(|p| p.z.map(|z| (sx(p.participants), sy(z))))).collect();
+        let curve: Vec<(f64, f64)> = [(sx(0.0), sy(0.0))]
+            .into_iter()
+            .chain(self.points.iter().filter_map(|p| p.z.map(|z| (sx(p.participants), sy(z)))))
+            .collect();
         root.draw(&line(curve.clone(), CURVE, 2.5))?;
         for &(x, y) in &curve[1..] {
             root.draw(&Circle::new(at((x, y)), p(3.5), CURVE.filled()))?;
         }
         if let Some(point) = self.crossed_at.and_then(|i| self.points.get(i)).filter(|p| p.z.is_some()) {
-            root.draw(&Circle::new(at((sx(point.participants), sy(point.z.unwrap_or(0.0)))), p(7.0), BOUNDARY.stroke_width(p(2.0) as u32)))?;
+            root.draw(&Circle::new(
+                at((sx(point.participants), sy(point.z.unwrap_or(0.0)))),
+                p(7.0),
+                BOUNDARY.stroke_width(p(2.0) as u32),
+            ))?;
         }
 
         // Legend.
         let y = height - 14.0;
         let mut x = left;
-        for (label, colour, is_dashed) in [("Z-curve", CURVE, false), ("Boundary (dashed: on to the RIS)", BOUNDARY, false), (&*format!("±{:.2}", self.conventional), GREY, true)] {
+        for (label, colour, is_dashed) in [
+            ("Z-curve", CURVE, false),
+            ("Boundary (dashed: on to the RIS)", BOUNDARY, false),
+            (&*format!("±{:.2}", self.conventional), GREY, true),
+        ] {
             // On a narrow canvas the items that do not fit are left out, never drawn over the edge.
             if x + 27.0 + crate::text_width(label, 11.0, false) > width - 4.0 {
                 break;
@@ -188,7 +224,8 @@ mod tests {
             crossed_at: None,
         };
         let svg = crate::figure_svg(&chart, 800);
-        for text in ["RIS 6,428", "Z-curve", "Boundary (dashed: on to the RIS)", "±1.96", "fewer events with dupilumab"] {
+        for text in ["RIS 6,428", "Z-curve", "Boundary (dashed: on to the RIS)", "±1.96", "fewer events with dupilumab"]
+        {
             assert!(svg.contains(text), "{text}");
         }
     }

@@ -5,7 +5,7 @@ use livemeta_core::csv_input::{parse_studies, to_csv};
 use livemeta_core::dataset::{TrialData, TrialRow};
 use livemeta_core::rcode::metafor_script;
 use livemeta_core::StudyCounts;
-use livemeta_plot::{forest_csv, forest_plot, figure_svg, ForestPlot};
+use livemeta_plot::{figure_svg, forest_csv, forest_plot, ForestPlot};
 use std::process::Command;
 
 const HOSTILE: [&str; 13] = [
@@ -80,7 +80,8 @@ fn csv_export_neutralises_every_formula_prefix() {
     }
     let names: Vec<&str> = rows[1..=HOSTILE.len()].iter().map(|r| r[4].as_str()).collect();
     for (name, cell) in HOSTILE.iter().zip(names) {
-        let expected = if name.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{name}") } else { name.to_string() };
+        let expected =
+            if name.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{name}") } else { name.to_string() };
         assert_eq!(cell, expected);
     }
     assert_eq!(rows[1][0], "'=outcome", "the outcome label is text too");
@@ -112,7 +113,16 @@ fn svg_export_escapes_names_as_xml_text() {
     // Every ampersand starts an entity.
     for (i, _) in svg.match_indices('&') {
         let rest = &svg[i..];
-        assert!(rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;") || rest.starts_with("&quot;") || rest.starts_with("&apos;") || rest.starts_with("&#"), "bare & at {}", &svg[i..(i + 12).min(svg.len())]);
+        assert!(
+            rest.starts_with("&amp;")
+                || rest.starts_with("&lt;")
+                || rest.starts_with("&gt;")
+                || rest.starts_with("&quot;")
+                || rest.starts_with("&apos;")
+                || rest.starts_with("&#"),
+            "bare & at {}",
+            &svg[i..(i + 12).min(svg.len())]
+        );
     }
 }
 
@@ -120,12 +130,18 @@ fn svg_export_escapes_names_as_xml_text() {
 fn r_code_carries_every_name_as_an_inert_string() {
     let studies = studies();
     let mut script = metafor_script(&studies, &AnalysisOptions::default());
-    script.push_str("cat(sapply(dat$study, function(s) paste(charToRaw(enc2utf8(s)), collapse = \"\")), sep = \"\\n\")\n");
+    script.push_str(
+        "cat(sapply(dat$study, function(s) paste(charToRaw(enc2utf8(s)), collapse = \"\")), sep = \"\\n\")\n",
+    );
     let dir = std::env::temp_dir().join(format!("livemeta-rcode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("analysis.R");
     std::fs::write(&file, &script).unwrap();
-    let out = Command::new("Rscript").arg(&file).env("LC_ALL", "C.UTF-8").output().expect("Rscript runs (./x test installs R)");
+    let out = Command::new("Rscript")
+        .arg(&file)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("Rscript runs (./x test installs R)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(!stdout.contains("pwned"), "a name ran as code");
@@ -144,13 +160,21 @@ fn r_code_reproduces_each_convention() {
     use livemeta_core::analysis::{CiMethod, I2From, Model, QCentre};
     use livemeta_core::conventions::Preset;
     use livemeta_core::{Measure, Tau2Method};
-    let studies: Vec<StudyCounts> = [[12, 100, 20, 98], [3, 40, 9, 42], [30, 210, 28, 205], [0, 25, 4, 26], [0, 30, 0, 31], [8, 60, 19, 61]]
-        .iter()
-        .enumerate()
-        .map(|(i, r)| StudyCounts::new(format!("T{i}"), r[0], r[1], r[2], r[3]))
-        .collect();
-    let mut cases: Vec<AnalysisOptions> = Preset::ALL.iter().flat_map(|p| [Measure::RR, Measure::OR].map(|m| p.convention().options(m))).collect();
-    let dl_mh = AnalysisOptions { model: Model::Random(Tau2Method::DerSimonianLaird), q_centre: QCentre::MantelHaenszel, i2_from: I2From::Q, ci_method: CiMethod::KnappHartung, ..AnalysisOptions::default() };
+    let studies: Vec<StudyCounts> =
+        [[12, 100, 20, 98], [3, 40, 9, 42], [30, 210, 28, 205], [0, 25, 4, 26], [0, 30, 0, 31], [8, 60, 19, 61]]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| StudyCounts::new(format!("T{i}"), r[0], r[1], r[2], r[3]))
+            .collect();
+    let mut cases: Vec<AnalysisOptions> =
+        Preset::ALL.iter().flat_map(|p| [Measure::RR, Measure::OR].map(|m| p.convention().options(m))).collect();
+    let dl_mh = AnalysisOptions {
+        model: Model::Random(Tau2Method::DerSimonianLaird),
+        q_centre: QCentre::MantelHaenszel,
+        i2_from: I2From::Q,
+        ci_method: CiMethod::KnappHartung,
+        ..AnalysisOptions::default()
+    };
     cases.push(dl_mh);
     cases.push(AnalysisOptions { model: Model::RevManMhRandom, ci_method: CiMethod::KnappHartung, ..dl_mh });
     cases.push(AnalysisOptions { q_centre: QCentre::MantelHaenszel, ..AnalysisOptions::default() });
@@ -163,15 +187,29 @@ fn r_code_reproduces_each_convention() {
         let out = Command::new("Rscript").arg(&file).output().expect("Rscript runs (./x test installs R)");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
-        let pooled: Vec<f64> = stdout.lines().find_map(|l| l.strip_prefix("livemeta pooled ")).unwrap().split(' ').map(|x| x.parse().unwrap()).collect();
+        let pooled: Vec<f64> = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("livemeta pooled "))
+            .unwrap()
+            .split(' ')
+            .map(|x| x.parse().unwrap())
+            .collect();
         for (got, want) in pooled.iter().zip([a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper]) {
             assert!((got - want).abs() < 1e-8, "{options:?}: R {got}, page {want}");
         }
-        let i2_from_q = stdout.lines().find_map(|l| l.strip_prefix("I^2 from Q: ")).map(|x| x.trim_end_matches('%').parse::<f64>().unwrap());
-        let page_from_q = options.model == Model::RevManMhRandom || (options.model.is_random() && options.i2_from == I2From::Q);
+        let i2_from_q = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("I^2 from Q: "))
+            .map(|x| x.trim_end_matches('%').parse::<f64>().unwrap());
+        let page_from_q =
+            options.model == Model::RevManMhRandom || (options.model.is_random() && options.i2_from == I2From::Q);
         assert_eq!(i2_from_q.is_some(), page_from_q, "{options:?}");
         if let Some(i2) = i2_from_q {
-            assert!((i2 - a.heterogeneity.i2.unwrap()).abs() < 0.051, "{options:?}: R I² {i2}, page {:?}", a.heterogeneity.i2);
+            assert!(
+                (i2 - a.heterogeneity.i2.unwrap()).abs() < 0.051,
+                "{options:?}: R I² {i2}, page {:?}",
+                a.heterogeneity.i2
+            );
         }
     }
 }

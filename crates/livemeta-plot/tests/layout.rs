@@ -3,13 +3,19 @@
 //! two boxes on the same line overlap or leave the canvas.
 use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
 use livemeta_core::dataset::{TrialData, TrialRow};
-use livemeta_core::StudyCounts;
 use livemeta_core::rob::Judgment;
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::{baujat_plot, bubble_plot, draw_forest, forest_height, forest_plot, funnel, gosh_plot, labbe_plot, refit_plot, subgroup_forest_plot, text_width, Figure, ForestPlot, PooledRow, RowKind, Scatter, ScatterPoint, SMALL_TEXT, CurveSpec, SpecificationCurve, SequentialChart, SequentialPoint, TrafficLight};
+use livemeta_core::StudyCounts;
+use livemeta_plot::{
+    baujat_plot, bubble_plot, draw_forest, forest_height, forest_plot, funnel, gosh_plot, labbe_plot, refit_plot,
+    subgroup_forest_plot, text_width, CurveSpec, Figure, ForestPlot, PooledRow, RowKind, Scatter, ScatterPoint,
+    SequentialChart, SequentialPoint, SpecificationCurve, TrafficLight, SMALL_TEXT,
+};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle, FontTransform};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle, FontTransform,
+};
 
 /// A backend that draws nothing and remembers every text with its box.
 type Boxes = std::rc::Rc<std::cell::RefCell<Vec<(String, f64, f64, f64, f64)>>>;
@@ -33,10 +39,21 @@ impl DrawingBackend for Recorder {
     fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         Ok(())
     }
-    fn draw_rect<S: BackendStyle>(&mut self, _: BackendCoord, _: BackendCoord, _: &S, _: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        _: BackendCoord,
+        _: BackendCoord,
+        _: &S,
+        _: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         Ok(())
     }
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, (x, y): BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        (x, y): BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let size = style.size();
         // A rotated label (a scatter plot's y axis title) runs along its own edge.
         if !matches!(style.transform(), FontTransform::None) {
@@ -63,12 +80,21 @@ fn reported(id: &str, label: &str, counts: (i64, i64, i64, i64), enabled: bool) 
         trial_id: id.into(),
         label: label.into(),
         enabled,
-        data: TrialData::Reported { counts: StudyCounts::new(label, counts.0, counts.1, counts.2, counts.3), definition: "d".into(), sources: vec![] },
+        data: TrialData::Reported {
+            counts: StudyCounts::new(label, counts.0, counts.1, counts.2, counts.3),
+            definition: "d".into(),
+            sources: vec![],
+        },
     }
 }
 
 fn sample_plot(model: Model) -> ForestPlot {
-    let not_reported = |id: &str, label: &str| TrialRow { trial_id: id.into(), label: label.into(), enabled: true, data: TrialData::NotReported };
+    let not_reported = |id: &str, label: &str| TrialRow {
+        trial_id: id.into(),
+        label: label.into(),
+        enabled: true,
+        data: TrialData::NotReported,
+    };
     let rows = vec![
         not_reported("a", "Beck 2014 M4 (NCT01259323)"),
         not_reported("b", "Beck 2014 M4 (NCT01385657)"),
@@ -80,9 +106,16 @@ fn sample_plot(model: Model) -> ForestPlot {
     ];
     let options = AnalysisOptions::default().with_model(model);
     let studies: Vec<StudyCounts> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
-    let mut plot = forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
-    plot.pooled.push(PooledRow { label: "Total (Common effect, Mantel-Haenszel)".into(), estimate: 0.4, lower: 0.2, upper: 0.9 });
-    plot.change_note = Some("RR 0.32 -> 0.14 (CHRONOS excluded, model: Random effects, REML, zero-cell handling changed)".into());
+    let mut plot =
+        forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
+    plot.pooled.push(PooledRow {
+        label: "Total (Common effect, Mantel-Haenszel)".into(),
+        estimate: 0.4,
+        lower: 0.2,
+        upper: 0.9,
+    });
+    plot.change_note =
+        Some("RR 0.32 -> 0.14 (CHRONOS excluded, model: Random effects, REML, zero-cell handling changed)".into());
     plot.for_export()
 }
 
@@ -95,7 +128,8 @@ fn sample_refit_plot() -> ForestPlot {
         ("Omitting CHRONOS".to_string(), Some((0.14, 0.03, 0.59))),
         ("Omitting everything else".to_string(), None),
     ];
-    refit_plot("Left out", refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo").for_export()
+    refit_plot("Left out", refits, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo")
+        .for_export()
 }
 
 /// RevMan's subgroup layout: headings, subtotals with summed counts, wrapped note lines.
@@ -106,20 +140,31 @@ fn sample_subgroup_plot() -> ForestPlot {
         reported("c", "CHRONOS", (38, 425, 56, 315), true),
         reported("d", "Thaçi 2016 phase 2b (NCT01859988)", (3, 60, 9, 61), false),
     ];
-    let groups: Vec<String> = ["monotherapy", "monotherapy", "with topical corticosteroids (a long subgroup name that must be cut)", "monotherapy"].map(String::from).to_vec();
+    let groups: Vec<String> = [
+        "monotherapy",
+        "monotherapy",
+        "with topical corticosteroids (a long subgroup name that must be cut)",
+        "monotherapy",
+    ]
+    .map(String::from)
+    .to_vec();
     let options = AnalysisOptions::default();
-    let pooled: Vec<(StudyCounts, String)> = rows.iter().zip(&groups).filter_map(|(r, g)| r.pooled_counts().map(|c| (c.clone(), g.clone()))).collect();
+    let pooled: Vec<(StudyCounts, String)> =
+        rows.iter().zip(&groups).filter_map(|(r, g)| r.pooled_counts().map(|c| (c.clone(), g.clone()))).collect();
     let (studies, pooled_groups): (Vec<StudyCounts>, Vec<String>) = pooled.into_iter().unzip();
     let fit = subgroups(&studies, &pooled_groups, &options).unwrap();
     let difference = Some(format!("Test for subgroup differences: Chi² = {:.2}, df = {}", fit.q_between, fit.df));
-    let studies_plot = forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
+    let studies_plot =
+        forest_plot(&rows, &analyze(&studies, &options), &options, "Skin infections", "Dupilumab", "Placebo");
     subgroup_forest_plot(studies_plot, &groups, &fit.groups, difference).for_export()
 }
 
 /// Whether `text` is `name`, or `name` with a stretch cut out and marked "…".
 fn abbreviates(text: &str, name: &str) -> bool {
     match text.split_once('…') {
-        Some((head, tail)) => name.starts_with(head.trim_end()) && name.ends_with(tail) && !(head.is_empty() && tail.is_empty()),
+        Some((head, tail)) => {
+            name.starts_with(head.trim_end()) && name.ends_with(tail) && !(head.is_empty() && tail.is_empty())
+        }
         None => text == name,
     }
 }
@@ -137,13 +182,20 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
         for width in [320u32, 359, 480, 664, 700, 960, 1280, 1400] {
             let height = forest_height(&plot, width as f64).ceil() as u32;
             let boxes = Boxes::default();
-            draw_forest(&Recorder { size: (width, height), boxes: boxes.clone() }.into_drawing_area(), &plot, 1.0).unwrap();
+            draw_forest(&Recorder { size: (width, height), boxes: boxes.clone() }.into_drawing_area(), &plot, 1.0)
+                .unwrap();
             let boxes = boxes.borrow();
             for (text, left, right, top, bottom) in boxes.iter() {
                 // Presenter mode scales SMALL_TEXT to 22 px; nothing may be drawn smaller.
                 assert!(bottom - top >= SMALL_TEXT - 1e-9, "{text:?} drawn at {} px", bottom - top);
-                assert!(*left >= 0.0 && *right <= width as f64 + 0.5, "{model:?} at {width}px: {text:?} spans {left:.0}..{right:.0}");
-                assert!(*top >= 0.0 && *bottom <= height as f64 + 0.5, "{model:?} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}");
+                assert!(
+                    *left >= 0.0 && *right <= width as f64 + 0.5,
+                    "{model:?} at {width}px: {text:?} spans {left:.0}..{right:.0}"
+                );
+                assert!(
+                    *top >= 0.0 && *bottom <= height as f64 + 0.5,
+                    "{model:?} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}"
+                );
             }
             // Names drawn side by side stay distinguishable: each study's name, whole or cut
             // ("…" standing for what was left out), is drawn once, and no two read alike.
@@ -153,12 +205,21 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
                 .filter(|r| r.kind == RowKind::Study)
                 .filter_map(|r| {
                     let name = r.label.as_str();
-                    boxes.iter().map(|b| &b.0).find(|text| abbreviates(text, name) || abbreviates(text, name.split(" (").next().unwrap_or(name))).map(|text| (name, text))
+                    boxes
+                        .iter()
+                        .map(|b| &b.0)
+                        .find(|text| {
+                            abbreviates(text, name) || abbreviates(text, name.split(" (").next().unwrap_or(name))
+                        })
+                        .map(|text| (name, text))
                 })
                 .collect();
             for (i, (name_a, a)) in drawn.iter().enumerate() {
                 for (name_b, b) in &drawn[i + 1..] {
-                    assert!(a != b || name_a == name_b, "{model:?} at {width}px: {name_a:?} and {name_b:?} both read {a:?}");
+                    assert!(
+                        a != b || name_a == name_b,
+                        "{model:?} at {width}px: {name_a:?} and {name_b:?} both read {a:?}"
+                    );
                 }
             }
             for (i, a) in boxes.iter().enumerate() {
@@ -176,22 +237,37 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
 /// from 0.05 to 40 (log labels), a narrow ratio range, trim-and-fill's imputed points with the
 /// funnel's legend, whole-number years, a density with its null line.
 fn sample_scatters() -> Vec<(&'static str, Scatter)> {
-    let studies: Vec<(String, f64, f64)> = [(-2.9, 0.8), (-1.2, 0.3), (-0.4, 0.05), (0.2, 0.02), (3.7, 1.9)].iter().enumerate().map(|(i, (y, v))| (format!("Trial {i}"), *y, *v)).collect();
-    let narrow: Vec<(String, f64, f64)> = [(-0.03, 0.001), (0.02, 0.0008), (0.01, 0.002)].iter().map(|(y, v)| ("t".to_string(), *y, *v)).collect();
-    let density: Vec<(f64, f64)> = (0..200).map(|i| -3.0 + 6.0 * i as f64 / 199.0).map(|x: f64| (x, (-x * x / 2.0).exp())).collect();
+    let studies: Vec<(String, f64, f64)> = [(-2.9, 0.8), (-1.2, 0.3), (-0.4, 0.05), (0.2, 0.02), (3.7, 1.9)]
+        .iter()
+        .enumerate()
+        .map(|(i, (y, v))| (format!("Trial {i}"), *y, *v))
+        .collect();
+    let narrow: Vec<(String, f64, f64)> =
+        [(-0.03, 0.001), (0.02, 0.0008), (0.01, 0.002)].iter().map(|(y, v)| ("t".to_string(), *y, *v)).collect();
+    let density: Vec<(f64, f64)> =
+        (0..200).map(|i| -3.0 + 6.0 * i as f64 / 199.0).map(|x: f64| (x, (-x * x / 2.0).exp())).collect();
     let posterior = Scatter {
         x_label: "Pooled OR (log scale)".into(),
         y_label: "Posterior density".into(),
         x_log_labels: true,
         y_range: Some((0.0, 1.08)),
-        points: vec![ScatterPoint { x: 0.1, y: 0.0, label: "median".into(), open: false, highlight: true, radius: None }],
+        points: vec![ScatterPoint {
+            x: 0.1,
+            y: 0.0,
+            label: "median".into(),
+            open: false,
+            highlight: true,
+            radius: None,
+        }],
         lines: vec![density],
         null_x: Some(0.0),
         ..Scatter::default()
     };
     let fits = std::sync::Arc::new((0..400).map(|i| [-1.0 + i as f64 / 200.0, (i % 100) as f64]).collect::<Vec<_>>());
-    let bubbles: Vec<(String, f64, f64, f64)> = (0..13).map(|i| (format!("T{i}"), 1948.0 + 2.0 * i as f64, -1.5 + 0.1 * i as f64, 1.0 + i as f64)).collect();
-    let fitted: Vec<(f64, f64, f64, f64)> = (0..20).map(|i| 1948.0 + 1.3 * i as f64).map(|x| (x, -1.0, -1.4, -0.6)).collect();
+    let bubbles: Vec<(String, f64, f64, f64)> =
+        (0..13).map(|i| (format!("T{i}"), 1948.0 + 2.0 * i as f64, -1.5 + 0.1 * i as f64, 1.0 + i as f64)).collect();
+    let fitted: Vec<(f64, f64, f64, f64)> =
+        (0..20).map(|i| 1948.0 + 1.3 * i as f64).map(|x| (x, -1.0, -1.4, -0.6)).collect();
     vec![
         ("funnel", funnel(&studies, -0.5, &[(1.0, 0.4), (2.0, 0.9)], true, "OR")),
         ("narrow funnel", funnel(&narrow, 0.0, &[], true, "RR")),
@@ -215,8 +291,14 @@ fn assert_text_apart<F: Figure>(name: &str, figure: &F, crowding: &dyn Fn(&str) 
         let fixed: Vec<_> = boxes.iter().filter(|b| !crowding(&b.0)).collect();
         for (text, left, right, top, bottom) in &fixed {
             assert!(bottom - top >= 11.0 - 1e-9, "{name} at {width}px: {text:?} drawn at {} px", bottom - top);
-            assert!(*left >= 0.0 && *right <= width as f64 + 0.5, "{name} at {width}px: {text:?} spans {left:.0}..{right:.0}");
-            assert!(*top >= 0.0 && *bottom <= height as f64 + 0.5, "{name} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}");
+            assert!(
+                *left >= 0.0 && *right <= width as f64 + 0.5,
+                "{name} at {width}px: {text:?} spans {left:.0}..{right:.0}"
+            );
+            assert!(
+                *top >= 0.0 && *bottom <= height as f64 + 0.5,
+                "{name} at {width}px: {text:?} at {top:.0}..{bottom:.0} of {height}"
+            );
         }
         for (i, a) in fixed.iter().enumerate() {
             for b in &fixed[i + 1..] {
@@ -231,18 +313,57 @@ fn assert_text_apart<F: Figure>(name: &str, figure: &F, crowding: &dyn Fn(&str) 
 #[test]
 fn every_figure_keeps_its_text_apart_inside_the_canvas_at_any_width() {
     for (name, figure) in sample_scatters() {
-        let labels: Vec<String> = figure.points.iter().filter(|_| figure.label_points).map(|p| p.label.clone()).collect();
+        let labels: Vec<String> =
+            figure.points.iter().filter(|_| figure.label_points).map(|p| p.label.clone()).collect();
         assert_text_apart(name, &figure, &|text| labels.iter().any(|l| l == text));
     }
     let specs = (0..40)
-        .map(|i| CurveSpec { estimate: 0.3 + 0.02 * i as f64, lower: 0.1, upper: 1.4 + 0.01 * i as f64, side: if i < 10 { -1 } else { 0 }, marks: vec![i % 2, i % 3], current: i == 7 })
+        .map(|i| CurveSpec {
+            estimate: 0.3 + 0.02 * i as f64,
+            lower: 0.1,
+            upper: 1.4 + 0.01 * i as f64,
+            side: if i < 10 { -1 } else { 0 },
+            marks: vec![i % 2, i % 3],
+            current: i == 7,
+        })
         .collect();
-    let curve = SpecificationCurve { measure_label: "RR".into(), ratio: true, specs, choices: vec![("Measure".into(), vec!["RR".into(), "OR".into()]), ("Zero-cell rule".into(), vec!["only0".into(), "all".into(), "none".into()])], show_choices: true };
+    let curve = SpecificationCurve {
+        measure_label: "RR".into(),
+        ratio: true,
+        specs,
+        choices: vec![
+            ("Measure".into(), vec!["RR".into(), "OR".into()]),
+            ("Zero-cell rule".into(), vec!["only0".into(), "all".into(), "none".into()]),
+        ],
+        show_choices: true,
+    };
     assert_text_apart("specification curve", &curve, &|_| false);
-    let points = (1..=8).map(|i| SequentialPoint { participants: 150.0 * i as f64, z: Some(-0.4 * i as f64), boundary: Some(8.0 / (i as f64).sqrt()) }).collect();
-    let chart = SequentialChart { points, required: 2400.0, boundary_at_ris: Some(2.0), conventional: 1.96, above_label: "More events with dupilumab".into(), below_label: "Fewer events with dupilumab".into(), crossed_at: None };
+    let points = (1..=8)
+        .map(|i| SequentialPoint {
+            participants: 150.0 * i as f64,
+            z: Some(-0.4 * i as f64),
+            boundary: Some(8.0 / (i as f64).sqrt()),
+        })
+        .collect();
+    let chart = SequentialChart {
+        points,
+        required: 2400.0,
+        boundary_at_ris: Some(2.0),
+        conventional: 1.96,
+        above_label: "More events with dupilumab".into(),
+        below_label: "Fewer events with dupilumab".into(),
+        crossed_at: None,
+    };
     assert_text_apart("trial sequential chart", &chart, &|_| false);
-    let judgments = [Some(Judgment::Low), Some(Judgment::SomeConcerns), Some(Judgment::High), None, Some(Judgment::Low), Some(Judgment::High)];
-    let lights = TrafficLight { rows: vec![("Beck 2014 M4 (NCT01259323)".into(), judgments), ("CHRONOS".into(), judgments)] };
+    let judgments = [
+        Some(Judgment::Low),
+        Some(Judgment::SomeConcerns),
+        Some(Judgment::High),
+        None,
+        Some(Judgment::Low),
+        Some(Judgment::High),
+    ];
+    let lights =
+        TrafficLight { rows: vec![("Beck 2014 M4 (NCT01259323)".into(), judgments), ("CHRONOS".into(), judgments)] };
     assert_text_apart("risk-of-bias traffic light", &lights, &|_| false);
 }
