@@ -4,9 +4,9 @@ use crate::components::{
     ModelOptions, PooledSummary, PredictReveal, PredictToggle, ResultsPanel, SensitivityPanel, StoryBar, StoryTools,
     StudyTable, TrialToggles, UnreadableSets,
 };
+use crate::link::{initial_state, story_from_link, sync_with_url};
 use crate::state::{AppState, DataSource, Origin};
-use crate::storage::kept_sets;
-use crate::url_state::{initial_state, story_from_link, sync_with_url};
+use crate::storage::{free_slot, kept_sets};
 use leptos::prelude::*;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn App() -> impl IntoView {
     // The user's sets kept from earlier visits stay one choice away; the data the link opened
     // joins them (as the set it already is, when it is one).
     let kept = kept_sets();
-    let state = AppState::new(selection, DataSource::flagship(), ignored);
+    let state = AppState::new(selection, DataSource::flagship(), ignored, free_slot);
     state.user_data.set(kept.sets.clone());
     state.unreadable.set(kept.unreadable);
     state.source.set(state.keep_user_set(data));

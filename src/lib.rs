@@ -4,9 +4,9 @@ pub mod canvas_backend;
 pub mod components;
 pub mod download;
 pub mod large_sets;
+pub mod link;
 pub mod state;
 pub mod storage;
-pub mod url_state;
 pub mod worker;
 
 pub fn mount() {

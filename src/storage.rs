@@ -6,12 +6,11 @@
 //! slot is never given to another set, so nothing overwrites it unasked. A set too large for
 //! localStorage goes to IndexedDB (`large_sets`), read after the page starts.
 use crate::large_sets;
-use crate::state::{DataSource, Origin};
+use crate::state::{DataSource, Origin, Unreadable};
 use leptos::prelude::*;
-use livemeta_core::dataset::Dataset;
+use livemeta_core::data::Dataset;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use wasm_bindgen::prelude::*;
 
 const SET_PREFIX: &str = "livemeta.set.";
 /// The slot last on screen in any tab.
@@ -26,23 +25,6 @@ const LARGE_PREFIX: &str = "indexeddb:";
 thread_local! {
     /// The slots held in IndexedDB, as far as this page knows (read at start, then written).
     static LARGE: RefCell<BTreeSet<u32>> = const { RefCell::new(BTreeSet::new()) };
-}
-
-/// A stored entry that does not read as a set, kept as it was found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unreadable {
-    pub key: String,
-    pub text: String,
-    pub why: String,
-}
-
-impl Unreadable {
-    pub fn sentence(&self) -> String {
-        format!(
-            "A set kept in this browser could not be read ({}). It is kept as it was and nothing will overwrite it: save it as a file to recover what it holds.",
-            self.why
-        )
-    }
 }
 
 /// What this browser holds: the sets that read, sorted by slot, the slot last on screen, and
@@ -248,7 +230,7 @@ pub enum OtherTab {
 
 /// Calls `on_change` for each change another tab makes to the stored sets.
 pub fn listen_to_other_tabs(on_change: impl Fn(OtherTab) + 'static) {
-    let listener = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+    window_event_listener(leptos::ev::storage, move |event| {
         let Some(key) = event.key() else { return };
         let Some(slot) = slot_of(&key) else { return };
         on_change(match event.new_value() {
@@ -259,6 +241,4 @@ pub fn listen_to_other_tabs(on_change: impl Fn(OtherTab) + 'static) {
             },
         });
     });
-    let _ = window().add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
-    listener.forget();
 }

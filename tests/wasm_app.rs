@@ -1,17 +1,18 @@
 //! Browser tests of the web crate, run by wasm-bindgen-test-runner in headless Chromium.
-use livemeta_core::analysis::analyze;
-use livemeta_core::csv_input::to_csv;
+use livemeta_core::data::to_csv;
+use livemeta_core::model::analyze;
+use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, Tau2Method};
 use livemeta_plot::{forest_csv, RowStatus};
 use livemeta_web::components::plot_of;
-use livemeta_web::state::{pooled_studies, rows_for, CumulativeOrder, DataSource, Selection, SensitivityView};
-use livemeta_web::url_state::{decode, encode};
+use livemeta_web::link::{decode, encode};
+use livemeta_web::state::{pooled_trials, rows_for, CumulativeOrder, DataSource, Selection, SensitivityView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn flagship() -> std::sync::Arc<livemeta_core::dataset::Dataset> {
+fn flagship() -> std::sync::Arc<livemeta_core::data::Dataset> {
     DataSource::flagship().dataset
 }
 
@@ -77,7 +78,7 @@ fn csv_fields(line: &str) -> Vec<String> {
 fn every_model() -> Vec<Model> {
     let mut all =
         vec![Model::RevManMhRandom, Model::CommonMantelHaenszel, Model::CommonInverseVariance, Model::CommonPeto];
-    all.extend(Tau2Method::ALL.map(Model::Random));
+    all.extend(Tau2Method::ALL.iter().copied().map(Model::Random));
     all
 }
 
@@ -125,7 +126,7 @@ fn every_selection_shows_one_answer_for_one_trial() {
                     .map(|r| r.trial_id)
                     .collect();
                 for model in every_model() {
-                    for measure in Measure::ALL {
+                    for &measure in Measure::ALL {
                         for scope in [
                             CorrectionScope::OnlyZero,
                             CorrectionScope::All,
@@ -153,7 +154,7 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                     let mut one = selection.clone();
                                     one.excluded = trial_ids.iter().filter(|id| *id != only).cloned().collect();
                                     let rows = rows_for(&one, &source);
-                                    let analysis = analyze(&pooled_studies(&rows), &one.options());
+                                    let analysis = analyze(&pooled_trials(&rows).1, &one.options());
                                     let plot = plot_of(&one, &source, &rows, &analysis);
                                     assert_eq!(plot.measure_label, measure.label(), "plot header");
                                     let csv = forest_csv(&plot);

@@ -1,11 +1,12 @@
 use crate::components::choice::Choice;
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
+use livemeta_core::Coded;
 use livemeta_core::{Measure, Model, Tau2Method};
 
 fn models() -> Vec<Model> {
     let mut all = vec![Model::RevManMhRandom];
-    all.extend(Tau2Method::ALL.into_iter().map(Model::Random));
+    all.extend(Tau2Method::ALL.iter().copied().map(Model::Random));
     all.extend([Model::CommonMantelHaenszel, Model::CommonInverseVariance, Model::CommonPeto]);
     all
 }

@@ -1,4 +1,4 @@
-use crate::state::Coded;
+use crate::state::Labelled;
 use leptos::prelude::*;
 
 /// A labelled `<select>` bound to one part of the selection. The options may change with the
@@ -33,9 +33,9 @@ pub fn Choice(
     }
 }
 
-/// A `<select>` over a `Coded` choice of the selection.
+/// A `<select>` over a labelled choice of the selection.
 #[component]
-pub fn CodedChoice<T: Coded>(
+pub fn CodedChoice<T: Labelled>(
     label: &'static str,
     testid: &'static str,
     #[prop(into)] current: Signal<T>,

@@ -5,8 +5,8 @@
 //! user's copy; "Reset to the original" brings the bundled set back, never overwritten.
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
-use livemeta_core::dataset::Dataset;
-use livemeta_core::edit::{
+use livemeta_core::data::Dataset;
+use livemeta_core::data::{
     add_attribute, add_trial, apply_cells, is_editable, move_trial, remove_trial, table_of, CellProblem, Column,
 };
 use wasm_bindgen::JsCast;

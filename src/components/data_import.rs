@@ -7,9 +7,9 @@ use crate::state::{AppState, DataSource, Origin};
 use crate::storage::forget_all;
 use crate::worker::BackgroundJob;
 use leptos::prelude::*;
-use livemeta_core::csv_input::COLUMNS;
-use livemeta_core::file_open::{open_file, too_large, FileReply, OpenedFile};
-use livemeta_core::user_data::to_csv;
+use livemeta_core::data::dataset_to_csv;
+use livemeta_core::data::COLUMNS;
+use livemeta_core::data::{open_file, too_large, FileReply, OpenedFile};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Files up to this size are read on the page: 48,000 studies of CSV open and draw in under a
@@ -157,7 +157,9 @@ pub fn DataImport(state: AppState) -> impl IntoView {
             .with_untracked(|s| download(&format!("{}.json", s.dataset.id), "application/json", &s.dataset.to_json()))
     };
     let save_csv = move |_| {
-        state.source.with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &to_csv(&s.dataset)))
+        state
+            .source
+            .with_untracked(|s| download(&format!("{}.csv", s.dataset.id), "text/csv", &dataset_to_csv(&s.dataset)))
     };
     view! {
         <details class="import" id="import">

@@ -3,7 +3,7 @@
 //! the table is valid. Entered counts are the user's, marked as such everywhere.
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::dataset::Dataset;
+use livemeta_core::data::Dataset;
 use livemeta_core::StudyCounts;
 
 /// The four cells, in the order of `EnteredCounts::counts`.

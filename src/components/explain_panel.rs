@@ -1,13 +1,13 @@
 //! "Explain this number": any number the analysis shows (the summary's numbers are buttons,
 //! and a select lists every one, each trial's included), with its formula and the engine's
-//! substituted arithmetic (`livemeta_core::explain`). The trials it comes from are highlighted
+//! substituted arithmetic (`livemeta_core::report`). The trials it comes from are highlighted
 //! in the study table.
 use crate::components::choice::Choice;
-use crate::state::{pooled_ids, AppState};
+use crate::state::{pooled_trials, AppState};
 use leptos::prelude::*;
-use livemeta_core::analysis::Analysis;
-use livemeta_core::explain::Quantity;
-use livemeta_core::format::{effect, p_value};
+use livemeta_core::model::Analysis;
+use livemeta_core::report::Quantity;
+use livemeta_core::report::{effect, p_value};
 use livemeta_core::Measure;
 use wasm_bindgen::JsCast;
 
@@ -66,7 +66,7 @@ pub fn shown_text(quantity: Quantity, value: f64, measure: Measure) -> String {
         Quantity::I2 => format!("{value:.1}%"),
         Quantity::H2 | Quantity::KnappHartungFactor => format!("{value:.3}"),
         Quantity::Tau2 | Quantity::Tau2Lower | Quantity::Tau2Upper => {
-            livemeta_core::format::tau2_text(value, measure, 4)
+            livemeta_core::report::tau2_text(value, measure, 4)
         }
         _ => effect(value, measure),
     }
@@ -142,7 +142,7 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
         let mut list = vec![("".to_string(), "Choose a number to explain…".to_string())];
         if listing.get() {
             let shown = state.selection.with(|s| s.prediction.is_some());
-            let ids = state.rows.with(|rows| pooled_ids(rows));
+            let ids = state.rows.with(|rows| pooled_trials(rows).0);
             state.analysis.with(|a| list.extend(a.as_ref().map(|a| choices(a, shown, &ids)).unwrap_or_default()));
         } else if let Some(title) = state.explanation.with(|e| e.as_ref().map(|e| e.title.clone())) {
             list.push((current.get(), title));

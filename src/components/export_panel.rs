@@ -1,15 +1,15 @@
 use crate::components::forest_plot_canvas::current_plot;
 use crate::download::{download, download_png, download_svg};
-use crate::state::{entered_note, pooled_studies, AppState, Selection};
+use crate::state::{entered_note, pooled_trials, AppState, Selection};
 use leptos::prelude::*;
-use livemeta_core::rcode::metafor_script;
+use livemeta_core::report::metafor_script;
 use livemeta_plot::forest_csv;
 
 /// SVG and PNG of the plot, the table as CSV, and a metafor script for the current analysis.
 #[component]
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
-        let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_studies(rows)));
+        let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_trials(rows).1));
         note + &metafor_script(&studies, &state.selection.with(Selection::options))
     });
     let copied = RwSignal::new(false);

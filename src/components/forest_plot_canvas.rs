@@ -2,7 +2,7 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::components::row_pager::RowPager;
 use crate::state::{AppState, DataSource, Selection, PAGE_ROWS};
 use leptos::prelude::*;
-use livemeta_core::dataset::TrialRow;
+use livemeta_core::data::TrialRow;
 use livemeta_core::{Analysis, EngineError};
 use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Guess, PooledRow};
 

@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 /// the last change and Ctrl+Shift+Z or Ctrl+Y redoes it. Ignored while typing in a field
 /// (where the field's own undo applies).
 pub fn install_shortcuts(state: AppState) {
-    let handler = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
+    // For the page's whole life, so the handle is not kept.
+    window_event_listener(leptos::ev::keydown, move |ev| {
         let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
         let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
         let input_type = target.as_ref().and_then(|el| el.get_attribute("type")).unwrap_or_default();
@@ -60,6 +61,4 @@ pub fn install_shortcuts(state: AppState) {
             _ => {}
         }
     });
-    let _ = window().add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-    handler.forget();
 }

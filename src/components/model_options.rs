@@ -1,8 +1,9 @@
 use crate::components::choice::Choice;
+use crate::link::OFFERED_ADD;
 use crate::state::AppState;
-use crate::url_state::OFFERED_ADD;
 use leptos::prelude::*;
-use livemeta_core::analysis::{CiMethod, I2From, PredictionCritical, QCentre};
+use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
+use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, Measure, Model};
 
 /// A labelled checkbox bound to one flag of the selection.

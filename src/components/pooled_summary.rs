@@ -1,9 +1,9 @@
 use crate::components::explain_panel::ExplainableNumber;
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::dataset::TrialData;
-use livemeta_core::explain::Quantity;
-use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value};
+use livemeta_core::data::TrialData;
+use livemeta_core::report::Quantity;
+use livemeta_core::report::{effect, effect_with_ci, measure_heading, p_value};
 use std::collections::BTreeSet;
 
 /// A number as people read it, with the full-precision value in `data-value` for scripts.
@@ -154,7 +154,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                     view! {
                         <p class="heterogeneity" data-testid="heterogeneity">
                             "Heterogeneity: I² = " <ExplainableNumber state=state testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) quantity=Quantity::I2 />
-                            ", τ² = " <ExplainableNumber state=state testid="heterogeneity-tau2" value=Some(h.tau2) text=livemeta_core::format::tau2_text(h.tau2, a.measure, 3) quantity=Quantity::Tau2 />
+                            ", τ² = " <ExplainableNumber state=state testid="heterogeneity-tau2" value=Some(h.tau2) text=livemeta_core::report::tau2_text(h.tau2, a.measure, 3) quantity=Quantity::Tau2 />
                             ", Q = " <ExplainableNumber state=state testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) quantity=Quantity::Q />
                             {format!(" (df = {}), ", h.df)}
                             <Number testid="heterogeneity-p" value=h.p_value text=h.p_value.map_or("P not available".into(), p_value) />

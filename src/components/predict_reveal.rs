@@ -3,7 +3,7 @@
 //! then reveals. The guess stays on the plot beside the diamond, with the distance stated.
 use crate::state::{AppState, Round};
 use leptos::prelude::*;
-use livemeta_core::format::{effect, measure_heading};
+use livemeta_core::report::{effect, measure_heading};
 use livemeta_core::Measure;
 
 /// How far the guess was from the pooled estimate, in words: as a ratio for ratio measures

@@ -1,9 +1,9 @@
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::analysis::{Analysis, Model};
-use livemeta_core::explain::Quantity;
-use livemeta_core::format::{effect, effect_with_ci, measure_heading, p_value, tau2_text, tau_text};
-use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::likelihood::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::model::{Analysis, Model};
+use livemeta_core::report::Quantity;
+use livemeta_core::report::{effect, effect_with_ci, measure_heading, p_value, tau2_text, tau_text};
 use livemeta_core::Measure;
 use livemeta_core::Tau2Method;
 

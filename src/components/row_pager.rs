@@ -2,7 +2,7 @@
 //! time and turn pages together; the analysis always pools every study.
 use crate::state::{AppState, PAGE_ROWS};
 use leptos::prelude::*;
-use livemeta_core::format::count;
+use livemeta_core::report::count;
 
 #[component]
 pub fn RowPager(state: AppState, testid: &'static str) -> impl IntoView {

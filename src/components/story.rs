@@ -1,8 +1,8 @@
 //! Story mode: the session's changes (the undo history on the data on screen) replayed step by
 //! step, with the buttons or the keyboard (→ / PageDown, ← / PageUp, Esc), and shared as one link
 //! that replays the same story elsewhere.
+use crate::link::{link_with, story_param};
 use crate::state::{describe_change, AppState};
-use crate::url_state::{link_with, story_param};
 use leptos::prelude::*;
 
 /// At the desk: replay the session's analyses, or take the link that replays them.

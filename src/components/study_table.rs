@@ -2,7 +2,7 @@ use crate::components::enter_counts::EnterCounts;
 use crate::components::row_pager::RowPager;
 use crate::state::{AppState, PAGE_ROWS};
 use leptos::prelude::*;
-use livemeta_core::dataset::{ArmSource, TrialData};
+use livemeta_core::data::{ArmSource, TrialData};
 use std::sync::Arc;
 
 /// One count with its provenance, shown on hover and on keyboard focus: first a plain

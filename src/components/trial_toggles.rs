@@ -77,7 +77,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
 }
 
 /// "Thaçi 2016, Lancet · 16 wk · with TCS": what the data says about a trial, in brief.
-fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
+fn trial_meta(t: &livemeta_core::data::Trial) -> String {
     let weeks = t.weeks.map(|w| format!("{w} wk"));
     let background = match t.background.as_str() {
         "" => None,
@@ -90,7 +90,7 @@ fn trial_meta(t: &livemeta_core::dataset::Trial) -> String {
     let attributes = t
         .attributes
         .iter()
-        .filter(|(n, v)| !v.is_empty() && !livemeta_core::rob::is_domain(n))
+        .filter(|(n, v)| !v.is_empty() && !livemeta_core::data::is_domain(n))
         .map(|(n, v)| format!("{n}: {v}"));
     [publication, year, weeks, background].into_iter().flatten().chain(attributes).collect::<Vec<_>>().join(" · ")
 }

@@ -1,11 +1,11 @@
 //! Criterion benchmarks of the engine: `cargo bench -p livemeta-core` (or `./x bench`).
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
-use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
-use livemeta_core::glmm::conditional_random_effects;
+use livemeta_core::data::synthetic_studies;
+use livemeta_core::likelihood::conditional_random_effects;
+use livemeta_core::likelihood::{approximate_conditional_random_effects, random_study_effects};
+use livemeta_core::model::{analyze, AnalysisOptions, Model};
 use livemeta_core::sensitivity::{gosh, leave_one_out};
-use livemeta_core::synthetic::synthetic_studies;
-use livemeta_core::tsa::{trial_sequential, TsaAssumptions};
+use livemeta_core::sensitivity::{trial_sequential, TsaAssumptions};
 use livemeta_core::Tau2Method;
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! Times the benchmark fits on CSV files (the same files the metafor timing script reads),
 //! printing `name k median_seconds` per line. Used by tests/bench/compare_metafor.sh.
 //! Usage: time_fits DIR   (DIR holds k8.csv, k100.csv, k10000.csv, k16.csv, k20.csv)
-use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
-use livemeta_core::csv_input::parse_studies;
+use livemeta_core::data::parse_studies;
+use livemeta_core::model::{analyze, AnalysisOptions, Model};
 use livemeta_core::sensitivity::{gosh, leave_one_out};
 use livemeta_core::{StudyCounts, Tau2Method};
 use std::hint::black_box;

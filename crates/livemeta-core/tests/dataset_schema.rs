@@ -1,7 +1,7 @@
 //! The bundled dataset obeys its own rules: every number has a source that shows it, events
 //! never exceed their denominator, denominators are the arm's sourced N, and arms add up to the
 //! trial's total.
-use livemeta_core::dataset::{Dataset, DoseSelection, Sourced, TrialData};
+use livemeta_core::data::{Dataset, DoseSelection, Sourced, TrialData};
 use std::path::Path;
 
 /// Every dataset the app bundles, with the number of trials its source pooled.
@@ -136,7 +136,7 @@ fn a_reader_can_prefer_any_definition_a_trial_reports() {
         ]
     );
     let chronos = d.trial("chronos").unwrap();
-    let definition = |outcome: &livemeta_core::dataset::Outcome| match chronos.data_for(outcome, &all) {
+    let definition = |outcome: &livemeta_core::data::Outcome| match chronos.data_for(outcome, &all) {
         TrialData::Reported { definition, .. } => definition,
         other => panic!("{other:?}"),
     };

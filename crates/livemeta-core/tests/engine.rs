@@ -1,7 +1,8 @@
 //! Behaviour that metafor cannot check for us: input validation, RevMan's M-H random
 //! effects worked by hand, and properties that must hold for any data.
-use livemeta_core::analysis::{analyze, study_effects, AnalysisOptions, CiMethod, Model};
-use livemeta_core::csv_input::parse_studies;
+use livemeta_core::data::parse_studies;
+use livemeta_core::model::{analyze, study_effects, AnalysisOptions, CiMethod, Model};
+use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, EngineError, Measure, StudyCounts, Tau2Method, ZeroCellPolicy};
 use proptest::prelude::*;
 
@@ -146,10 +147,10 @@ proptest! {
 fn every_analysis_choice() -> Vec<AnalysisOptions> {
     let mut models =
         vec![Model::CommonInverseVariance, Model::CommonMantelHaenszel, Model::CommonPeto, Model::RevManMhRandom];
-    models.extend(Tau2Method::ALL.map(Model::Random));
+    models.extend(Tau2Method::ALL.iter().copied().map(Model::Random));
     let mut all = Vec::new();
     for model in models {
-        for measure in Measure::ALL.into_iter().filter(|m| model.pools(*m)) {
+        for measure in Measure::ALL.iter().copied().filter(|m| model.pools(*m)) {
             for scope in
                 [CorrectionScope::OnlyZero, CorrectionScope::All, CorrectionScope::IfAnyZero, CorrectionScope::None]
             {
@@ -191,7 +192,7 @@ fn same(x: f64, y: f64) -> bool {
 #[test]
 fn measure_and_model_never_disagree() {
     for options in every_analysis_choice() {
-        for measure in Measure::ALL {
+        for &measure in Measure::ALL {
             let switched = options.with_measure(measure);
             assert_eq!(switched.measure, measure, "the measure the user picked is kept");
             assert!(switched.model.pools(switched.measure), "{:?} cannot pool {measure:?}", switched.model);
@@ -249,7 +250,7 @@ fn pasted_tables_are_read_whatever_their_delimiter() {
 
 #[test]
 fn duplicate_study_names_are_kept_apart_and_reported() {
-    use livemeta_core::csv_input::distinguish_duplicates;
+    use livemeta_core::data::distinguish_duplicates;
     let mut studies = parse_studies("study,events_treatment,total_treatment,events_control,total_control\nSmith,1,10,2,11\nJones,2,20,3,21\nSmith,3,30,4,31\n").unwrap();
     let warning = distinguish_duplicates(&mut studies).expect("a warning");
     let names: Vec<&str> = studies.iter().map(|s| s.label.as_str()).collect();

@@ -2,24 +2,25 @@
 //! metafor's datasets and generated edge cases, fits every case with metafor, and writes the
 //! results; every number is then compared with the engine to 1e-6 (relative above 1).
 //! Needs Rscript with metafor (`./x test` installs Debian's r-cran-metafor).
-use livemeta_core::analysis::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
-use livemeta_core::bayes::{bayes_for, TauPrior};
-use livemeta_core::conventions::Preset;
-use livemeta_core::csv_input::{parse_studies, parse_subgroups, to_csv};
-use livemeta_core::dataset::{Dataset, DoseSelection, TrialData};
-use livemeta_core::diagnostics::{normal_quantiles, trial_diagnostics};
-use livemeta_core::fragility::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
-use livemeta_core::glmer::{approximate_conditional_random_effects, random_study_effects};
-use livemeta_core::glmm::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
-use livemeta_core::moderators::{moderator_analysis, ModeratorValues};
-use livemeta_core::multiverse::{run_multiverse, DataVariant, Specification};
-use livemeta_core::profile::{mu_profile_interval, tau2_profile_interval};
-use livemeta_core::selection::{step_selection_model, STEPS_3PSM};
-use livemeta_core::sensitivity::{
-    baujat, begg, compare_estimators, cumulative, egger, egger_mixed, fail_safe_n, gosh, harbord, influence,
-    leave_one_out, pet_peese, peters, ruecker, subgroups, trim_and_fill, TrimFillEstimator,
+use livemeta_core::bias::{
+    begg, egger, egger_mixed, fail_safe_n, harbord, pet_peese, peters, ruecker, trim_and_fill, TrimFillEstimator,
 };
-use livemeta_core::tsa::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
+use livemeta_core::bias::{step_selection_model, STEPS_3PSM};
+use livemeta_core::data::{parse_studies, parse_subgroups, to_csv};
+use livemeta_core::data::{Dataset, DoseSelection, TrialData};
+use livemeta_core::likelihood::{approximate_conditional_random_effects, random_study_effects};
+use livemeta_core::likelihood::{bayes_for, TauPrior};
+use livemeta_core::likelihood::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
+use livemeta_core::likelihood::{mu_profile_interval, tau2_profile_interval};
+use livemeta_core::model::Preset;
+use livemeta_core::model::{analyze, AnalysisOptions, CiMethod, Model, PredictionCritical};
+use livemeta_core::regression::{moderator_analysis, ModeratorValues};
+use livemeta_core::sensitivity::{baujat, compare_estimators, cumulative, gosh, influence, leave_one_out, subgroups};
+use livemeta_core::sensitivity::{fragility, SEARCH_BUDGET as FRAGILITY_BUDGET};
+use livemeta_core::sensitivity::{lan_demets_boundaries, trial_sequential, TsaAssumptions};
+use livemeta_core::sensitivity::{normal_quantiles, trial_diagnostics};
+use livemeta_core::sensitivity::{run_multiverse, DataVariant, Specification};
+use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, Measure, StudyCounts, ZeroCellPolicy};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,10 +35,7 @@ fn options_from_case(case: &str) -> AnalysisOptions {
             .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
             .unwrap_or_else(|| panic!("{key} missing in {case}"))
     };
-    let model = match field("method") {
-        "EE" => Model::CommonInverseVariance,
-        other => Model::from_code(other).unwrap_or_else(|| panic!("unknown method in {case}")),
-    };
+    let model = Model::from_code(field("method")).unwrap_or_else(|| panic!("unknown method in {case}"));
     AnalysisOptions {
         measure: Measure::from_code(field("measure")).expect("measure"),
         model,

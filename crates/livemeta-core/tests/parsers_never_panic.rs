@@ -1,12 +1,12 @@
 //! A bounded fuzz run of every parser that reads what users bring (CSV, the dataset JSON, RevMan
 //! reviews, data packed into links): no input, however broken, may panic; and valid input survives being mangled only as
 //! errors.
-use livemeta_core::csv_input::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
-use livemeta_core::dataset::{trial_rows, Dataset, DoseSelection};
-use livemeta_core::file_open::open_file;
-use livemeta_core::link_data::{pack, unpack, Packed};
-use livemeta_core::rm5::{decode_text, read_rm5};
-use livemeta_core::user_data::read_csv;
+use livemeta_core::data::open_file;
+use livemeta_core::data::read_csv;
+use livemeta_core::data::{decode_text, read_rm5};
+use livemeta_core::data::{detect_delimiter, extra_columns, parse_studies, parse_subgroups, to_csv};
+use livemeta_core::data::{pack, unpack, Packed};
+use livemeta_core::data::{trial_rows, Dataset, DoseSelection};
 use livemeta_core::StudyCounts;
 use proptest::prelude::*;
 

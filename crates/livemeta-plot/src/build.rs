@@ -1,8 +1,8 @@
 use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
-use livemeta_core::analysis::{study_effects, Analysis, AnalysisOptions};
-use livemeta_core::dataset::{TrialData, TrialRow};
-use livemeta_core::dist::z_crit;
-use livemeta_core::format::{count, p_value};
+use livemeta_core::data::{TrialData, TrialRow};
+use livemeta_core::model::{study_effects, Analysis, AnalysisOptions};
+use livemeta_core::numerics::z_crit;
+use livemeta_core::report::{count, p_value};
 use livemeta_core::EngineError;
 
 /// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
@@ -72,12 +72,15 @@ pub fn forest_plot(
     }
 }
 
+/// One refit's label and its pooled (estimate, lower, upper), if it could be pooled.
+pub type RefitRow = (String, Option<(f64, f64, f64)>);
+
 /// A forest-style plot of refits (leave-one-out, cumulative): one row per refit with its
 /// pooled estimate, and the full analysis as the diamond. A refit whose estimate lies on the
 /// other side of the null, or outside the full analysis's interval, is emphasised.
 pub fn refit_plot(
     row_heading: &str,
-    refits: Vec<(String, Option<(f64, f64, f64)>)>,
+    refits: Vec<RefitRow>,
     full: &Result<Analysis, EngineError>,
     options: &AnalysisOptions,
     outcome_label: &str,
@@ -152,7 +155,7 @@ fn heterogeneity_line(a: &Analysis) -> String {
     }
     format!(
         "Heterogeneity: Tau² = {}; Q = {:.2}, df = {} ({}); I² = {}",
-        livemeta_core::format::tau2_text(h.tau2, a.measure, 3),
+        livemeta_core::report::tau2_text(h.tau2, a.measure, 3),
         h.q,
         h.df,
         h.p_value.map_or("P not available".into(), p_value),

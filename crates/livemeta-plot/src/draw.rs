@@ -1,5 +1,5 @@
 use super::{AxisScale, ForestPlot, ForestRow, RowKind, RowStatus};
-use livemeta_core::format::{effect, measure_heading};
+use livemeta_core::report::{effect, measure_heading};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -37,6 +37,8 @@ const ENTERED: RGBColor = RGBColor(0x88, 0x2e, 0x72);
 /// widest common sans-serif, and the one Debian's Chromium uses), so columns laid out with it
 /// do not overlap in narrower fonts either. The plot is drawn on a canvas and in SVG, and
 /// neither can measure text without the DOM, which would cost a layout per label.
+// The advance widths are DejaVu Sans's, in em; 0.318 is the space's, not 1/pi.
+#[allow(clippy::approx_constant)]
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     let em: f64 = text
         .chars()
@@ -100,7 +102,7 @@ pub(crate) fn fit_distinct(labels: &[String], max: f64, size: f64, bold: bool) -
             })
             .last()
             .unwrap_or(0);
-        for tail_len in longest_fitting.min(5).max(1)..=longest_fitting {
+        for tail_len in longest_fitting.clamp(1, 5)..=longest_fitting {
             let tail: String = chars[chars.len() - tail_len..].iter().collect();
             let room = max - text_width(&format!("…{tail}"), size, bold);
             let head: String = chars

@@ -1,6 +1,6 @@
 //! The table behind the plot as CSV: the same `ForestPlot` the screen and the SVG show.
 use crate::ForestPlot;
-use livemeta_core::csv_input::csv_text;
+use livemeta_core::data::csv_text;
 
 const HEADER: &str = "outcome,measure,model,row,study,status,events_treatment,total_treatment,events_control,total_control,estimate,ci_lower,ci_upper,weight_percent,counts_from";
 

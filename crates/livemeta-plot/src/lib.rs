@@ -224,11 +224,22 @@ pub fn figure_svg(figure: &impl Figure, width: u32) -> String {
     svg
 }
 
+/// An arm label inside a sentence ("Favours dupilumab"): a leading capital is lowered unless
+/// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
+pub fn in_sentence(label: &str) -> String {
+    let first_word = label.split_whitespace().next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use livemeta_core::analysis::{analyze, AnalysisOptions};
-    use livemeta_core::dataset::{TrialData, TrialRow};
+    use livemeta_core::data::{TrialData, TrialRow};
+    use livemeta_core::model::{analyze, AnalysisOptions};
     use livemeta_core::StudyCounts;
 
     fn rows() -> Vec<TrialRow> {
@@ -272,15 +283,4 @@ mod tests {
             assert!(svg.contains(text), "SVG lacks {text}");
         }
     }
-}
-
-/// An arm label inside a sentence ("Favours dupilumab"): a leading capital is lowered unless
-/// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
-pub fn in_sentence(label: &str) -> String {
-    let first_word = label.split_whitespace().next().unwrap_or("");
-    if first_word.chars().skip(1).any(char::is_uppercase) {
-        return label.to_string();
-    }
-    let mut chars = label.chars();
-    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }

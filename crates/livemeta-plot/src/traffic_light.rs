@@ -3,7 +3,7 @@
 //! (green +, yellow −, red ×; blank where not assessed), and the key underneath.
 use crate::draw::fit_text;
 use crate::Figure;
-use livemeta_core::rob::{Judgment, DOMAINS};
+use livemeta_core::data::{Judgment, DOMAINS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -3,7 +3,7 @@
 //! to the required information size), the conventional significance lines and the RIS.
 use crate::draw::fit_text;
 use crate::Figure;
-use livemeta_core::format::count;
+use livemeta_core::report::count;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -1,9 +1,10 @@
 //! Study names are user input, and every export must carry them as inert text: the CSV
 //! neutralises spreadsheet formulas, the SVG escapes XML, the R code escapes R strings.
-use livemeta_core::analysis::{analyze, AnalysisOptions};
-use livemeta_core::csv_input::{parse_studies, to_csv};
-use livemeta_core::dataset::{TrialData, TrialRow};
-use livemeta_core::rcode::metafor_script;
+use livemeta_core::data::{parse_studies, to_csv};
+use livemeta_core::data::{TrialData, TrialRow};
+use livemeta_core::model::{analyze, AnalysisOptions};
+use livemeta_core::report::metafor_script;
+use livemeta_core::Coded;
 use livemeta_core::StudyCounts;
 use livemeta_plot::{figure_svg, forest_csv, forest_plot, ForestPlot};
 use std::process::Command;
@@ -157,8 +158,8 @@ fn r_code_carries_every_name_as_an_inert_string() {
 /// script's pooled estimate, CI and I² (from Q where the page takes it from Q) equal the page's.
 #[test]
 fn r_code_reproduces_each_convention() {
-    use livemeta_core::analysis::{CiMethod, I2From, Model, QCentre};
-    use livemeta_core::conventions::Preset;
+    use livemeta_core::model::Preset;
+    use livemeta_core::model::{CiMethod, I2From, Model, QCentre};
     use livemeta_core::{Measure, Tau2Method};
     let studies: Vec<StudyCounts> =
         [[12, 100, 20, 98], [3, 40, 9, 42], [30, 210, 28, 205], [0, 25, 4, 26], [0, 30, 0, 31], [8, 60, 19, 61]]

@@ -1,9 +1,9 @@
 //! The plot's text never collides: every string the real drawing code emits is boxed with the
 //! same text metrics the layout uses, at every width from a phone to a wide screen, and no
 //! two boxes on the same line overlap or leave the canvas.
-use livemeta_core::analysis::{analyze, AnalysisOptions, Model};
-use livemeta_core::dataset::{TrialData, TrialRow};
-use livemeta_core::rob::Judgment;
+use livemeta_core::data::Judgment;
+use livemeta_core::data::{TrialData, TrialRow};
+use livemeta_core::model::{analyze, AnalysisOptions, Model};
 use livemeta_core::sensitivity::subgroups;
 use livemeta_core::StudyCounts;
 use livemeta_plot::{

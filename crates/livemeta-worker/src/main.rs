@@ -6,8 +6,8 @@
 //!
 //! It posts `true` once it listens, because messages sent before that would be lost.
 use js_sys::{Array, ArrayBuffer, Float64Array, Uint8Array};
-use livemeta_core::file_open::{open_file, FileReply};
-use livemeta_core::gosh::{gosh_points, GoshRequest};
+use livemeta_core::data::{open_file, FileReply};
+use livemeta_core::sensitivity::{gosh_points, GoshRequest};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};

@@ -1,0 +1,90 @@
+//! The sensitivity analyses under the main plot, one tab each (`views/`, a file per view, and
+//! `views/shared.rs`, what the views share); each follows the main controls.
+mod bayesian;
+mod conventions;
+mod cumulative;
+mod diagnostics;
+mod estimators;
+mod fragility;
+mod gosh;
+mod influence;
+mod leave_one_out;
+mod meta_regression;
+mod multiverse;
+mod rare_events;
+mod risk_of_bias;
+mod shared;
+mod small_study;
+mod subgroups;
+mod trial_sequential;
+mod what_if;
+
+use crate::components::inverse_variance_needed::{is_inverse_variance, InverseVarianceNeeded};
+use crate::state::{AppState, Labelled, SensitivityView};
+use bayesian::BayesianView;
+use conventions::ConventionsView;
+use cumulative::CumulativeView;
+use diagnostics::DiagnosticsView;
+use estimators::EstimatorsView;
+use fragility::FragilityView;
+use gosh::GoshView;
+use influence::InfluenceView;
+use leave_one_out::LeaveOneOutView;
+use leptos::prelude::*;
+use livemeta_core::Coded;
+use meta_regression::MetaRegressionView;
+use multiverse::MultiverseView;
+use rare_events::RareEventsView;
+use risk_of_bias::RiskOfBiasView;
+use small_study::SmallStudyView;
+use subgroups::SubgroupsView;
+use trial_sequential::TrialSequentialView;
+
+#[component]
+pub fn SensitivityPanel(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let tabs = SensitivityView::ALL
+        .iter()
+        .map(|&view| {
+            let selected = move || selection.with(|s| s.view == Some(view));
+            view! {
+                <button type="button" role="tab" data-testid=format!("view-{}", view.code())
+                    aria-selected=move || selected().to_string() class:selected=selected
+                    on:click=move |_| selection.update(|s| s.view = if s.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
+            }
+        })
+        .collect_view();
+    // A memo, so that a trial switched on or off refits the open view rather than mounting it
+    // afresh (which would drop its own choices, such as the rare-events "Fit it" box).
+    let open_view = Memo::new(move |_| selection.with(|s| s.view));
+    // The views that refit an inverse-variance model say so under any other, and draw nothing.
+    let refits_iv = Memo::new(move |_| selection.with(|s| is_inverse_variance(s.model)));
+    view! {
+        <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
+            <h2>"Sensitivity analyses"</h2>
+            <div class="tabs" role="tablist">{tabs}</div>
+            {move || match open_view.get() {
+                Some(SensitivityView::Influence | SensitivityView::Gosh | SensitivityView::MetaRegression | SensitivityView::Diagnostics) if !refits_iv.get() => {
+                    view! { <div class="sensitivity-view" role="tabpanel"><InverseVarianceNeeded state=state what="This view" /></div> }.into_any()
+                }
+                None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
+                Some(SensitivityView::LeaveOneOut) => view! { <LeaveOneOutView state=state /> }.into_any(),
+                Some(SensitivityView::Cumulative) => view! { <CumulativeView state=state /> }.into_any(),
+                Some(SensitivityView::Subgroups) => view! { <SubgroupsView state=state /> }.into_any(),
+                Some(SensitivityView::SmallStudy) => view! { <SmallStudyView state=state /> }.into_any(),
+                Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
+                Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
+                Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
+                Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
+                Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
+                Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
+                Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
+                Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
+                Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
+                Some(SensitivityView::Diagnostics) => view! { <DiagnosticsView state=state /> }.into_any(),
+                Some(SensitivityView::RiskOfBias) => view! { <RiskOfBiasView state=state /> }.into_any(),
+                Some(SensitivityView::Conventions) => view! { <ConventionsView state=state /> }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,407 @@
+//! The one place application state lives. Everything on screen derives from these signals
+//! through memos; `url_state` mirrors the selection into the address bar. The parts are plain
+//! types (`selection`, `data_source`, `history`, `changes`); this file wires them into signals.
+mod changes;
+mod data_source;
+mod history;
+mod selection;
+
+use changes::track_changes;
+pub use changes::{describe_change, ChangeMarker};
+pub use data_source::{entered_note, pooled_trials, rows_for, DataSource, Origin, Unreadable, BUNDLED};
+use history::record_history;
+pub use history::{History, Story};
+use leptos::prelude::*;
+use livemeta_core::data::{Dataset, TrialRow};
+use livemeta_core::model::{analyze, Analysis};
+use livemeta_core::report::{explain, Explanation, Quantity};
+use livemeta_core::EngineError;
+pub use selection::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// How many studies the screen shows at once; larger data is paged (drawing and laying out
+/// thousands of rows on every change would make the page stutter). 25 rows of the forest
+/// plot fit a 720 px screen, so a toggle draws nothing off screen: with 200 studies this
+/// page size brought a toggle's main-thread work within one frame (README, speed).
+pub const PAGE_ROWS: usize = 25;
+
+/// One predict-then-reveal round: the group's guess for the new pooled estimate (display
+/// scale), and whether the result is shown yet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    pub guess: Option<f64>,
+    pub revealed: bool,
+}
+
+/// With predict-then-reveal on in presenter mode, every change to the pooled result starts a
+/// round that hides it (an open explanation, which would give it away, is closed); switching
+/// the option off ends the round.
+fn start_rounds(
+    selection: RwSignal<Selection>,
+    analysis: Memo<Result<Analysis, EngineError>>,
+    round: RwSignal<Option<Round>>,
+    explained: RwSignal<Option<(Quantity, Option<String>)>>,
+) {
+    let on = Memo::new(move |_| selection.with(|s| s.presenter && s.predict));
+    Effect::new(move |_| {
+        if !on.get() {
+            round.set(None);
+        }
+    });
+    Effect::new(move |previous: Option<Option<(f64, f64, f64)>>| {
+        let now = analysis.with(|a| a.as_ref().ok().map(|a| (a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper)));
+        if previous.is_some_and(|p| p != now) && on.get_untracked() {
+            round.set(Some(Round { guess: None, revealed: false }));
+            explained.set(None);
+        }
+        now
+    });
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub selection: RwSignal<Selection>,
+    pub source: RwSignal<DataSource>,
+    /// The user's own datasets, by slot, kept while another set is on screen so they can
+    /// switch back.
+    pub user_data: RwSignal<Vec<DataSource>>,
+    /// Entries of this browser's storage that do not read as a set, kept until the user saves
+    /// or discards them.
+    pub unreadable: RwSignal<Vec<Unreadable>>,
+    /// What kept the user's last paste or file from being analysed (line, study, field): the
+    /// results make way for it, so no earlier result stands as if it answered.
+    pub import_problems: RwSignal<Vec<String>>,
+    pub rows: Memo<Vec<TrialRow>>,
+    /// (id, label) of the listed trials; unlike `rows` it does not change when a trial is
+    /// switched on or off, so lists keyed on it are not rebuilt on every toggle.
+    pub trials: Memo<Vec<(String, String)>>,
+    pub analysis: Memo<Result<Analysis, EngineError>>,
+    pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
+    pub change: RwSignal<Option<ChangeMarker>>,
+    pub history: RwSignal<History>,
+    /// The first study shown when there are more than `PAGE_ROWS` (table, toggles and plot
+    /// page through them together; the analysis always uses every study).
+    pub first_row: RwSignal<usize>,
+    /// A sentence explaining a choice the app made for the user (a control that changed
+    /// another, a link parameter that was ignored); shown beside the controls.
+    pub notice: RwSignal<Option<String>>,
+    /// The number the user asked to have explained: a pooled number, or a trial's (by id, so
+    /// it follows the trial when others are switched off).
+    pub explained: RwSignal<Option<(Quantity, Option<String>)>>,
+    /// Its explanation on the current analysis (`None` when that number is not shown now).
+    pub explanation: Memo<Option<Explanation>>,
+    /// The trials it comes from, which the study table highlights.
+    pub explained_trials: Memo<Vec<String>>,
+    /// The current predict-then-reveal round, if a change started one.
+    pub round: RwSignal<Option<Round>>,
+    /// The story being replayed, if any.
+    pub story: RwSignal<Option<Story>>,
+    /// Whether each trial is switched on, one signal per trial (see `trial_on`).
+    switches: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
+    /// A slot for a new set of the user's that no set uses here or in this browser's storage;
+    /// given by the storage module, so the state itself never touches the browser.
+    free_slot: fn(&[DataSource]) -> u32,
+}
+
+impl AppState {
+    pub fn new(
+        initial: Selection,
+        data: DataSource,
+        notice: Option<String>,
+        free_slot: fn(&[DataSource]) -> u32,
+    ) -> AppState {
+        let selection = RwSignal::new(initial);
+        let user_data = RwSignal::new(Vec::new());
+        let unreadable = RwSignal::new(Vec::new());
+        let import_problems = RwSignal::new(Vec::new());
+        let source = RwSignal::new(data);
+        let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
+        // From the data and the outcome, not from the rows, so a toggle does not recompute it.
+        let outcome = Memo::new(move |_| selection.with(|s| s.outcome.clone()));
+        let trials = Memo::new(move |_| {
+            source.with(|s| {
+                outcome.with(|o| {
+                    s.dataset
+                        .trials_of(s.dataset.outcome_or_first(o))
+                        .map(|t| (t.id.clone(), t.label.clone()))
+                        .collect()
+                })
+            })
+        });
+        let studies = move || rows.with(|rows| pooled_trials(rows).1);
+        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
+        let comparison = Memo::new(move |_| {
+            selection
+                .with(|s| s.compare_models)
+                .then(|| analyze(&studies(), &selection.with(Selection::comparison_options)))
+        });
+        let change = RwSignal::new(None);
+        track_changes(selection, source, analysis, change);
+        let history = RwSignal::new(History::default());
+        record_history(selection, source, history);
+        let first_row = RwSignal::new(0);
+        // Other data starts at its first study.
+        Effect::new(move |_| {
+            source.track();
+            first_row.set(0);
+        });
+        let switches = StoredValue::new(HashMap::<String, ArcRwSignal<bool>>::new());
+        Effect::new(move |_| {
+            selection.with(|s| {
+                let off: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
+                switches.with_value(|switches| {
+                    for (id, on) in switches {
+                        let now = !off.contains(id.as_str());
+                        if on.get_untracked() != now {
+                            on.set(now);
+                        }
+                    }
+                });
+            })
+        });
+        let explained = RwSignal::new(None::<(Quantity, Option<String>)>);
+        let pooled_ids = move || rows.with(|rows| pooled_trials(rows).0);
+        let explanation = Memo::new(move |_| {
+            let (quantity, trial) = explained.get()?;
+            let quantity = match trial {
+                Some(id) => quantity.for_study(pooled_ids().iter().position(|t| *t == id)?),
+                None => quantity,
+            };
+            analysis.with(|a| explain(&studies(), &selection.with(Selection::options), a.as_ref().ok()?, quantity))
+        });
+        let explained_trials = Memo::new(move |_| {
+            let ids = pooled_ids();
+            explanation.with(|e| {
+                e.as_ref().map_or(Vec::new(), |e| e.inputs.iter().filter_map(|&i| ids.get(i).cloned()).collect())
+            })
+        });
+        let round = RwSignal::new(None);
+        start_rounds(selection, analysis, round, explained);
+        AppState {
+            selection,
+            source,
+            user_data,
+            unreadable,
+            import_problems,
+            rows,
+            trials,
+            analysis,
+            comparison,
+            change,
+            history,
+            first_row,
+            notice: RwSignal::new(notice),
+            explained,
+            explanation,
+            explained_trials,
+            round,
+            story: RwSignal::new(None),
+            switches,
+            free_slot,
+        }
+    }
+
+    /// Replays `steps` from the first.
+    pub fn start_story(&self, steps: Vec<Selection>) {
+        if !steps.is_empty() {
+            self.story.set(Some(Story { steps, at: 0 }));
+            self.show_story_step();
+        }
+    }
+
+    /// The next step of the story (`forward`) or the one before; nothing past either end.
+    pub fn story_step(&self, forward: bool) {
+        let moved = self.story.try_update(|story| {
+            let Some(story) = story else { return false };
+            let at = if forward { (story.at + 1).min(story.steps.len() - 1) } else { story.at.saturating_sub(1) };
+            std::mem::replace(&mut story.at, at) != at
+        });
+        if moved == Some(true) {
+            self.show_story_step();
+        }
+    }
+
+    /// Shows the story's current step; display choices stay as they are.
+    fn show_story_step(&self) {
+        let Some(step) = self.story.with_untracked(|s| s.as_ref().map(|s| s.steps[s.at].clone())) else { return };
+        self.selection.update(|s| {
+            *s = step.keeping_display(s);
+        });
+    }
+
+    /// Whether the pooled result is hidden, waiting for a guess to be revealed.
+    pub fn pooled_hidden(&self) -> bool {
+        self.round.with(|r| r.is_some_and(|r| !r.revealed))
+    }
+
+    /// Whether trial `id` is switched on, as a signal of its own. A checkbox or table row that
+    /// read the whole selection would re-run on every change, and with 200 studies those
+    /// re-runs (and their resubscriptions) cost more than the analysis; this one changes only
+    /// when its trial is switched.
+    /// (Reference-counted, so a row that goes away does not take the signal with it.)
+    pub fn trial_on(&self, id: &str) -> ArcRwSignal<bool> {
+        if let Some(on) = self.switches.with_value(|m| m.get(id).cloned()) {
+            return on;
+        }
+        let on = ArcRwSignal::new(self.selection.with_untracked(|s| !s.excluded.iter().any(|x| x == id)));
+        self.switches.update_value(|m| {
+            m.insert(id.to_string(), on.clone());
+        });
+        on
+    }
+
+    /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
+    /// The dose choices: every treatment arm combined ("all"), then each regimen by arm id.
+    pub fn doses(&self) -> Vec<(String, String)> {
+        let dataset = self.dataset();
+        let mut doses =
+            vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), livemeta_core::data::dose_label(&id))));
+        doses
+    }
+
+    /// The definitions of the outcome on screen that some trial reports for the dose on
+    /// screen, as (id, short label); a choice only when there are two or more.
+    pub fn definitions(&self) -> Vec<(String, String)> {
+        let dataset = self.dataset();
+        let (outcome, dose) = self.selection.with(|s| (s.outcome.clone(), s.dose_selection()));
+        let outcome = dataset.outcome_or_first(&outcome);
+        dataset
+            .reported_definitions(outcome, &dose)
+            .into_iter()
+            .map(|id| {
+                let label = dataset.definition_label(&id);
+                let short: String = label.chars().take(60).collect();
+                let short = if short.len() < label.len() { format!("{}…", short.trim_end()) } else { short };
+                (id, short)
+            })
+            .collect()
+    }
+
+    pub fn dataset(&self) -> Arc<Dataset> {
+        self.source.with(|s| s.dataset.clone())
+    }
+
+    /// Shows other data: its first outcome with that outcome's method (the published one, or
+    /// the review's), keeping the display choices (presenter mode, the open view, the
+    /// comparison diamond). A pasted CSV states no method, so it keeps the analysis chosen.
+    pub fn switch_data(&self, source: DataSource) {
+        self.import_problems.set(Vec::new());
+        let source = self.keep_user_set(source);
+        let keeps_method = matches!(source.origin, Origin::Csv(_));
+        let fresh = Selection::for_outcome(&source.dataset, "");
+        self.selection.update(|s| {
+            let method = if keeps_method {
+                Selection {
+                    measure: s.measure,
+                    model: s.model,
+                    ci_method: s.ci_method,
+                    prediction: s.prediction,
+                    zero_cells: s.zero_cells,
+                    q_centre: s.q_centre,
+                    i2_from: s.i2_from,
+                    ..fresh
+                }
+            } else {
+                fresh
+            };
+            *s = Selection { entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method }
+                .keeping_display(s);
+        });
+        self.source.set(source);
+    }
+
+    /// Steps back to the analysis before the last change (`forward` false), or forward again.
+    /// Display choices stay as they are.
+    pub fn step(&self, forward: bool) {
+        let now = (self.selection.get_untracked(), self.source.get_untracked());
+        let step = self.history.try_update(|h| {
+            let (from, to) = if forward { (&mut h.future, &mut h.past) } else { (&mut h.past, &mut h.future) };
+            let step = from.pop()?;
+            to.push(now.clone());
+            h.restoring = true;
+            Some(step)
+        });
+        let Some((selection, source)) = step.flatten() else { return };
+        if source != now.1 {
+            let source = self.keep_user_set(source);
+            self.source.set(source);
+        }
+        self.selection.set(selection.keeping_display(&now.0));
+    }
+
+    /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
+    /// returned as it is.
+    /// Shows `source` with `selection` as though the page had opened with them, with no undo
+    /// step: a set read from this browser after the start, which the link asked for.
+    pub fn open_with(&self, selection: Selection, source: DataSource) {
+        self.history.update(|h| h.restoring = true);
+        let source = self.keep_user_set(source);
+        self.source.set(source);
+        self.selection.set(selection);
+    }
+
+    /// Prefers an outcome definition, and says which trials' counts it changed (a definition is
+    /// a preference, not a filter: a trial that does not report it keeps its own).
+    pub fn pick_definition(&self, definition: Option<String>) {
+        let rows = |s: &Selection| self.source.with_untracked(|source| rows_for(s, source));
+        let before = self.selection.with_untracked(rows);
+        self.selection.update(|s| s.definition = definition);
+        let after = self.selection.with_untracked(rows);
+        let changed: Vec<&str> =
+            before.iter().zip(&after).filter(|(b, a)| b.data != a.data).map(|(_, a)| a.label.as_str()).collect();
+        self.notice.set(Some(if changed.is_empty() {
+            "This definition changes no trial's counts: the trials that report it already used it, and the others keep their own.".to_string()
+        } else {
+            format!("This definition changes the counts of {}; the other trials keep their own.", changed.join(", "))
+        }));
+    }
+
+    pub fn keep_user_set(&self, mut source: DataSource) -> DataSource {
+        if source.is_bundled() {
+            return source;
+        }
+        self.user_data.update(|sets| {
+            if source.slot == 0 {
+                // The same data again (a link reopened, a reload) is the set already kept.
+                let same =
+                    sets.iter().find(|s| s.origin == source.origin && s.dataset == source.dataset).map(|s| s.slot);
+                source.slot = same.unwrap_or_else(|| (self.free_slot)(sets));
+            }
+            match sets.iter_mut().find(|s| s.slot == source.slot) {
+                Some(kept) => *kept = source.clone(),
+                None => sets.push(source.clone()),
+            }
+        });
+        source
+    }
+
+    /// Puts the user's copy of the data on screen (all doses combined), to edit: a copy is a
+    /// new set of the user's, not an edit of the bundled one.
+    pub fn edit_a_copy(&self) {
+        let copy = self.source.with_untracked(|s| {
+            livemeta_core::data::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.dose_selection()))
+        });
+        self.selection.update(|s| s.dose = "all".into());
+        let copy = self.keep_user_set(DataSource::from_file(copy));
+        self.source.set(copy);
+    }
+
+    /// Shows an edit of the data on screen (one undo step; the set keeps its slot).
+    pub fn edit_data(&self, dataset: Dataset) {
+        let edited = self.source.with_untracked(|s| s.edited(dataset));
+        let edited = self.keep_user_set(edited);
+        self.source.set(edited);
+    }
+
+    pub fn toggle_trial(&self, id: &str) {
+        self.selection.update(|s| {
+            if let Some(pos) = s.excluded.iter().position(|x| x == id) {
+                s.excluded.remove(pos);
+            } else {
+                s.excluded.push(id.to_string());
+            }
+        });
+    }
+}

@@ -1,0 +1,379 @@
+//! The selection: every choice the analysis and the page are a function of, with the data.
+//! Pure (no signals), so it is tested natively.
+use livemeta_core::data::{Dataset, DoseSelection};
+use livemeta_core::likelihood::{TauPrior, SENSITIVITY_PRIORS};
+use livemeta_core::model::{AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
+use livemeta_core::model::{Convention, Preset};
+use livemeta_core::sensitivity::TsaAssumptions;
+use livemeta_core::{Coded, Measure, ZeroCellPolicy};
+
+/// The user's choices: the whole analysis is a function of these (and of the data source).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub outcome: String,
+    /// "all" or a treatment arm id such as "d300q2w".
+    pub dose: String,
+    /// A definition of the outcome to use wherever a trial reports it (else the dataset's
+    /// order of preference).
+    pub definition: Option<String>,
+    pub measure: Measure,
+    pub model: Model,
+    /// Trial ids the user switched off.
+    pub excluded: Vec<String>,
+    /// Wald, Knapp-Hartung or its modified form; random-effects models only.
+    pub ci_method: CiMethod,
+    /// `None` hides the prediction interval.
+    pub prediction: Option<PredictionCritical>,
+    pub zero_cells: ZeroCellPolicy,
+    /// Random-effects models other than RevMan 5's, which fixes both.
+    pub q_centre: QCentre,
+    pub i2_from: I2From,
+    /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
+    pub compare_models: bool,
+    pub presenter: bool,
+    /// Presenter mode's predict-then-reveal: each change hides the new result until revealed.
+    pub predict: bool,
+    /// The sensitivity analysis shown under the main plot (none until one is chosen: each
+    /// refits the model many times), and the cumulative order.
+    pub view: Option<SensitivityView>,
+    pub cumulative_order: CumulativeOrder,
+    pub subgroup_by: SubgroupBy,
+    /// The trial attribute the subgroups of the user's data group by (None: the data's first).
+    pub subgroup_column: Option<String>,
+    /// Which measures the multiverse's specification curve shows.
+    pub multiverse_family: MultiverseFamily,
+    /// Whether the rare-events view fits the mixed models too (they take a while).
+    pub fit_mixed: bool,
+    /// The trial attribute of the meta-regression (None: the data's first).
+    pub moderator: Option<String>,
+    /// The prior on tau of the Bayesian view.
+    pub tau_prior: TauPrior,
+    /// What the trial sequential analysis's required information size assumes.
+    pub tsa: TsaAssumptions,
+    /// The two conventions the lens compares; `None` is the analysis as chosen.
+    pub lens: [Option<Preset>; 2],
+    /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
+    pub entered: Vec<EnteredCounts>,
+    pub use_entered: bool,
+}
+
+/// A 2x2 table the user typed in from the paper for one trial, outcome and dose selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnteredCounts {
+    pub outcome: String,
+    pub dose: String,
+    pub trial: String,
+    /// Events and total, treatment then control.
+    pub counts: [i64; 4],
+}
+
+impl EnteredCounts {
+    /// Whether these counts fill the same cell (trial, outcome and dose) as `other`.
+    pub fn same_cell(&self, other: &EnteredCounts) -> bool {
+        self.is_at(&other.outcome, &other.dose, &other.trial)
+    }
+
+    fn is_at(&self, outcome: &str, dose: &str, trial: &str) -> bool {
+        self.trial == trial && self.outcome == outcome && self.dose == dose
+    }
+}
+
+/// A choice of the page: one of the engine's coded choices, with a label for its control.
+pub trait Labelled: Coded + Send + Sync {
+    fn label(self) -> &'static str;
+}
+
+/// Defines a coded, labelled enum from its variants' codes and labels.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+        impl Coded for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+            fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+        }
+        impl Labelled for $name {
+            fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+        }
+    };
+}
+
+choice!(
+    /// Which sensitivity analysis is on screen.
+    SensitivityView {
+        LeaveOneOut = "loo", "Leave one out";
+        Cumulative = "cumulative", "Cumulative";
+        Subgroups = "subgroups", "Subgroups";
+        SmallStudy = "smallstudy", "Small-study effects";
+        Influence = "influence", "Influence";
+        Gosh = "gosh", "GOSH";
+        Multiverse = "multiverse", "Multiverse";
+        Fragility = "fragility", "Fragility";
+        Sequential = "tsa", "Trial sequential";
+        Estimators = "tau2", "τ² estimators";
+        MetaRegression = "metareg", "Meta-regression";
+        Bayesian = "bayes", "Bayesian";
+        RareEvents = "rare", "Rare events";
+        Diagnostics = "blup", "BLUPs & residuals";
+        RiskOfBias = "rob", "Risk of bias";
+        Conventions = "lens", "Why tools differ";
+    }
+);
+
+/// RevMan 5 against the methods Cochrane brought into RevMan in 2025.
+pub const LENS_DEFAULT: [Option<Preset>; 2] = [Some(Preset::RevMan5), Some(Preset::RevMan2025)];
+
+choice!(
+    /// The trial attribute that forms subgroups.
+    SubgroupBy {
+        Background = "background", "background therapy";
+        Duration = "duration", "duration";
+        Phase = "phase", "phase";
+        Publication = "publication", "publication";
+    }
+);
+
+choice!(
+    /// The measures a specification curve shows: ratios and differences have no common axis.
+    MultiverseFamily {
+        Ratio = "ratio", "ratio measures (RR, OR, Peto OR)";
+        Difference = "rd", "risk differences";
+    }
+);
+
+choice!(
+    /// The order in which a cumulative meta-analysis adds trials.
+    CumulativeOrder {
+        Year = "year", "by year (how the evidence grew)";
+        Size = "size", "largest first";
+        Precision = "precision", "most precise first";
+        Listed = "listed", "as listed";
+    }
+);
+
+impl Selection {
+    /// Reproduces the published method for the outcome (the dataset's first when it has no
+    /// such outcome).
+    pub fn for_outcome(dataset: &Dataset, outcome: &str) -> Selection {
+        let o = dataset.outcome_or_first(outcome);
+        let model = Model::from_code(&o.default_model).unwrap_or(Model::RevManMhRandom);
+        Selection {
+            outcome: o.id.clone(),
+            dose: "all".into(),
+            definition: None,
+            measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
+            model,
+            excluded: Vec::new(),
+            ci_method: CiMethod::Wald,
+            prediction: None,
+            zero_cells: model.zero_cell_policy(),
+            q_centre: QCentre::InverseVariance,
+            i2_from: I2From::Tau2,
+            compare_models: false,
+            presenter: false,
+            predict: false,
+            view: None,
+            cumulative_order: CumulativeOrder::Year,
+            subgroup_by: SubgroupBy::Background,
+            subgroup_column: None,
+            multiverse_family: MultiverseFamily::Ratio,
+            fit_mixed: false,
+            moderator: None,
+            tau_prior: SENSITIVITY_PRIORS[0],
+            tsa: TsaAssumptions::default(),
+            lens: LENS_DEFAULT,
+            entered: Vec::new(),
+            use_entered: true,
+        }
+    }
+
+    /// The counts the user entered for a trial under the current outcome and dose.
+    pub fn entered_for(&self, trial: &str) -> Option<&EnteredCounts> {
+        self.entered.iter().find(|e| e.is_at(&self.outcome, &self.dose, trial))
+    }
+
+    /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
+    pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
+        self.forget_entered(trial);
+        self.entered.push(EnteredCounts {
+            outcome: self.outcome.clone(),
+            dose: self.dose.clone(),
+            trial: trial.to_string(),
+            counts,
+        });
+    }
+
+    pub fn forget_entered(&mut self, trial: &str) {
+        let (outcome, dose) = (&self.outcome, &self.dose);
+        self.entered.retain(|e| !e.is_at(outcome, dose, trial));
+    }
+
+    pub fn dose_selection(&self) -> DoseSelection {
+        if self.dose == "all" {
+            DoseSelection::AllCombined
+        } else {
+            DoseSelection::Regimen(self.dose.clone())
+        }
+    }
+
+    /// The analysis these choices ask for. The measure and model always go together: the
+    /// `pick_*` methods and the URL decoder keep them so, and nothing here overrides them.
+    pub fn options(&self) -> AnalysisOptions {
+        AnalysisOptions {
+            measure: self.measure,
+            model: self.model,
+            zero_cells: self.zero_cells,
+            ci_method: if self.model.is_random() { self.ci_method } else { CiMethod::Wald },
+            prediction: self.prediction.unwrap_or(PredictionCritical::Z),
+            level: 0.95,
+            q_centre: self.q_centre,
+            i2_from: self.i2_from,
+        }
+    }
+
+    /// This selection with `display`'s display choices (presenter mode, predict-then-reveal,
+    /// the open view): undo, redo and a story's steps change what the numbers are, not where
+    /// they are shown.
+    pub fn keeping_display(self, display: &Selection) -> Selection {
+        Selection { presenter: display.presenter, predict: display.predict, view: display.view, ..self }
+    }
+
+    /// Whether `other` differs from this selection in its display choices only. Every other
+    /// choice (the analysis and each view's own options) changes a number on screen, so each
+    /// change of one is a step of the undo history.
+    pub fn same_step(&self, other: &Selection) -> bool {
+        self.clone().keeping_display(other) == *other
+    }
+
+    /// The analysis's conventions (model, zero cells, Q and I² rules, CI, prediction interval).
+    pub fn convention(&self) -> Convention {
+        Convention::of(&self.options(), self.prediction)
+    }
+
+    /// Takes every rule of a tool's defaults and keeps the measure, unless the preset's model
+    /// cannot pool it (RevMan 5 and the arcsine difference); the sentence then says so.
+    pub fn use_convention(&mut self, preset: Preset) -> Option<String> {
+        let c = preset.convention();
+        let needed = self.options().with_model(c.model).measure;
+        let why = (needed != self.measure).then(|| {
+            format!(
+                "{} cannot pool the {}, so the effect measure changed to {}.",
+                c.model.label(),
+                self.measure.label(),
+                needed.label()
+            )
+        });
+        (self.model, self.measure, self.zero_cells, self.q_centre, self.i2_from, self.prediction) =
+            (c.model, needed, c.zero_cells, c.q_centre, c.i2_from, c.prediction);
+        self.ci_method = c.ci_method;
+        why
+    }
+
+    /// Sets the effect measure. A model that cannot pool it changes with it, visibly, and the
+    /// returned sentence says why.
+    pub fn pick_measure(&mut self, measure: Measure) -> Option<String> {
+        let needed = self.options().with_measure(measure).model;
+        self.measure = measure;
+        if needed == self.model {
+            return None;
+        }
+        let before = self.model;
+        let convention = self.set_model(needed);
+        let why = format!(
+            "{} cannot pool the {}, so the model changed to {}.",
+            before.label(),
+            measure.label(),
+            needed.label()
+        );
+        Some(join_sentences(Some(why), convention))
+    }
+
+    /// Sets the model. A measure it cannot pool changes with it, and the returned sentence
+    /// says why; so does a change of zero-cell convention.
+    pub fn pick_model(&mut self, model: Model) -> Option<String> {
+        let convention = self.set_model(model);
+        let needed = self.options().with_model(model).measure;
+        let why = (needed != self.measure).then(|| {
+            let before = std::mem::replace(&mut self.measure, needed);
+            format!(
+                "{} cannot pool the {}, so the effect measure changed to {}.",
+                model.label(),
+                before.label(),
+                needed.label()
+            )
+        });
+        (why.is_some() || convention.is_some()).then(|| join_sentences(why, convention))
+    }
+
+    /// The model's own zero-cell convention comes with it, unless the user chose other
+    /// settings: those are kept. Returns a sentence when the convention changed them.
+    fn set_model(&mut self, model: Model) -> Option<String> {
+        let (old, new) = (self.model.zero_cell_policy(), model.zero_cell_policy());
+        self.model = model;
+        (self.zero_cells == old && new != old).then(|| {
+            self.zero_cells = new;
+            let double_zero = if new.drop_double_zero { "left out" } else { "kept" };
+            format!("Zero cells follow this model's convention: trials with no events in either arm are {double_zero}.")
+        })
+    }
+
+    /// Another outcome of `dataset`, keeping every choice that applies to it: the trials
+    /// switched off, the counts typed in, the CI and prediction rules, the open view and its
+    /// options. The measure and model follow the new outcome's published method only when they
+    /// were the old outcome's (the user had not chosen others); a definition belongs to its
+    /// outcome and is dropped. The returned sentence says what changed and why.
+    pub fn switch_outcome(&mut self, dataset: &Dataset, outcome: &str) -> Option<String> {
+        let (old, new) = (Selection::for_outcome(dataset, &self.outcome), Selection::for_outcome(dataset, outcome));
+        let label = dataset.outcome_or_first(outcome).label.clone();
+        self.outcome = new.outcome.clone();
+        self.definition = None;
+        if (self.measure, self.model) == (new.measure, new.model) {
+            return None;
+        }
+        if (self.measure, self.model) == (old.measure, old.model) {
+            self.measure = new.measure;
+            let convention = self.set_model(new.model);
+            let why = format!("{label}: the published method, {} by {}.", new.measure.label(), new.model.label());
+            return Some(join_sentences(Some(why), convention));
+        }
+        // The user's own measure and model stay, as far as the new outcome allows.
+        (!self.model.pools(self.measure)).then(|| self.pick_model(self.model)).flatten()
+    }
+
+    /// Whether the analysis (not just the display) differs between two selections.
+    pub fn same_analysis(&self, other: &Selection) -> bool {
+        self.outcome == other.outcome
+            && self.dose == other.dose
+            && self.excluded == other.excluded
+            && self.options() == other.options()
+            && self.entered == other.entered
+            && self.use_entered == other.use_entered
+    }
+
+    /// The model drawn as a second diamond when comparing: the common-effect counterpart of
+    /// a random-effects model, and the outcome's random-effects method otherwise.
+    pub fn comparison_model(&self) -> Model {
+        match self.model {
+            Model::RevManMhRandom => Model::CommonMantelHaenszel,
+            Model::Random(_) => Model::CommonInverseVariance,
+            Model::CommonPeto => Model::Random(livemeta_core::Tau2Method::DerSimonianLaird),
+            _ => Model::RevManMhRandom,
+        }
+    }
+
+    /// The comparison diamond's analysis: the other model on the same measure, where it can
+    /// pool it (a Peto OR compared under RevMan's M-H is compared under DerSimonian-Laird).
+    pub fn comparison_options(&self) -> AnalysisOptions {
+        let mut other = self.clone();
+        let model = self.comparison_model();
+        let model =
+            if model.pools(self.measure) { model } else { Model::Random(livemeta_core::Tau2Method::DerSimonianLaird) };
+        other.set_model(model);
+        other.options()
+    }
+}
+
+fn join_sentences(a: Option<String>, b: Option<String>) -> String {
+    [a, b].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
