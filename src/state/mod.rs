@@ -1,5 +1,5 @@
 //! The one place application state lives. Everything on screen derives from these signals
-//! through memos; `url_state` mirrors the selection into the address bar. The parts are plain
+//! through memos; `link` mirrors the selection into the address bar. The parts are plain
 //! types (`selection`, `data_source`, `history`, `changes`); this file wires them into signals.
 mod changes;
 mod data_source;
@@ -129,7 +129,9 @@ impl AppState {
                 })
             })
         });
-        let studies = move || rows.with(|rows| pooled_trials(rows).1);
+        // Every toggle reruns this: the tables only, without copying the trial ids.
+        let studies =
+            move || rows.with(|rows| rows.iter().filter_map(TrialRow::pooled_counts).cloned().collect::<Vec<_>>());
         let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
         let comparison = Memo::new(move |_| {
             selection
