@@ -227,7 +227,7 @@ fn export(args: Vec<String>) -> Result<String, String> {
         None => None,
     };
     let outcome = preferred.as_ref().unwrap_or(outcome);
-    let dose = if dose == "all" { DoseSelection::AllCombined } else { DoseSelection::Regimen(dose) };
+    let dose = DoseSelection::from_code(&dose);
     let rows = trial_rows(&dataset, outcome, &dose, &|id| !excluded.iter().any(|x| x == id));
     let studies: Vec<_> = rows.iter().filter_map(|r| r.pooled_counts().cloned()).collect();
     Ok(to_csv(&studies).trim_end().to_string())

@@ -171,12 +171,37 @@ pub struct PublishedResult {
 }
 
 /// Which dupilumab arms are compared with placebo.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DoseSelection {
     /// All treatment arms added together (the paper's choice).
     AllCombined,
     /// One regimen, by arm id (e.g. "d300q2w").
     Regimen(String),
+}
+
+impl DoseSelection {
+    /// The code the command line, the link and typed-in counts use: "all", or the arm id.
+    pub fn code(&self) -> &str {
+        match self {
+            DoseSelection::AllCombined => "all",
+            DoseSelection::Regimen(id) => id,
+        }
+    }
+
+    pub fn from_code(code: &str) -> DoseSelection {
+        match code {
+            "all" => DoseSelection::AllCombined,
+            id => DoseSelection::Regimen(id.to_string()),
+        }
+    }
+
+    /// "all arms", or the regimen in words ("300 mg every 2 weeks (approved dose)").
+    pub fn label(&self) -> String {
+        match self {
+            DoseSelection::AllCombined => "all arms".to_string(),
+            DoseSelection::Regimen(id) => dose_label(id),
+        }
+    }
 }
 
 /// Where one arm's count came from, for the provenance shown beside it.

@@ -23,5 +23,5 @@ pub use refits::{compare_estimators, cumulative, leave_one_out, Refit};
 pub use subgroups::{subgroups, SubgroupAnalysis};
 pub use trial_sequential::{
     diversity, lan_demets_boundaries, obrien_fleming_spent, required_information_size, trial_sequential, Look,
-    TrialSequential, TsaAssumptions, LOOK_MIN_INCREMENT,
+    TrialSequential, TsaAssumption, TsaAssumptions, LOOK_MIN_INCREMENT,
 };

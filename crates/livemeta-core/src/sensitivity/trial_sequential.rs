@@ -43,6 +43,94 @@ impl Default for TsaAssumptions {
     }
 }
 
+/// One assumption of the required information size, defined once for the page's inputs and
+/// the link: its key, its label and the shares it may take.
+#[derive(Clone, Copy)]
+pub struct TsaAssumption {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// The shares allowed lie above `low` (or at it, where `low_allowed`) and below `high`.
+    pub low: f64,
+    pub high: f64,
+    pub low_allowed: bool,
+    /// Whether it may be left to the data (`None`): the control risk and D².
+    pub from_data: bool,
+    pub get: fn(&TsaAssumptions) -> Option<f64>,
+    /// Sets the value; `None` leaves it to the data, or changes nothing where that is not
+    /// possible.
+    pub set: fn(&mut TsaAssumptions, Option<f64>),
+}
+
+impl TsaAssumption {
+    pub fn allows(&self, share: f64) -> bool {
+        (share > self.low || (self.low_allowed && share == self.low)) && share < self.high
+    }
+
+    /// The allowed range in words, on a scale of `whole` (1 for shares, 100 for percentages):
+    /// "above 50 and below 100", "from 0 and below 1".
+    pub fn range_in_words(&self, whole: f64) -> String {
+        let (low, high) = (self.low * whole, self.high * whole);
+        let from = if self.low_allowed { "from" } else { "above" };
+        format!("{from} {low} and below {high}")
+    }
+}
+
+impl TsaAssumptions {
+    /// Every assumption, in the order the page lists them.
+    pub const ALL: [TsaAssumption; 5] = [
+        TsaAssumption {
+            key: "rrr",
+            label: "Relative risk reduction",
+            low: 0.0,
+            high: 1.0,
+            low_allowed: false,
+            from_data: false,
+            get: |a| Some(a.relative_risk_reduction),
+            set: |a, v| a.relative_risk_reduction = v.unwrap_or(a.relative_risk_reduction),
+        },
+        TsaAssumption {
+            key: "pc",
+            label: "Control risk",
+            low: 0.0,
+            high: 1.0,
+            low_allowed: false,
+            from_data: true,
+            get: |a| a.control_risk,
+            set: |a, v| a.control_risk = v,
+        },
+        TsaAssumption {
+            key: "alpha",
+            label: "Alpha",
+            low: 0.0,
+            high: 0.5,
+            low_allowed: false,
+            from_data: false,
+            get: |a| Some(a.alpha),
+            set: |a, v| a.alpha = v.unwrap_or(a.alpha),
+        },
+        TsaAssumption {
+            key: "power",
+            label: "Power",
+            low: 0.5,
+            high: 1.0,
+            low_allowed: false,
+            from_data: false,
+            get: |a| Some(a.power),
+            set: |a, v| a.power = v.unwrap_or(a.power),
+        },
+        TsaAssumption {
+            key: "d2",
+            label: "Diversity D²",
+            low: 0.0,
+            high: 1.0,
+            low_allowed: true,
+            from_data: true,
+            get: |a| a.diversity,
+            set: |a, v| a.diversity = v,
+        },
+    ];
+}
+
 /// The required number of participants (both arms together).
 pub fn required_information_size(
     control_risk: f64,
