@@ -18,14 +18,14 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(selection, DataSource::flagship(), ignored, free_slot);
     state.user_data.set(kept.sets.clone());
     state.unreadable.set(kept.unreadable);
-    state.source.set(state.keep_user_set(data));
+    state.show_data(data);
     // A story link replays from its first step (read before the address is normalised).
     if let Some(steps) = state.source.with_untracked(|s| story_from_link(&s.dataset)) {
         state.start_story(steps);
     }
     let too_large_for_link = sync_with_url(state, kept.sets);
     install_shortcuts(state);
-    let presenter = move || state.selection.with(|s| s.presenter);
+    let presenter = move || state.selection.with(|s| s.display.presenter);
     // On the projector the controls wait behind one button (the keyboard shortcuts stay).
     let controls_open = RwSignal::new(false);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.
@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
         })
     };
     view! {
-        <div class="app" class:presenter=presenter class:controls-open=move || controls_open.get() class:viewing=move || state.selection.with(|s| s.view.is_some())>
+        <div class="app" class:presenter=presenter class:controls-open=move || controls_open.get() class:viewing=move || state.selection.with(|s| s.display.view.is_some())>
             <a class="skip-link" href="#results">"Skip to the results"</a>
             <header class="masthead">
                 <h1>"livemeta"</h1>
@@ -63,7 +63,7 @@ pub fn App() -> impl IntoView {
                 <PredictToggle state=state />
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
-                        on:change=move |ev| state.selection.update(|s| s.presenter = event_target_checked(&ev)) />
+                        on:change=move |ev| state.selection.update(|s| s.display.presenter = event_target_checked(&ev)) />
                     "Presenter mode " <kbd>"p"</kbd>
                 </label>
             </header>

@@ -1,5 +1,5 @@
 //! Browser tests of the web crate, run by wasm-bindgen-test-runner in headless Chromium.
-use livemeta_core::data::to_csv;
+use livemeta_core::data::{to_csv, DoseSelection};
 use livemeta_core::model::analyze;
 use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, Measure, Model, StudyCounts, Tau2Method};
@@ -19,10 +19,10 @@ fn flagship() -> std::sync::Arc<livemeta_core::data::Dataset> {
 #[wasm_bindgen_test]
 fn selection_survives_the_url_round_trip() {
     let mut selection = Selection::for_outcome(&flagship(), "eczema_herpeticum");
-    selection.excluded = vec!["chronos".into(), "solo1".into()];
-    selection.dose = "d300q2w".into();
-    selection.view = Some(SensitivityView::Cumulative);
-    selection.cumulative_order = CumulativeOrder::Size;
+    selection.scope.excluded = vec!["chronos".into(), "solo1".into()];
+    selection.scope.dose = DoseSelection::Regimen("d300q2w".into());
+    selection.display.view = Some(SensitivityView::Cumulative);
+    selection.views.cumulative_order = CumulativeOrder::Size;
     assert_eq!(decode(&encode(&selection), &flagship()), (selection, vec![]));
 }
 
@@ -54,10 +54,10 @@ fn link_parameters_are_bounded_and_ignored_ones_are_named() {
         assert!(notes[0].starts_with(bad.split('=').next().unwrap()), "{bad}: {notes:?}");
     }
     let (selection, _) = decode("?outcome=skin_infections&add=0.25&to=all", &flagship());
-    assert_eq!((selection.zero_cells.add, selection.zero_cells.scope), (0.25, CorrectionScope::All));
+    assert_eq!((selection.method.zero_cells.add, selection.method.zero_cells.scope), (0.25, CorrectionScope::All));
     // A measure the model cannot pool gives way to the model, and the page is told.
     let (selection, notes) = decode("?outcome=eczema_herpeticum&measure=OR&model=PETO", &flagship());
-    assert_eq!((selection.measure, selection.model), (Measure::PetoOR, Model::CommonPeto));
+    assert_eq!((selection.method.measure, selection.method.model), (Measure::PetoOR, Model::CommonPeto));
     assert_eq!(notes.len(), 1);
 }
 
@@ -115,11 +115,12 @@ fn every_selection_shows_one_answer_for_one_trial() {
     for source in [DataSource::flagship(), DataSource::bundled("bcg-colditz1994").expect("the BCG set"), imported] {
         let dataset = source.dataset.clone();
         let outcomes: Vec<String> = dataset.outcomes.iter().map(|o| o.id.clone()).collect();
-        let mut doses = vec!["all".to_string()];
-        doses.extend(dataset.regimens().into_iter().map(|(id, _)| id));
+        let mut doses = vec![DoseSelection::AllCombined];
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| DoseSelection::Regimen(id)));
         for outcome in &outcomes {
             for dose in &doses {
-                let base = Selection { dose: dose.clone(), ..Selection::for_outcome(&dataset, outcome) };
+                let mut base = Selection::for_outcome(&dataset, outcome);
+                base.scope.dose = dose.clone();
                 let trial_ids: Vec<String> = rows_for(&base, &source)
                     .into_iter()
                     .filter(|r| r.pooled_counts().is_some())
@@ -135,11 +136,11 @@ fn every_selection_shows_one_answer_for_one_trial() {
                         ] {
                             for drop in [false, true] {
                                 let mut selection = base.clone();
-                                selection.pick_model(model);
-                                selection.pick_measure(measure);
-                                selection.zero_cells.scope = scope;
-                                selection.zero_cells.drop_double_zero = drop;
-                                let options = selection.options();
+                                selection.method.pick_model(model);
+                                selection.method.pick_measure(measure);
+                                selection.method.zero_cells.scope = scope;
+                                selection.method.zero_cells.drop_double_zero = drop;
+                                let options = selection.method.options();
                                 assert!(options.model.pools(options.measure), "{selection:?}");
                                 assert_eq!(options.measure, measure, "the picked measure is kept");
                                 if source.is_bundled() {
@@ -152,9 +153,9 @@ fn every_selection_shows_one_answer_for_one_trial() {
                                 }
                                 for only in &trial_ids {
                                     let mut one = selection.clone();
-                                    one.excluded = trial_ids.iter().filter(|id| *id != only).cloned().collect();
+                                    one.scope.excluded = trial_ids.iter().filter(|id| *id != only).cloned().collect();
                                     let rows = rows_for(&one, &source);
-                                    let analysis = analyze(&pooled_trials(&rows).1, &one.options());
+                                    let analysis = analyze(&pooled_trials(&rows).1, &one.method.options());
                                     let plot = plot_of(&one, &source, &rows, &analysis);
                                     assert_eq!(plot.measure_label, measure.label(), "plot header");
                                     let csv = forest_csv(&plot);

@@ -1,6 +1,7 @@
 use crate::components::choice::Choice;
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
+use livemeta_core::data::DoseSelection;
 use livemeta_core::Coded;
 use livemeta_core::{Measure, Model, Tau2Method};
 
@@ -20,7 +21,9 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
         state.dataset().outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect::<Vec<_>>()
     });
     // Several treatment regimens can be pooled together or compared one at a time.
-    let doses = Signal::derive(move || state.doses());
+    let doses = Signal::derive(move || {
+        state.doses().into_iter().map(|(dose, label)| (dose.code().to_string(), label)).collect::<Vec<_>>()
+    });
     let dose_label_text = Signal::derive(move || format!("{} dose", state.dataset().treatment_label));
     let definitions = Signal::derive(move || state.definitions());
     let measures = Measure::ALL.iter().map(|m| (m.code().to_string(), m.label().to_string())).collect::<Vec<_>>();
@@ -64,7 +67,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 testid="outcome-select"
                 options=outcomes
                 disabled=Signal::derive(move || outcomes.with(|o| o.len() < 2))
-                current=Signal::derive(move || selection.with(|s| s.outcome.clone()))
+                current=Signal::derive(move || selection.with(|s| s.scope.outcome.clone()))
                 on_pick=move |outcome| selection.update(|s| state.notice.set(s.switch_outcome(&state.dataset(), &outcome)))
             />
             <Show when=move || doses.with(|d| d.len() > 2)>
@@ -72,8 +75,8 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                     label=dose_label_text
                     testid="dose-select"
                     options=doses
-                    current=Signal::derive(move || selection.with(|s| s.dose.clone()))
-                    on_pick=move |dose| selection.update(|s| s.dose = dose)
+                    current=Signal::derive(move || selection.with(|s| s.scope.dose.code().to_string()))
+                    on_pick=move |dose| selection.update(|s| s.scope.dose = DoseSelection::from_code(&dose))
                 />
             </Show>
             // Where trials report the outcome in more than one way, the reader picks which.
@@ -86,7 +89,7 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                         options.extend(definitions.get());
                         options
                     })
-                    current=Signal::derive(move || selection.with(|s| s.definition.clone().unwrap_or_default()))
+                    current=Signal::derive(move || selection.with(|s| s.scope.definition.clone().unwrap_or_default()))
                     on_pick=move |d: String| state.pick_definition((!d.is_empty()).then_some(d))
                 />
             </Show>
@@ -94,10 +97,10 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 label="Effect measure"
                 testid="measure-select"
                 options=measures
-                current=Signal::derive(move || selection.with(|s| s.measure.code().to_string()))
+                current=Signal::derive(move || selection.with(|s| s.method.measure.code().to_string()))
                 on_pick=move |code| {
                     if let Some(m) = Measure::from_code(&code) {
-                        selection.update(|s| state.notice.set(s.pick_measure(m)))
+                        selection.update(|s| state.notice.set(s.method.pick_measure(m)))
                     }
                 }
             />
@@ -105,10 +108,10 @@ pub fn AnalysisControls(state: AppState) -> impl IntoView {
                 label="Model"
                 testid="model-select"
                 options=model_options
-                current=Signal::derive(move || selection.with(|s| s.model.code().to_string()))
+                current=Signal::derive(move || selection.with(|s| s.method.model.code().to_string()))
                 on_pick=move |code| {
                     if let Some(m) = Model::from_code(&code) {
-                        selection.update(|s| state.notice.set(s.pick_model(m)))
+                        selection.update(|s| state.notice.set(s.method.pick_model(m)))
                     }
                 }
             />

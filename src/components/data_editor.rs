@@ -215,7 +215,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                         <button type="button" data-testid="editor-reset" on:click=move |_| {
                             problems.set(vec![]);
                             if let Some(source) = DataSource::bundled(&id) {
-                                state.source.set(source);
+                                state.show_data(source);
                             }
                         }>"Reset to the original"</button>
                     })}
@@ -229,7 +229,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
 
 /// The outcome on screen (tracked when read while rendering).
 fn outcome_now(state: AppState) -> String {
-    state.selection.with(|s| state.source.with(|d| d.dataset.outcome_or_first(&s.outcome).id.clone()))
+    state.selection.with(|s| state.source.with(|d| d.dataset.outcome_or_first(&s.scope.outcome).id.clone()))
 }
 
 /// Spreads a pasted block (rows by line, cells by tab) from a cell rightwards and downwards;

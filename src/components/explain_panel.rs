@@ -141,7 +141,7 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
     let options = Signal::derive(move || {
         let mut list = vec![("".to_string(), "Choose a number to explain…".to_string())];
         if listing.get() {
-            let shown = state.selection.with(|s| s.prediction.is_some());
+            let shown = state.selection.with(|s| s.method.prediction.is_some());
             let ids = state.rows.with(|rows| pooled_trials(rows).0);
             state.analysis.with(|a| list.extend(a.as_ref().map(|a| choices(a, shown, &ids)).unwrap_or_default()));
         } else if let Some(title) = state.explanation.with(|e| e.as_ref().map(|e| e.title.clone())) {
@@ -157,7 +157,7 @@ pub fn ExplainPanel(state: AppState) -> impl IntoView {
     };
     let panel = move || {
         let asked = state.explained.with(Option::is_some);
-        let measure = state.selection.with(|s| s.measure);
+        let measure = state.selection.with(|s| s.method.measure);
         match state.explanation.get() {
             None if asked => Some(view! { <p class="note-inline" data-testid="explain-missing">"That number is not shown by the analysis as it stands now (its trial is off, or the model does not give it)."</p> }.into_any()),
             None => None,

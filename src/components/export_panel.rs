@@ -10,7 +10,7 @@ use livemeta_plot::forest_csv;
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
         let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_trials(rows).1));
-        note + &metafor_script(&studies, &state.selection.with(Selection::options))
+        note + &metafor_script(&studies, &state.selection.with(|s: &Selection| s.method.options()))
     });
     let copied = RwSignal::new(false);
     view! {

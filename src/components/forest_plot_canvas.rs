@@ -10,7 +10,7 @@ use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Gue
 pub fn plot_labels(selection: &Selection, source: &DataSource) -> (String, String, String) {
     let dataset = &source.dataset;
     (
-        dataset.outcome_or_first(&selection.outcome).label.clone(),
+        dataset.outcome_or_first(&selection.scope.outcome).label.clone(),
         dataset.treatment_label.clone(),
         dataset.control_label.clone(),
     )
@@ -25,8 +25,8 @@ pub fn plot_of(
     analysis: &Result<Analysis, EngineError>,
 ) -> ForestPlot {
     let (outcome, treatment, control) = plot_labels(selection, source);
-    let mut plot = forest_plot(rows, analysis, &selection.options(), &outcome, &treatment, &control);
-    if selection.prediction.is_none() {
+    let mut plot = forest_plot(rows, analysis, &selection.method.options(), &outcome, &treatment, &control);
+    if selection.method.prediction.is_none() {
         plot.prediction = None;
     }
     plot
@@ -36,7 +36,7 @@ pub fn plot_of(
 /// interval when asked for, and the change marker. The SVG export uses the same value.
 pub fn current_plot(state: &AppState) -> ForestPlot {
     let selection = state.selection.get();
-    let options = selection.options();
+    let options = selection.method.options();
     let mut plot = state
         .source
         .with(|source| state.rows.with(|rows| state.analysis.with(|a| plot_of(&selection, source, rows, a))));
@@ -70,7 +70,7 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
 #[component]
 pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
     let plot = Memo::new(move |_| window_rows(current_plot(&state), state.first_row.get(), PAGE_ROWS));
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     // Before the reveal, a press or drag on the plot moves the group's guess along the axis.
     let on_drag = Callback::new(move |(width, x): (f64, f64)| {
         if state.pooled_hidden() {
@@ -78,11 +78,7 @@ pub fn ForestPlotCanvas(state: AppState) -> impl IntoView {
                 // The guess is the value its box shows (two decimals), so the distance stated
                 // at the reveal is the one the audience can work out.
                 let shown = (value * 100.0).round() / 100.0;
-                state.round.update(|r| {
-                    if let Some(r) = r {
-                        r.guess = Some(shown)
-                    }
-                });
+                state.guess(Some(shown));
             }
         }
     });

@@ -15,8 +15,9 @@ pub fn is_inverse_variance(model: Model) -> bool {
 /// "Trim-and-fill and the mixed-effects Egger test").
 #[component]
 pub fn InverseVarianceNeeded(state: AppState, what: &'static str) -> impl IntoView {
-    let model = move || state.selection.with(|s| s.model.label());
-    let use_reml = move |_| state.selection.update(|s| state.notice.set(s.pick_model(Model::Random(Tau2Method::Reml))));
+    let model = move || state.selection.with(|s| s.method.model.label());
+    let use_reml =
+        move |_| state.selection.update(|s| state.notice.set(s.method.pick_model(Model::Random(Tau2Method::Reml))));
     view! {
         <div class="inverse-variance-needed" data-testid="iv-needed">
             <p>{move || format!(

@@ -39,21 +39,22 @@ pub fn install_shortcuts(state: AppState) {
             "r" => state.selection.update(|s| {
                 let outcome_default = crate::state::Selection::for_outcome(
                     &state.source.with_untracked(|d| d.dataset.clone()),
-                    &s.outcome,
+                    &s.scope.outcome,
                 )
+                .method
                 .model;
                 let model = if outcome_default.is_random() { outcome_default } else { Model::RevManMhRandom };
-                state.notice.set(s.pick_model(model));
+                state.notice.set(s.method.pick_model(model));
             }),
             "c" => state.selection.update(|s| {
-                let model = if s.measure == livemeta_core::Measure::PetoOR {
+                let model = if s.method.measure == livemeta_core::Measure::PetoOR {
                     Model::CommonPeto
                 } else {
                     Model::CommonMantelHaenszel
                 };
-                state.notice.set(s.pick_model(model));
+                state.notice.set(s.method.pick_model(model));
             }),
-            "p" => state.selection.update(|s| s.presenter = !s.presenter),
+            "p" => state.selection.update(|s| s.display.presenter = !s.display.presenter),
             // A story steps on with the arrows or a presentation clicker (PageDown, PageUp).
             "ArrowRight" | "PageDown" if state.story.with_untracked(Option::is_some) => state.story_step(true),
             "ArrowLeft" | "PageUp" if state.story.with_untracked(Option::is_some) => state.story_step(false),

@@ -42,13 +42,14 @@ fn i2_from_label(from: I2From) -> &'static str {
 #[component]
 pub fn ModelOptions(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let is_random = move || selection.with(|s| s.model.is_random());
+    let is_random = move || selection.with(|s| s.method.model.is_random());
     // Neither Peto's method nor the arcsine difference uses the correction.
-    let uncorrected = move || selection.with(|s| s.model == Model::CommonPeto || s.measure == Measure::AS);
+    let uncorrected =
+        move || selection.with(|s| s.method.model == Model::CommonPeto || s.method.measure == Measure::AS);
     // Which tables the correction reaches differs between tools; say which rule is in use.
     let zero_cell_note = move || {
-        selection.with(|s| match s.model {
-            _ if s.measure == Measure::AS => "The arcsine difference needs no correction: none is added (as metafor's escalc for AS); the double-zero rule still applies.",
+        selection.with(|s| match s.method.model {
+            _ if s.method.measure == Measure::AS => "The arcsine difference needs no correction: none is added (as metafor's escalc for AS); the double-zero rule still applies.",
             Model::CommonPeto => "Peto's method needs no correction: it pools the raw counts, and its study rows are (O − E)/V from raw counts (RevMan).",
             Model::CommonMantelHaenszel | Model::RevManMhRandom => {
                 "Mantel-Haenszel pools the same corrected tables as the study rows (RevMan 5, R meta). metafor's rma.mh pools raw counts: choose \"none\" for that."
@@ -56,10 +57,10 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
             _ => "The correction applies to each study's estimate, as metafor's escalc does.",
         })
     };
-    let prediction_code = move || selection.with(|s| s.prediction.map_or("off", PredictionCritical::code));
+    let prediction_code = move || selection.with(|s| s.method.prediction.map_or("off", PredictionCritical::code));
     // Said beside the control, not only in the results: an interval asked for and not drawn.
     let prediction_note = move || {
-        let asked = selection.with(|s| s.prediction.is_some());
+        let asked = selection.with(|s| s.method.prediction.is_some());
         let drawn = state.analysis.with(|a| a.as_ref().map(|a| a.prediction.is_some()).unwrap_or(true));
         (asked && !drawn).then(|| {
             if is_random() {
@@ -71,7 +72,7 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
     };
     // The models that fix the heterogeneity rules say which rules they use.
     let heterogeneity_rule_note = move || {
-        selection.with(|s| match s.model {
+        selection.with(|s| match s.method.model {
             Model::RevManMhRandom => {
                 "RevMan 5's model: Q around the Mantel-Haenszel estimate, DerSimonian-Laird τ² from that Q, I² from Q."
             }
@@ -82,13 +83,13 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
         <fieldset class="controls options">
             <legend>"Options"</legend>
             <Toggle label="Knapp-Hartung adjustment" testid="knha-toggle"
-                checked=Signal::derive(move || selection.with(|s| s.options().ci_method != CiMethod::Wald))
+                checked=Signal::derive(move || selection.with(|s| s.method.options().ci_method != CiMethod::Wald))
                 disabled=Signal::derive(move || !is_random())
-                on_toggle=move |on| selection.update(|s| s.ci_method = if on { CiMethod::KnappHartung } else { CiMethod::Wald }) />
-            <Show when=move || selection.with(|s| s.options().ci_method != CiMethod::Wald)>
+                on_toggle=move |on| selection.update(|s| s.method.ci_method = if on { CiMethod::KnappHartung } else { CiMethod::Wald }) />
+            <Show when=move || selection.with(|s| s.method.options().ci_method != CiMethod::Wald)>
                 <Toggle label="never narrower than Wald (modified; metafor test = \"adhoc\")" testid="knha-adhoc-toggle"
-                    checked=Signal::derive(move || selection.with(|s| s.ci_method == CiMethod::KnappHartungAdhoc))
-                    on_toggle=move |on| selection.update(|s| s.ci_method = if on { CiMethod::KnappHartungAdhoc } else { CiMethod::KnappHartung }) />
+                    checked=Signal::derive(move || selection.with(|s| s.method.ci_method == CiMethod::KnappHartungAdhoc))
+                    on_toggle=move |on| selection.update(|s| s.method.ci_method = if on { CiMethod::KnappHartungAdhoc } else { CiMethod::KnappHartung }) />
             </Show>
             <Show when=move || !is_random()>
                 <p class="note" data-testid="knha-note">"Knapp-Hartung applies to random-effects models only."</p>
@@ -101,26 +102,26 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                     ("t1".into(), "On: t, k-1 df (meta >= 8)".into()),
                 ]
                 current=Signal::derive(move || prediction_code().to_string())
-                on_pick=move |code| selection.update(|s| s.prediction = PredictionCritical::from_code(&code)) />
+                on_pick=move |code| selection.update(|s| s.method.prediction = PredictionCritical::from_code(&code)) />
             <p class="note" data-testid="prediction-note">{prediction_note}</p>
-            <Show when=move || selection.with(|s| matches!(s.model, Model::Random(_)))
+            <Show when=move || selection.with(|s| matches!(s.method.model, Model::Random(_)))
                 fallback=move || view! { <p class="note" data-testid="heterogeneity-rule-note">{heterogeneity_rule_note}</p> }>
                 <Choice label="Cochran's Q around" testid="q-centre-select"
                     options={QCentre::ALL.iter().map(|c| (c.code().to_string(), q_centre_label(*c).to_string())).collect::<Vec<_>>()}
-                    current=Signal::derive(move || selection.with(|s| s.q_centre.code().to_string()))
-                    on_pick=move |code| { if let Some(c) = QCentre::from_code(&code) { selection.update(|s| s.q_centre = c) } } />
+                    current=Signal::derive(move || selection.with(|s| s.method.q_centre.code().to_string()))
+                    on_pick=move |code| { if let Some(c) = QCentre::from_code(&code) { selection.update(|s| s.method.q_centre = c) } } />
                 <Choice label="I² and H²" testid="i2-from-select"
                     options={I2From::ALL.iter().map(|c| (c.code().to_string(), i2_from_label(*c).to_string())).collect::<Vec<_>>()}
-                    current=Signal::derive(move || selection.with(|s| s.i2_from.code().to_string()))
-                    on_pick=move |code| { if let Some(c) = I2From::from_code(&code) { selection.update(|s| s.i2_from = c) } } />
+                    current=Signal::derive(move || selection.with(|s| s.method.i2_from.code().to_string()))
+                    on_pick=move |code| { if let Some(c) = I2From::from_code(&code) { selection.update(|s| s.method.i2_from = c) } } />
             </Show>
             <Toggle label="Show the other model's diamond too" testid="compare-toggle"
-                checked=Signal::derive(move || selection.with(|s| s.compare_models))
-                on_toggle=move |on| selection.update(|s| s.compare_models = on) />
+                checked=Signal::derive(move || selection.with(|s| s.views.compare_models))
+                on_toggle=move |on| selection.update(|s| s.views.compare_models = on) />
             <Choice label="Zero cells: add" testid="zero-add-select" disabled=Signal::derive(uncorrected)
                 options={OFFERED_ADD.iter().map(|a| (a.to_string(), a.to_string())).collect::<Vec<_>>()}
-                current=Signal::derive(move || selection.with(|s| format!("{}", s.zero_cells.add)))
-                on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.zero_cells.add = add) } } />
+                current=Signal::derive(move || selection.with(|s| format!("{}", s.method.zero_cells.add)))
+                on_pick=move |add| { if let Ok(add) = add.parse::<f64>() { selection.update(|s| s.method.zero_cells.add = add) } } />
             <Choice label="Zero cells: add the correction to" testid="zero-scope-select" disabled=Signal::derive(uncorrected)
                 options=vec![
                     ("only0".into(), "tables with a zero cell (metafor)".into()),
@@ -128,12 +129,12 @@ pub fn ModelOptions(state: AppState) -> impl IntoView {
                     ("if0all".into(), "all tables, if any has a zero".into()),
                     ("none".into(), "none".into()),
                 ]
-                current=Signal::derive(move || selection.with(|s| s.zero_cells.scope.code().to_string()))
-                on_pick=move |code| { if let Some(scope) = CorrectionScope::from_code(&code) { selection.update(|s| s.zero_cells.scope = scope) } } />
+                current=Signal::derive(move || selection.with(|s| s.method.zero_cells.scope.code().to_string()))
+                on_pick=move |code| { if let Some(scope) = CorrectionScope::from_code(&code) { selection.update(|s| s.method.zero_cells.scope = scope) } } />
             <Toggle label="Leave out trials with no events in either arm" testid="drop00-toggle"
-                checked=Signal::derive(move || selection.with(|s| s.zero_cells.drop_double_zero))
+                checked=Signal::derive(move || selection.with(|s| s.method.zero_cells.drop_double_zero))
                 disabled=Signal::derive(uncorrected)
-                on_toggle=move |on| selection.update(|s| s.zero_cells.drop_double_zero = on) />
+                on_toggle=move |on| selection.update(|s| s.method.zero_cells.drop_double_zero = on) />
             <p class="note" data-testid="zero-cell-note">{zero_cell_note}</p>
         </fieldset>
     }

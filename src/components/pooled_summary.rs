@@ -86,7 +86,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     let published = move || {
         let dataset = state.dataset();
         state.selection.with(|s| {
-            dataset.published.iter().find(|p| p.outcome == s.outcome).map(|p| {
+            dataset.published.iter().find(|p| p.outcome == s.scope.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
                 let published = format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
                 let article = dataset.publication.clone();
@@ -132,7 +132,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     let result = move || {
         if state.pooled_hidden() {
             // Predict, then reveal: the numbers wait for the group's guess.
-            let heading = state.selection.with(|s| measure_heading(s.measure));
+            let heading = state.selection.with(|s| measure_heading(s.method.measure));
             return view! {
                 <p class="pooled hidden-result" aria-live="polite">
                     <span class="pooled-label">{format!("Pooled {heading} ")}</span>

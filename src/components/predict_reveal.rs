@@ -30,7 +30,7 @@ pub fn distance_sentence(guess: f64, estimate: f64, lower: f64, upper: f64, meas
 pub fn PredictReveal(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let round = state.round;
-    let measure = move || selection.with(|s| s.measure);
+    let measure = move || selection.with(|s| s.method.measure);
     let status = move || {
         let m = measure();
         match round.get() {
@@ -45,10 +45,10 @@ pub fn PredictReveal(state: AppState) -> impl IntoView {
                                 // Typed on the display scale; risk differences in percentage points.
                                 let typed = event_target_value(&ev).parse::<f64>().ok().filter(|g| g.is_finite());
                                 let value = typed.map(|g| if m == Measure::RD { g / 100.0 } else { g }).filter(|g| !m.is_ratio() || *g > 0.0);
-                                round.update(|r| if let Some(r) = r { r.guess = value });
+                                state.guess(value);
                             } />
                     </label>
-                    <button type="button" data-testid="predict-reveal" on:click=move |_| round.update(|r| if let Some(r) = r { r.revealed = true })>"Reveal"</button>
+                    <button type="button" data-testid="predict-reveal" on:click=move |_| state.reveal()>"Reveal"</button>
                 }.into_any()
             }
             Some(Round { revealed: true, guess }) => {
@@ -65,7 +65,7 @@ pub fn PredictReveal(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || selection.with(|s| s.presenter && s.predict)>
+        <Show when=move || selection.with(|s| s.display.presenter && s.display.predict)>
             <p class="predict-bar" role="group" aria-label="Predict, then reveal">{status}</p>
         </Show>
     }
@@ -76,10 +76,10 @@ pub fn PredictReveal(state: AppState) -> impl IntoView {
 pub fn PredictToggle(state: AppState) -> impl IntoView {
     let selection = state.selection;
     view! {
-        <Show when=move || selection.with(|s| s.presenter)>
+        <Show when=move || selection.with(|s| s.display.presenter)>
             <label class="presenter-toggle">
-                <input type="checkbox" data-testid="predict-toggle" prop:checked=move || selection.with(|s| s.predict)
-                    on:change=move |ev| selection.update(|s| s.predict = event_target_checked(&ev)) />
+                <input type="checkbox" data-testid="predict-toggle" prop:checked=move || selection.with(|s| s.display.predict)
+                    on:change=move |ev| selection.update(|s| s.display.predict = event_target_checked(&ev)) />
                 "Predict, then reveal"
             </label>
         </Show>

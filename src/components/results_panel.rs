@@ -146,7 +146,7 @@ fn explained_by(line: &str) -> Option<Quantity> {
 #[component]
 pub fn ResultsPanel(state: AppState) -> impl IntoView {
     let items = move || {
-        let show_prediction = state.selection.with(|s| s.prediction.is_some());
+        let show_prediction = state.selection.with(|s| s.method.prediction.is_some());
         state.analysis.with(|a| match a {
             Ok(a) => result_lines(a, show_prediction)
                 .into_iter()

@@ -86,7 +86,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
     let rows = Memo::new(move |_| {
         let dataset = state.dataset();
         let trial = |id: &str| dataset.trial(id);
-        let (outcome, dose) = state.selection.with(|s| (s.outcome.clone(), s.dose.clone()));
+        let (outcome, dose) = state.selection.with(|s| (s.scope.outcome.clone(), s.scope.dose.clone()));
         let first = state.first_row.get();
         state.rows.with(|rows| {
             rows.iter()
@@ -100,7 +100,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
                         Arc::as_ptr(&dataset),
                         row.trial_id,
                         outcome,
-                        dose,
+                        dose.code(),
                         row.counts()
                     ),
                     id: row.trial_id.clone(),
@@ -225,13 +225,13 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             {form}
         }
     };
-    let entered_total = move || state.selection.with(|s| s.entered.len());
+    let entered_total = move || state.selection.with(|s| s.entered.cells.len());
     let any_entered = move || entered_total() != 0;
     view! {
         <Show when=any_entered>
             <label class="use-entered">
-                <input type="checkbox" data-testid="use-entered" prop:checked=move || state.selection.with(|s| s.use_entered)
-                    on:change=move |ev| state.selection.update(|s| s.use_entered = event_target_checked(&ev)) />
+                <input type="checkbox" data-testid="use-entered" prop:checked=move || state.selection.with(|s| s.entered.used)
+                    on:change=move |ev| state.selection.update(|s| s.entered.used = event_target_checked(&ev)) />
                 {move || format!("Use the counts entered by you ({} {})", entered_total(), if entered_total() == 1 { "cell" } else { "cells" })}
             </label>
         </Show>

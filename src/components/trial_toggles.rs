@@ -9,7 +9,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let set_excluded = move |keep_on: &dyn Fn(&str) -> bool| {
         let ids = state.trials.get_untracked();
-        selection.update(|s| s.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
+        selection.update(|s| s.scope.excluded = ids.into_iter().map(|(id, _)| id).filter(|id| !keep_on(id)).collect());
     };
     let background_is = move |id: &str, background: &str| {
         state.source.with_untracked(|s| s.dataset.trial(id).is_some_and(|t| t.background == background))
@@ -62,7 +62,7 @@ pub fn TrialToggles(state: AppState) -> impl IntoView {
                 <button type="button" data-testid="trials-all" on:click=move |_| set_excluded(&|_| true)>"All"</button>
                 <button type="button" data-testid="trials-none" on:click=move |_| set_excluded(&|_| false)>"None"</button>
                 <button type="button" data-testid="trials-invert" on:click=move |_| {
-                    let off = selection.with(|s| s.excluded.clone());
+                    let off = selection.with(|s| s.scope.excluded.clone());
                     set_excluded(&|id| off.iter().any(|x| x == id));
                 }>"Invert"</button>
                 <Show when=has_background>

@@ -40,50 +40,69 @@ use small_study::SmallStudyView;
 use subgroups::SubgroupsView;
 use trial_sequential::TrialSequentialView;
 
+/// The open view's content; the tab panel around it is the panel's.
+fn open_view(state: AppState, view: SensitivityView, refits_iv: bool) -> AnyView {
+    match view {
+        SensitivityView::Influence
+        | SensitivityView::Gosh
+        | SensitivityView::MetaRegression
+        | SensitivityView::Diagnostics
+            if !refits_iv =>
+        {
+            view! { <InverseVarianceNeeded state=state what="This view" /> }.into_any()
+        }
+        SensitivityView::LeaveOneOut => view! { <LeaveOneOutView state=state /> }.into_any(),
+        SensitivityView::Cumulative => view! { <CumulativeView state=state /> }.into_any(),
+        SensitivityView::Subgroups => view! { <SubgroupsView state=state /> }.into_any(),
+        SensitivityView::SmallStudy => view! { <SmallStudyView state=state /> }.into_any(),
+        SensitivityView::Influence => view! { <InfluenceView state=state /> }.into_any(),
+        SensitivityView::Gosh => view! { <GoshView state=state /> }.into_any(),
+        SensitivityView::Multiverse => view! { <MultiverseView state=state /> }.into_any(),
+        SensitivityView::Fragility => view! { <FragilityView state=state /> }.into_any(),
+        SensitivityView::Sequential => view! { <TrialSequentialView state=state /> }.into_any(),
+        SensitivityView::Estimators => view! { <EstimatorsView state=state /> }.into_any(),
+        SensitivityView::MetaRegression => view! { <MetaRegressionView state=state /> }.into_any(),
+        SensitivityView::Bayesian => view! { <BayesianView state=state /> }.into_any(),
+        SensitivityView::RareEvents => view! { <RareEventsView state=state /> }.into_any(),
+        SensitivityView::Diagnostics => view! { <DiagnosticsView state=state /> }.into_any(),
+        SensitivityView::RiskOfBias => view! { <RiskOfBiasView state=state /> }.into_any(),
+        SensitivityView::Conventions => view! { <ConventionsView state=state /> }.into_any(),
+    }
+}
+
 #[component]
 pub fn SensitivityPanel(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let tabs = SensitivityView::ALL
         .iter()
         .map(|&view| {
-            let selected = move || selection.with(|s| s.view == Some(view));
+            let selected = move || selection.with(|s| s.display.view == Some(view));
             view! {
                 <button type="button" role="tab" data-testid=format!("view-{}", view.code())
                     aria-selected=move || selected().to_string() class:selected=selected
-                    on:click=move |_| selection.update(|s| s.view = if s.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
+                    on:click=move |_| selection.update(|s| s.display.view = if s.display.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
             }
         })
         .collect_view();
     // A memo, so that a trial switched on or off refits the open view rather than mounting it
     // afresh (which would drop its own choices, such as the rare-events "Fit it" box).
-    let open_view = Memo::new(move |_| selection.with(|s| s.view));
+    let open = Memo::new(move |_| selection.with(|s| s.display.view));
     // The views that refit an inverse-variance model say so under any other, and draw nothing.
-    let refits_iv = Memo::new(move |_| selection.with(|s| is_inverse_variance(s.model)));
+    let refits_iv = Memo::new(move |_| selection.with(|s| is_inverse_variance(s.method.model)));
     view! {
         <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
             <h2>"Sensitivity analyses"</h2>
             <div class="tabs" role="tablist">{tabs}</div>
-            {move || match open_view.get() {
-                Some(SensitivityView::Influence | SensitivityView::Gosh | SensitivityView::MetaRegression | SensitivityView::Diagnostics) if !refits_iv.get() => {
-                    view! { <div class="sensitivity-view" role="tabpanel"><InverseVarianceNeeded state=state what="This view" /></div> }.into_any()
-                }
+            {move || match open.get() {
                 None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
-                Some(SensitivityView::LeaveOneOut) => view! { <LeaveOneOutView state=state /> }.into_any(),
-                Some(SensitivityView::Cumulative) => view! { <CumulativeView state=state /> }.into_any(),
-                Some(SensitivityView::Subgroups) => view! { <SubgroupsView state=state /> }.into_any(),
-                Some(SensitivityView::SmallStudy) => view! { <SmallStudyView state=state /> }.into_any(),
-                Some(SensitivityView::Influence) => view! { <InfluenceView state=state /> }.into_any(),
-                Some(SensitivityView::Gosh) => view! { <GoshView state=state /> }.into_any(),
-                Some(SensitivityView::Multiverse) => view! { <MultiverseView state=state /> }.into_any(),
-                Some(SensitivityView::Fragility) => view! { <FragilityView state=state /> }.into_any(),
-                Some(SensitivityView::Sequential) => view! { <TrialSequentialView state=state /> }.into_any(),
-                Some(SensitivityView::Estimators) => view! { <EstimatorsView state=state /> }.into_any(),
-                Some(SensitivityView::MetaRegression) => view! { <MetaRegressionView state=state /> }.into_any(),
-                Some(SensitivityView::Bayesian) => view! { <BayesianView state=state /> }.into_any(),
-                Some(SensitivityView::RareEvents) => view! { <RareEventsView state=state /> }.into_any(),
-                Some(SensitivityView::Diagnostics) => view! { <DiagnosticsView state=state /> }.into_any(),
-                Some(SensitivityView::RiskOfBias) => view! { <RiskOfBiasView state=state /> }.into_any(),
-                Some(SensitivityView::Conventions) => view! { <ConventionsView state=state /> }.into_any(),
+                Some(view) => {
+                    let class = match view {
+                        SensitivityView::SmallStudy => "sensitivity-view side-readings",
+                        SensitivityView::Conventions => "sensitivity-view lens",
+                        _ => "sensitivity-view",
+                    };
+                    view! { <div class=class role="tabpanel" data-testid=format!("{}-view", view.code())>{open_view(state, view, refits_iv.get())}</div> }.into_any()
+                }
             }}
         </section>
     }

@@ -5,99 +5,102 @@ use crate::state::SubgroupBy;
 use crate::state::{
     CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView, LENS_DEFAULT,
 };
-use livemeta_core::data::Dataset;
 use livemeta_core::data::{pack, Packed};
+use livemeta_core::data::{Dataset, DoseSelection};
 use livemeta_core::model::Preset;
 use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::sensitivity::TsaAssumptions;
 use livemeta_core::{Coded, CorrectionScope, Measure, Model, StudyCounts};
 
 pub fn encode(s: &Selection) -> String {
-    let mut q = format!("?outcome={}&dose={}&measure={}&model={}", s.outcome, s.dose, s.measure.code(), s.model.code());
-    if let Some(definition) = &s.definition {
+    let mut q = format!(
+        "?outcome={}&dose={}&measure={}&model={}",
+        s.scope.outcome,
+        s.scope.dose.code(),
+        s.method.measure.code(),
+        s.method.model.code()
+    );
+    if let Some(definition) = &s.scope.definition {
         q.push_str(&format!("&def={definition}"));
     }
-    if !s.excluded.is_empty() {
-        q.push_str(&format!("&off={}", s.excluded.join(",")));
+    if !s.scope.excluded.is_empty() {
+        q.push_str(&format!("&off={}", s.scope.excluded.join(",")));
     }
-    match s.ci_method {
+    match s.method.ci_method {
         CiMethod::Wald => {}
-        CiMethod::KnappHartung => q.push_str("&knha=1"),
-        CiMethod::KnappHartungAdhoc => q.push_str("&knha=adhoc"),
+        CiMethod::KnappHartung => q.push_str(&format!("&knha={KNAPP_HARTUNG_IN_LINKS}")),
+        other => q.push_str(&format!("&knha={}", other.code())),
     }
-    if let Some(p) = s.prediction {
+    if let Some(p) = s.method.prediction {
         q.push_str(&format!("&pi={}", p.code()));
     }
-    if s.lens != LENS_DEFAULT {
+    if s.views.lens != LENS_DEFAULT {
         let side = |p: Option<Preset>| p.map_or("current", Preset::code);
-        q.push_str(&format!("&lens={},{}", side(s.lens[0]), side(s.lens[1])));
+        q.push_str(&format!("&lens={},{}", side(s.views.lens[0]), side(s.views.lens[1])));
     }
-    if s.q_centre != QCentre::InverseVariance {
-        q.push_str(&format!("&q={}", s.q_centre.code()));
+    if s.method.q_centre != QCentre::InverseVariance {
+        q.push_str(&format!("&q={}", s.method.q_centre.code()));
     }
-    if s.i2_from != I2From::Tau2 {
-        q.push_str(&format!("&i2={}", s.i2_from.code()));
+    if s.method.i2_from != I2From::Tau2 {
+        q.push_str(&format!("&i2={}", s.method.i2_from.code()));
     }
-    if s.zero_cells != s.model.zero_cell_policy() {
-        let z = s.zero_cells;
+    if s.method.zero_cells != s.method.model.zero_cell_policy() {
+        let z = s.method.zero_cells;
         q.push_str(&format!("&add={}&to={}&drop00={}", z.add, z.scope.code(), z.drop_double_zero as u8));
     }
-    if s.compare_models {
+    if s.views.compare_models {
         q.push_str("&both=1");
     }
-    if s.presenter {
+    if s.display.presenter {
         q.push_str("&presenter=1");
     }
-    if s.predict {
+    if s.display.predict {
         q.push_str("&predict=1");
     }
-    if let Some(view) = s.view {
+    if let Some(view) = s.display.view {
         q.push_str(&format!("&view={}", view.code()));
     }
-    if s.cumulative_order != CumulativeOrder::Year {
-        q.push_str(&format!("&order={}", s.cumulative_order.code()));
+    if s.views.cumulative_order != CumulativeOrder::Year {
+        q.push_str(&format!("&order={}", s.views.cumulative_order.code()));
     }
-    if s.subgroup_by != SubgroupBy::Background {
-        q.push_str(&format!("&by={}", s.subgroup_by.code()));
+    if s.views.subgroup_by != SubgroupBy::Background {
+        q.push_str(&format!("&by={}", s.views.subgroup_by.code()));
     }
-    if let Some(column) = &s.subgroup_column {
+    if let Some(column) = &s.views.subgroup_column {
         q.push_str(&format!("&col={}", encode_component(column)));
     }
-    if s.multiverse_family != MultiverseFamily::Ratio {
-        q.push_str(&format!("&family={}", s.multiverse_family.code()));
+    if s.views.multiverse_family != MultiverseFamily::Ratio {
+        q.push_str(&format!("&family={}", s.views.multiverse_family.code()));
     }
-    if s.fit_mixed {
+    if s.views.fit_mixed {
         q.push_str("&mixed=1");
     }
-    if s.tau_prior != livemeta_core::likelihood::SENSITIVITY_PRIORS[0] {
-        q.push_str(&format!("&prior={}", s.tau_prior.code()));
+    if s.views.tau_prior != livemeta_core::likelihood::SENSITIVITY_PRIORS[0] {
+        q.push_str(&format!("&prior={}", s.views.tau_prior.code()));
     }
-    if let Some(moderator) = &s.moderator {
+    if let Some(moderator) = &s.views.moderator {
         q.push_str(&format!("&mod={}", encode_component(moderator)));
     }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
-    let (tsa, default) = (s.tsa, TsaAssumptions::default());
-    for (key, value, default) in [
-        ("rrr", Some(tsa.relative_risk_reduction), Some(default.relative_risk_reduction)),
-        ("power", Some(tsa.power), Some(default.power)),
-        ("alpha", Some(tsa.alpha), Some(default.alpha)),
-        ("pc", tsa.control_risk, None),
-        ("d2", tsa.diversity, None),
-    ] {
-        if let Some(v) = value.filter(|_| value != default) {
-            q.push_str(&format!("&{key}={v}"));
+    for a in TsaAssumptions::ALL {
+        let value = (a.get)(&s.views.tsa);
+        if let Some(v) = value.filter(|_| value != (a.get)(&TsaAssumptions::default())) {
+            q.push_str(&format!("&{}={v}", a.key));
         }
     }
     // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2.
-    if !s.entered.is_empty() {
+    if !s.entered.cells.is_empty() {
         let cells: Vec<String> = s
             .entered
+            .cells
             .iter()
-            .map(|e| format!("{}:{}:{}:{}", e.outcome, e.dose, e.trial, e.counts.map(|c| c.to_string()).join(":")))
+            .map(|e| {
+                format!("{}:{}:{}:{}", e.outcome, e.dose.code(), e.trial, e.counts.map(|c| c.to_string()).join(":"))
+            })
             .collect();
         q.push_str(&format!("&typed={}", cells.join(",")));
     }
-    if !s.use_entered {
+    if !s.entered.used {
         q.push_str("&typedoff=1");
     }
     q
@@ -109,17 +112,25 @@ fn entered_cell(cell: &str, dataset: &Dataset) -> Option<EnteredCounts> {
     let [outcome, dose, trial, rest @ ..] = parts.as_slice() else { return None };
     let counts: Vec<i64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
     let counts: [i64; 4] = counts.try_into().ok()?;
-    let known = dataset.outcome(outcome).is_some()
-        && dataset.trial(trial).is_some()
-        && (*dose == "all" || dataset.regimens().iter().any(|(id, _)| id == dose));
+    let dose = known_dose(dose, dataset)?;
+    let known = dataset.outcome(outcome).is_some() && dataset.trial(trial).is_some();
     let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
-    (known && valid).then(|| EnteredCounts {
-        outcome: outcome.to_string(),
-        dose: dose.to_string(),
-        trial: trial.to_string(),
-        counts,
-    })
+    (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose, trial: trial.to_string(), counts })
 }
+
+/// A dose code of the link: "all", or an arm id of the data.
+fn known_dose(code: &str, dataset: &Dataset) -> Option<DoseSelection> {
+    let dose = DoseSelection::from_code(code);
+    let known = match &dose {
+        DoseSelection::AllCombined => true,
+        DoseSelection::Regimen(arm) => dataset.regimens().iter().any(|(id, _)| id == arm),
+    };
+    known.then_some(dose)
+}
+
+/// Knapp-Hartung's value of `knha=` in the link: "1", from before the link shared the
+/// engine's codes, so that links already shared still open with it.
+const KNAPP_HARTUNG_IN_LINKS: &str = "1";
 
 /// The continuity corrections the controls offer; a link may set only these, so the select
 /// always shows the value the analysis uses.
@@ -169,50 +180,51 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
         q.ignore("outcome", outcome, "no such outcome");
     }
     let mut s = Selection::for_outcome(dataset, outcome);
-    let known_dose = |d: &str| (d == "all" || dataset.regimens().iter().any(|(id, _)| id == d)).then(|| d.to_string());
-    if let Some(dose) = q.parse("dose", known_dose, "no such dose arm") {
-        s.dose = dose;
+    if let Some(dose) = q.parse("dose", |d| known_dose(d, dataset), "no such dose arm") {
+        s.scope.dose = dose;
     }
-    let definitions = dataset.outcome_or_first(&s.outcome).definition_preference.clone();
+    let definitions = dataset.outcome_or_first(&s.scope.outcome).definition_preference.clone();
     if let Some(definition) =
         q.parse("def", |d| definitions.iter().find(|x| *x == d).cloned(), "not a definition of this outcome")
     {
-        s.definition = Some(definition);
+        s.scope.definition = Some(definition);
     }
     if let Some(m) = q.coded::<Measure>("measure") {
-        s.measure = m;
+        s.method.measure = m;
     }
     if let Some(m) = q.coded::<Model>("model") {
-        s.model = m;
-        s.zero_cells = m.zero_cell_policy();
+        s.method.model = m;
+        s.method.zero_cells = m.zero_cell_policy();
     }
-    if !s.model.pools(s.measure) {
-        let picked = s.measure;
-        s.pick_model(s.model);
-        q.ignore("measure", picked.code(), &format!("{} cannot pool it; {} used", s.model.label(), s.measure.label()));
+    if !s.method.model.pools(s.method.measure) {
+        let picked = s.method.measure;
+        s.method.pick_model(s.method.model);
+        q.ignore(
+            "measure",
+            picked.code(),
+            &format!("{} cannot pool it; {} used", s.method.model.label(), s.method.measure.label()),
+        );
     }
     if let Some(off) = q.get("off") {
         let known = |id: &str| dataset.trial(id).is_some();
         let (kept, unknown): (Vec<&str>, Vec<&str>) =
             off.split(',').filter(|id| !id.is_empty()).partition(|id| known(id));
-        s.excluded = kept.into_iter().map(String::from).collect();
+        s.scope.excluded = kept.into_iter().map(String::from).collect();
         if !unknown.is_empty() {
             q.ignore("off", &unknown.join(","), "no such trial");
         }
     }
-    if let Some(ci) = q.parse(
-        "knha",
-        |v| match v {
-            "1" => Some(CiMethod::KnappHartung),
-            "adhoc" => Some(CiMethod::KnappHartungAdhoc),
-            _ => None,
-        },
-        "not 1 or adhoc",
-    ) {
-        s.ci_method = ci;
+    let knha = |v: &str| match v {
+        KNAPP_HARTUNG_IN_LINKS => Some(CiMethod::KnappHartung),
+        v => CiMethod::from_code(v).filter(|ci| *ci != CiMethod::Wald),
+    };
+    if let Some(ci) =
+        q.parse("knha", knha, &format!("not {KNAPP_HARTUNG_IN_LINKS} or {}", CiMethod::KnappHartungAdhoc.code()))
+    {
+        s.method.ci_method = ci;
     }
     if let Some(p) = q.coded::<PredictionCritical>("pi") {
-        s.prediction = Some(p);
+        s.method.prediction = Some(p);
     }
     let lens_side = |code: &str| if code == "current" { Some(None) } else { Preset::from_code(code).map(Some) };
     if let Some(lens) = q.parse(
@@ -220,84 +232,72 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
         |v| v.split_once(',').and_then(|(a, b)| Some([lens_side(a)?, lens_side(b)?])),
         &format!("not two of current, {}", Preset::codes_in_words()),
     ) {
-        s.lens = lens;
+        s.views.lens = lens;
     }
     if let Some(centre) = q.coded::<QCentre>("q") {
-        s.q_centre = centre;
+        s.method.q_centre = centre;
     }
     if let Some(i2) = q.coded::<I2From>("i2") {
-        s.i2_from = i2;
+        s.method.i2_from = i2;
     }
     let offered = |a: &str| a.parse::<f64>().ok().filter(|a| OFFERED_ADD.contains(a));
-    let kept_add = format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.zero_cells.add);
+    let kept_add = format!("the correction must be 0.1, 0.25, 0.5 or 1; {} used", s.method.zero_cells.add);
     if let Some(add) = q.parse("add", offered, &kept_add) {
-        s.zero_cells.add = add;
+        s.method.zero_cells.add = add;
     }
     if let Some(scope) = q.coded::<CorrectionScope>("to") {
-        s.zero_cells.scope = scope;
+        s.method.zero_cells.scope = scope;
     }
     if let Some(drop) = q.get("drop00") {
-        s.zero_cells.drop_double_zero = drop == "1";
+        s.method.zero_cells.drop_double_zero = drop == "1";
     }
     if let Some(view) = q.coded::<SensitivityView>("view") {
-        s.view = Some(view);
+        s.display.view = Some(view);
     }
     if let Some(order) = q.coded::<CumulativeOrder>("order") {
-        s.cumulative_order = order;
+        s.views.cumulative_order = order;
     }
     if let Some(by) = q.coded::<SubgroupBy>("by") {
-        s.subgroup_by = by;
+        s.views.subgroup_by = by;
     }
     let moderators = livemeta_core::regression::moderator_names(dataset);
     let known_moderator = |m: &str| decode_component(m).filter(|m| moderators.contains(m));
     if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
-        s.moderator = Some(moderator);
+        s.views.moderator = Some(moderator);
     }
     let columns = dataset.attribute_names();
     let known_column = |c: &str| decode_component(c).filter(|c| columns.contains(c));
     if let Some(column) = q.parse("col", known_column, "not an attribute of these trials") {
-        s.subgroup_column = Some(column);
+        s.views.subgroup_column = Some(column);
     }
     if let Some(family) = q.coded::<MultiverseFamily>("family") {
-        s.multiverse_family = family;
+        s.views.multiverse_family = family;
     }
-    s.fit_mixed = q.flag("mixed");
+    s.views.fit_mixed = q.flag("mixed");
     if let Some(prior) =
         q.parse("prior", livemeta_core::likelihood::TauPrior::from_code, "not a prior such as hn:0.5 or hc:1")
     {
-        s.tau_prior = prior;
+        s.views.tau_prior = prior;
     }
-    let share = |lo: f64, hi: f64| move |v: &str| v.parse::<f64>().ok().filter(|v| *v > lo && *v < hi);
-    if let Some(v) = q.parse("rrr", share(0.0, 1.0), "not a share between 0 and 1") {
-        s.tsa.relative_risk_reduction = v;
-    }
-    if let Some(v) = q.parse("power", share(0.5, 1.0), "not a share between 0.5 and 1") {
-        s.tsa.power = v;
-    }
-    if let Some(v) = q.parse("alpha", share(0.0, 0.5), "not a share between 0 and 0.5") {
-        s.tsa.alpha = v;
-    }
-    if let Some(v) = q.parse("pc", share(0.0, 1.0), "not a share between 0 and 1") {
-        s.tsa.control_risk = Some(v);
-    }
-    if let Some(v) =
-        q.parse("d2", |v| v.parse::<f64>().ok().filter(|v| (0.0..1.0).contains(v)), "not a share from 0 to below 1")
-    {
-        s.tsa.diversity = Some(v);
+    for a in TsaAssumptions::ALL {
+        let share = |v: &str| v.parse::<f64>().ok().filter(|v| a.allows(*v));
+        if let Some(v) = q.parse(a.key, share, &format!("not a share {}", a.range_in_words(1.0))) {
+            (a.set)(&mut s.views.tsa, Some(v));
+        }
     }
     if let Some(typed) = q.get("typed") {
         for cell in typed.split(',').filter(|c| !c.is_empty()) {
             match entered_cell(cell, dataset) {
-                Some(e) if !s.entered.iter().any(|x| x.same_cell(&e)) => s.entered.push(e),
+                Some(e) if !s.entered.cells.iter().any(|x| x.same_cell(&e)) => s.entered.cells.push(e),
                 Some(_) => q.ignore("typed", cell, "the same cell twice; the first kept"),
                 None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total of a known trial, with events between 0 and the total"),
             }
         }
     }
-    s.use_entered = !q.flag("typedoff");
-    s.compare_models = q.flag("both");
-    s.presenter = q.flag("presenter");
-    s.predict = q.flag("predict");
+    s.entered.used = !q.flag("typedoff");
+    s.views.compare_models = q.flag("both");
+    s.display.presenter = q.flag("presenter");
+    s.display.predict = q.flag("predict");
     (s, q.notes)
 }
 
@@ -336,23 +336,50 @@ mod tests {
     fn a_link_reads_back_as_the_selection_it_was_written_from() {
         let data = DataSource::flagship();
         let mut s = Selection::for_outcome(&data.dataset, "herpes_infections");
-        s.measure = Measure::OR;
-        s.model = Model::Random(livemeta_core::Tau2Method::PauleMandel);
-        s.ci_method = CiMethod::KnappHartung;
-        s.prediction = Some(PredictionCritical::TKMinus1);
-        s.excluded = vec![data.dataset.trials[0].id.clone()];
-        s.view = Some(SensitivityView::Cumulative);
-        s.cumulative_order = CumulativeOrder::Precision;
+        s.method.measure = Measure::OR;
+        s.method.model = Model::Random(livemeta_core::Tau2Method::PauleMandel);
+        s.method.ci_method = CiMethod::KnappHartung;
+        s.method.prediction = Some(PredictionCritical::TKMinus1);
+        s.scope.excluded = vec![data.dataset.trials[0].id.clone()];
+        s.display.view = Some(SensitivityView::Cumulative);
+        s.views.cumulative_order = CumulativeOrder::Precision;
         let (back, notes) = decode(&encode(&s), &data.dataset);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, s);
     }
 
     #[test]
+    fn every_assumption_and_ci_method_reads_back() {
+        let data = DataSource::flagship();
+        let mut s = Selection::for_outcome(&data.dataset, "");
+        s.method.model = Model::Random(livemeta_core::Tau2Method::Reml);
+        s.method.ci_method = CiMethod::KnappHartungAdhoc;
+        s.views.tsa = TsaAssumptions {
+            alpha: 0.01,
+            power: 0.9,
+            relative_risk_reduction: 0.3,
+            control_risk: Some(0.1),
+            diversity: Some(0.0),
+        };
+        let (back, notes) = decode(&encode(&s), &data.dataset);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, s);
+        let (_, notes) = decode("?power=0.4&d2=1&knha=z", &data.dataset);
+        assert_eq!(
+            notes,
+            [
+                "knha=z (not 1 or adhoc)",
+                "power=0.4 (not a share above 0.5 and below 1)",
+                "d2=1 (not a share from 0 and below 1)"
+            ]
+        );
+    }
+
+    #[test]
     fn a_code_that_is_not_known_is_ignored_and_the_note_lists_the_codes() {
         let data = DataSource::flagship();
         let (s, notes) = decode("?measure=XX&pi=t9", &data.dataset);
-        assert_eq!(s.measure, Selection::for_outcome(&data.dataset, "").measure);
+        assert_eq!(s.method.measure, Selection::for_outcome(&data.dataset, "").method.measure);
         assert_eq!(notes, ["measure=XX (not RR, OR, RD, PETO or AS)", "pi=t9 (not z, t1 or t2)"]);
     }
 }

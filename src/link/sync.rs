@@ -186,7 +186,7 @@ pub fn sync_with_url(state: AppState, kept: Vec<DataSource>) -> Signal<bool> {
         let (restored, data, ignored) = initial_state();
         let data = state.keep_user_set(data);
         if source.with_untracked(|s| *s != data) {
-            source.set(data);
+            state.show_data(data);
         }
         selection.set(restored);
         notice.set(ignored);

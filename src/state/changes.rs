@@ -55,32 +55,29 @@ pub(super) fn track_changes(
 pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, result_moved: bool) -> Option<String> {
     let label = |id: &str| dataset.trial(id).map_or(id.to_string(), |t| t.label.clone());
     // A trial with no count for this outcome changes no number when it is switched.
-    let outcome = dataset.outcome_or_first(&now.outcome);
+    let outcome = dataset.outcome_or_first(&now.scope.outcome);
     let has_data = |id: &&String| {
         dataset.trial(id).is_none_or(|t| {
-            !matches!(t.data_for(outcome, &now.dose_selection()), TrialData::NotReported | TrialData::NoSuchArm)
+            !matches!(t.data_for(outcome, &now.scope.dose), TrialData::NotReported | TrialData::NoSuchArm)
         })
     };
     let mut parts = Vec::new();
-    for id in now.excluded.iter().filter(|id| !before.excluded.contains(id)).filter(has_data) {
+    for id in now.scope.excluded.iter().filter(|id| !before.scope.excluded.contains(id)).filter(has_data) {
         parts.push(format!("{} excluded", label(id)));
     }
-    for id in before.excluded.iter().filter(|id| !now.excluded.contains(id)).filter(has_data) {
+    for id in before.scope.excluded.iter().filter(|id| !now.scope.excluded.contains(id)).filter(has_data) {
         parts.push(format!("{} included", label(id)));
     }
-    if before.outcome != now.outcome {
+    if before.scope.outcome != now.scope.outcome {
         parts.push(format!(
             "outcome: {}",
-            dataset.outcome(&now.outcome).map_or(now.outcome.as_str(), |o| o.label.as_str())
+            dataset.outcome(&now.scope.outcome).map_or(now.scope.outcome.as_str(), |o| o.label.as_str())
         ));
     }
-    if before.dose != now.dose {
-        parts.push(format!(
-            "dose: {}",
-            if now.dose == "all" { "all arms".to_string() } else { livemeta_core::data::dose_label(&now.dose) }
-        ));
+    if before.scope.dose != now.scope.dose {
+        parts.push(format!("dose: {}", now.scope.dose.label()));
     }
-    let (b, n) = (before.options(), now.options());
+    let (b, n) = (before.method.options(), now.method.options());
     if b.measure != n.measure {
         parts.push(format!("measure: {}", n.measure.label()));
     }
@@ -96,19 +93,19 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     if b.i2_from != n.i2_from {
         parts.push(format!("I² {}", n.i2_from.label()));
     }
-    for e in now.entered.iter().filter(|e| !before.entered.contains(e) && e.outcome == now.outcome) {
+    for e in now.entered.cells.iter().filter(|e| !before.entered.cells.contains(e) && e.outcome == now.scope.outcome) {
         parts.push(format!("counts entered for {}", label(&e.trial)));
     }
-    for e in before.entered.iter().filter(|e| !now.entered.iter().any(|n| n.same_cell(e))) {
+    for e in before.entered.cells.iter().filter(|e| !now.entered.cells.iter().any(|n| n.same_cell(e))) {
         parts.push(format!("entered counts for {} removed", label(&e.trial)));
     }
-    if before.use_entered != now.use_entered {
-        parts.push(format!("entered counts {}", if now.use_entered { "used" } else { "set aside" }));
+    if before.entered.used != now.entered.used {
+        parts.push(format!("entered counts {}", if now.entered.used { "used" } else { "set aside" }));
     }
     // A zero-cell rule matters only where a trial switched on has a zero cell.
     let any_zero_cell = || {
-        dataset.trials.iter().filter(|t| !now.excluded.contains(&t.id)).any(|t| {
-            match t.data_for(outcome, &now.dose_selection()) {
+        dataset.trials.iter().filter(|t| !now.scope.excluded.contains(&t.id)).any(|t| {
+            match t.data_for(outcome, &now.scope.dose) {
                 TrialData::Reported { counts, .. } => counts.has_zero_cell(),
                 _ => false,
             }
@@ -117,38 +114,44 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     if b.zero_cells != n.zero_cells && result_moved && any_zero_cell() {
         parts.push("zero-cell handling changed".into());
     }
-    if before.definition != now.definition {
+    if before.scope.definition != now.scope.definition {
         parts.push(format!(
             "outcome definition: {}",
-            now.definition.as_deref().map_or("the dataset's order of preference", |d| dataset.definition_label(d))
+            now.scope
+                .definition
+                .as_deref()
+                .map_or("the dataset's order of preference", |d| dataset.definition_label(d))
         ));
     }
     // Each view's own options are steps of their own (a story replays them too).
-    if before.compare_models != now.compare_models {
-        parts.push(format!("other model's diamond {}", if now.compare_models { "shown" } else { "hidden" }));
+    if before.views.compare_models != now.views.compare_models {
+        parts.push(format!("other model's diamond {}", if now.views.compare_models { "shown" } else { "hidden" }));
     }
-    if before.tau_prior != now.tau_prior {
-        parts.push(format!("prior on τ: {}", now.tau_prior.label()));
+    if before.views.tau_prior != now.views.tau_prior {
+        parts.push(format!("prior on τ: {}", now.views.tau_prior.label()));
     }
-    if before.cumulative_order != now.cumulative_order {
-        parts.push(format!("cumulative order: {}", now.cumulative_order.label()));
+    if before.views.cumulative_order != now.views.cumulative_order {
+        parts.push(format!("cumulative order: {}", now.views.cumulative_order.label()));
     }
-    if before.subgroup_by != now.subgroup_by || before.subgroup_column != now.subgroup_column {
-        parts.push(format!("subgroups by {}", now.subgroup_column.as_deref().unwrap_or(now.subgroup_by.label())));
+    if before.views.subgroup_by != now.views.subgroup_by || before.views.subgroup_column != now.views.subgroup_column {
+        parts.push(format!(
+            "subgroups by {}",
+            now.views.subgroup_column.as_deref().unwrap_or(now.views.subgroup_by.label())
+        ));
     }
-    if before.moderator != now.moderator {
-        parts.push(format!("moderator: {}", now.moderator.as_deref().unwrap_or("the first")));
+    if before.views.moderator != now.views.moderator {
+        parts.push(format!("moderator: {}", now.views.moderator.as_deref().unwrap_or("the first")));
     }
-    if before.multiverse_family != now.multiverse_family {
-        parts.push(format!("specification curve: {}", now.multiverse_family.label()));
+    if before.views.multiverse_family != now.views.multiverse_family {
+        parts.push(format!("specification curve: {}", now.views.multiverse_family.label()));
     }
-    if before.fit_mixed != now.fit_mixed {
-        parts.push(format!("mixed models {}", if now.fit_mixed { "fitted" } else { "not fitted" }));
+    if before.views.fit_mixed != now.views.fit_mixed {
+        parts.push(format!("mixed models {}", if now.views.fit_mixed { "fitted" } else { "not fitted" }));
     }
-    if before.tsa != now.tsa {
+    if before.views.tsa != now.views.tsa {
         parts.push("trial sequential assumptions changed".into());
     }
-    if before.lens != now.lens {
+    if before.views.lens != now.views.lens {
         parts.push("convention lens compares other conventions".into());
     }
     if parts.is_empty() && result_moved {

@@ -96,17 +96,18 @@ impl DataSource {
 /// with its 2x2 table for the outcome and dose, or "not reported".
 pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
     let dataset = &source.dataset;
-    let outcome = dataset.outcome_or_first(&selection.outcome);
+    let outcome = dataset.outcome_or_first(&selection.scope.outcome);
     let preferred = selection
+        .scope
         .definition
         .as_deref()
         .filter(|d| outcome.definition_preference.iter().any(|x| x == d))
         .map(|d| outcome.preferring(d));
     let outcome = preferred.as_ref().unwrap_or(outcome);
     let mut rows =
-        trial_rows(dataset, outcome, &selection.dose_selection(), &|id| !selection.excluded.iter().any(|x| x == id));
+        trial_rows(dataset, outcome, &selection.scope.dose, &|id| !selection.scope.excluded.iter().any(|x| x == id));
     // A cell no source gave takes the counts the user typed in, marked as theirs.
-    for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.use_entered) {
+    for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.entered.used) {
         if let Some(e) = selection.entered_for(&row.trial_id) {
             let [a, b, c, d] = e.counts;
             row.data = TrialData::Entered { counts: StudyCounts::new(row.label.clone(), a, b, c, d) };

@@ -12,12 +12,11 @@ pub use data_source::{entered_note, pooled_trials, rows_for, DataSource, Origin,
 use history::record_history;
 pub use history::{History, Story};
 use leptos::prelude::*;
-use livemeta_core::data::{Dataset, TrialRow};
+use livemeta_core::data::{Dataset, DoseSelection, TrialRow};
 use livemeta_core::model::{analyze, Analysis};
 use livemeta_core::report::{explain, Explanation, Quantity};
 use livemeta_core::EngineError;
 pub use selection::*;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// How many studies the screen shows at once; larger data is paged (drawing and laying out
@@ -36,14 +35,16 @@ pub struct Round {
 
 /// With predict-then-reveal on in presenter mode, every change to the pooled result starts a
 /// round that hides it (an open explanation, which would give it away, is closed); switching
-/// the option off ends the round.
+/// the option off ends the round. An effect, not a memo: a round is an event in the history of
+/// the result, and a memo that kept that history from its previous value left a summary that
+/// read the round before the analysis showing the old analysis.
 fn start_rounds(
     selection: RwSignal<Selection>,
     analysis: Memo<Result<Analysis, EngineError>>,
     round: RwSignal<Option<Round>>,
     explained: RwSignal<Option<(Quantity, Option<String>)>>,
 ) {
-    let on = Memo::new(move |_| selection.with(|s| s.presenter && s.predict));
+    let on = Memo::new(move |_| selection.with(|s| s.display.presenter && s.display.predict));
     Effect::new(move |_| {
         if !on.get() {
             round.set(None);
@@ -97,8 +98,8 @@ pub struct AppState {
     pub round: RwSignal<Option<Round>>,
     /// The story being replayed, if any.
     pub story: RwSignal<Option<Story>>,
-    /// Whether each trial is switched on, one signal per trial (see `trial_on`).
-    switches: StoredValue<HashMap<String, ArcRwSignal<bool>>>,
+    /// The trials switched off, apart from the rest of the selection (see `trial_on`).
+    excluded: Memo<Vec<String>>,
     /// A slot for a new set of the user's that no set uses here or in this browser's storage;
     /// given by the storage module, so the state itself never touches the browser.
     free_slot: fn(&[DataSource]) -> u32,
@@ -118,7 +119,7 @@ impl AppState {
         let source = RwSignal::new(data);
         let rows = Memo::new(move |_| source.with(|source| selection.with(|s| rows_for(s, source))));
         // From the data and the outcome, not from the rows, so a toggle does not recompute it.
-        let outcome = Memo::new(move |_| selection.with(|s| s.outcome.clone()));
+        let outcome = Memo::new(move |_| selection.with(|s| s.scope.outcome.clone()));
         let trials = Memo::new(move |_| {
             source.with(|s| {
                 outcome.with(|o| {
@@ -132,36 +133,18 @@ impl AppState {
         // Every toggle reruns this: the tables only, without copying the trial ids.
         let studies =
             move || rows.with(|rows| rows.iter().filter_map(TrialRow::pooled_counts).cloned().collect::<Vec<_>>());
-        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(Selection::options)));
+        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(|s: &Selection| s.method.options())));
         let comparison = Memo::new(move |_| {
             selection
-                .with(|s| s.compare_models)
-                .then(|| analyze(&studies(), &selection.with(Selection::comparison_options)))
+                .with(|s| s.views.compare_models)
+                .then(|| analyze(&studies(), &selection.with(|s: &Selection| s.method.comparison_options())))
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
         let history = RwSignal::new(History::default());
         record_history(selection, source, history);
         let first_row = RwSignal::new(0);
-        // Other data starts at its first study.
-        Effect::new(move |_| {
-            source.track();
-            first_row.set(0);
-        });
-        let switches = StoredValue::new(HashMap::<String, ArcRwSignal<bool>>::new());
-        Effect::new(move |_| {
-            selection.with(|s| {
-                let off: HashSet<&str> = s.excluded.iter().map(String::as_str).collect();
-                switches.with_value(|switches| {
-                    for (id, on) in switches {
-                        let now = !off.contains(id.as_str());
-                        if on.get_untracked() != now {
-                            on.set(now);
-                        }
-                    }
-                });
-            })
-        });
+        let excluded = Memo::new(move |_| selection.with(|s| s.scope.excluded.clone()));
         let explained = RwSignal::new(None::<(Quantity, Option<String>)>);
         let pooled_ids = move || rows.with(|rows| pooled_trials(rows).0);
         let explanation = Memo::new(move |_| {
@@ -170,7 +153,9 @@ impl AppState {
                 Some(id) => quantity.for_study(pooled_ids().iter().position(|t| *t == id)?),
                 None => quantity,
             };
-            analysis.with(|a| explain(&studies(), &selection.with(Selection::options), a.as_ref().ok()?, quantity))
+            analysis.with(|a| {
+                explain(&studies(), &selection.with(|s: &Selection| s.method.options()), a.as_ref().ok()?, quantity)
+            })
         });
         let explained_trials = Memo::new(move |_| {
             let ids = pooled_ids();
@@ -199,7 +184,7 @@ impl AppState {
             explained_trials,
             round,
             story: RwSignal::new(None),
-            switches,
+            excluded,
             free_slot,
         }
     }
@@ -232,34 +217,57 @@ impl AppState {
         });
     }
 
+    /// Whether presenter mode is on: the figures draw larger.
+    pub fn presenter(&self) -> Signal<bool> {
+        let selection = self.selection;
+        Signal::derive(move || selection.with(|s| s.display.presenter))
+    }
+
     /// Whether the pooled result is hidden, waiting for a guess to be revealed.
     pub fn pooled_hidden(&self) -> bool {
         self.round.with(|r| r.is_some_and(|r| !r.revealed))
+    }
+
+    /// Records the group's guess for the round on screen.
+    pub fn guess(&self, value: Option<f64>) {
+        self.round.update(|r| {
+            if let Some(r) = r {
+                r.guess = value
+            }
+        });
+    }
+
+    /// Shows the result the round on screen hid.
+    pub fn reveal(&self) {
+        self.round.update(|r| {
+            if let Some(r) = r {
+                r.revealed = true
+            }
+        });
     }
 
     /// Whether trial `id` is switched on, as a signal of its own. A checkbox or table row that
     /// read the whole selection would re-run on every change, and with 200 studies those
     /// re-runs (and their resubscriptions) cost more than the analysis; this one changes only
     /// when its trial is switched.
-    /// (Reference-counted, so a row that goes away does not take the signal with it.)
-    pub fn trial_on(&self, id: &str) -> ArcRwSignal<bool> {
-        if let Some(on) = self.switches.with_value(|m| m.get(id).cloned()) {
-            return on;
-        }
-        let on = ArcRwSignal::new(self.selection.with_untracked(|s| !s.excluded.iter().any(|x| x == id)));
-        self.switches.update_value(|m| {
-            m.insert(id.to_string(), on.clone());
-        });
-        on
+    /// (Reference-counted, so it lives as long as the row that holds it.)
+    pub fn trial_on(&self, id: &str) -> ArcMemo<bool> {
+        let (excluded, id) = (self.excluded, id.to_string());
+        ArcMemo::new(move |_| excluded.with(|off| !off.contains(&id)))
     }
 
-    /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
-    /// The dose choices: every treatment arm combined ("all"), then each regimen by arm id.
-    pub fn doses(&self) -> Vec<(String, String)> {
+    /// The dose choices, each with its label: every treatment arm combined, then each regimen.
+    pub fn doses(&self) -> Vec<(DoseSelection, String)> {
         let dataset = self.dataset();
         let mut doses =
-            vec![("all".to_string(), format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
-        doses.extend(dataset.regimens().into_iter().map(|(id, _)| (id.clone(), livemeta_core::data::dose_label(&id))));
+            vec![(DoseSelection::AllCombined, format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
+        doses.extend(
+            dataset
+                .regimens()
+                .into_iter()
+                .map(|(id, _)| (id.clone(), livemeta_core::data::dose_label(&id)))
+                .map(|(id, label)| (DoseSelection::Regimen(id), label)),
+        );
         doses
     }
 
@@ -267,7 +275,7 @@ impl AppState {
     /// screen, as (id, short label); a choice only when there are two or more.
     pub fn definitions(&self) -> Vec<(String, String)> {
         let dataset = self.dataset();
-        let (outcome, dose) = self.selection.with(|s| (s.outcome.clone(), s.dose_selection()));
+        let (outcome, dose) = self.selection.with(|s| (s.scope.outcome.clone(), s.scope.dose.clone()));
         let outcome = dataset.outcome_or_first(&outcome);
         dataset
             .reported_definitions(outcome, &dose)
@@ -281,37 +289,31 @@ impl AppState {
             .collect()
     }
 
+    /// The dataset on screen (tracked: a reactive caller reruns when the data changes).
     pub fn dataset(&self) -> Arc<Dataset> {
         self.source.with(|s| s.dataset.clone())
     }
 
     /// Shows other data: its first outcome with that outcome's method (the published one, or
-    /// the review's), keeping the display choices (presenter mode, the open view, the
-    /// comparison diamond). A pasted CSV states no method, so it keeps the analysis chosen.
+    /// the review's), keeping the counts typed in and the display (presenter mode, the open
+    /// view); each view's options start afresh, as they name the old data's attributes. A
+    /// pasted CSV states no method, so it keeps the method chosen.
     pub fn switch_data(&self, source: DataSource) {
         self.import_problems.set(Vec::new());
-        let source = self.keep_user_set(source);
         let keeps_method = matches!(source.origin, Origin::Csv(_));
         let fresh = Selection::for_outcome(&source.dataset, "");
         self.selection.update(|s| {
-            let method = if keeps_method {
-                Selection {
-                    measure: s.measure,
-                    model: s.model,
-                    ci_method: s.ci_method,
-                    prediction: s.prediction,
-                    zero_cells: s.zero_cells,
-                    q_centre: s.q_centre,
-                    i2_from: s.i2_from,
-                    ..fresh
-                }
-            } else {
-                fresh
-            };
-            *s = Selection { entered: std::mem::take(&mut s.entered), use_entered: s.use_entered, ..method }
-                .keeping_display(s);
+            let method = if keeps_method { s.method } else { fresh.method };
+            *s = Selection { method, entered: std::mem::take(&mut s.entered), display: s.display, ..fresh };
         });
+        self.show_data(source);
+    }
+
+    /// Puts `source` on screen, from its first study, and among the user's sets if it is theirs.
+    pub fn show_data(&self, source: DataSource) {
+        let source = self.keep_user_set(source);
         self.source.set(source);
+        self.first_row.set(0);
     }
 
     /// Steps back to the analysis before the last change (`forward` false), or forward again.
@@ -327,20 +329,16 @@ impl AppState {
         });
         let Some((selection, source)) = step.flatten() else { return };
         if source != now.1 {
-            let source = self.keep_user_set(source);
-            self.source.set(source);
+            self.show_data(source);
         }
         self.selection.set(selection.keeping_display(&now.0));
     }
 
-    /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
-    /// returned as it is.
     /// Shows `source` with `selection` as though the page had opened with them, with no undo
     /// step: a set read from this browser after the start, which the link asked for.
     pub fn open_with(&self, selection: Selection, source: DataSource) {
         self.history.update(|h| h.restoring = true);
-        let source = self.keep_user_set(source);
-        self.source.set(source);
+        self.show_data(source);
         self.selection.set(selection);
     }
 
@@ -349,7 +347,7 @@ impl AppState {
     pub fn pick_definition(&self, definition: Option<String>) {
         let rows = |s: &Selection| self.source.with_untracked(|source| rows_for(s, source));
         let before = self.selection.with_untracked(rows);
-        self.selection.update(|s| s.definition = definition);
+        self.selection.update(|s| s.scope.definition = definition);
         let after = self.selection.with_untracked(rows);
         let changed: Vec<&str> =
             before.iter().zip(&after).filter(|(b, a)| b.data != a.data).map(|(_, a)| a.label.as_str()).collect();
@@ -360,6 +358,8 @@ impl AppState {
         }));
     }
 
+    /// Records the user's data among their sets: in its own slot, or a new one. Bundled data is
+    /// returned as it is.
     pub fn keep_user_set(&self, mut source: DataSource) -> DataSource {
         if source.is_bundled() {
             return source;
@@ -383,26 +383,23 @@ impl AppState {
     /// new set of the user's, not an edit of the bundled one.
     pub fn edit_a_copy(&self) {
         let copy = self.source.with_untracked(|s| {
-            livemeta_core::data::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.dose_selection()))
+            livemeta_core::data::editable_copy(&s.dataset, &self.selection.with_untracked(|sel| sel.scope.dose.clone()))
         });
-        self.selection.update(|s| s.dose = "all".into());
-        let copy = self.keep_user_set(DataSource::from_file(copy));
-        self.source.set(copy);
+        self.selection.update(|s| s.scope.dose = DoseSelection::AllCombined);
+        self.show_data(DataSource::from_file(copy));
     }
 
     /// Shows an edit of the data on screen (one undo step; the set keeps its slot).
     pub fn edit_data(&self, dataset: Dataset) {
-        let edited = self.source.with_untracked(|s| s.edited(dataset));
-        let edited = self.keep_user_set(edited);
-        self.source.set(edited);
+        self.show_data(self.source.with_untracked(|s| s.edited(dataset)));
     }
 
     pub fn toggle_trial(&self, id: &str) {
         self.selection.update(|s| {
-            if let Some(pos) = s.excluded.iter().position(|x| x == id) {
-                s.excluded.remove(pos);
+            if let Some(pos) = s.scope.excluded.iter().position(|x| x == id) {
+                s.scope.excluded.remove(pos);
             } else {
-                s.excluded.push(id.to_string());
+                s.scope.excluded.push(id.to_string());
             }
         });
     }

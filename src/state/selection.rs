@@ -8,18 +8,36 @@ use livemeta_core::sensitivity::TsaAssumptions;
 use livemeta_core::{Coded, Measure, ZeroCellPolicy};
 
 /// The user's choices: the whole analysis is a function of these (and of the data source).
+/// Each kind is a type of its own, so what undo, the link and a data switch do with a kind
+/// is decided once: undo and a story keep the display as it is; other data starts from its
+/// own scope, method and view options and keeps the typed-in counts and the display.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selection {
+    pub scope: Scope,
+    pub method: Method,
+    pub entered: Entered,
+    pub views: ViewOptions,
+    pub display: Display,
+}
+
+/// What is pooled: the outcome, the arms, the trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
     pub outcome: String,
-    /// "all" or a treatment arm id such as "d300q2w".
-    pub dose: String,
+    pub dose: DoseSelection,
     /// A definition of the outcome to use wherever a trial reports it (else the dataset's
     /// order of preference).
     pub definition: Option<String>,
-    pub measure: Measure,
-    pub model: Model,
     /// Trial ids the user switched off.
     pub excluded: Vec<String>,
+}
+
+/// How it is pooled. The measure and model always go together: the `pick_*` methods and the
+/// link's decoder keep them so, and nothing else overrides them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Method {
+    pub measure: Measure,
+    pub model: Model,
     /// Wald, Knapp-Hartung or its modified form; random-effects models only.
     pub ci_method: CiMethod,
     /// `None` hides the prediction interval.
@@ -28,14 +46,27 @@ pub struct Selection {
     /// Random-effects models other than RevMan 5's, which fixes both.
     pub q_centre: QCentre,
     pub i2_from: I2From,
+}
+
+/// Counts the user typed in for cells no source gave, and whether the analysis uses them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entered {
+    pub cells: Vec<EnteredCounts>,
+    pub used: bool,
+}
+
+impl Default for Entered {
+    fn default() -> Entered {
+        Entered { cells: Vec::new(), used: true }
+    }
+}
+
+/// Each view's own options. They change numbers on screen, so each change is a step of the
+/// undo history, but not the pooled result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewOptions {
     /// Overlay the common-effect diamond on a random-effects analysis (or vice versa).
     pub compare_models: bool,
-    pub presenter: bool,
-    /// Presenter mode's predict-then-reveal: each change hides the new result until revealed.
-    pub predict: bool,
-    /// The sensitivity analysis shown under the main plot (none until one is chosen: each
-    /// refits the model many times), and the cumulative order.
-    pub view: Option<SensitivityView>,
     pub cumulative_order: CumulativeOrder,
     pub subgroup_by: SubgroupBy,
     /// The trial attribute the subgroups of the user's data group by (None: the data's first).
@@ -52,16 +83,42 @@ pub struct Selection {
     pub tsa: TsaAssumptions,
     /// The two conventions the lens compares; `None` is the analysis as chosen.
     pub lens: [Option<Preset>; 2],
-    /// Counts the user typed in for cells no source gave, and whether the analysis uses them.
-    pub entered: Vec<EnteredCounts>,
-    pub use_entered: bool,
+}
+
+impl Default for ViewOptions {
+    fn default() -> ViewOptions {
+        ViewOptions {
+            compare_models: false,
+            cumulative_order: CumulativeOrder::Year,
+            subgroup_by: SubgroupBy::Background,
+            subgroup_column: None,
+            multiverse_family: MultiverseFamily::Ratio,
+            fit_mixed: false,
+            moderator: None,
+            tau_prior: SENSITIVITY_PRIORS[0],
+            tsa: TsaAssumptions::default(),
+            lens: LENS_DEFAULT,
+        }
+    }
+}
+
+/// Where the results are shown. Not a step of the undo history: undo, redo and a story's
+/// steps change what the numbers are, not where they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Display {
+    pub presenter: bool,
+    /// Presenter mode's predict-then-reveal: each change hides the new result until revealed.
+    pub predict: bool,
+    /// The sensitivity analysis shown under the main plot (none until one is chosen: each
+    /// refits the model many times).
+    pub view: Option<SensitivityView>,
 }
 
 /// A 2x2 table the user typed in from the paper for one trial, outcome and dose selection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnteredCounts {
     pub outcome: String,
-    pub dose: String,
+    pub dose: DoseSelection,
     pub trial: String,
     /// Events and total, treatment then control.
     pub counts: [i64; 4],
@@ -73,8 +130,8 @@ impl EnteredCounts {
         self.is_at(&other.outcome, &other.dose, &other.trial)
     }
 
-    fn is_at(&self, outcome: &str, dose: &str, trial: &str) -> bool {
-        self.trial == trial && self.outcome == outcome && self.dose == dose
+    fn is_at(&self, outcome: &str, dose: &DoseSelection, trial: &str) -> bool {
+        self.trial == trial && self.outcome == outcome && self.dose == *dose
     }
 }
 
@@ -159,66 +216,101 @@ impl Selection {
         let o = dataset.outcome_or_first(outcome);
         let model = Model::from_code(&o.default_model).unwrap_or(Model::RevManMhRandom);
         Selection {
-            outcome: o.id.clone(),
-            dose: "all".into(),
-            definition: None,
-            measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
-            model,
-            excluded: Vec::new(),
-            ci_method: CiMethod::Wald,
-            prediction: None,
-            zero_cells: model.zero_cell_policy(),
-            q_centre: QCentre::InverseVariance,
-            i2_from: I2From::Tau2,
-            compare_models: false,
-            presenter: false,
-            predict: false,
-            view: None,
-            cumulative_order: CumulativeOrder::Year,
-            subgroup_by: SubgroupBy::Background,
-            subgroup_column: None,
-            multiverse_family: MultiverseFamily::Ratio,
-            fit_mixed: false,
-            moderator: None,
-            tau_prior: SENSITIVITY_PRIORS[0],
-            tsa: TsaAssumptions::default(),
-            lens: LENS_DEFAULT,
-            entered: Vec::new(),
-            use_entered: true,
+            scope: Scope {
+                outcome: o.id.clone(),
+                dose: DoseSelection::AllCombined,
+                definition: None,
+                excluded: Vec::new(),
+            },
+            method: Method {
+                measure: Measure::from_code(&o.default_measure).unwrap_or(Measure::RR),
+                model,
+                ci_method: CiMethod::Wald,
+                prediction: None,
+                zero_cells: model.zero_cell_policy(),
+                q_centre: QCentre::InverseVariance,
+                i2_from: I2From::Tau2,
+            },
+            entered: Entered::default(),
+            views: ViewOptions::default(),
+            display: Display::default(),
         }
     }
 
     /// The counts the user entered for a trial under the current outcome and dose.
     pub fn entered_for(&self, trial: &str) -> Option<&EnteredCounts> {
-        self.entered.iter().find(|e| e.is_at(&self.outcome, &self.dose, trial))
+        self.entered.cells.iter().find(|e| e.is_at(&self.scope.outcome, &self.scope.dose, trial))
     }
 
     /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
     pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
         self.forget_entered(trial);
-        self.entered.push(EnteredCounts {
-            outcome: self.outcome.clone(),
-            dose: self.dose.clone(),
+        self.entered.cells.push(EnteredCounts {
+            outcome: self.scope.outcome.clone(),
+            dose: self.scope.dose.clone(),
             trial: trial.to_string(),
             counts,
         });
     }
 
     pub fn forget_entered(&mut self, trial: &str) {
-        let (outcome, dose) = (&self.outcome, &self.dose);
-        self.entered.retain(|e| !e.is_at(outcome, dose, trial));
+        let Scope { outcome, dose, .. } = &self.scope;
+        self.entered.cells.retain(|e| !e.is_at(outcome, dose, trial));
     }
 
-    pub fn dose_selection(&self) -> DoseSelection {
-        if self.dose == "all" {
-            DoseSelection::AllCombined
-        } else {
-            DoseSelection::Regimen(self.dose.clone())
+    /// This selection shown as `shown` is: undo, redo and a story's steps keep the display.
+    pub fn keeping_display(self, shown: &Selection) -> Selection {
+        Selection { display: shown.display, ..self }
+    }
+
+    /// Whether `other` differs from this selection in its display only. Every other choice
+    /// (the analysis and each view's own options) changes a number on screen, so each change
+    /// of one is a step of the undo history.
+    pub fn same_step(&self, other: &Selection) -> bool {
+        self.scope == other.scope
+            && self.method == other.method
+            && self.entered == other.entered
+            && self.views == other.views
+    }
+
+    /// Whether the pooled analysis (not just a view or the display) is the same in two
+    /// selections. A definition is a preference, not a filter: it changes the analysis only
+    /// where a trial's counts change, which the result shows.
+    pub fn same_analysis(&self, other: &Selection) -> bool {
+        let (a, b) = (&self.scope, &other.scope);
+        (&a.outcome, &a.dose, &a.excluded) == (&b.outcome, &b.dose, &b.excluded)
+            && self.method.options() == other.method.options()
+            && self.entered == other.entered
+    }
+
+    /// Another outcome of `dataset`, keeping every choice that applies to it: the trials
+    /// switched off, the counts typed in, the CI and prediction rules, the open view and its
+    /// options. The measure and model follow the new outcome's published method only when they
+    /// were the old outcome's (the user had not chosen others); a definition belongs to its
+    /// outcome and is dropped. The returned sentence says what changed and why.
+    pub fn switch_outcome(&mut self, dataset: &Dataset, outcome: &str) -> Option<String> {
+        let old = Selection::for_outcome(dataset, &self.scope.outcome).method;
+        let new = Selection::for_outcome(dataset, outcome);
+        let label = dataset.outcome_or_first(outcome).label.clone();
+        self.scope.outcome = new.scope.outcome;
+        self.scope.definition = None;
+        let (new, method) = (new.method, &mut self.method);
+        if (method.measure, method.model) == (new.measure, new.model) {
+            return None;
         }
+        if (method.measure, method.model) == (old.measure, old.model) {
+            method.measure = new.measure;
+            let convention = method.set_model(new.model);
+            let why = format!("{label}: the published method, {} by {}.", new.measure.label(), new.model.label());
+            return Some(join_sentences(Some(why), convention));
+        }
+        // The user's own measure and model stay, as far as the new outcome allows.
+        (!method.model.pools(method.measure)).then(|| method.pick_model(method.model)).flatten()
     }
+}
 
-    /// The analysis these choices ask for. The measure and model always go together: the
-    /// `pick_*` methods and the URL decoder keep them so, and nothing here overrides them.
+impl Method {
+    /// The analysis these choices ask for.
     pub fn options(&self) -> AnalysisOptions {
         AnalysisOptions {
             measure: self.measure,
@@ -230,20 +322,6 @@ impl Selection {
             q_centre: self.q_centre,
             i2_from: self.i2_from,
         }
-    }
-
-    /// This selection with `display`'s display choices (presenter mode, predict-then-reveal,
-    /// the open view): undo, redo and a story's steps change what the numbers are, not where
-    /// they are shown.
-    pub fn keeping_display(self, display: &Selection) -> Selection {
-        Selection { presenter: display.presenter, predict: display.predict, view: display.view, ..self }
-    }
-
-    /// Whether `other` differs from this selection in its display choices only. Every other
-    /// choice (the analysis and each view's own options) changes a number on screen, so each
-    /// change of one is a step of the undo history.
-    pub fn same_step(&self, other: &Selection) -> bool {
-        self.clone().keeping_display(other) == *other
     }
 
     /// The analysis's conventions (model, zero cells, Q and I² rules, CI, prediction interval).
@@ -264,9 +342,15 @@ impl Selection {
                 needed.label()
             )
         });
-        (self.model, self.measure, self.zero_cells, self.q_centre, self.i2_from, self.prediction) =
-            (c.model, needed, c.zero_cells, c.q_centre, c.i2_from, c.prediction);
-        self.ci_method = c.ci_method;
+        *self = Method {
+            measure: needed,
+            model: c.model,
+            ci_method: c.ci_method,
+            prediction: c.prediction,
+            zero_cells: c.zero_cells,
+            q_centre: c.q_centre,
+            i2_from: c.i2_from,
+        };
         why
     }
 
@@ -318,39 +402,6 @@ impl Selection {
         })
     }
 
-    /// Another outcome of `dataset`, keeping every choice that applies to it: the trials
-    /// switched off, the counts typed in, the CI and prediction rules, the open view and its
-    /// options. The measure and model follow the new outcome's published method only when they
-    /// were the old outcome's (the user had not chosen others); a definition belongs to its
-    /// outcome and is dropped. The returned sentence says what changed and why.
-    pub fn switch_outcome(&mut self, dataset: &Dataset, outcome: &str) -> Option<String> {
-        let (old, new) = (Selection::for_outcome(dataset, &self.outcome), Selection::for_outcome(dataset, outcome));
-        let label = dataset.outcome_or_first(outcome).label.clone();
-        self.outcome = new.outcome.clone();
-        self.definition = None;
-        if (self.measure, self.model) == (new.measure, new.model) {
-            return None;
-        }
-        if (self.measure, self.model) == (old.measure, old.model) {
-            self.measure = new.measure;
-            let convention = self.set_model(new.model);
-            let why = format!("{label}: the published method, {} by {}.", new.measure.label(), new.model.label());
-            return Some(join_sentences(Some(why), convention));
-        }
-        // The user's own measure and model stay, as far as the new outcome allows.
-        (!self.model.pools(self.measure)).then(|| self.pick_model(self.model)).flatten()
-    }
-
-    /// Whether the analysis (not just the display) differs between two selections.
-    pub fn same_analysis(&self, other: &Selection) -> bool {
-        self.outcome == other.outcome
-            && self.dose == other.dose
-            && self.excluded == other.excluded
-            && self.options() == other.options()
-            && self.entered == other.entered
-            && self.use_entered == other.use_entered
-    }
-
     /// The model drawn as a second diamond when comparing: the common-effect counterpart of
     /// a random-effects model, and the outcome's random-effects method otherwise.
     pub fn comparison_model(&self) -> Model {
@@ -365,7 +416,7 @@ impl Selection {
     /// The comparison diamond's analysis: the other model on the same measure, where it can
     /// pool it (a Peto OR compared under RevMan's M-H is compared under DerSimonian-Laird).
     pub fn comparison_options(&self) -> AnalysisOptions {
-        let mut other = self.clone();
+        let mut other = *self;
         let model = self.comparison_model();
         let model =
             if model.pools(self.measure) { model } else { Model::Random(livemeta_core::Tau2Method::DerSimonianLaird) };

@@ -68,16 +68,16 @@ fn density_figure(curve: &[(f64, f64)], fit: &BayesResult, measure: Measure) -> 
 #[component]
 pub fn BayesianView(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let level = move || selection.with(|s| s.options().level);
+    let level = move || selection.with(|s| s.method.options().level);
     let fit = Memo::new(move |_| {
-        let prior = selection.with(|s| s.tau_prior);
+        let prior = selection.with(|s| s.views.tau_prior);
         state.analysis.with(|a| match a {
             Ok(a) => bayes_for(a, prior, level()).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         })
     });
     let table = Memo::new(move |_| {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         state.analysis.with(|a| match a {
             Ok(a) => sensitivity_priors(measure)
                 .into_iter()
@@ -87,7 +87,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         })
     });
     let plot = Memo::new(move |_| {
-        let (measure, prior) = selection.with(|s| (s.measure, s.tau_prior));
+        let (measure, prior) = selection.with(|s| (s.method.measure, s.views.tau_prior));
         let Ok(fit) = fit.get() else { return Scatter::default() };
         // From well below the 95% interval to well above it.
         let (lo, hi) = (fit.mu.lower, fit.mu.upper);
@@ -97,9 +97,9 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
             _ => Scatter::default(),
         })
     });
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let answer = move || {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         fit.with(|r| match r {
             Ok(fit) => view! {
                 <ul class="readings">
@@ -116,7 +116,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         })
     };
     let rows = move || {
-        let (measure, chosen) = selection.with(|s| (s.measure, s.tau_prior));
+        let (measure, chosen) = selection.with(|s| (s.method.measure, s.views.tau_prior));
         table.get().into_iter().map(|(prior, r)| {
             let cells = match &r {
                 Ok(f) => (
@@ -136,7 +136,7 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         }).collect_view()
     };
     let prior_note = move || {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         format!(
             "Normal random-effects model on the {} scale with the measure and zero-cell rule on screen; flat prior on the pooled effect, the prior below on τ; computed by numerical integration, not sampling (as the bayesmeta R package does). Turner et al.'s priors (Stat Med 2015, Table IV, as bayesmeta's TurnerEtAlPrior encodes it) were derived for log odds ratios{}.",
             if measure.is_ratio() { "log" } else { "natural" },
@@ -144,20 +144,20 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
         )
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="bayes-view">
+        <>
             <div class="controls">
                 // A prior from a link that is not in the list is shown as chosen too.
                 <Choice label="Prior on τ" testid="bayes-prior"
                     options=Signal::derive(move || {
-                        let (chosen, measure) = selection.with(|s| (s.tau_prior, s.measure));
+                        let (chosen, measure) = selection.with(|s| (s.views.tau_prior, s.method.measure));
                         let mut listed = sensitivity_priors(measure);
                         if !listed.contains(&chosen) {
                             listed.push(chosen);
                         }
                         listed.into_iter().map(|p| (p.code(), p.label())).collect()
                     })
-                    current=Signal::derive(move || selection.with(|s| s.tau_prior.code()))
-                    on_pick=move |code| if let Some(prior) = TauPrior::from_code(&code) { selection.update(|s| s.tau_prior = prior) } />
+                    current=Signal::derive(move || selection.with(|s| s.views.tau_prior.code()))
+                    on_pick=move |code| if let Some(prior) = TauPrior::from_code(&code) { selection.update(|s| s.views.tau_prior = prior) } />
             </div>
             <p class="note-inline desk-only">{prior_note}</p>
             {answer}
@@ -167,9 +167,9 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
             </Show>
             <div class="table-scroll"><table class="study-table" data-testid="bayes-table">
                 <caption>"Prior sensitivity: the same data under each prior on τ"</caption>
-                <thead><tr><th scope="col">"Prior on τ"</th><th scope="col">"Pooled (95% credible interval)"</th><th scope="col">"τ median"</th><th scope="col">{move || format!("P({})", below_null(selection.with(|s| s.measure)))}</th></tr></thead>
+                <thead><tr><th scope="col">"Prior on τ"</th><th scope="col">"Pooled (95% credible interval)"</th><th scope="col">"τ median"</th><th scope="col">{move || format!("P({})", below_null(selection.with(|s| s.method.measure)))}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
-        </div>
+        </>
     }
 }

@@ -41,7 +41,7 @@ fn readings(result: &Result<Analysis, EngineError>, convention: &Convention) -> 
 #[component]
 pub fn ConventionsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let current = Memo::new(move |_| selection.with(|s| s.convention()));
+    let current = Memo::new(move |_| selection.with(|s| s.method.convention()));
     let matching = move || match Preset::matching(&current.get()) {
         Some(p) => format!("Your analysis follows {}'s defaults.", p.label()),
         None => {
@@ -55,13 +55,13 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
             let on = move || Preset::matching(&current.get()) == Some(preset);
             view! {
                 <button type="button" data-testid=format!("preset-use-{}", preset.code()) class:selected=on aria-pressed=move || on().to_string()
-                    title=preset.caveat() on:click=move |_| selection.update(|s| state.notice.set(s.use_convention(preset)))>{preset.label()}</button>
+                    title=preset.caveat() on:click=move |_| selection.update(|s| state.notice.set(s.method.use_convention(preset)))>{preset.label()}</button>
             }
         })
         .collect_view();
     let comparison = move || -> Comparison {
         let (_, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let (measure, lens, here) = selection.with(|s| (s.measure, s.lens, s.convention()));
+        let (measure, lens, here) = selection.with(|s| (s.method.measure, s.views.lens, s.method.convention()));
         let side = |p: Option<Preset>| p.map_or(here, Preset::convention);
         compare(&studies, measure, &side(lens[0]), &side(lens[1]))
     };
@@ -73,13 +73,13 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
     let side_choice = move |index: usize, label: &'static str, testid: &'static str| {
         view! {
             <Choice label=label testid=testid options=Signal::derive(side_options)
-                current=Signal::derive(move || selection.with(|s| s.lens[index].map_or("current", Preset::code).to_string()))
-                on_pick=move |code| selection.update(|s| s.lens[index] = Preset::from_code(&code)) />
+                current=Signal::derive(move || selection.with(|s| s.views.lens[index].map_or("current", Preset::code).to_string()))
+                on_pick=move |code| selection.update(|s| s.views.lens[index] = Preset::from_code(&code)) />
         }
     };
     let table = move || {
         let c = comparison();
-        let lens = selection.with(|s| s.lens);
+        let lens = selection.with(|s| s.views.lens);
         let (from, to) = (side_label(lens[0]), side_label(lens[1]));
         if c.steps.is_empty() {
             let same = format!("{from} and {to} follow the same rules here: nothing to compare.");
@@ -139,14 +139,14 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
         .into_any()
     };
     let caveats = move || {
-        let lens = selection.with(|s| s.lens);
+        let lens = selection.with(|s| s.views.lens);
         lens.into_iter()
             .flatten()
             .map(|p| view! { <li><strong>{p.label()}": "</strong>{p.caveat()}</li> })
             .collect_view()
     };
     view! {
-        <div class="sensitivity-view lens" role="tabpanel" data-testid="lens-view">
+        <>
             <p class="note-inline">"Tools pool the same trials with different defaults. Take one tool's defaults with a click (your effect measure is kept), or compare two conventions on the trials switched on: each rule where they differ is switched in turn."</p>
             <div class="lens-top">
                 <div class="preset-buttons" role="group" aria-label="Use a tool's defaults">{presets}</div>
@@ -161,6 +161,6 @@ pub fn ConventionsView(state: AppState) -> impl IntoView {
                 <summary>"What each preset assumes, and where its sources are silent"</summary>
                 <ul data-testid="lens-caveats">{caveats}</ul>
             </details>
-        </div>
+        </>
     }
 }

@@ -29,7 +29,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
     // The pooled trials and the order in which they are added (indices into them).
     let ordered = Memo::new(move |_| {
         let (ids, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let order = selection.with(|s| s.cumulative_order);
+        let order = selection.with(|s| s.views.cumulative_order);
         // Each trial's variance in the main analysis, for "most precise first".
         let variance: Vec<f64> = state.analysis.with(|a| match a {
             Ok(a) => a.studies.iter().map(|s| s.effect.map_or(f64::INFINITY, |e| e.vi)).collect(),
@@ -50,7 +50,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
         let (ids, studies, index) = ordered.get();
         let year = |id: &str| trial_year(&state, id);
         let ordered: Vec<_> = index.iter().map(|&i| studies[i].clone()).collect();
-        let fits = cumulative(&ordered, &selection.with(Selection::options));
+        let fits = cumulative(&ordered, &selection.with(|s: &Selection| s.method.options()));
         index
             .into_iter()
             .zip(fits)
@@ -61,20 +61,20 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let plot = refit_plot_memo(state, "Trials added", refits);
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="cumulative-view">
+        <>
             <div class="controls">
                 <CodedChoice label="Add trials" testid="cumulative-order"
-                    current=Signal::derive(move || selection.with(|s| s.cumulative_order))
-                    on_pick=move |order| selection.update(|s| s.cumulative_order = order) />
+                    current=Signal::derive(move || selection.with(|s| s.views.cumulative_order))
+                    on_pick=move |order| selection.update(|s| s.views.cumulative_order = order) />
             </div>
             <PlotCanvas plot=plot presenter=presenter export_as="cumulative" testid="cumulative-plot"
                 label="Cumulative plot: the pooled estimate as each trial is added; the same numbers are listed below" />
             <ViewRCode code=view_code(state, move || ViewCode::Cumulative(ordered.with(|o| o.2.clone()))) testid="r-code-cumulative" />
             <ol class="readings">
                 {move || {
-                    let measure = selection.with(|s| s.measure);
+                    let measure = selection.with(|s| s.method.measure);
                     refits.get().into_iter().map(|(id, label, interval)| {
                         let value = interval.map_or(String::new(), |(e, ..)| format!("{e:e}"));
                         let result = interval.map_or("nothing to pool yet".to_string(), |(e, l, u)| format!("{} {}", measure.label(), effect_with_ci(e, l, u, measure)));
@@ -82,6 +82,6 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
                     }).collect_view()
                 }}
             </ol>
-        </div>
+        </>
     }
 }

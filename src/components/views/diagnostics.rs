@@ -48,7 +48,7 @@ fn qq_plot(rows: &[TrialDiagnostics]) -> Scatter {
 pub fn DiagnosticsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let result = Memo::new(move |_| {
-        let level = selection.with(|s| s.options().level);
+        let level = selection.with(|s| s.method.options().level);
         state.analysis.with(|a| match a {
             Ok(a) => trial_diagnostics(a, level).map(|rows| (rows, a.pooled.y)).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
@@ -59,9 +59,9 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
     });
     let qq =
         Memo::new(move |_| result.with(|r| r.as_ref().map_or_else(|_| Scatter::default(), |(rows, _)| qq_plot(rows))));
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let rows = move || {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         result.with(|r| match r {
             Ok((rows, _)) => rows.iter().enumerate().map(|(i, d)| view! {
                 <tr data-testid=format!("blup-row-{i}") data-value=format!("{:e}", d.blup)>
@@ -76,7 +76,7 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="blup-view">
+        <>
             {move || result.with(|r| r.as_ref().err().map(|why| view! { <p class="note-inline" data-testid="blup-error">{format!("No diagnostics: {why}.")}</p> }))}
             <Show when=move || result.with(Result::is_ok)>
                 <p class="note-inline desk-only">"Radial plot: each trial at its precision (x) and its effect divided by its standard error (y); the pooled estimate is the slope of the line through the origin, and a trial outside the band of ±1.96 around it is more than two standard errors from the pool. Below it, the normal Q-Q plot of standardised residuals (points near the diagonal suit the normal model) and each trial's BLUP."</p>
@@ -92,6 +92,6 @@ pub fn DiagnosticsView(state: AppState) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table></div>
             </Show>
-        </div>
+        </>
     }
 }

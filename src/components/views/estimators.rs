@@ -16,10 +16,10 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let fits = Memo::new(move |_| {
         let (_, studies) = state.rows.with(|rows| pooled_trials(rows));
-        compare_estimators(&studies, &selection.with(Selection::options))
+        compare_estimators(&studies, &selection.with(|s: &Selection| s.method.options()))
     });
     let rows = move || {
-        let (measure, model) = selection.with(|s| (s.measure, s.model));
+        let (measure, model) = selection.with(|s| (s.method.measure, s.method.model));
         fits.get()
             .into_iter()
             .zip(Tau2Method::COMPARED)
@@ -47,7 +47,7 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
                                 view! { <span>"on screen"</span> }.into_any()
                             } else if usable {
                                 view! { <button type="button" data-testid=format!("estimator-use-{}", fit.label)
-                                    on:click=move |_| selection.update(|s| state.notice.set(s.pick_model(Model::Random(method))))>"Use"</button> }.into_any()
+                                    on:click=move |_| selection.update(|s| state.notice.set(s.method.pick_model(Model::Random(method))))>"Use"</button> }.into_any()
                             } else {
                                 view! { <span title="Compared here only: meta-regression, Egger's mixed test and the multiverse use the other seven">"compared only"</span> }.into_any()
                             }}
@@ -60,10 +60,10 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
     // RevMan 5's model is DerSimonian-Laird too, but from Q around the Mantel-Haenszel
     // estimate: its τ² differs from the DL row's, and the page says why in one line.
     let revman_note = move || {
-        if selection.with(|s| s.model) != Model::RevManMhRandom {
+        if selection.with(|s| s.method.model) != Model::RevManMhRandom {
             return None;
         }
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         let on_screen =
             state.analysis.with(|a| a.as_ref().ok().map(|a| tau2_text(a.heterogeneity.tau2, measure, 4)))?;
         let dl = fits.with(|f| {
@@ -76,10 +76,10 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
             "The analysis on screen uses RevMan 5's model: DerSimonian-Laird τ² from Cochran's Q taken around the Mantel-Haenszel estimate, τ² = {on_screen}. The DerSimonian-Laird row takes Q around the inverse-variance estimate, as metafor does, so its τ² is {dl}."
         ))
     };
-    let heading = move || measure_heading(selection.with(|s| s.measure));
-    let ci = move || selection.with(|s| s.options().ci_method.label());
+    let heading = move || measure_heading(selection.with(|s| s.method.measure));
+    let ci = move || selection.with(|s| s.method.options().ci_method.label());
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="tau2-view">
+        <>
             <p class="note-inline">{move || format!("The random-effects pool of the trials switched on under each estimator of the between-trial variance τ², with the measure, zero-cell rule and CI method on screen ({}). Estimates near each other mean the choice of estimator matters little here.", ci())}</p>
             {move || revman_note().map(|note| view! { <p class="note-inline" data-testid="estimators-revman-note">{note}</p> })}
             <div class="estimator-table">
@@ -89,6 +89,6 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-        </div>
+        </>
     }
 }

@@ -7,7 +7,7 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::{AppState, DataSource};
 use leptos::prelude::*;
-use livemeta_core::data::{editable_copy, is_editable, set_table};
+use livemeta_core::data::{editable_copy, is_editable, set_table, DoseSelection};
 use livemeta_core::report::{count, effect, effect_with_ci, measure_heading};
 use livemeta_core::sensitivity::Significance;
 use livemeta_core::sensitivity::{fragility, search_budget, Fragility};
@@ -37,7 +37,7 @@ fn change_in_words(delta: i64) -> String {
 pub fn FragilityView(state: AppState) -> impl IntoView {
     let pooled = Memo::new(move |_| state.rows.with(|rows| pooled_trials(rows)));
     let result = Memo::new(move |_| {
-        let options = state.selection.with(|s| s.options());
+        let options = state.selection.with(|s| s.method.options());
         pooled.with(|(_, studies)| fragility(studies, &options, search_budget(studies.len())))
     });
     // The figure: the analysis on screen as the diamond, and the pool with the changes.
@@ -51,12 +51,12 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         })
     });
     let plot = refit_plot_memo(state, "Fragility", refit);
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let labels = move || {
         let d = state.dataset();
         (in_sentence(&d.treatment_label), in_sentence(&d.control_label))
     };
-    let measure = move || state.selection.with(|s| s.measure);
+    let measure = move || state.selection.with(|s| s.method.measure);
     let summary = move || {
         let (treatment, _) = labels();
         let m = measure();
@@ -128,7 +128,7 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
     let apply = move |_| {
         let Some(f) = result.get_untracked() else { return };
         let (ids, studies) = pooled.get_untracked();
-        let (outcome, dose) = state.selection.with_untracked(|s| (s.outcome.clone(), s.dose_selection()));
+        let (outcome, dose) = state.selection.with_untracked(|s| (s.scope.outcome.clone(), s.scope.dose.clone()));
         let dataset = state.dataset();
         let editable = is_editable(&dataset);
         let mut edited = if editable { (*dataset).clone() } else { editable_copy(&dataset, &dose) };
@@ -151,13 +151,12 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
         if editable {
             state.edit_data(edited);
         } else {
-            state.selection.update(|s| s.dose = "all".into());
-            let copy = state.keep_user_set(DataSource::from_file(edited));
-            state.source.set(copy);
+            state.selection.update(|s| s.scope.dose = DoseSelection::AllCombined);
+            state.show_data(DataSource::from_file(edited));
         }
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="fragility-view">
+        <>
             <p data-testid="fragility-summary" data-value=move || result.get().map_or(String::new(), |f| format!("{},{}", f.total, f.exact))>{summary}</p>
             <Show when=move || result.with(Option::is_some)>
                 // Not in a table-scroll: the few changed rows stay on a projector too.
@@ -175,6 +174,6 @@ pub fn FragilityView(state: AppState) -> impl IntoView {
                     label="The pooled result as analysed (the diamond) and with the changed counts" />
             </Show>
             <p class="note">"The search: Atal et al. (2019)'s iteration, one patient at a time in whichever arm moves the CI furthest, then every combination of changes with fewer patients in total, both ways in every arm, smallest first (up to 75,000 analyses for 8 trials, fewer for more, so the page answers within about a second)."</p>
-        </div>
+        </>
     }
 }

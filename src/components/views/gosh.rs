@@ -149,16 +149,16 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         let members = plan.members(subset);
         state.selection.update(|s| {
             for (id, on) in trials.iter().zip(members) {
-                let off = s.excluded.contains(id);
+                let off = s.scope.excluded.contains(id);
                 if on && off {
-                    s.excluded.retain(|x| x != id);
+                    s.scope.excluded.retain(|x| x != id);
                 } else if !on && !off {
-                    s.excluded.push(id.clone());
+                    s.scope.excluded.push(id.clone());
                 }
             }
         });
     };
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let status = move || {
         let (plan, k) = match input.with(|i| i.as_ref().map(|i| (i.plan, i.plan.k)).map_err(Clone::clone)) {
             Ok(found) => found,
@@ -198,11 +198,11 @@ pub fn GoshView(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="gosh-view">
+        <>
             {status}
             <PlotCanvas plot=plot presenter=presenter export_as="gosh-plot" testid="gosh-plot" on_pick=Callback::new(apply)
                 label="GOSH plot: the pooled estimate against I² for every subset of the trials; click a point to analyse that subset" />
             <ViewRCode code=view_code(state, || ViewCode::Gosh) testid="r-code-gosh" />
-        </div>
+        </>
     }
 }

@@ -11,7 +11,7 @@ use livemeta_plot::{baujat_plot, labbe_plot};
 
 #[component]
 pub fn InfluenceView(state: AppState) -> impl IntoView {
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     // The estimable studies' labels, in the order the diagnostics list them.
     let labels = move || {
         state.analysis.with(|a| {
@@ -74,7 +74,7 @@ pub fn InfluenceView(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="influence-view">
+        <>
             {table}
             <div class="figure-pair">
                 <figure>
@@ -92,6 +92,6 @@ pub fn InfluenceView(state: AppState) -> impl IntoView {
                 })}
             </div>
             <ViewRCode code=view_code(state, || ViewCode::Influence) testid="r-code-influence" />
-        </div>
+        </>
     }
 }

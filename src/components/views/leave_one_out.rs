@@ -14,16 +14,16 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
     // (trial id, "Omitting X", refit interval) for each pooled trial.
     let refits = Memo::new(move |_| {
         let (ids, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let fits = leave_one_out(&studies, &state.selection.with(Selection::options));
+        let fits = leave_one_out(&studies, &state.selection.with(|s: &Selection| s.method.options()));
         ids.into_iter()
             .zip(fits)
             .map(|(id, fit)| (id, format!("Omitting {}", fit.label), refit_interval(&fit)))
             .collect::<Vec<_>>()
     });
     let plot = refit_plot_memo(state, "Refit", refits);
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let readings = move || {
-        let measure = state.selection.with(|s| s.measure);
+        let measure = state.selection.with(|s| s.method.measure);
         let full = state.analysis.with(|a| a.as_ref().ok().map(|a| a.pooled.estimate));
         let label = measure.label();
         refits
@@ -49,8 +49,8 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
                         {text} " "
                         <button type="button" data-testid=format!("loo-apply-{id}")
                             on:click=move |_| state.selection.update(|s| {
-                                if !s.excluded.contains(&apply_id) {
-                                    s.excluded.push(apply_id.clone());
+                                if !s.scope.excluded.contains(&apply_id) {
+                                    s.scope.excluded.push(apply_id.clone());
                                 }
                             })>{format!("Switch {trial} off")}</button>
                     </li>
@@ -59,11 +59,11 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="loo-view">
+        <>
             <PlotCanvas plot=plot presenter=presenter export_as="leave-one-out" testid="loo-plot"
                 label="Leave-one-out plot: the pooled estimate with each trial left out; the same numbers are listed below" />
             <ul class="readings">{readings}</ul>
             <ViewRCode code=view_code(state, || ViewCode::LeaveOneOut) testid="r-code-loo" />
-        </div>
+        </>
     }
 }

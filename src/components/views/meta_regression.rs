@@ -41,7 +41,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
     let names = Memo::new(move |_| state.source.with(|s| moderator_names(&s.dataset)));
     // The selection's moderator where this data has it, else the data's first.
     let moderator = Memo::new(move |_| {
-        let chosen = selection.with(|s| s.moderator.clone());
+        let chosen = selection.with(|s| s.views.moderator.clone());
         names.with(|n| chosen.filter(|c| n.contains(c)).or_else(|| n.first().cloned()))
     });
     let values = Memo::new(move |_| {
@@ -49,7 +49,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         let (ids, _) = state.rows.with(|rows| pooled_trials(rows));
         Some((name.clone(), state.source.with(|s| moderator_values(&s.dataset, &ids, &name))))
     });
-    let level = move || selection.with(|s| s.options().level);
+    let level = move || selection.with(|s| s.method.options().level);
     let result = Memo::new(move |_| {
         let (name, values) = values.get()?;
         Some(state.analysis.with(|a| match a {
@@ -58,7 +58,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         }))
     });
     let plot = Memo::new(move |_| {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         let name = moderator.get().unwrap_or_default();
         result.with(|r| {
             let Some(Ok(fit)) = r else { return bubble_plot(&[], &[], measure.is_ratio(), &name, measure.label()) };
@@ -80,9 +80,9 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         values.with(|v| matches!(v, Some((_, ModeratorValues::Numeric(_)))))
             && result.with(|r| matches!(r, Some(Ok(_))))
     };
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let model_line = move || {
-        let options = selection.with(|s| s.options());
+        let options = selection.with(|s| s.method.options());
         let test = match options.ci_method {
             CiMethod::Wald => "z tests",
             CiMethod::KnappHartung => "Knapp-Hartung t and F tests",
@@ -104,7 +104,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
             Some(Ok(fit)) => {
                 let residual = format!(
                     "Residual heterogeneity: QE = {:.2} on {} df, {}; τ² = {}{}",
-                    fit.q_residual, fit.q_residual_df, p_value(fit.q_residual_p), livemeta_core::report::tau2_text(fit.tau2, selection.with(|s| s.measure), 4),
+                    fit.q_residual, fit.q_residual_df, p_value(fit.q_residual_p), livemeta_core::report::tau2_text(fit.tau2, selection.with(|s| s.method.measure), 4),
                     fit.i2_residual.map_or(String::new(), |i2| format!(", I² = {i2:.1}%"))
                 );
                 let r2 = fit.r2.map(|r2| format!("R² = {r2:.1}%: the share of the between-trial variance τ² that {} accounts for", fit.moderator));
@@ -125,7 +125,7 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         })
     };
     let coefficients = move || {
-        let ratio = selection.with(|s| s.measure.is_ratio());
+        let ratio = selection.with(|s| s.method.measure.is_ratio());
         result.with(|r| {
             let Some(Ok(fit)) = r else { return None };
             let terms = fit.terms.iter().enumerate().map(|(i, t)| {
@@ -162,14 +162,14 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
         ViewCode::MetaRegression { moderator, values, numeric }
     });
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="metareg-view">
+        <>
             <Show when=move || names.with(|n| !n.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="metareg-error">"To regress the effects on a trial attribute, add a column to the CSV (for example year, dose or risk of bias) and analyse it again."</p> }>
                 <div class="controls">
                     <Choice label="Moderator" testid="metareg-moderator"
                         options=Signal::derive(move || names.get().into_iter().map(|name| (name.clone(), name)).collect())
                         current=Signal::derive(move || moderator.get().unwrap_or_default())
-                        on_pick=move |name| selection.update(|s| s.moderator = Some(name)) />
+                        on_pick=move |name| selection.update(|s| s.views.moderator = Some(name)) />
                 </div>
                 <p class="note-inline desk-only" data-testid="metareg-model">{model_line}</p>
                 {readings}
@@ -180,6 +180,6 @@ pub fn MetaRegressionView(state: AppState) -> impl IntoView {
                 {coefficients}
                 <ViewRCode code=r_code testid="r-code-metareg" />
             </Show>
-        </div>
+        </>
     }
 }

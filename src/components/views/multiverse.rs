@@ -3,8 +3,9 @@
 //! the choices marked underneath. Clicking a specification applies its choices.
 use crate::components::choice::CodedChoice;
 use crate::components::plot_canvas::PlotCanvas;
-use crate::state::{pooled_trials, rows_for, AppState, MultiverseFamily, Selection};
+use crate::state::{pooled_trials, rows_for, AppState, MultiverseFamily};
 use leptos::prelude::*;
+use livemeta_core::data::DoseSelection;
 use livemeta_core::model::{CiMethod, Model};
 use livemeta_core::model::{CorrectionScope, Measure};
 use livemeta_core::report::count;
@@ -43,7 +44,7 @@ fn ci_label(ci: CiMethod) -> &'static str {
 /// One way of taking the data: a dose choice and an outcome definition.
 #[derive(Debug, Clone, PartialEq)]
 struct DataChoice {
-    dose: String,
+    dose: DoseSelection,
     dose_label: String,
     definition: Option<String>,
     definition_label: String,
@@ -57,20 +58,23 @@ struct DataChoice {
 fn variants(state: AppState) -> Vec<DataChoice> {
     let selection = state.selection.get();
     let doses = state.doses();
-    let chosen: Vec<(String, String)> =
-        if doses.len() > 2 { doses } else { doses.into_iter().filter(|(code, _)| *code == selection.dose).collect() };
+    let chosen: Vec<(DoseSelection, String)> = if doses.len() > 2 {
+        doses
+    } else {
+        doses.into_iter().filter(|(dose, _)| *dose == selection.scope.dose).collect()
+    };
     let dataset = state.dataset();
     let mut choices: Vec<DataChoice> = Vec::new();
     state.source.with(|source| {
         for (dose, dose_label) in chosen {
-            let at_dose = Selection { dose: dose.clone(), definition: None, ..selection.clone() };
-            let outcome = dataset.outcome_or_first(&selection.outcome);
-            let definitions = std::iter::once(None)
-                .chain(dataset.reported_definitions(outcome, &at_dose.dose_selection()).into_iter().map(Some));
+            let mut at_dose = selection.clone();
+            at_dose.scope.dose = dose.clone();
+            let outcome = dataset.outcome_or_first(&selection.scope.outcome);
+            let definitions =
+                std::iter::once(None).chain(dataset.reported_definitions(outcome, &dose).into_iter().map(Some));
             for definition in definitions {
-                let studies =
-                    pooled_trials(&rows_for(&Selection { definition: definition.clone(), ..at_dose.clone() }, source))
-                        .1;
+                at_dose.scope.definition = definition.clone();
+                let studies = pooled_trials(&rows_for(&at_dose, source)).1;
                 if studies.is_empty() || choices.iter().any(|c| c.dose == dose && c.variant.studies == studies) {
                     continue;
                 }
@@ -96,13 +100,14 @@ fn percent(part: usize, total: usize) -> String {
 
 #[component]
 pub fn MultiverseView(state: AppState) -> impl IntoView {
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     // Recomputed on every change, but equal data leaves the multiverse alone.
     let data = Memo::new(move |_| variants(state));
     let multiverse = Memo::new(move |_| {
         data.with(|d| Arc::new(run_multiverse(&d.iter().map(|c| c.variant.clone()).collect::<Vec<_>>(), 0.95)))
     });
-    let show_ratio = Signal::derive(move || state.selection.with(|s| s.multiverse_family == MultiverseFamily::Ratio));
+    let show_ratio =
+        Signal::derive(move || state.selection.with(|s| s.views.multiverse_family == MultiverseFamily::Ratio));
     // The specifications of the family shown, sorted by estimate.
     let shown = Memo::new(move |_| {
         let ratio = show_ratio.get();
@@ -114,7 +119,7 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
     });
     let curve = Memo::new(move |_| {
         let ratio = show_ratio.get();
-        let (options, dose) = state.selection.with(|s| (s.options(), s.dose.clone()));
+        let (options, dose) = state.selection.with(|s| (s.method.options(), s.scope.dose.clone()));
         let choices = data.get();
         // The data on screen is the choice at this dose with the same tables.
         let on_screen = state.rows.with(|rows| pooled_trials(rows).1);
@@ -200,9 +205,10 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
         let choice = data.with(|d| d.get(spec.variant).cloned());
         state.selection.update(|s| {
             let o = spec.options;
-            (s.measure, s.model, s.ci_method, s.zero_cells) = (o.measure, o.model, o.ci_method, o.zero_cells);
+            (s.method.measure, s.method.model, s.method.ci_method, s.method.zero_cells) =
+                (o.measure, o.model, o.ci_method, o.zero_cells);
             if let Some(choice) = choice {
-                (s.dose, s.definition) = (choice.dose, choice.definition);
+                (s.scope.dose, s.scope.definition) = (choice.dose, choice.definition);
             }
         });
     };
@@ -250,12 +256,12 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
         }
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="multiverse-view">
+        <>
             <p data-testid="multiverse-summary" data-value=move || { let t = multiverse.get().tally(|_| true); format!("{},{},{}", t.below, t.above, t.neither) }>{summary}</p>
             <div class="controls">
                 <CodedChoice label="Show " testid="multiverse-family"
-                    current=Signal::derive(move || state.selection.with(|s| s.multiverse_family))
-                    on_pick=move |family| state.selection.update(|s| s.multiverse_family = family) />
+                    current=Signal::derive(move || state.selection.with(|s| s.views.multiverse_family))
+                    on_pick=move |family| state.selection.update(|s| s.views.multiverse_family = family) />
             </div>
             <Show when=move || shown.with(|s| !s.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="multiverse-position">"No specification of this family could be fitted: no trial switched on reports this outcome, or none has events to compare."</p> }>
@@ -264,6 +270,6 @@ pub fn MultiverseView(state: AppState) -> impl IntoView {
                     label="Specification curve: the pooled estimate and CI of every specification, sorted, with its choices marked underneath"
                     on_pick=Callback::new(apply) />
             </Show>
-        </div>
+        </>
     }
 }

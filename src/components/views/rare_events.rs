@@ -44,10 +44,10 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     // The mixed models integrate every trial's likelihood hundreds of times per fit (CM.EL with
     // random effects: a few hundred ms when trials have dozens of events), so they run when
     // asked for.
-    let with_random = Signal::derive(move || selection.with(|s| s.fit_mixed));
+    let with_random = Signal::derive(move || selection.with(|s| s.views.fit_mixed));
     let rows = Memo::new(move |_| {
         let (_, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let options = selection.with(Selection::options);
+        let options = selection.with(|s: &Selection| s.method.options());
         let level = options.level;
         let mut rows: Vec<Row> = LikelihoodModel::ALL
             .into_iter()
@@ -121,7 +121,7 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     });
     let zero_rule = move || {
         selection.with(|s| {
-            let z = s.options().zero_cells;
+            let z = s.method.options().zero_cells;
             let tables = match z.scope {
                 CorrectionScope::OnlyZero => "tables with a zero cell",
                 CorrectionScope::All => "every table",
@@ -132,14 +132,14 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="rare-view">
+        <>
             <p class="note-inline">{move || format!(
                 "The odds ratio of the trials switched on. The rma.glmm models (metafor) use the counts as they are, with no continuity correction: the common odds ratio (method = \"EE\"), then the mean odds ratio with a normal random effect per trial (method = \"ML\"), CM.AL and UM.RS integrated as lme4's glmer does for rma.glmm (7-node adaptive Gauss-Hermite; Laplace for UM.RS with random effects). Trials with no events, or only events, are left out. The others use the zero-cell rule on screen ({}).",
                 zero_rule()
             )}</p>
             <label>
                 <input type="checkbox" data-testid="rare-random-toggle" prop:checked=move || with_random.get()
-                    on:change=move |ev| selection.update(|s| s.fit_mixed = event_target_checked(&ev)) />
+                    on:change=move |ev| selection.update(|s| s.views.fit_mixed = event_target_checked(&ev)) />
                 " Fit it: the mixed models (UM.RS, and CM.EL, CM.AL and UM.RS with a random effect per trial by ML; slower)"
             </label>
             <div class="estimator-table">
@@ -160,6 +160,6 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
                 </table>
             </div>
             <ViewRCode code=view_code(state, move || ViewCode::RareEvents { mixed: with_random.get() }) testid="r-code-rare" />
-        </div>
+        </>
     }
 }

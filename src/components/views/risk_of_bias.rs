@@ -11,7 +11,7 @@ use livemeta_plot::TrafficLight;
 
 #[component]
 pub fn RiskOfBiasView(state: AppState) -> impl IntoView {
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let editable = Memo::new(move |_| state.source.with(|s| is_editable(&s.dataset)));
     // The trials of the outcome in the forest plot's order, with their judgments.
     let table = Memo::new(move |_| {
@@ -59,7 +59,7 @@ pub fn RiskOfBiasView(state: AppState) -> impl IntoView {
         }).collect_view()
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="rob-view">
+        <>
             <p class="note-inline desk-only">{move || if state.source.with(|s| any_assessed(&s.dataset)) {
                 format!("RoB 2 judgments (Sterne et al., BMJ 2019) entered by you, one set per trial for every outcome of this data; they are columns of your copy (the \"{OVERALL}\" column groups trials in Subgroups and is a moderator in Meta-regression), and the link keeps them.")
             } else {
@@ -80,6 +80,6 @@ pub fn RiskOfBiasView(state: AppState) -> impl IntoView {
                 <thead><tr><th scope="col">"Trial"</th>{DOMAINS.iter().map(|(code, _)| view! { <th scope="col">{*code}</th> }).collect_view()}</tr></thead>
                 <tbody>{grid}</tbody>
             </table></div>
-        </div>
+        </>
     }
 }

@@ -24,7 +24,7 @@ pub fn refit_plot_memo(
         let refits = rows.with(|rows| rows.iter().map(|(_, label, interval)| (label.clone(), *interval)).collect());
         state
             .analysis
-            .with(|full| refit_plot(heading, refits, full, &selection.options(), &outcome, &treatment, &control))
+            .with(|full| refit_plot(heading, refits, full, &selection.method.options(), &outcome, &treatment, &control))
     })
 }
 
@@ -49,7 +49,11 @@ pub fn view_code(
 ) -> Signal<Result<String, String>> {
     Signal::derive(move || {
         let note = state.rows.with(|rows| entered_note(rows));
-        view_script(&state.rows.with(|rows| pooled_trials(rows)).1, &state.selection.with(Selection::options), &view())
-            .map(|script| note + &script)
+        view_script(
+            &state.rows.with(|rows| pooled_trials(rows)).1,
+            &state.selection.with(|s: &Selection| s.method.options()),
+            &view(),
+        )
+        .map(|script| note + &script)
     })
 }

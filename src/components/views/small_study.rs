@@ -40,7 +40,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
             Some(funnel(&studies, a.pooled.y, &filled, a.measure.is_ratio(), a.measure.label()))
         })
     });
-    let presenter = Signal::derive(move || state.selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let readings = move || {
         let measure = state.analysis.with(|a| a.as_ref().ok().map(|a| (a.measure, a.k)));
         tests.with(|t| {
@@ -182,7 +182,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="sensitivity-view side-readings" role="tabpanel" data-testid="smallstudy-view">
+        <>
             <div>
                 {move || plot.get().map(|_| {
                     let shown = Memo::new(move |_| plot.get().unwrap_or_else(|| funnel(&[], 0.0, &[], true, "")));
@@ -191,12 +191,12 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                 })}
             </div>
             <div>
-                <Show when=move || state.selection.with(|s| !is_inverse_variance(s.model))>
+                <Show when=move || state.selection.with(|s| !is_inverse_variance(s.method.model))>
                     <InverseVarianceNeeded state=state what="Trim-and-fill and the mixed-effects Egger test" />
                 </Show>
                 {readings}
             </div>
             <ViewRCode code=view_code(state, || ViewCode::SmallStudy) testid="r-code-smallstudy" />
-        </div>
+        </>
     }
 }

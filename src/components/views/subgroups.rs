@@ -55,11 +55,11 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     // The attributes to group by otherwise (the data's first until one is chosen).
     let columns = Memo::new(move |_| state.source.with(|s| s.dataset.attribute_names()));
     let column = Memo::new(move |_| {
-        let chosen = selection.with(|s| s.subgroup_column.clone());
+        let chosen = selection.with(|s| s.views.subgroup_column.clone());
         columns.with(|c| chosen.filter(|chosen| c.contains(chosen)).or_else(|| c.first().cloned()))
     });
     let groups = Memo::new(move |_| {
-        let by = selection.with(|s| s.subgroup_by);
+        let by = selection.with(|s| s.views.subgroup_by);
         column.with(|c| row_groups(&state, by, c.as_deref()))
     });
     // The pooled trials' subgroups, in the order the engine sees the trials.
@@ -78,7 +78,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     let result = Memo::new(move |_| {
         let studies = state.rows.with(|rows| pooled_trials(rows)).1;
         pooled_groups
-            .with(|g| subgroups(&studies, g, &selection.with(Selection::options)))
+            .with(|g| subgroups(&studies, g, &selection.with(|s: &Selection| s.method.options())))
             .map(|fit| {
                 let i2 =
                     if fit.q_between > 0.0 { (100.0 * (fit.q_between - fit.df) / fit.q_between).max(0.0) } else { 0.0 };
@@ -99,14 +99,14 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         result.with(|r| {
             let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
             let studies = state.rows.with(|rows| {
-                state.analysis.with(|full| forest_plot(rows, full, &s.options(), &outcome, &treatment, &control))
+                state.analysis.with(|full| forest_plot(rows, full, &s.method.options(), &outcome, &treatment, &control))
             });
             groups.with(|g| subgroup_forest_plot(studies, g, fits, test))
         })
     });
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let summary = move || {
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         result.with(|r| match r {
             Ok((fits, test, q)) => view! {
                 <ul class="readings in-plot">
@@ -123,7 +123,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
         })
     };
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="subgroups-view">
+        <>
             <Show when=move || described() || columns.with(|c| !c.is_empty())
                 fallback=|| view! { <p class="note-inline" data-testid="subgroup-test">"To group your studies, add a column to the CSV (for example subgroup, year or risk of bias) and analyse it again."</p> }>
                 <div class="controls">
@@ -131,11 +131,11 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                         <Choice label="Group studies by" testid="subgroup-column"
                             options=Signal::derive(move || columns.get().into_iter().map(|name| (name.clone(), name)).collect())
                             current=Signal::derive(move || column.get().unwrap_or_default())
-                            on_pick=move |name| selection.update(|s| s.subgroup_column = Some(name)) />
+                            on_pick=move |name| selection.update(|s| s.views.subgroup_column = Some(name)) />
                     }>
                         <CodedChoice label="Group trials by" testid="subgroup-by"
-                            current=Signal::derive(move || selection.with(|s| s.subgroup_by))
-                            on_pick=move |by| selection.update(|s| s.subgroup_by = by) />
+                            current=Signal::derive(move || selection.with(|s| s.views.subgroup_by))
+                            on_pick=move |by| selection.update(|s| s.views.subgroup_by = by) />
                     </Show>
                 </div>
                 <PlotCanvas plot=plot presenter=presenter export_as="subgroups" testid="subgroups-plot"
@@ -143,6 +143,6 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                 {summary}
                 <ViewRCode code=view_code(state, move || ViewCode::Subgroups(pooled_groups.get())) testid="r-code-subgroups" />
             </Show>
-        </div>
+        </>
     }
 }

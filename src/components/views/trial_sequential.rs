@@ -4,11 +4,13 @@
 use super::cumulative::publication_order;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
-use crate::state::AppState;
+use crate::state::{AppState, Selection};
 use leptos::prelude::*;
 use livemeta_core::numerics::z_crit;
 use livemeta_core::report::{count, effect_with_ci, measure_heading};
-use livemeta_core::sensitivity::{trial_sequential, TrialSequential, TsaAssumptions, LOOK_MIN_INCREMENT};
+use livemeta_core::sensitivity::{
+    trial_sequential, TrialSequential, TsaAssumption, TsaAssumptions, LOOK_MIN_INCREMENT,
+};
 use livemeta_core::StudyCounts;
 use livemeta_plot::{in_sentence, SequentialChart, SequentialPoint};
 
@@ -17,53 +19,47 @@ fn percent(share: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// One assumption, typed as a percentage. A value outside (min, max) keeps its text, is named
+/// One assumption, typed as a percentage. A value outside its range keeps its text, is named
 /// in a message and changes nothing; an empty box means "from the data" where that exists.
 #[component]
 fn AssumptionInput(
-    label: &'static str,
-    testid: &'static str,
-    value: Signal<Option<f64>>,
+    selection: RwSignal<Selection>,
+    assumption: TsaAssumption,
     /// What an empty box means, where the data gives a value.
-    #[prop(optional, into)]
-    from_data: Option<Signal<String>>,
-    min: f64,
-    max: f64,
-    /// Whether `min` itself is allowed (D² = 0).
-    #[prop(optional)]
-    min_allowed: bool,
-    set: impl Fn(Option<f64>) + Send + Sync + 'static,
+    from_data: Signal<String>,
 ) -> impl IntoView {
+    let TsaAssumption { key, label, get, set, .. } = assumption;
+    let value = move || selection.with(|s| get(&s.views.tsa));
     let problem = RwSignal::new(None::<String>);
-    let optional = from_data.is_some();
     let on_change = move |ev: web_sys::Event| {
         let text = event_target_value(&ev);
         let text = text.trim().trim_end_matches('%').trim();
-        if text.is_empty() && optional {
+        if text.is_empty() && assumption.from_data {
             problem.set(None);
-            return set(None);
+            return selection.update(|s| set(&mut s.views.tsa, None));
         }
         match text.replace(',', ".").parse::<f64>() {
-            Ok(v) if (v > min || (min_allowed && v == min)) && v < max => {
+            Ok(v) if assumption.allows(v / 100.0) => {
                 problem.set(None);
-                set(Some(v / 100.0));
+                selection.update(|s| set(&mut s.views.tsa, Some(v / 100.0)));
             }
-            _ => {
-                let from = if min_allowed { format!("from {min}") } else { format!("above {min}") };
-                problem.set(Some(format!("{label}: \"{text}\" is not a percentage {from} and below {max}; the analysis keeps the previous value.")))
-            }
+            _ => problem.set(Some(format!(
+                "{label}: \"{text}\" is not a percentage {}; the analysis keeps the previous value.",
+                assumption.range_in_words(100.0)
+            ))),
         }
     };
+    let testid = format!("tsa-{key}");
     view! {
         <label class="assumption">{label}" (%) "
             <input type="text" inputmode="decimal" data-testid=testid
-                prop:value=move || value.get().map(percent).unwrap_or_default()
-                placeholder=move || from_data.map(|f| f.get()).unwrap_or_default()
+                prop:value=move || value().map(percent).unwrap_or_default()
+                placeholder=move || if assumption.from_data { from_data.get() } else { String::new() }
                 aria-invalid=move || problem.with(Option::is_some).to_string()
                 on:change=on_change />
         </label>
         <Show when=move || problem.with(Option::is_some)>
-            <p class="import-errors" role="alert" data-testid=format!("{testid}-error")>{move || problem.get()}</p>
+            <p class="import-errors" role="alert" data-testid=format!("tsa-{key}-error")>{move || problem.get()}</p>
         </Show>
     }
 }
@@ -78,7 +74,7 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
         order.into_iter().map(|i| (ids[i].clone(), studies[i].clone())).collect::<Vec<(String, StudyCounts)>>()
     });
     let result = Memo::new(move |_| {
-        let (options, assumptions) = selection.with(|s| (s.options(), s.tsa));
+        let (options, assumptions) = selection.with(|s| (s.method.options(), s.views.tsa));
         ordered.with(|trials| {
             let studies: Vec<StudyCounts> = trials.iter().map(|(_, s)| s.clone()).collect();
             trial_sequential(&studies, &options, assumptions).map_err(|e| e.to_string())
@@ -87,7 +83,7 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
     let treatment = move || in_sentence(&state.dataset().treatment_label);
     let chart = Memo::new(move |_| {
         let treatment = treatment();
-        let alpha = selection.with(|s| s.tsa.alpha);
+        let alpha = selection.with(|s| s.views.tsa.alpha);
         match result.get() {
             Ok(t) => SequentialChart {
                 points: t
@@ -113,7 +109,7 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
             },
         }
     });
-    let presenter = Signal::derive(move || selection.with(|s| s.presenter));
+    let presenter = state.presenter();
     let summary = move || -> String {
         let t: TrialSequential = match result.get() {
             Ok(t) => t,
@@ -148,7 +144,7 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
     let details = move || -> String {
         let Ok(t) = result.get() else { return String::new() };
         let a = t.assumptions;
-        let measure = selection.with(|s| s.measure);
+        let measure = selection.with(|s| s.method.measure);
         let model = state.analysis.with(|a| a.as_ref().map(|a| a.model_label.clone()).unwrap_or_default());
         let pc = format!(
             "control risk {}%{}",
@@ -194,21 +190,17 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
     let diversity_from_data = Signal::derive(move || {
         result.get().map_or("from the analysis".into(), |t| format!("analysis: {}", percent(t.diversity)))
     });
-    let tsa = move |f: fn(&TsaAssumptions) -> Option<f64>| Signal::derive(move || selection.with(|s| f(&s.tsa)));
+    let from_data = move |key: &str| match key {
+        "pc" => control_from_data,
+        _ => diversity_from_data,
+    };
+    let inputs = TsaAssumptions::ALL
+        .map(|assumption| view! { <AssumptionInput selection=selection assumption=assumption from_data=from_data(assumption.key) /> });
     view! {
-        <div class="sensitivity-view" role="tabpanel" data-testid="tsa-view">
+        <>
             <p data-testid="tsa-summary" data-value=move || result.get().map_or(String::new(), |t| format!("{},{},{}", t.required_information_size, t.participants(), t.crossed_at.map_or(-1, |i| i as i64)))>{summary}</p>
             <div class="controls assumptions">
-                <AssumptionInput label="Relative risk reduction" testid="tsa-rrr" value=tsa(|a| Some(a.relative_risk_reduction)) min=0.0 max=100.0
-                    set=move |v| { if let Some(v) = v { selection.update(|s| s.tsa.relative_risk_reduction = v) } } />
-                <AssumptionInput label="Control risk" testid="tsa-pc" value=tsa(|a| a.control_risk) from_data=control_from_data min=0.0 max=100.0
-                    set=move |v| selection.update(|s| s.tsa.control_risk = v) />
-                <AssumptionInput label="Alpha" testid="tsa-alpha" value=tsa(|a| Some(a.alpha)) min=0.0 max=50.0
-                    set=move |v| { if let Some(v) = v { selection.update(|s| s.tsa.alpha = v) } } />
-                <AssumptionInput label="Power" testid="tsa-power" value=tsa(|a| Some(a.power)) min=50.0 max=100.0
-                    set=move |v| { if let Some(v) = v { selection.update(|s| s.tsa.power = v) } } />
-                <AssumptionInput label="Diversity D²" testid="tsa-d2" value=tsa(|a| a.diversity) from_data=diversity_from_data min=0.0 max=100.0 min_allowed=true
-                    set=move |v| selection.update(|s| s.tsa.diversity = v) />
+                {inputs}
             </div>
             <Show when=move || result.with(Result::is_ok)>
                 <p class="note-inline tsa-details" data-testid="tsa-details">{details}</p>
@@ -217,6 +209,6 @@ pub fn TrialSequentialView(state: AppState) -> impl IntoView {
                 <ol class="readings tsa-readings">{rows}</ol>
             </Show>
             <p class="note">"As the Copenhagen TSA software: the RIS is 4 (z₁₋α/₂ + z₁₋β)² p̄(1 − p̄) / (pC − pE)², divided by 1 − D²; each trial in publication order is a look unless it adds no more than 1% of the RIS; the boundaries are Lan-DeMets O'Brien-Fleming, α/2 spent on each side, by recursive numerical integration; the TSA-adjusted CI uses the last look's boundary. Futility boundaries are not drawn."</p>
-        </div>
+        </>
     }
 }

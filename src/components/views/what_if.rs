@@ -11,7 +11,9 @@ use livemeta_core::StudyCounts;
 #[component]
 pub fn WhatIf(state: AppState) -> impl IntoView {
     let pooled = Memo::new(move |_| state.rows.with(|rows| pooled_trials(rows)));
-    // Events per pooled trial (treatment, control) as dragged; back to the data when it changes.
+    // Events per pooled trial (treatment, control) as dragged; back to the data whenever it
+    // changes. An effect: the reset is an event in the data's history (the same tables again
+    // are not the dragged ones), which a memo of the data alone cannot tell.
     let events = RwSignal::new(Vec::<[i64; 2]>::new());
     let reset = move || {
         events.set(pooled.with_untracked(|(_, s)| s.iter().map(|c| [c.events_treatment, c.events_control]).collect()))
@@ -21,7 +23,7 @@ pub fn WhatIf(state: AppState) -> impl IntoView {
         reset();
     });
     let outcome = move || {
-        let options = state.selection.with(|s| s.options());
+        let options = state.selection.with(|s| s.method.options());
         let dragged = events.get();
         let studies: Vec<StudyCounts> = pooled.with(|(_, s)| {
             if dragged.len() != s.len() {
