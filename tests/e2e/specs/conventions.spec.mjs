@@ -1,7 +1,7 @@
 // The convention lens (#11): one-click presets of each tool's defaults, the controls showing
 // what the preset chose, and the rule-by-rule table between two conventions, each number held
 // to the native engine with the same preset (the presets themselves are cross-checked against
-// metafor in crates/livemeta-core/tests/metafor_crosscheck.rs).
+// metafor in crates/livemeta-core/tests/metafor_crosscheck/pooling.rs).
 import { test, expect } from '@playwright/test';
 import { expectPooled, expectedAnalysis, openApp, shownValue } from './helpers.mjs';
 

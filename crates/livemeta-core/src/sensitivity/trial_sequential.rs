@@ -13,7 +13,7 @@
 //! The boundaries are found by recursive numerical integration (Armitage, McPherson and Rowe
 //! 1969; Jennison and Turnbull 2000, ch. 19) on the score scale, with Simpson's rule on a grid
 //! fine enough for 1e-7 (checked against a separate R integration and rpact in
-//! tests/metafor_crosscheck.rs).
+//! tests/metafor_crosscheck/sensitivity.rs).
 use crate::data::StudyCounts;
 use crate::error::EngineError;
 use crate::model::{analyze, Analysis, AnalysisOptions};

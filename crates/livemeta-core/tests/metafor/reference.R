@@ -1,4 +1,4 @@
-# Reference values from metafor for the engine cross-check (tests/metafor_crosscheck.rs).
+# Reference values from metafor for the engine cross-check (tests/metafor_crosscheck/).
 # Usage: Rscript reference.R OUTDIR
 #   Writes metafor's binary datasets and generated edge cases to OUTDIR/datasets/*.csv
 #   (livemeta's CSV format), then fits every case on every CSV found there (including
