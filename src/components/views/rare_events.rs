@@ -28,9 +28,9 @@ fn mixed_row(code: &str, label: &str, fit: Result<MixedFit, EngineError>) -> Row
             code.to_string(),
             if code.ends_with("-RE") { format!("{label}, τ² = {:.4}", f.tau2) } else { label.to_string() },
             f.k.to_string(),
-            effect_with_ci(f.log_or.exp(), f.ci_lower.exp(), f.ci_upper.exp(), Measure::OR),
+            effect_with_ci(f.log_or.estimate.exp(), f.log_or.ci_lower.exp(), f.log_or.ci_upper.exp(), Measure::OR),
             "none",
-            format!("{:e}", f.log_or.exp()),
+            format!("{:e}", f.log_or.estimate.exp()),
         ),
         Err(why) => {
             (code.to_string(), label.to_string(), String::new(), format!("not estimable: {why}"), "none", String::new())
@@ -56,9 +56,14 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
                     model.code().to_string(),
                     model.label().to_string(),
                     f.k.to_string(),
-                    effect_with_ci(f.log_or.exp(), f.ci_lower.exp(), f.ci_upper.exp(), Measure::OR),
+                    effect_with_ci(
+                        f.log_or.estimate.exp(),
+                        f.log_or.ci_lower.exp(),
+                        f.log_or.ci_upper.exp(),
+                        Measure::OR,
+                    ),
                     "none",
-                    format!("{:e}", f.log_or.exp()),
+                    format!("{:e}", f.log_or.estimate.exp()),
                 ),
                 Err(why) => (
                     model.code().to_string(),

@@ -116,7 +116,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                     format!(
                         "Selection model (Vevea-Hedges, three parameters; metafor selmodel, type = \"stepfun\", steps 0.025 and 1, fitted by ML): adjusted {} {}, τ² = {}. Trials with one-sided P > 0.025 towards {} {} ({} of {}) are published with {:.2} times the probability of those below it; likelihood-ratio test of no selection χ² = {:.2}, df = {}, {}.",
                         m.label(),
-                        effect_with_ci(back(s.mu), back(s.ci_lower), back(s.ci_upper), m),
+                        effect_with_ci(back(s.mu.estimate), back(s.mu.ci_lower), back(s.mu.ci_upper), m),
                         livemeta_core::report::tau2_text(s.tau2, m, 4),
                         m.label(),
                         if s.favours_lower { format!("< {}", m.null_value()) } else { format!("> {}", m.null_value()) },
@@ -127,7 +127,7 @@ pub fn SmallStudyView(state: AppState) -> impl IntoView {
                         s.lrt_df,
                         p_value(s.lrt_p),
                     ),
-                    format!("{:e}", back(s.mu)),
+                    format!("{:e}", back(s.mu.estimate)),
                 ),
                 Some(Err(e)) => (format!("Selection model (Vevea-Hedges): {e}."), String::new()),
                 None => Default::default(),

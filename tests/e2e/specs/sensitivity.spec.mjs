@@ -114,7 +114,7 @@ test('small-study effects: Egger, Begg, Peters, Harbord, PET-PEESE, fail-safe N 
   if (selection.error) {
     await expect(page.getByTestId('selection-model-result')).toContainText(selection.error);
   } else {
-    expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(selection.mu), 9);
+    expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(selection.mu.estimate), 9);
     await expect(page.getByTestId('selection-model-result')).toContainText(`towards RR ${selection.favours_lower ? '<' : '>'} 1`);
   }
   const fsn = expected.fail_safe_n;
@@ -597,7 +597,7 @@ test('the selection model on the BCG trials: the adjusted estimate, the publicat
   const bcg = JSON.parse(readFileSync(join(root, 'assets/bcg.json'), 'utf8'));
   const csv = execFileSync(join(root, 'target/native/livemeta'), ['export', join(root, 'assets/bcg.json'), '--outcome', bcg.outcomes[0].id], { encoding: 'utf8' });
   const fit = expectedFromCsv(csv, { measure: 'RR', method: 'REML', extra: ['--sensitivity'] }).selection_model;
-  expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(fit.mu), 9);
+  expect(await value(page.getByTestId('selection-model-result'))).toBeCloseTo(Math.exp(fit.mu.estimate), 9);
   await expect(page.getByTestId('selection-model-result')).toContainText(`towards RR < 1 (${fit.trials_per_interval[1]} of 13)`);
   await expect(page.getByTestId('selection-model-result')).toContainText(`${fit.delta[1].toFixed(2)} times the probability`);
 });
@@ -620,16 +620,16 @@ test('rare events: the odds ratio without continuity corrections (rma.glmm CM.EL
   await openApp(page, '?outcome=serious_adverse_events&view=rare');
   const engine = sensitivity('serious_adverse_events', 'REVMAN');
   const common = Object.fromEntries(engine.likelihood_models.map((f) => [f.model, f]));
-  await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(common.Conditional.log_or), 9);
-  expect(await value(page.getByTestId('rare-cm-al'))).toBeCloseTo(Math.exp(common.ConditionalApproximate.log_or), 9);
-  expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(common.UnconditionalFixedStudy.log_or), 9);
+  await expect.poll(() => value(page.getByTestId('rare-cm-el'))).toBeCloseTo(Math.exp(common.Conditional.log_or.estimate), 9);
+  expect(await value(page.getByTestId('rare-cm-al'))).toBeCloseTo(Math.exp(common.ConditionalApproximate.log_or.estimate), 9);
+  expect(await value(page.getByTestId('rare-um-fs'))).toBeCloseTo(Math.exp(common.UnconditionalFixedStudy.log_or.estimate), 9);
   for (const row of ['rare-um-rs', 'rare-cm-el-re', 'rare-cm-al-re', 'rare-um-rs-re']) await expect(page.getByTestId(row)).toContainText('not fitted');
   await page.getByTestId('rare-random-toggle').check();
   // The mixed models' numerical search stops within 1e-10, where wasm's and the native build's
   // exp and log may round differently: 7 digits.
-  await expect.poll(() => value(page.getByTestId('rare-um-rs'))).toBeCloseTo(Math.exp(engine.random_study_intercepts.log_or), 7);
+  await expect.poll(() => value(page.getByTestId('rare-um-rs'))).toBeCloseTo(Math.exp(engine.random_study_intercepts.log_or.estimate), 7);
   for (const [row, fit] of [['rare-cm-el-re', engine.conditional_random_effects], ['rare-cm-al-re', engine.approximate_conditional_random_effects], ['rare-um-rs-re', engine.random_study_effects]]) {
-    await expect.poll(() => value(page.getByTestId(row))).toBeCloseTo(Math.exp(fit.log_or), 7);
+    await expect.poll(() => value(page.getByTestId(row))).toBeCloseTo(Math.exp(fit.log_or.estimate), 7);
     await expect(page.getByTestId(row)).toContainText(`τ² = ${fit.tau2.toFixed(4)}`);
   }
   // The view's R code runs rma.glmm on the same trials: within 1e-3 (glmer and rma.glmm's CM.EL

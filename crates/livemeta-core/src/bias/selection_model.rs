@@ -12,7 +12,7 @@
 //! Newton steps on Richardson-extrapolated differences. Standard errors come from the
 //! observed information in (mu, tau², delta), as metafor's do.
 use crate::error::EngineError;
-use crate::model::{estimate_tau2, generalised_q, Tau2Method};
+use crate::model::{estimate_tau2, generalised_q, Estimate, Tau2Method};
 use crate::numerics::dist;
 use crate::numerics::dist::standard_normal;
 use crate::numerics::{hessian, invert, nelder_mead, newton_polish};
@@ -35,12 +35,8 @@ pub struct SelectionModel {
     pub favours_lower: bool,
     /// Trials whose P value falls in each interval.
     pub trials_per_interval: Vec<usize>,
-    /// The adjusted pooled effect on the analysis scale, its standard error and Wald interval.
-    pub mu: f64,
-    pub se_mu: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-    pub p_value: f64,
+    /// The adjusted pooled effect on the analysis scale, with its z test and Wald interval.
+    pub mu: Estimate,
     pub tau2: f64,
     /// Relative publication probability of each interval; the first is 1 by definition.
     pub delta: Vec<f64>,
@@ -209,11 +205,14 @@ pub fn step_selection_model(
         steps: steps.to_vec(),
         favours_lower,
         trials_per_interval,
-        mu: sign * mu,
-        se_mu,
-        ci_lower: lower.min(upper),
-        ci_upper: lower.max(upper),
-        p_value: dist::z_two_sided_p(mu / se_mu),
+        mu: Estimate {
+            estimate: sign * mu,
+            se: se_mu,
+            statistic: sign * mu / se_mu,
+            p_value: dist::z_two_sided_p(mu / se_mu),
+            ci_lower: lower.min(upper),
+            ci_upper: lower.max(upper),
+        },
         tau2,
         delta,
         se_delta,
@@ -259,7 +258,7 @@ mod tests {
         let up = step_selection_model(&y, &v, &STEPS_3PSM, false, false, 0.95).unwrap();
         let minus: Vec<f64> = y.iter().map(|x| -x).collect();
         let down = step_selection_model(&minus, &v, &STEPS_3PSM, true, false, 0.95).unwrap();
-        assert!((up.mu + down.mu).abs() < 1e-9 && (up.delta[1] - down.delta[1]).abs() < 1e-9);
+        assert!((up.mu.estimate + down.mu.estimate).abs() < 1e-9 && (up.delta[1] - down.delta[1]).abs() < 1e-9);
     }
 
     #[test]

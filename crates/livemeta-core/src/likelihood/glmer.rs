@@ -168,7 +168,7 @@ pub fn approximate_conditional_random_effects(studies: &[StudyCounts], level: f6
             })
             .sum()
     };
-    let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or, 0.3], 1)?;
+    let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or.estimate, 0.3], 1)?;
     let coefficients: f64 = tables.iter().map(|&(a, _, c, _)| log_choose(a + c, a)).sum();
     Ok(MixedFit::new(tables.len(), p[0], se, p[1] * p[1], log_likelihood(&p) + coefficients, level).or_common(&common))
 }
@@ -194,9 +194,9 @@ pub fn random_study_effects(studies: &[StudyCounts], random_effect: bool, level:
     let (events, total) = tables.iter().fold((0.0, 0.0), |(e, n), &(_, _, c, n2)| (e + c, n + n2));
     let control_logit = ((events + 0.5) / (total - events + 0.5)).ln();
     let start: Vec<f64> = if random_effect {
-        vec![common.log_or, control_logit, 1.0, 0.3]
+        vec![common.log_or.estimate, control_logit, 1.0, 0.3]
     } else {
-        vec![common.log_or, control_logit, 1.0]
+        vec![common.log_or.estimate, control_logit, 1.0]
     };
     let (p, se) = maximum_likelihood(&log_likelihood, &start, if random_effect { 2 } else { 1 })?;
     let tau2 = if random_effect { p[3] * p[3] } else { 0.0 };
@@ -238,6 +238,10 @@ mod tests {
         let fit = approximate_conditional_random_effects(&tables, 0.95).unwrap();
         let common = likelihood_fit(&tables, LikelihoodModel::ConditionalApproximate, 0.95).unwrap();
         assert_eq!(fit.tau2, 0.0);
-        assert!((fit.log_or - common.log_or).abs() < 1e-8 && (fit.se - common.se).abs() < 1e-6, "{fit:?} {common:?}");
+        assert!(
+            (fit.log_or.estimate - common.log_or.estimate).abs() < 1e-8
+                && (fit.log_or.se - common.log_or.se).abs() < 1e-6,
+            "{fit:?} {common:?}"
+        );
     }
 }

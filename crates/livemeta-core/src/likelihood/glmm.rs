@@ -15,7 +15,7 @@
 //! left out (as rma.glmm's `drop00`).
 use crate::data::StudyCounts;
 use crate::error::EngineError;
-use crate::numerics::dist;
+use crate::model::Estimate;
 use crate::numerics::maximum_likelihood;
 use serde::Serialize;
 
@@ -59,12 +59,7 @@ pub struct LikelihoodFit {
     pub model: LikelihoodModel,
     /// Trials that carry information (some events, not all).
     pub k: usize,
-    pub log_or: f64,
-    pub se: f64,
-    pub z: f64,
-    pub p_value: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
+    pub log_or: Estimate,
 }
 
 /// A trial's counts as (treatment events, treatment N, control events, control N), if it has
@@ -149,12 +144,6 @@ fn fixed_study_terms(a: f64, n1: f64, c: f64, n2: f64, beta: f64) -> (f64, f64) 
     (a - n1 * p1, h1 * h0 / (h1 + h0))
 }
 
-/// z, its two-sided P and the Wald interval at `level` of a log odds ratio.
-fn wald(log_or: f64, se: f64, level: f64) -> (f64, f64, f64, f64) {
-    let (z, crit) = (log_or / se, dist::z_crit(level));
-    (z, dist::z_two_sided_p(z), log_or - crit * se, log_or + crit * se)
-}
-
 /// The common log odds ratio under `model`, with a Wald CI at `level`.
 pub fn likelihood_fit(
     studies: &[StudyCounts],
@@ -209,8 +198,7 @@ pub fn likelihood_fit(
         theta = next;
     }
     let se = terms(theta).1.recip().sqrt();
-    let (z, p_value, ci_lower, ci_upper) = wald(theta, se, level);
-    Ok(LikelihoodFit { model, k: tables.len(), log_or: theta, se, z, p_value, ci_lower, ci_upper })
+    Ok(LikelihoodFit { model, k: tables.len(), log_or: Estimate::wald(theta, se, level) })
 }
 
 /// A mixed model's mean log odds ratio (the common one when tau² = 0): the random-effects
@@ -219,13 +207,8 @@ pub fn likelihood_fit(
 pub struct MixedFit {
     /// Trials that carry information (some events, not all).
     pub k: usize,
-    /// The mean log odds ratio, its standard error, z, P and Wald interval.
-    pub log_or: f64,
-    pub se: f64,
-    pub z: f64,
-    pub p_value: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
+    /// The mean log odds ratio, with its z test and Wald interval.
+    pub log_or: Estimate,
     pub tau2: f64,
     pub log_likelihood: f64,
 }
@@ -233,8 +216,7 @@ pub struct MixedFit {
 impl MixedFit {
     /// The fit with its z test and Wald interval at `level`.
     pub(crate) fn new(k: usize, log_or: f64, se: f64, tau2: f64, log_likelihood: f64, level: f64) -> MixedFit {
-        let (z, p_value, ci_lower, ci_upper) = wald(log_or, se, level);
-        MixedFit { k, log_or, se, z, p_value, ci_lower, ci_upper, tau2, log_likelihood }
+        MixedFit { k, log_or: Estimate::wald(log_or, se, level), tau2, log_likelihood }
     }
 
     /// At tau² = 0 a random-effects model is its common-effect model, whose estimate and
@@ -244,8 +226,7 @@ impl MixedFit {
         if self.tau2 > 0.0 {
             return self;
         }
-        let LikelihoodFit { k, log_or, se, z, p_value, ci_lower, ci_upper, .. } = *common;
-        MixedFit { k, log_or, se, z, p_value, ci_lower, ci_upper, ..self }
+        MixedFit { k: common.k, log_or: common.log_or, ..self }
     }
 }
 
@@ -322,7 +303,7 @@ pub fn conditional_random_effects(studies: &[StudyCounts], level: f64) -> Result
         return Err(EngineError::NotEnoughStudies { needed: 2, found: tables.len(), what: "a random-effects model" });
     }
     let log_likelihood = |p: &[f64]| tables.iter().map(|t| t.log_marginal(p[0], p[1] * p[1])).sum::<f64>();
-    let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or, 0.1f64.sqrt()], 1)?;
+    let (p, se) = maximum_likelihood(&log_likelihood, &[common.log_or.estimate, 0.1f64.sqrt()], 1)?;
     Ok(MixedFit::new(tables.len(), p[0], se, p[1] * p[1], log_likelihood(&p), level).or_common(&common))
 }
 
@@ -335,10 +316,10 @@ mod tests {
         let table = [StudyCounts::new("A", 10, 50, 20, 50)];
         // The unconditional MLE of one table is its sample odds ratio.
         let um = likelihood_fit(&table, LikelihoodModel::UnconditionalFixedStudy, 0.95).unwrap();
-        assert!((um.log_or - ((10.0 * 30.0) / (40.0 * 20.0f64)).ln()).abs() < 1e-10, "{}", um.log_or);
+        assert!((um.log_or.estimate - ((10.0 * 30.0) / (40.0 * 20.0f64)).ln()).abs() < 1e-10, "{}", um.log_or.estimate);
         let cm = likelihood_fit(&table, LikelihoodModel::Conditional, 0.95).unwrap();
         // The conditional MLE shrinks towards 1 a little.
-        assert!(cm.log_or > um.log_or && cm.log_or < 0.0);
+        assert!(cm.log_or.estimate > um.log_or.estimate && cm.log_or.estimate < 0.0);
     }
 
     #[test]
@@ -370,6 +351,10 @@ mod tests {
         let fit = conditional_random_effects(&tables, 0.95).unwrap();
         let common = likelihood_fit(&tables, LikelihoodModel::Conditional, 0.95).unwrap();
         assert_eq!(fit.tau2, 0.0);
-        assert!((fit.log_or - common.log_or).abs() < 1e-8 && (fit.se - common.se).abs() < 1e-6, "{fit:?} {common:?}");
+        assert!(
+            (fit.log_or.estimate - common.log_or.estimate).abs() < 1e-8
+                && (fit.log_or.se - common.log_or.se).abs() < 1e-6,
+            "{fit:?} {common:?}"
+        );
     }
 }

@@ -5,6 +5,7 @@ mod coded;
 mod common_effect;
 mod conventions;
 mod effect_size;
+mod estimate;
 mod intercept_only;
 mod options;
 mod tau2;
@@ -17,6 +18,7 @@ pub use effect_size::{
     corrected_tables, effect_sizes, peto_terms, table_effect, CorrectionScope, EffectSize, Measure, NotEstimable,
     ZeroCellPolicy,
 };
+pub use estimate::Estimate;
 pub use intercept_only::{effects_and_method, quick_fit, EffectsAndMethod, QuickFit};
 pub use options::{AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 pub use tau2::{cochran_q, estimate_tau2, generalised_q, Tau2Method, MAX_ITERATIONS, TOLERANCE};

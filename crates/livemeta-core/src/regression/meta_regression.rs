@@ -6,26 +6,15 @@
 //! The moderators are few (Egger's test has two columns), so the p x p algebra is done by
 //! hand and the k x k hat matrix of metafor is never formed: its traces are sums over studies.
 use crate::error::EngineError;
-use crate::model::CiMethod;
 use crate::model::{scoring_iterations, solve_decreasing, Tau2Method};
+use crate::model::{CiMethod, Estimate};
 use crate::numerics::dist;
 use crate::numerics::Square;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Coefficient {
-    pub estimate: f64,
-    pub se: f64,
-    /// z, or t with Knapp-Hartung.
-    pub statistic: f64,
-    pub p_value: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetaRegression {
-    pub coefficients: Vec<Coefficient>,
+    pub coefficients: Vec<Estimate>,
     pub tau2: f64,
     /// Degrees of freedom of the t tests (Knapp-Hartung), None for z tests.
     pub df: Option<f64>,
@@ -227,7 +216,7 @@ pub fn meta_regression(
         .map(|a| {
             let (estimate, se) = (fit.b[a], (scale * fit.inverse.cells[a * p + a]).sqrt());
             let statistic = estimate / se;
-            Coefficient {
+            Estimate {
                 estimate,
                 se,
                 statistic,

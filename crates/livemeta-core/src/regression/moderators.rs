@@ -7,8 +7,8 @@ use crate::data::Dataset;
 use crate::error::EngineError;
 use crate::model::effects_and_method;
 use crate::model::estimate_tau2;
-use crate::model::{Analysis, CiMethod};
-use crate::regression::{meta_regression, Coefficient, MetaRegression, OmnibusTest};
+use crate::model::{Analysis, CiMethod, Estimate};
+use crate::regression::{meta_regression, MetaRegression, OmnibusTest};
 use serde::Serialize;
 
 /// A moderator's value for each trial, in the order of the analysis's studies.
@@ -83,7 +83,7 @@ pub fn moderator_values(dataset: &Dataset, ids: &[String], name: &str) -> Modera
 pub struct ModeratorTerm {
     /// "intercept", the moderator's name, or "name: level" for a level of a factor.
     pub name: String,
-    pub coefficient: Coefficient,
+    pub coefficient: Estimate,
 }
 
 /// A study as the bubble plot shows it: moderator value, effect (analysis scale), weight.

@@ -100,16 +100,16 @@ fn selection_model_matches_metafor_selmodel() {
         let fit = fit.unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
             let got = match quantity.trim_end_matches("_exact") {
-                "mu" => fit.mu,
-                "se_mu" => fit.se_mu,
+                "mu" => fit.mu.estimate,
+                "se_mu" => fit.mu.se,
                 "tau2" => fit.tau2,
                 "delta2" => fit.delta[1],
                 "se_delta2" => fit.se_delta[1].unwrap_or(f64::NAN),
                 "ll" => fit.log_likelihood,
                 "lrt" => fit.lrt,
                 "lrt_p" => fit.lrt_p,
-                "ci_lb" => fit.ci_lower,
-                "ci_ub" => fit.ci_upper,
+                "ci_lb" => fit.mu.ci_lower,
+                "ci_ub" => fit.mu.ci_upper,
                 q => panic!("unknown quantity {q}"),
             };
             // A standard error inverts a numerical Hessian: on a flat likelihood (collins1985a RR,

@@ -91,11 +91,11 @@ fn likelihood_models_match_rma_glmm() {
         for (quantity, want) in expected {
             let got = match quantity.as_str() {
                 "k" => fit.k as f64,
-                "beta" | "beta_exact" => fit.log_or,
-                "se" | "se_exact" => fit.se,
-                "ci_lb" => fit.ci_lower,
-                "ci_ub" => fit.ci_upper,
-                "pval" => fit.p_value,
+                "beta" | "beta_exact" => fit.log_or.estimate,
+                "se" | "se_exact" => fit.log_or.se,
+                "ci_lb" => fit.log_or.ci_lower,
+                "ci_ub" => fit.log_or.ci_upper,
+                "pval" => fit.log_or.p_value,
                 q => panic!("unknown quantity {q}"),
             };
             // rma.glmm's CM.EL optimiser stops short of the maximum (reference.R says by how
@@ -159,8 +159,8 @@ fn check_mixed_fit(tally: &mut Tally, case: &[String], expected: &[(String, f64)
     for (quantity, want) in expected {
         let got = match quantity.trim_end_matches("_exact") {
             "k" => fit.k as f64,
-            "beta" => fit.log_or,
-            "se" => fit.se,
+            "beta" => fit.log_or.estimate,
+            "se" => fit.log_or.se,
             "tau2" => fit.tau2,
             "ll" => fit.log_likelihood,
             q => panic!("unknown quantity {q}"),
