@@ -1,6 +1,6 @@
 use crate::components::forest_plot_canvas::current_plot;
 use crate::download::{download, download_png, download_svg};
-use crate::state::{entered_note, pooled_trials, AppState, Selection};
+use crate::state::{entered_note, pooled_trials, AppState};
 use leptos::prelude::*;
 use livemeta_core::report::metafor_script;
 use livemeta_plot::forest_csv;
@@ -10,7 +10,7 @@ use livemeta_plot::forest_csv;
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
         let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_trials(rows).1));
-        note + &metafor_script(&studies, &state.selection.with(|s: &Selection| s.method.options()))
+        note + &metafor_script(&studies, &state.selection.with(|s| s.method.options()))
     });
     let copied = RwSignal::new(false);
     view! {

@@ -133,11 +133,11 @@ impl AppState {
         // Every toggle reruns this: the tables only, without copying the trial ids.
         let studies =
             move || rows.with(|rows| rows.iter().filter_map(TrialRow::pooled_counts).cloned().collect::<Vec<_>>());
-        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(|s: &Selection| s.method.options())));
+        let analysis = Memo::new(move |_| analyze(&studies(), &selection.with(|s| s.method.options())));
         let comparison = Memo::new(move |_| {
             selection
                 .with(|s| s.views.compare_models)
-                .then(|| analyze(&studies(), &selection.with(|s: &Selection| s.method.comparison_options())))
+                .then(|| analyze(&studies(), &selection.with(|s| s.method.comparison_options())))
         });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
@@ -153,9 +153,7 @@ impl AppState {
                 Some(id) => quantity.for_study(pooled_ids().iter().position(|t| *t == id)?),
                 None => quantity,
             };
-            analysis.with(|a| {
-                explain(&studies(), &selection.with(|s: &Selection| s.method.options()), a.as_ref().ok()?, quantity)
-            })
+            analysis.with(|a| explain(&studies(), &selection.with(|s| s.method.options()), a.as_ref().ok()?, quantity))
         });
         let explained_trials = Memo::new(move |_| {
             let ids = pooled_ids();
@@ -261,13 +259,10 @@ impl AppState {
         let dataset = self.dataset();
         let mut doses =
             vec![(DoseSelection::AllCombined, format!("All {} arms combined", dataset.treatment_label.to_lowercase()))];
-        doses.extend(
-            dataset
-                .regimens()
-                .into_iter()
-                .map(|(id, _)| (id.clone(), livemeta_core::data::dose_label(&id)))
-                .map(|(id, label)| (DoseSelection::Regimen(id), label)),
-        );
+        doses.extend(dataset.regimens().into_iter().map(|(id, _)| {
+            let label = livemeta_core::data::dose_label(&id);
+            (DoseSelection::Regimen(id), label)
+        }));
         doses
     }
 

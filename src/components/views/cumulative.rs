@@ -4,7 +4,7 @@ use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::components::choice::CodedChoice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
-use crate::state::{AppState, CumulativeOrder, Selection};
+use crate::state::{AppState, CumulativeOrder};
 use leptos::prelude::*;
 use livemeta_core::report::effect_with_ci;
 use livemeta_core::report::ViewCode;
@@ -50,7 +50,7 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
         let (ids, studies, index) = ordered.get();
         let year = |id: &str| trial_year(&state, id);
         let ordered: Vec<_> = index.iter().map(|&i| studies[i].clone()).collect();
-        let fits = cumulative(&ordered, &selection.with(|s: &Selection| s.method.options()));
+        let fits = cumulative(&ordered, &selection.with(|s| s.method.options()));
         index
             .into_iter()
             .zip(fits)

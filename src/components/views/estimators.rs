@@ -3,7 +3,7 @@
 //! measure, zero-cell rule and CI method on screen. The seven the engine pools with can be
 //! applied from here.
 use crate::state::pooled_trials;
-use crate::state::{AppState, Selection};
+use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::model::Model;
 use livemeta_core::report::{effect_with_ci, measure_heading, tau2_text};
@@ -16,7 +16,7 @@ pub fn EstimatorsView(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let fits = Memo::new(move |_| {
         let (_, studies) = state.rows.with(|rows| pooled_trials(rows));
-        compare_estimators(&studies, &selection.with(|s: &Selection| s.method.options()))
+        compare_estimators(&studies, &selection.with(|s| s.method.options()))
     });
     let rows = move || {
         let (measure, model) = selection.with(|s| (s.method.measure, s.method.model));

@@ -3,7 +3,7 @@
 use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
-use crate::state::{AppState, Selection};
+use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::report::ViewCode;
 use livemeta_core::report::{effect, effect_with_ci};
@@ -14,7 +14,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
     // (trial id, "Omitting X", refit interval) for each pooled trial.
     let refits = Memo::new(move |_| {
         let (ids, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let fits = leave_one_out(&studies, &state.selection.with(|s: &Selection| s.method.options()));
+        let fits = leave_one_out(&studies, &state.selection.with(|s| s.method.options()));
         ids.into_iter()
             .zip(fits)
             .map(|(id, fit)| (id, format!("Omitting {}", fit.label), refit_interval(&fit)))

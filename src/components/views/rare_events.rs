@@ -8,7 +8,7 @@
 //! and zero cells, where these differ is the lesson.
 use super::shared::{view_code, ViewRCode};
 use crate::state::pooled_trials;
-use crate::state::{AppState, Selection};
+use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::likelihood::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::likelihood::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
@@ -47,7 +47,7 @@ pub fn RareEventsView(state: AppState) -> impl IntoView {
     let with_random = Signal::derive(move || selection.with(|s| s.views.fit_mixed));
     let rows = Memo::new(move |_| {
         let (_, studies) = state.rows.with(|rows| pooled_trials(rows));
-        let options = selection.with(|s: &Selection| s.method.options());
+        let options = selection.with(|s| s.method.options());
         let level = options.level;
         let mut rows: Vec<Row> = LikelihoodModel::ALL
             .into_iter()

@@ -1,6 +1,6 @@
 //! What the sensitivity views share: the refit plot and interval, and the R code block.
 use crate::components::forest_plot_canvas::plot_labels;
-use crate::state::{entered_note, pooled_trials, AppState, Selection};
+use crate::state::{entered_note, pooled_trials, AppState};
 use leptos::prelude::*;
 use livemeta_core::report::{view_script, ViewCode};
 use livemeta_core::sensitivity::Refit;
@@ -51,7 +51,7 @@ pub fn view_code(
         let note = state.rows.with(|rows| entered_note(rows));
         view_script(
             &state.rows.with(|rows| pooled_trials(rows)).1,
-            &state.selection.with(|s: &Selection| s.method.options()),
+            &state.selection.with(|s| s.method.options()),
             &view(),
         )
         .map(|script| note + &script)

@@ -6,7 +6,7 @@ use crate::components::choice::{Choice, CodedChoice};
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
-use crate::state::{AppState, Selection, SubgroupBy};
+use crate::state::{AppState, SubgroupBy};
 use leptos::prelude::*;
 use livemeta_core::data::Trial;
 use livemeta_core::report::ViewCode;
@@ -78,7 +78,7 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     let result = Memo::new(move |_| {
         let studies = state.rows.with(|rows| pooled_trials(rows)).1;
         pooled_groups
-            .with(|g| subgroups(&studies, g, &selection.with(|s: &Selection| s.method.options())))
+            .with(|g| subgroups(&studies, g, &selection.with(|s| s.method.options())))
             .map(|fit| {
                 let i2 =
                     if fit.q_between > 0.0 { (100.0 * (fit.q_between - fit.df) / fit.q_between).max(0.0) } else { 0.0 };
