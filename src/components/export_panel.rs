@@ -2,7 +2,7 @@ use crate::components::forest_plot_canvas::current_plot;
 use crate::download::{download, download_png, download_svg};
 use crate::state::{entered_note, pooled_trials, AppState};
 use leptos::prelude::*;
-use livemeta_core::report::metafor_script;
+use livemeta_core::report::{absolute_effect_script, metafor_script};
 use livemeta_plot::forest_csv;
 
 /// SVG and PNG of the plot, the table as CSV, and a metafor script for the current analysis.
@@ -10,7 +10,9 @@ use livemeta_plot::forest_csv;
 pub fn ExportPanel(state: AppState) -> impl IntoView {
     let r_code = Memo::new(move |_| {
         let (note, studies) = state.rows.with(|rows| (entered_note(rows), pooled_trials(rows).1));
-        note + &metafor_script(&studies, &state.selection.with(|s| s.method.options()))
+        let (options, control_risk) = state.selection.with(|s| (s.method.options(), s.views.control_risk));
+        let absolute = absolute_effect_script(options.measure, control_risk).unwrap_or_default();
+        note + &metafor_script(&studies, &options) + &absolute
     });
     let copied = RwSignal::new(false);
     view! {

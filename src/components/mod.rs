@@ -1,6 +1,8 @@
 //! One concern per file; each component receives the shared `AppState`.
+mod absolute_effect;
 mod analysis_controls;
 mod choice;
+mod clinical_threshold;
 mod data_editor;
 mod data_import;
 mod enter_counts;

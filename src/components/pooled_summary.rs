@@ -1,3 +1,5 @@
+use crate::components::absolute_effect::AbsoluteEffectLine;
+use crate::components::clinical_threshold::ClinicalThreshold;
 use crate::components::explain_panel::ExplainableNumber;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -196,6 +198,8 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     view! {
         <section class="summary">
             {result}
+            <AbsoluteEffectLine state=state />
+            <ClinicalThreshold state=state />
             {comparison}
             {published}
             <p class="coverage" data-testid="coverage">{move || coverage.with(|c| c.0.clone())}</p>

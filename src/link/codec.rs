@@ -7,6 +7,7 @@ use crate::state::{
 };
 use livemeta_core::data::{pack, Packed};
 use livemeta_core::data::{Dataset, DoseSelection};
+use livemeta_core::interpret::{ControlRisk, Threshold};
 use livemeta_core::model::Preset;
 use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::sensitivity::TsaAssumptions;
@@ -80,6 +81,12 @@ pub fn encode(s: &Selection) -> String {
     }
     if let Some(moderator) = &s.views.moderator {
         q.push_str(&format!("&mod={}", encode_component(moderator)));
+    }
+    if s.views.control_risk != ControlRisk::Pooled {
+        q.push_str(&format!("&acr={}", s.views.control_risk.code()));
+    }
+    if let Some(threshold) = s.views.threshold {
+        q.push_str(&format!("&mcid={}", threshold.code()));
     }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
     for a in TsaAssumptions::ALL {
@@ -279,6 +286,14 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     {
         s.views.tau_prior = prior;
     }
+    if let Some(risk) = q.parse("acr", ControlRisk::from_code, "not pooled, median or a risk between 0 and 1") {
+        s.views.control_risk = risk;
+    }
+    if let Some(threshold) =
+        q.parse("mcid", Threshold::from_code, "not a threshold such as effect:0.8 or per1000:-50")
+    {
+        s.views.threshold = Some(threshold);
+    }
     for a in TsaAssumptions::ALL {
         let share = |v: &str| v.parse::<f64>().ok().filter(|v| a.allows(*v));
         if let Some(v) = q.parse(a.key, share, &format!("not a share {}", a.range_in_words(1.0))) {
@@ -343,6 +358,8 @@ mod tests {
         s.scope.excluded = vec![data.dataset.trials[0].id.clone()];
         s.display.view = Some(SensitivityView::Cumulative);
         s.views.cumulative_order = CumulativeOrder::Precision;
+        s.views.control_risk = ControlRisk::Assumed(0.05);
+        s.views.threshold = Some(Threshold::PerThousand(-20.0));
         let (back, notes) = decode(&encode(&s), &data.dataset);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, s);

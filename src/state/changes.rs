@@ -151,6 +151,12 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
     if before.views.tsa != now.views.tsa {
         parts.push("trial sequential assumptions changed".into());
     }
+    if before.views.control_risk != now.views.control_risk {
+        parts.push(format!("absolute effect at {}", now.views.control_risk.label()));
+    }
+    if before.views.threshold != now.views.threshold {
+        parts.push(if now.views.threshold.is_some() { "clinically important effect set" } else { "clinically important effect removed" }.into());
+    }
     if before.views.lens != now.views.lens {
         parts.push("convention lens compares other conventions".into());
     }

@@ -1,6 +1,7 @@
 //! The selection: every choice the analysis and the page are a function of, with the data.
 //! Pure (no signals), so it is tested natively.
 use livemeta_core::data::{Dataset, DoseSelection};
+use livemeta_core::interpret::{ControlRisk, Threshold};
 use livemeta_core::likelihood::{TauPrior, SENSITIVITY_PRIORS};
 use livemeta_core::model::{AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 use livemeta_core::model::{Convention, Preset};
@@ -83,6 +84,10 @@ pub struct ViewOptions {
     pub tsa: TsaAssumptions,
     /// The two conventions the lens compares; `None` is the analysis as chosen.
     pub lens: [Option<Preset>; 2],
+    /// The control risk the absolute effect is read at.
+    pub control_risk: ControlRisk,
+    /// The effect the user judges clinically important, if any.
+    pub threshold: Option<Threshold>,
 }
 
 impl Default for ViewOptions {
@@ -98,6 +103,8 @@ impl Default for ViewOptions {
             tau_prior: SENSITIVITY_PRIORS[0],
             tsa: TsaAssumptions::default(),
             lens: LENS_DEFAULT,
+            control_risk: ControlRisk::Pooled,
+            threshold: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod bias;
 pub mod data;
 pub mod error;
+pub mod interpret;
 pub mod likelihood;
 pub mod model;
 pub mod numerics;

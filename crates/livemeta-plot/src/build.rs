@@ -144,6 +144,8 @@ fn empty_plot(
         change_note: None,
         footer: vec![],
         guess: None,
+        threshold: None,
+        absolute: None,
     }
 }
 

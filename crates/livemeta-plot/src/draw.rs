@@ -31,6 +31,8 @@ const SECOND: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
 /// Counts entered by the user: a dark reddish purple, apart from the sourced ink and the accents.
 /// The audience's guess (predict, then reveal): dark green, apart from every other mark.
 const GUESS: RGBColor = RGBColor(0x00, 0x7a, 0x4d);
+/// The band of clinically important effects.
+const THRESHOLD: RGBColor = RGBColor(0x00, 0x9e, 0x73);
 const ENTERED: RGBColor = RGBColor(0x88, 0x2e, 0x72);
 
 /// Advance width of `text` in a sans-serif font of `size` px, from DejaVu Sans metrics (the
@@ -338,7 +340,7 @@ fn forest_scale(plot: &ForestPlot) -> AxisScale {
     let pooled = plot.pooled.iter().filter(|_| !pooled_hidden(plot)).flat_map(|p| [p.estimate, p.lower, p.upper]);
     let guess = plot.guess.and_then(|g| g.value);
     AxisScale::fit(
-        plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(pooled).chain(guess),
+        plot.rows.iter().filter_map(|r| r.estimate.map(|e| e.0)).chain(pooled).chain(guess).chain(plot.threshold),
         plot.measure.is_ratio(),
     )
 }
@@ -625,6 +627,19 @@ pub fn draw_forest<DB: DrawingBackend>(
             root.draw(&PathElement::new(vec![(p(x), p(axis_y)), (p(x), p(axis_y + 4.0))], INK.stroke_width(1)))?;
             root.draw_text(&tick_label(tick), &font(SMALL_TEXT, INK, HPos::Center), (p(x), p(axis_y + 13.0)))?;
         }
+    }
+    // The threshold's band, over everything so far but translucent, so no mark is hidden.
+    if let Some(threshold) = plot.threshold.filter(|t| *t != scale.null_value()) {
+        let x = clamp(x_of(threshold));
+        let end = if threshold < scale.null_value() { plot_left } else { plot_right };
+        root.draw(&Rectangle::new(
+            [(p(x), p(header_bottom - 4.0)), (p(end), p(axis_y))],
+            THRESHOLD.mix(0.12).filled(),
+        ))?;
+        root.draw(&PathElement::new(
+            vec![(p(x), p(header_bottom - 4.0)), (p(x), p(axis_y))],
+            THRESHOLD.stroke_width(1),
+        ))?;
     }
     let favours =
         |label: &str, room: f64| fit_text(&format!("Favours {}", crate::in_sentence(label)), room, SMALL_TEXT, false);

@@ -45,5 +45,20 @@ pub fn forest_csv(plot: &ForestPlot) -> String {
             pooled.upper
         ));
     }
+    if let Some((source, a)) = &plot.absolute {
+        let (difference, lower, upper) = a.difference();
+        let per_thousand = |v: f64| v * 1000.0;
+        for (label, values) in [
+            (format!("Risk with control per 1,000 ({source})"), (a.control_risk, None)),
+            ("Risk with the intervention per 1,000".to_string(), (a.risk, Some((a.risk_lower, a.risk_upper)))),
+            ("Difference per 1,000".to_string(), (difference, Some((lower, upper)))),
+        ] {
+            let (e, ci) = values;
+            let (l, u) = ci.map_or((String::new(), String::new()), |(l, u)| {
+                (per_thousand(l).to_string(), per_thousand(u).to_string())
+            });
+            out.push_str(&format!("{context},absolute,{},,,,,,{},{l},{u},,\n", csv_text(&label), per_thousand(e)));
+        }
+    }
     out
 }

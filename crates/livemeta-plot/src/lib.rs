@@ -12,6 +12,8 @@ mod tsa_plot;
 pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
 pub use draw::{draw_forest, forest_axis_value, forest_height, text_width, SMALL_TEXT};
 pub use export::forest_csv;
+use livemeta_core::interpret::AbsoluteEffect;
+pub use livemeta_core::report::in_sentence;
 use livemeta_core::Measure;
 pub use scale::AxisScale;
 pub use scatter::{
@@ -125,6 +127,12 @@ pub struct ForestPlot {
     /// Predict, then reveal: the audience's guess for the pooled estimate, and whether the
     /// pooled result is still hidden (no diamond, "?" for its numbers, no summary lines).
     pub guess: Option<Guess>,
+    /// A threshold of clinical importance (display scale), drawn as a band from it to the
+    /// axis's end away from no effect.
+    pub threshold: Option<f64>,
+    /// The absolute effect of the main analysis, and where its control risk comes from; the
+    /// CSV lists it per 1,000.
+    pub absolute: Option<(String, AbsoluteEffect)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -222,17 +230,6 @@ pub fn figure_svg(figure: &impl Figure, width: u32) -> String {
         figure.draw(&root, 1.0).expect("drawing into a string cannot fail");
     }
     svg
-}
-
-/// An arm label inside a sentence ("Favours dupilumab"): a leading capital is lowered unless
-/// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
-pub fn in_sentence(label: &str) -> String {
-    let first_word = label.split_whitespace().next().unwrap_or("");
-    if first_word.chars().skip(1).any(char::is_uppercase) {
-        return label.to_string();
-    }
-    let mut chars = label.chars();
-    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 #[cfg(test)]

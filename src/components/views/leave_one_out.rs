@@ -1,12 +1,14 @@
 //! Leave-one-out: the pool refitted without each trial in turn. Each row says in words how far
 //! leaving that trial out moves the result, and a button applies that exclusion.
 use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
+use crate::components::absolute_effect::control_risk_now;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::report::ViewCode;
-use livemeta_core::report::{effect, effect_with_ci};
+use livemeta_core::interpret::AbsoluteEffect;
+use livemeta_core::report::{difference_per_thousand, effect, effect_with_ci};
 use livemeta_core::sensitivity::leave_one_out;
 
 #[component]
@@ -26,17 +28,30 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
         let measure = state.selection.with(|s| s.method.measure);
         let full = state.analysis.with(|a| a.as_ref().ok().map(|a| a.pooled.estimate));
         let label = measure.label();
+        // Per 1,000 at the control risk the summary uses, held fixed, so only the relative
+        // effect moves.
+        let control_risk = control_risk_now(state);
+        let per_thousand = |estimate: f64| {
+            let effect = AbsoluteEffect::at(measure, control_risk?, estimate, estimate, estimate)?;
+            Some(difference_per_thousand(effect.difference().0))
+        };
         refits
             .get()
             .into_iter()
             .map(|(id, omitting, interval)| {
                 let trial = omitting.trim_start_matches("Omitting ").to_string();
                 let text = match (full, interval) {
-                    (Some(full), Some((e, l, u))) => format!(
-                        "Leaving out {trial} moves the {label} from {} to {}.",
-                        effect(full, measure),
-                        effect_with_ci(e, l, u, measure).replacen(" (", " (95% CI ", 1)
-                    ),
+                    (Some(full), Some((e, l, u))) => {
+                        let absolute = match (per_thousand(full), per_thousand(e)) {
+                            (Some(before), Some(after)) => format!("; per 1,000, from {before} to {after}"),
+                            _ => String::new(),
+                        };
+                        format!(
+                            "Leaving out {trial} moves the {label} from {} to {}{absolute}.",
+                            effect(full, measure),
+                            effect_with_ci(e, l, u, measure).replacen(" (", " (95% CI ", 1)
+                        )
+                    }
                     (_, None) => format!("Without {trial} nothing can be pooled."),
                     (None, Some((e, l, u))) => {
                         format!("Without {trial}: {label} {}.", effect_with_ci(e, l, u, measure))

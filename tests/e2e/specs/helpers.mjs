@@ -21,13 +21,20 @@ export function expectedFromCsv(csv, { measure, method, extra = [] }) {
   return JSON.parse(execFileSync(cli, ['analyze', file, '--measure', measure, '--method', method, ...extra, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
 
-/** Runs an R script and returns the "livemeta pooled est lower upper" line it prints. */
-export function runR(code) {
+/** Runs an R script and returns the numbers of each "livemeta <tag> ..." line it prints, by tag. */
+export function runRLines(code) {
   const file = join(mkdtempSync(join(tmpdir(), 'livemeta-r-')), 'analysis.R');
   writeFileSync(file, code);
   const out = execFileSync('Rscript', [file], { encoding: 'utf8' });
-  const line = out.split('\n').find((l) => l.startsWith('livemeta pooled'));
-  const [estimate, lower, upper] = line.split(' ').slice(2).map(Number);
+  return Object.fromEntries(out.split('\n').filter((l) => l.startsWith('livemeta ')).map((l) => {
+    const [, tag, ...numbers] = l.trim().split(' ');
+    return [tag, numbers.map(Number)];
+  }));
+}
+
+/** Runs an R script and returns the "livemeta pooled est lower upper" line it prints. */
+export function runR(code) {
+  const [estimate, lower, upper] = runRLines(code).pooled;
   return { estimate, lower, upper };
 }
 

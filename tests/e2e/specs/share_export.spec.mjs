@@ -53,10 +53,13 @@ test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => 
   expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1920);
   const csv = (await save('export-csv')).toString('utf8').trim().split('\n');
   expect(csv[0]).toContain('outcome,measure,model,row,study,status');
-  expect(csv).toHaveLength(10);
+  expect(csv).toHaveLength(13);
   expect(csv.find((l) => l.includes(',CHRONOS'))).toContain('included,38,425,56,315');
   expect(csv.filter((l) => l.includes(',not reported,'))).toHaveLength(6);
   expect(csv[9]).toMatch(/,pooled,Total \(|,pooled,"Total \(/);
+  // The absolute effect per 1,000, as the summary gives it.
+  expect(csv[10]).toContain(',absolute,Risk with control per 1,000 (the pooled control-arm risk),');
+  expect(csv[12]).toContain(',absolute,Difference per 1,000,');
 });
 
 for (const query of ['', '?model=REML&knha=1', '?model=REML&knha=adhoc', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {

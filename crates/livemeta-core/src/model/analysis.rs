@@ -3,7 +3,7 @@
 //! ARCHITECTURE.md for the places where a named preset departs from it.
 use super::common_effect::{mantel_haenszel, peto};
 use super::effect_size::{corrected_tables, effect_sizes, peto_terms, EffectSize, Measure, NotEstimable};
-use super::options::{AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
+use super::options::{AnalysisOptions, CiMethod, I2From, Model, QCentre};
 use super::tau2::{cochran_q, estimate_tau2, generalised_q, solve_decreasing, Tau2Method};
 use crate::data::{validate_all, StudyCounts, Table};
 use crate::error::EngineError;
@@ -406,14 +406,8 @@ fn random_pooled(
     } else {
         z_pooled(mu, se_z, measure, dist::z_crit(options.level))
     };
-    let crit = match options.prediction {
-        PredictionCritical::Z => Some(dist::z_crit(options.level)),
-        PredictionCritical::TKMinus1 if k < 2 => Some(dist::z_crit(options.level)),
-        PredictionCritical::TKMinus1 => Some(dist::t_crit(options.level, (k - 1) as f64)),
-        PredictionCritical::TKMinus2 if k >= 3 => Some(dist::t_crit(options.level, (k - 2) as f64)),
-        _ => None,
-    };
-    let prediction = crit.map(|c| {
+    let prediction = options.prediction.reference(k).map(|reference| {
+        let c = reference.critical(options.level);
         let half = c * (tau2 + pooled.se * pooled.se).sqrt();
         Interval { lower: measure.to_display(mu - half), upper: measure.to_display(mu + half) }
     });

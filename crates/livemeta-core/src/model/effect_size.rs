@@ -57,6 +57,14 @@ impl Measure {
             y
         }
     }
+    /// The inverse of `to_display`: a ratio's log.
+    pub fn to_analysis(self, shown: f64) -> f64 {
+        if self.is_ratio() {
+            shown.ln()
+        } else {
+            shown
+        }
+    }
 }
 
 /// When to add the continuity correction: metafor's `to` argument.

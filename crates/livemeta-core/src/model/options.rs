@@ -3,6 +3,7 @@
 use super::coded::{impl_coded, Coded};
 use super::effect_size::{Measure, ZeroCellPolicy};
 use super::tau2::Tau2Method;
+use crate::numerics::Reference;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +112,18 @@ impl PredictionCritical {
             PredictionCritical::Z => "z",
             PredictionCritical::TKMinus1 => "t1",
             PredictionCritical::TKMinus2 => "t2",
+        }
+    }
+
+    /// The distribution the prediction interval of a pool of `k` trials is read from; `None`
+    /// when t on k - 2 df has fewer than one df.
+    pub fn reference(self, k: usize) -> Option<Reference> {
+        match self {
+            PredictionCritical::Z => Some(Reference::Normal),
+            PredictionCritical::TKMinus1 if k < 2 => Some(Reference::Normal),
+            PredictionCritical::TKMinus1 => Some(Reference::StudentT((k - 1) as f64)),
+            PredictionCritical::TKMinus2 if k >= 3 => Some(Reference::StudentT((k - 2) as f64)),
+            PredictionCritical::TKMinus2 => None,
         }
     }
 }

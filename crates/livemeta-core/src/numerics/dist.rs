@@ -43,6 +43,34 @@ pub fn t_crit(level: f64, df: f64) -> f64 {
     cached(1, level, df, || students_t(df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0)))
 }
 
+/// The distribution a statistic is referred to: the standard normal, or t with its df.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reference {
+    Normal,
+    StudentT(f64),
+}
+
+impl Reference {
+    /// Two-sided critical value at `level`.
+    pub fn critical(self, level: f64) -> f64 {
+        match self {
+            Reference::Normal => z_crit(level),
+            Reference::StudentT(df) => t_crit(level, df),
+        }
+    }
+
+    /// Probability of a value at most `x`.
+    pub fn cdf(self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        match self {
+            Reference::Normal => standard_normal().cdf(x),
+            Reference::StudentT(df) => students_t(df).map_or(f64::NAN, |t| t.cdf(x)),
+        }
+    }
+}
+
 pub fn z_two_sided_p(z: f64) -> f64 {
     match z {
         z if z.is_nan() => f64::NAN,

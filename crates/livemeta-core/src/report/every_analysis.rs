@@ -2,6 +2,7 @@
 //! --sensitivity` prints, and what the metafor cross-check reads back.
 use crate::bias::{begg, egger, egger_mixed, trim_and_fill, TrimFillEstimator};
 use crate::data::StudyCounts;
+use crate::interpret::{AbsoluteEffect, ControlRisk};
 use crate::sensitivity::{baujat, cumulative, gosh, influence, leave_one_out};
 use crate::{Analysis, AnalysisOptions, EngineError};
 use serde_json::Value;
@@ -55,6 +56,16 @@ pub fn every_analysis(studies: &[StudyCounts], analysis: &Analysis, options: &An
         result_json(crate::likelihood::random_study_effects(studies, false, options.level));
     out["random_study_effects"] = result_json(crate::likelihood::random_study_effects(studies, true, options.level));
     out["diagnostics"] = result_json(crate::sensitivity::trial_diagnostics(analysis, options.level));
+    out["absolute_effects"] = [ControlRisk::Pooled, ControlRisk::Median]
+        .into_iter()
+        .map(|source| {
+            let effect = source.of(studies).and_then(|risk| AbsoluteEffect::of(analysis, risk));
+            let json =
+                effect.map_or(Value::Null, |e| serde_json::json!({ "effect": e, "number_needed": e.number_needed() }));
+            (source.code(), json)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     out["bayes"] = crate::likelihood::sensitivity_priors(options.measure)
         .into_iter()
         .map(|p| result_json(crate::likelihood::bayes_for(analysis, p, options.level)))

@@ -2,7 +2,6 @@
 //! value is never written two ways.
 use crate::model::Measure;
 
-/// "P = 0.012", "P = 0.0004", "P < 0.0001": never "P = < 0.0001" or "P = 0.0000".
 /// A count with thousands separators: 1,048,575.
 pub fn count(n: usize) -> String {
     let digits = n.to_string();
@@ -16,6 +15,7 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// "P = 0.012", "P = 0.0004", "P < 0.0001": never "P = < 0.0001" or "P = 0.0000".
 pub fn p_value(p: f64) -> String {
     if !p.is_finite() {
         "P not available".into()
@@ -91,6 +91,17 @@ pub fn measure_heading(measure: Measure) -> String {
     } else {
         measure.label().to_string()
     }
+}
+
+/// A label inside a sentence ("Favours dupilumab", "fewer skin infections"): a leading capital is lowered unless
+/// the word is an abbreviation ("BCG vaccine", "TCS") or a name with inner capitals.
+pub fn in_sentence(label: &str) -> String {
+    let first_word = label.split_whitespace().next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! "Copy R code": a metafor script that reproduces the current analysis on the current data.
 //! Its last line prints the pooled estimate in a fixed form, so tests can compare it.
 use crate::data::StudyCounts;
+use crate::interpret::ControlRisk;
 use crate::model::Measure;
 use crate::model::Tau2Method;
 use crate::model::{AnalysisOptions, I2From, Model, PredictionCritical, QCentre};
@@ -83,6 +84,33 @@ pub fn metafor_script(studies: &[StudyCounts], options: &AnalysisOptions) -> Str
         "cat(sprintf(\"livemeta pooled %.10f %.10f %.10f\\n\", {back}(c(res$beta)), {back}(res$ci.lb), {back}(res$ci.ub)))\n"
     ));
     out
+}
+
+/// The absolute effect from the fit `res` of `metafor_script`, at `control_risk`, by the Cochrane
+/// Handbook's formulas; its last line prints "livemeta absolute ACR risk lower upper". `None`
+/// for the arcsine difference, which has no risk scale.
+pub fn absolute_effect_script(measure: Measure, control_risk: ControlRisk) -> Option<String> {
+    let acr = match control_risk {
+        ControlRisk::Pooled => "sum(dat$ci[dat$n2i > 0]) / sum(dat$n2i[dat$n2i > 0])".to_string(),
+        ControlRisk::Median => "median((dat$ci / dat$n2i)[dat$n2i > 0])".to_string(),
+        ControlRisk::Assumed(risk) => format!("{risk}"),
+    };
+    let risk = match measure {
+        Measure::RR => "acr * exp(e)",
+        Measure::OR | Measure::PetoOR => "acr * exp(e) / (1 - acr + acr * exp(e))",
+        Measure::RD => "acr + e",
+        Measure::AS => return None,
+    };
+    let lines = [
+        format!("# Absolute effect at {} (Cochrane Handbook, summary-of-findings chapter)", control_risk.label()),
+        format!("acr <- {acr}"),
+        "e <- c(c(res$beta), res$ci.lb, res$ci.ub)".to_string(),
+        format!("risk <- pmin(1, pmax(0, {risk}))"),
+        "print(round(1000 * c(control = acr, intervention = risk[1], lower = risk[2], upper = risk[3]), 1))"
+            .to_string(),
+        r#"cat(sprintf("livemeta absolute %.10f %.10f %.10f %.10f\n", acr, risk[1], risk[2], risk[3]))"#.to_string(),
+    ];
+    Some(lines.join("\n") + "\n")
 }
 
 fn metafor_measure(measure: Measure) -> &'static str {

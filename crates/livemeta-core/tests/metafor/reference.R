@@ -781,3 +781,62 @@ for (name in preset_sets) {
   }
 }
 write.csv(do.call(rbind, prows), file.path(out, "presets.csv"), row.names = FALSE)
+
+# Absolute effects and thresholds of clinical importance (interpret/), from rma() REML fits
+# with z and Knapp-Hartung tests. The anticipated risk at a control risk (ACR) by the Cochrane
+# Handbook's formulas, within [0, 1], and 1/|risk - ACR| at the estimate and at each CI limit,
+# to OUTDIR/absolute.csv. The probability that the mean effect (the pooled estimate's normal or
+# t distribution) and a new trial's effect (sqrt(tau^2 + se^2), with the prediction interval's
+# df) lie beyond a threshold, on its side away from no effect; a threshold per 1,000 is read at
+# the ACR. To OUTDIR/threshold.csv.
+arows <- list(); trows <- list()
+risk_at <- function(measure, acr, e) pmin(1, pmax(0, switch(measure, RR = acr * e, OR = acr * e / (1 - acr + acr * e), RD = acr + e)))
+effect_of_risk <- function(measure, acr, r) switch(measure, RR = r / acr, OR = (r / (1 - r)) / (acr / (1 - acr)), RD = r - acr)
+for (name in c("bcg", "egger2001", "hine1989", "collins1985a", "nielweise2007", "zero_cells",
+               sub("\\.csv$", "", list.files(file.path(out, "datasets"), pattern = "^dupilumab_")))) {
+  d <- read.csv(file.path(out, "datasets", paste0(name, ".csv")))
+  arm <- d[d$total_control > 0, ]
+  acrs <- c(pooled = sum(arm$events_control) / sum(arm$total_control),
+            median = median(arm$events_control / arm$total_control), "0.1" = 0.1)
+  for (measure in c("RR", "OR", "RD")) for (test in c("z", "knha")) {
+    res <- tryCatch(suppressWarnings(rma(measure = measure, ai = events_treatment, n1i = total_treatment,
+                                         ci = events_control, n2i = total_control, data = d, method = "REML",
+                                         test = test, control = ctrl)), error = function(e) NULL)
+    if (is.null(res)) next
+    ratio <- measure != "RD"
+    back <- if (ratio) exp else identity
+    e <- back(c(res$beta[1], res$ci.lb, res$ci.ub))
+    for (a in names(acrs)) {
+      acr <- acrs[[a]]
+      r <- risk_at(measure, acr, e)
+      v <- c(acr = acr, risk = r[1], lower = r[2], upper = r[3], nnt = 1 / abs(r[1] - acr),
+             nnt_lower_end = 1 / abs(r[2] - acr), nnt_upper_end = 1 / abs(r[3] - acr))
+      arows[[length(arows) + 1]] <- data.frame(dataset = name, measure = measure, test = test, acr = a,
+                                               quantity = names(v), value = sprintf("%.17g", v))
+    }
+    thresholds <- list()
+    for (t in if (ratio) c(0.8, 1.25) else c(-0.02, 0.02)) thresholds[[paste0("effect:", t)]] <- c(none = t)
+    for (per in c(-20, 30)) {
+      at <- sapply(acrs, function(acr) { r <- acr + per / 1000; if (r > 0 && r < 1) effect_of_risk(measure, acr, r) else NA })
+      thresholds[[paste0("per1000:", per)]] <- at[!is.na(at)]
+    }
+    null <- if (ratio) 1 else 0
+    for (code in names(thresholds)) for (a in names(thresholds[[code]])) {
+      t <- thresholds[[code]][[a]]
+      side <- function(p) if (t < null) p else 1 - p
+      at <- if (ratio) log(t) else t
+      # Knapp-Hartung applies to a pool of two or more (as the engine's analysis does).
+      mean_cdf <- if (test == "z" || res$k < 2) pnorm else function(x) pt(x, res$k - 1)
+      for (pi in c("z", "t1", "t2")) {
+        v <- c(mean = side(mean_cdf((at - res$beta[1]) / res$se)))
+        sd <- sqrt(res$tau2 + res$se^2)
+        new_cdf <- switch(pi, z = pnorm, t1 = function(x) pt(x, res$k - 1), t2 = if (res$k >= 3) function(x) pt(x, res$k - 2))
+        if (!is.null(new_cdf) && res$k >= 2) v <- c(v, new = side(new_cdf((at - res$beta[1]) / sd)))
+        trows[[length(trows) + 1]] <- data.frame(dataset = name, measure = measure, test = test, pi = pi, threshold = code,
+                                                 acr = a, quantity = names(v), value = sprintf("%.17g", v))
+      }
+    }
+  }
+}
+write.csv(do.call(rbind, arows), file.path(out, "absolute.csv"), row.names = FALSE)
+write.csv(do.call(rbind, trows), file.path(out, "threshold.csv"), row.names = FALSE)

@@ -8,6 +8,7 @@
 
 mod bias;
 mod common;
+mod interpret;
 mod likelihood;
 mod pooling;
 mod regression;
