@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
     let too_large_for_link = sync_with_url(state, kept.sets);
     install_shortcuts(state);
     let presenter = move || state.selection.with(|s| s.display.presenter);
+    let all_methods = move || state.selection.with(|s| s.display.all_methods);
     // On the projector the controls wait behind one button (the keyboard shortcuts stay).
     let controls_open = RwSignal::new(false);
     // Where the user's data is kept, so nobody shares a link that cannot carry it.
@@ -61,6 +62,17 @@ pub fn App() -> impl IntoView {
                     {move || if controls_open.get() { "Hide the controls" } else { "Controls" }}
                 </button>
                 <PredictToggle state=state />
+                <label class="methods-toggle" title="Model options, the results list, the analyses that test the result, and story mode">
+                    <input type="checkbox" data-testid="methods-toggle" prop:checked=all_methods
+                        on:change=move |ev| state.selection.update(|s| {
+                            s.display.all_methods = event_target_checked(&ev);
+                            // A view is one of the methods: it closes with them.
+                            if !s.display.all_methods {
+                                s.display.view = None;
+                            }
+                        }) />
+                    "All methods"
+                </label>
                 <label class="presenter-toggle">
                     <input type="checkbox" data-testid="presenter-toggle" prop:checked=presenter
                         on:change=move |ev| state.selection.update(|s| s.display.presenter = event_target_checked(&ev)) />
@@ -71,7 +83,7 @@ pub fn App() -> impl IntoView {
                 <aside class="sidebar" id="controls">
                     <AnalysisControls state=state />
                     <TrialToggles state=state />
-                    <ModelOptions state=state />
+                    <Show when=all_methods><ModelOptions state=state /></Show>
                     <DataImport state=state />
                 </aside>
                 <section class="results" id="results" tabindex="-1" class:import-failed=move || state.import_problems.with(|p| !p.is_empty())>
@@ -83,9 +95,11 @@ pub fn App() -> impl IntoView {
                     <ExplainPanel state=state />
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />
-                    <StoryTools state=state />
-                    <SensitivityPanel state=state />
-                    <ResultsPanel state=state />
+                    <Show when=all_methods>
+                        <StoryTools state=state />
+                        <SensitivityPanel state=state />
+                        <ResultsPanel state=state />
+                    </Show>
                     <StudyTable state=state />
                     <DataEditor state=state />
                 </section>

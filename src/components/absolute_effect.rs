@@ -46,7 +46,8 @@ pub fn AbsoluteEffectLine(state: AppState) -> impl IntoView {
         match (effect.get(), measure()) {
             (Some(e), _) => absolute_sentence(&e, source.get().label(), &treatment),
             (None, Some(Measure::AS)) => {
-                "The arcsine difference has no scale per 1,000 patients; choose RR, OR or RD for the absolute effect.".into()
+                "The arcsine difference has no scale per 1,000 patients; choose RR, OR or RD for the absolute effect."
+                    .into()
             }
             (None, _) => "No absolute effect: no pooled trial has a control arm with participants.".into(),
         }

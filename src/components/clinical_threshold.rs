@@ -1,7 +1,7 @@
 //! A threshold of clinical importance: the user gives it on the effect measure or per 1,000,
 //! and the page states how likely the mean effect, and a new trial's, lie beyond it.
-use crate::components::choice::Choice;
 use crate::components::absolute_effect::control_risk_now;
+use crate::components::choice::Choice;
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::interpret::{beyond, Threshold};
@@ -85,7 +85,8 @@ pub fn ClinicalThreshold(state: AppState) -> impl IntoView {
             ))),
         }
     };
-    let sentence = move || match result.get() {
+    let sentence = move || {
+        match result.get() {
         Some((b, measure)) => {
             let side = if b.below { "below" } else { "above" };
             let shown = format!("{} {}", measure_heading(measure), effect(b.threshold, measure));
@@ -99,9 +100,12 @@ pub fn ClinicalThreshold(state: AppState) -> impl IntoView {
         }
         None if kind.get() == "none" => String::new(),
         None => "This threshold has no value on the measure in use (no effect itself, or a risk outside 0 to 1,000 per 1,000).".into(),
+    }
     };
     let data_value = move || {
-        result.get().map_or(String::new(), |(b, _)| format!("{:e},{:e},{}", b.threshold, b.mean, b.new_trial.map_or(String::new(), |p| format!("{p:e}"))))
+        result.get().map_or(String::new(), |(b, _)| {
+            format!("{:e},{:e},{}", b.threshold, b.mean, b.new_trial.map_or(String::new(), |p| format!("{p:e}")))
+        })
     };
     view! {
         <Show when=move || !state.pooled_hidden() && state.analysis.with(Result::is_ok)>

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::data::TrialData;
 use livemeta_core::report::Quantity;
-use livemeta_core::report::{effect, effect_with_ci, measure_heading, p_value};
+use livemeta_core::report::{effect, effect_with_ci, measure_heading, p_value, result_in_words};
 use std::collections::BTreeSet;
 
 /// A number as people read it, with the full-precision value in `data-value` for scripts.
@@ -182,6 +182,18 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
             Err(e) => view! { <p class="pooled error" data-testid="pooled-estimate" data-value="">{format!("No pooled estimate: {e}")}</p> }.into_any(),
         })
     };
+    let in_words = move || {
+        if state.pooled_hidden() {
+            return None;
+        }
+        let dataset = state.dataset();
+        let outcome = state.selection.with(|s| dataset.outcome_or_first(&s.scope.outcome).label.clone());
+        state.analysis.with(|a| {
+            a.as_ref().ok().map(|a| {
+                view! { <p class="in-words" data-testid="result-in-words">{result_in_words(a, &dataset.treatment_label, &outcome)}</p> }
+            })
+        })
+    };
     let comparison = move || {
         state.comparison.get().filter(|_| !state.pooled_hidden()).map(|c| match c {
             Ok(a) => view! {
@@ -197,6 +209,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
     };
     view! {
         <section class="summary">
+            {in_words}
             {result}
             <AbsoluteEffectLine state=state />
             <ClinicalThreshold state=state />

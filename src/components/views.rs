@@ -1,4 +1,4 @@
-//! The sensitivity analyses under the main plot, one tab each (`views/`, a file per view, and
+//! The sensitivity analyses under the main plot, one tab each, grouped by the question they answer (`views/`, a file per view, and
 //! `views/shared.rs`, what the views share); each follows the main controls.
 mod bayesian;
 mod conventions;
@@ -20,7 +20,7 @@ mod trial_sequential;
 mod what_if;
 
 use crate::components::inverse_variance_needed::{is_inverse_variance, InverseVarianceNeeded};
-use crate::state::{AppState, Labelled, SensitivityView};
+use crate::state::{AppState, Labelled, SensitivityView, VIEW_QUESTIONS};
 use bayesian::BayesianView;
 use conventions::ConventionsView;
 use cumulative::CumulativeView;
@@ -73,14 +73,22 @@ fn open_view(state: AppState, view: SensitivityView, refits_iv: bool) -> AnyView
 #[component]
 pub fn SensitivityPanel(state: AppState) -> impl IntoView {
     let selection = state.selection;
-    let tabs = SensitivityView::ALL
+    let tab = move |view: SensitivityView| {
+        let selected = move || selection.with(|s| s.display.view == Some(view));
+        view! {
+            <button type="button" role="tab" data-testid=format!("view-{}", view.code())
+                aria-selected=move || selected().to_string() class:selected=selected
+                on:click=move |_| selection.update(|s| s.display.view = if s.display.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
+        }
+    };
+    let tabs = VIEW_QUESTIONS
         .iter()
-        .map(|&view| {
-            let selected = move || selection.with(|s| s.display.view == Some(view));
+        .map(|&(question, views)| {
             view! {
-                <button type="button" role="tab" data-testid=format!("view-{}", view.code())
-                    aria-selected=move || selected().to_string() class:selected=selected
-                    on:click=move |_| selection.update(|s| s.display.view = if s.display.view == Some(view) { None } else { Some(view) })>{view.label()}</button>
+                <div class="tab-group">
+                    <span class="tab-question" aria-hidden="true">{question}</span>
+                    <div class="tabs" role="tablist" aria-label=question>{views.iter().map(|&v| tab(v)).collect_view()}</div>
+                </div>
             }
         })
         .collect_view();
@@ -90,9 +98,9 @@ pub fn SensitivityPanel(state: AppState) -> impl IntoView {
     // The views that refit an inverse-variance model say so under any other, and draw nothing.
     let refits_iv = Memo::new(move |_| selection.with(|s| is_inverse_variance(s.method.model)));
     view! {
-        <section class="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analyses">
-            <h2>"Sensitivity analyses"</h2>
-            <div class="tabs" role="tablist">{tabs}</div>
+        <section class="sensitivity" data-testid="sensitivity" aria-label="Questions to ask of the result">
+            <h2>"Questions to ask of the result"</h2>
+            <div class="tab-groups">{tabs}</div>
             {move || match open.get() {
                 None => view! { <p class="note-inline">"Choose an analysis to see how robust the pooled result is. Each one refits the model as trials are left out, added or grouped; click the open tab again to close it."</p> }.into_any(),
                 Some(view) => {

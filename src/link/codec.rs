@@ -58,6 +58,9 @@ pub fn encode(s: &Selection) -> String {
     if s.display.predict {
         q.push_str("&predict=1");
     }
+    if s.display.all_methods {
+        q.push_str("&methods=1");
+    }
     if let Some(view) = s.display.view {
         q.push_str(&format!("&view={}", view.code()));
     }
@@ -289,8 +292,7 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(risk) = q.parse("acr", ControlRisk::from_code, "not pooled, median or a risk between 0 and 1") {
         s.views.control_risk = risk;
     }
-    if let Some(threshold) =
-        q.parse("mcid", Threshold::from_code, "not a threshold such as effect:0.8 or per1000:-50")
+    if let Some(threshold) = q.parse("mcid", Threshold::from_code, "not a threshold such as effect:0.8 or per1000:-50")
     {
         s.views.threshold = Some(threshold);
     }
@@ -313,6 +315,8 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     s.views.compare_models = q.flag("both");
     s.display.presenter = q.flag("presenter");
     s.display.predict = q.flag("predict");
+    // A link to a view opens the methods it belongs to.
+    s.display.all_methods = q.flag("methods") || s.display.view.is_some();
     (s, q.notes)
 }
 
@@ -357,6 +361,7 @@ mod tests {
         s.method.prediction = Some(PredictionCritical::TKMinus1);
         s.scope.excluded = vec![data.dataset.trials[0].id.clone()];
         s.display.view = Some(SensitivityView::Cumulative);
+        s.display.all_methods = true;
         s.views.cumulative_order = CumulativeOrder::Precision;
         s.views.control_risk = ControlRisk::Assumed(0.05);
         s.views.threshold = Some(Threshold::PerThousand(-20.0));

@@ -155,7 +155,14 @@ pub fn describe_change(dataset: &Dataset, before: &Selection, now: &Selection, r
         parts.push(format!("absolute effect at {}", now.views.control_risk.label()));
     }
     if before.views.threshold != now.views.threshold {
-        parts.push(if now.views.threshold.is_some() { "clinically important effect set" } else { "clinically important effect removed" }.into());
+        parts.push(
+            if now.views.threshold.is_some() {
+                "clinically important effect set"
+            } else {
+                "clinically important effect removed"
+            }
+            .into(),
+        );
     }
     if before.views.lens != now.views.lens {
         parts.push("convention lens compares other conventions".into());

@@ -119,6 +119,9 @@ pub struct Display {
     /// The sensitivity analysis shown under the main plot (none until one is chosen: each
     /// refits the model many times).
     pub view: Option<SensitivityView>,
+    /// The methodologist's controls and views; the clinician's view (false) shows the result,
+    /// its absolute effect and its caveats only.
+    pub all_methods: bool,
 }
 
 /// A 2x2 table the user typed in from the paper for one trial, outcome and dose selection.
@@ -184,6 +187,18 @@ choice!(
         Conventions = "lens", "Why tools differ";
     }
 );
+
+/// The views grouped by the question they answer, in the order the panel shows them.
+pub const VIEW_QUESTIONS: [(&str, &[SensitivityView]); 5] = {
+    use SensitivityView::*;
+    [
+        ("Is it robust?", &[LeaveOneOut, Cumulative, Subgroups, Fragility]),
+        ("Is it biased?", &[SmallStudy, RiskOfBias]),
+        ("Does the model matter?", &[Estimators, Bayesian, RareEvents, Multiverse, Conventions]),
+        ("Which trials drive it?", &[Influence, Gosh, Diagnostics]),
+        ("Is there enough evidence?", &[Sequential, MetaRegression]),
+    ]
+};
 
 /// RevMan 5 against the methods Cochrane brought into RevMan in 2025.
 pub const LENS_DEFAULT: [Option<Preset>; 2] = [Some(Preset::RevMan5), Some(Preset::RevMan2025)];
@@ -434,4 +449,17 @@ impl Method {
 
 fn join_sentences(a: Option<String>, b: Option<String>) -> String {
     [a, b].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_answers_one_question() {
+        let grouped: Vec<SensitivityView> =
+            VIEW_QUESTIONS.iter().flat_map(|(_, views)| views.iter().copied()).collect();
+        assert_eq!(grouped.len(), SensitivityView::ALL.len());
+        assert!(SensitivityView::ALL.iter().all(|v| grouped.contains(v)));
+    }
 }

@@ -6,8 +6,8 @@ use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::report::ViewCode;
 use livemeta_core::interpret::AbsoluteEffect;
+use livemeta_core::report::ViewCode;
 use livemeta_core::report::{difference_per_thousand, effect, effect_with_ci};
 use livemeta_core::sensitivity::leave_one_out;
 

@@ -52,7 +52,7 @@ test('a typed control risk is used, kept in the link, and a bad one is named and
 });
 
 for (const [query, threshold, r] of [
-  ['?model=REML&pi=t2', 'effect:0.8', 'log(0.8)'],
+  ['?outcome=serious_adverse_events&model=REML&pi=t2', 'effect:0.8', 'log(0.8)'],
   ['?model=REML&knha=1&pi=t1&mcid=per1000:-20', 'per1000:-20', null],
 ]) {
   test(`a clinically important threshold: its band and probabilities equal R's (${threshold})`, async ({ page }) => {
@@ -82,3 +82,38 @@ cat(sprintf("livemeta threshold %.12f %.12f %.12f\\n", exp(at), ${knha ? 'pt(m, 
     expect(await shownValue(page, 'pooled-estimate')).toBeGreaterThan(0);
   });
 }
+
+test("the clinician's view at 1280x720: the result in words, the absolute effect, the caveats; all methods one switch away", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openApp(page, '?presenter=1', { clinician: true });
+  await expect(page.getByTestId('result-in-words')).toContainText(/^In these \d trials, dupilumab was associated with fewer skin infections: RR \d\.\d\d \(95% CI/);
+  await expect(page.getByTestId('published-reference')).toContainText('Published (Fleming 2018)');
+  await expect(page.getByTestId('absolute-effect')).toContainText('per 1,000 with dupilumab');
+  await expect(page.getByTestId('coverage')).toBeVisible();
+  for (const hidden of ['sensitivity', 'knha-toggle', 'result-estimate', 'story-replay']) await expect(page.getByTestId(hidden)).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('clinician-presenter-1280x720.png') });
+  // Every figure stated is inside the window: nothing to scroll to on a projector.
+  for (const id of ['result-in-words', 'absolute-effect', 'forest-plot']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+  }
+
+  await page.getByTestId('methods-toggle').check();
+  await expect(page).toHaveURL(/methods=1/);
+  await page.getByTestId('view-loo').click();
+  await expect(page.getByTestId('loo-row-chronos')).toContainText(/per 1,000, from \d+ fewer to \d+ fewer/);
+  await page.reload();
+  await expect(page.getByTestId('view-loo')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('methods-toggle').uncheck();
+  await expect(page.getByTestId('sensitivity')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/view=/);
+});
+
+test("the clinician's view at 375 px", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openApp(page, '', { clinician: true });
+  await expect(page.getByTestId('absolute-effect')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('clinician-375.png'), fullPage: true });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(375);
+});

@@ -46,8 +46,12 @@ export async function expectPooled(page, expected) {
   expect(await shownValue(page, 'pooled-ci-upper')).toBeCloseTo(expected.pooled.ci_upper, 9);
 }
 
-/** Opens the app and waits until the wasm has rendered a result. */
-export async function openApp(page, query = '') {
+/**
+ * Opens the app and waits until the wasm has rendered a result. The specs work with all methods
+ * on screen (link `methods=1`) unless they ask for the clinician's view.
+ */
+export async function openApp(page, query = '', { clinician = false } = {}) {
+  if (!clinician && !query.includes('methods=')) query = `${query}${query ? '&' : '?'}methods=1`;
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
   page.on('pageerror', (err) => problems.push(String(err)));

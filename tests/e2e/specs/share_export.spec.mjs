@@ -58,8 +58,8 @@ test('exports: SVG parses, PNG is a PNG, CSV has the rows', async ({ page }) => 
   expect(csv.filter((l) => l.includes(',not reported,'))).toHaveLength(6);
   expect(csv[9]).toMatch(/,pooled,Total \(|,pooled,"Total \(/);
   // The absolute effect per 1,000, as the summary gives it.
-  expect(csv[10]).toContain(',absolute,Risk with control per 1,000 (the pooled control-arm risk),');
-  expect(csv[12]).toContain(',absolute,Difference per 1,000,');
+  expect(csv[10]).toContain(',absolute,"Risk with control per 1,000 (the pooled control-arm risk)",');
+  expect(csv[12]).toContain(',absolute,"Difference per 1,000",');
 });
 
 for (const query of ['', '?model=REML&knha=1', '?model=REML&knha=adhoc', '?model=MH', '?outcome=eczema_herpeticum', '?measure=RD&model=DL']) {
