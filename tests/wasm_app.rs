@@ -22,6 +22,8 @@ fn selection_survives_the_url_round_trip() {
     selection.scope.excluded = vec!["chronos".into(), "solo1".into()];
     selection.scope.dose = DoseSelection::Regimen("d300q2w".into());
     selection.display.view = Some(SensitivityView::Cumulative);
+    // A view is one of the methods: the link opens them with it.
+    selection.display.all_methods = true;
     selection.views.cumulative_order = CumulativeOrder::Size;
     assert_eq!(decode(&encode(&selection), &flagship()), (selection, vec![]));
 }
