@@ -3,7 +3,7 @@
 use crate::components::choice::Choice;
 use crate::state::{pooled_trials, AppState};
 use leptos::prelude::*;
-use livemeta_core::interpret::{control_risk_range, AbsoluteEffect, ControlRisk};
+use livemeta_core::interpret::{control_risk_range, ControlRisk};
 use livemeta_core::report::{absolute_sentence, control_risk_spread, follow_up_spread, per_thousand};
 use livemeta_core::Measure;
 
@@ -13,22 +13,13 @@ fn typed_risk(text: &str) -> Option<f64> {
     (risk > 0.0 && risk < 1.0).then_some(risk)
 }
 
-/// The control risk the absolute effects on screen are read at, over the pooled trials.
-pub fn control_risk_now(state: AppState) -> Option<f64> {
-    let source = state.selection.with(|s| s.views.control_risk);
-    state.rows.with(|rows| source.of(&pooled_trials(rows).1))
-}
-
 #[component]
 pub fn AbsoluteEffectLine(state: AppState) -> impl IntoView {
     let selection = state.selection;
     let source = Memo::new(move |_| selection.with(|s| s.views.control_risk));
     // The pooled trials' ids and tables, for the caveats.
     let pooled = Memo::new(move |_| state.rows.with(|rows| pooled_trials(rows)));
-    let effect = Memo::new(move |_| {
-        let risk = control_risk_now(state)?;
-        state.analysis.with(|a| a.as_ref().ok().and_then(|a| AbsoluteEffect::of(a, risk)))
-    });
+    let effect = state.absolute;
     let caveats = Memo::new(move |_| {
         let dataset = state.dataset();
         pooled.with(|(ids, studies)| {

@@ -1,6 +1,5 @@
 //! A threshold of clinical importance: the user gives it on the effect measure or per 1,000,
 //! and the page states how likely the mean effect, and a new trial's, lie beyond it.
-use crate::components::absolute_effect::control_risk_now;
 use crate::components::choice::Choice;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -12,7 +11,7 @@ use livemeta_core::Measure;
 pub fn threshold_on_measure(state: AppState) -> Option<f64> {
     let threshold = state.selection.with(|s| s.views.threshold)?;
     let measure = state.analysis.with(|a| a.as_ref().ok().map(|a| a.measure))?;
-    threshold.on_measure(measure, control_risk_now(state))
+    threshold.on_measure(measure, state.control_risk.get())
 }
 
 /// "87%", or "> 99.9%" and "< 0.1%" at the ends, where whole percents would say 100 or 0.

@@ -1,11 +1,9 @@
-use crate::components::absolute_effect::control_risk_now;
 use crate::components::clinical_threshold::threshold_on_measure;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::components::row_pager::RowPager;
 use crate::state::{AppState, DataSource, Selection, PAGE_ROWS};
 use leptos::prelude::*;
 use livemeta_core::data::TrialRow;
-use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::{Analysis, EngineError};
 use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Guess, PooledRow};
 
@@ -67,10 +65,8 @@ pub fn current_plot(state: &AppState) -> ForestPlot {
     }
     plot.guess = state.round.get().map(|r| Guess { value: r.guess, hidden });
     plot.threshold = threshold_on_measure(*state).filter(|_| !hidden);
-    plot.absolute = control_risk_now(*state)
-        .filter(|_| !hidden)
-        .and_then(|risk| state.analysis.with(|a| a.as_ref().ok().and_then(|a| AbsoluteEffect::of(a, risk))))
-        .map(|effect| (selection.views.control_risk.label().to_string(), effect));
+    plot.absolute =
+        state.absolute.get().filter(|_| !hidden).map(|e| (selection.views.control_risk.label().to_string(), e));
     plot
 }
 

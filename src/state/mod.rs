@@ -13,6 +13,7 @@ use history::record_history;
 pub use history::{History, Story};
 use leptos::prelude::*;
 use livemeta_core::data::{Dataset, DoseSelection, TrialRow};
+use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::model::{analyze, Analysis};
 use livemeta_core::report::{explain, Explanation, Quantity};
 use livemeta_core::EngineError;
@@ -79,6 +80,10 @@ pub struct AppState {
     pub trials: Memo<Vec<(String, String)>>,
     pub analysis: Memo<Result<Analysis, EngineError>>,
     pub comparison: Memo<Option<Result<Analysis, EngineError>>>,
+    /// The control risk the absolute effects are read at, over the trials `analysis` pools.
+    pub control_risk: Memo<Option<f64>>,
+    /// The pooled result per 1,000 at that risk; the summary, the plot and the CSV read it.
+    pub absolute: Memo<Option<AbsoluteEffect>>,
     pub change: RwSignal<Option<ChangeMarker>>,
     pub history: RwSignal<History>,
     /// The first study shown when there are more than `PAGE_ROWS` (table, toggles and plot
@@ -139,6 +144,11 @@ impl AppState {
                 .with(|s| s.views.compare_models)
                 .then(|| analyze(&studies(), &selection.with(|s| s.method.comparison_options())))
         });
+        let control_risk = Memo::new(move |_| selection.with(|s| s.views.control_risk).of(&studies()));
+        let absolute = Memo::new(move |_| {
+            let risk = control_risk.get()?;
+            analysis.with(|a| a.as_ref().ok().and_then(|a| AbsoluteEffect::of(a, risk)))
+        });
         let change = RwSignal::new(None);
         track_changes(selection, source, analysis, change);
         let history = RwSignal::new(History::default());
@@ -173,6 +183,8 @@ impl AppState {
             trials,
             analysis,
             comparison,
+            control_risk,
+            absolute,
             change,
             history,
             first_row,

@@ -1,7 +1,6 @@
 //! Leave-one-out: the pool refitted without each trial in turn. Each row says in words how far
 //! leaving that trial out moves the result, and a button applies that exclusion.
 use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
-use crate::components::absolute_effect::control_risk_now;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::AppState;
@@ -30,7 +29,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
         let label = measure.label();
         // Per 1,000 at the control risk the summary uses, held fixed, so only the relative
         // effect moves.
-        let control_risk = control_risk_now(state);
+        let control_risk = state.control_risk.get();
         let per_thousand = |estimate: f64| {
             let effect = AbsoluteEffect::at(measure, control_risk?, estimate, estimate, estimate)?;
             Some(difference_per_thousand(effect.difference().0))
