@@ -2,7 +2,7 @@ use crate::components::keyboard::install_shortcuts;
 use crate::components::{
     open_import, AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, ForestPlotCanvas, ImportProblems,
     ModelOptions, PooledSummary, PredictReveal, PredictToggle, ResultsPanel, SensitivityPanel, StoryBar, StoryTools,
-    StudyTable, TrialToggles, UnreadableSets,
+    StudyTable, SummaryOfFindings, TrialToggles, UnreadableSets,
 };
 use crate::link::{initial_state, story_from_link, sync_with_url};
 use crate::state::{AppState, DataSource, Origin};
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <StoryBar state=state />
                     <ExplainPanel state=state />
                     <ForestPlotCanvas state=state />
+                    <SummaryOfFindings state=state />
                     <ExportPanel state=state />
                     <Show when=all_methods>
                         <StoryTools state=state />

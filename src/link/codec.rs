@@ -3,11 +3,12 @@
 use super::uri::{decode_component, encode_component};
 use crate::state::SubgroupBy;
 use crate::state::{
-    CumulativeOrder, DataSource, EnteredCounts, MultiverseFamily, Origin, Selection, SensitivityView, LENS_DEFAULT,
+    CumulativeOrder, DataSource, EnteredCounts, GradeOverride, MultiverseFamily, Origin, Selection, SensitivityView,
+    LENS_DEFAULT,
 };
 use livemeta_core::data::{pack, Packed};
 use livemeta_core::data::{Dataset, DoseSelection};
-use livemeta_core::interpret::{ControlRisk, Threshold};
+use livemeta_core::interpret::{Concern, ControlRisk, Domain, Override, Threshold};
 use livemeta_core::model::Preset;
 use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::sensitivity::TsaAssumptions;
@@ -91,6 +92,19 @@ pub fn encode(s: &Selection) -> String {
     if let Some(threshold) = s.views.threshold {
         q.push_str(&format!("&mcid={}", threshold.code()));
     }
+    // The user's GRADE ratings: outcome:domain:levels:reason, the reason encoded.
+    if !s.views.grade.is_empty() {
+        let cells: Vec<String> = s
+            .views
+            .grade
+            .iter()
+            .map(|g| {
+                let u = &g.user;
+                format!("{}:{}:{}:{}", g.outcome, u.domain.code(), u.concern.code(), encode_component(&u.reason))
+            })
+            .collect();
+        q.push_str(&format!("&grade={}", cells.join(",")));
+    }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
     for a in TsaAssumptions::ALL {
         let value = (a.get)(&s.views.tsa);
@@ -126,6 +140,18 @@ fn entered_cell(cell: &str, dataset: &Dataset) -> Option<EnteredCounts> {
     let known = dataset.outcome(outcome).is_some() && dataset.trial(trial).is_some();
     let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
     (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose, trial: trial.to_string(), counts })
+}
+
+/// One rating of `grade=`, if it names a known outcome and domain and 0, 1 or 2 levels down.
+fn grade_cell(cell: &str, dataset: &Dataset) -> Option<GradeOverride> {
+    let parts: Vec<&str> = cell.split(':').collect();
+    let [outcome, domain, concern, reason] = parts.as_slice() else { return None };
+    let user = Override {
+        domain: Domain::from_code(domain)?,
+        concern: Concern::from_code(concern)?,
+        reason: decode_component(reason)?,
+    };
+    dataset.outcome(outcome).is_some().then(|| GradeOverride { outcome: outcome.to_string(), user })
 }
 
 /// A dose code of the link: "all", or an arm id of the data.
@@ -302,6 +328,21 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
             (a.set)(&mut s.views.tsa, Some(v));
         }
     }
+    if let Some(grade) = q.get("grade") {
+        for cell in grade.split(',').filter(|c| !c.is_empty()) {
+            match grade_cell(cell, dataset) {
+                Some(g) if !s.views.grade.iter().any(|x| x.outcome == g.outcome && x.user.domain == g.user.domain) => {
+                    s.views.grade.push(g)
+                }
+                Some(_) => q.ignore("grade", cell, "the same domain twice; the first kept"),
+                None => q.ignore(
+                    "grade",
+                    cell,
+                    "not outcome:domain:levels:reason with a known outcome, a GRADE domain and 0, 1 or 2 levels",
+                ),
+            }
+        }
+    }
     if let Some(typed) = q.get("typed") {
         for cell in typed.split(',').filter(|c| !c.is_empty()) {
             match entered_cell(cell, dataset) {
@@ -365,9 +406,25 @@ mod tests {
         s.views.cumulative_order = CumulativeOrder::Precision;
         s.views.control_risk = ControlRisk::Assumed(0.05);
         s.views.threshold = Some(Threshold::PerThousand(-20.0));
+        s.rate(
+            "herpes_infections",
+            Domain::Indirectness,
+            Some((Concern::Serious, "adults only: 50%, not 5,0; ok?".into())),
+        );
+        s.rate("skin_infections", Domain::Imprecision, Some((Concern::NotSerious, String::new())));
         let (back, notes) = decode(&encode(&s), &data.dataset);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn a_grade_rating_that_does_not_read_is_named() {
+        let data = DataSource::flagship();
+        let (s, notes) =
+            decode("?grade=skin_infections:tone:1:x,nosuch:rob:1:x,skin_infections:rob:3:x", &data.dataset);
+        assert!(s.views.grade.is_empty());
+        assert_eq!(notes.len(), 3);
+        assert!(notes[0].starts_with("grade=skin_infections:tone:1:x (not outcome:domain:levels:reason"));
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! types (`selection`, `data_source`, `history`, `changes`); this file wires them into signals.
 mod changes;
 mod data_source;
+mod findings;
 mod history;
 mod selection;
 
 use changes::track_changes;
 pub use changes::{describe_change, ChangeMarker};
 pub use data_source::{entered_note, pooled_trials, rows_for, DataSource, Origin, Unreadable, BUNDLED};
+pub use findings::{findings, OutcomeFinding};
 use history::record_history;
 pub use history::{History, Story};
 use leptos::prelude::*;

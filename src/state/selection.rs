@@ -1,7 +1,7 @@
 //! The selection: every choice the analysis and the page are a function of, with the data.
 //! Pure (no signals), so it is tested natively.
 use livemeta_core::data::{Dataset, DoseSelection};
-use livemeta_core::interpret::{ControlRisk, Threshold};
+use livemeta_core::interpret::{Concern, ControlRisk, Domain, Override, Threshold};
 use livemeta_core::likelihood::{TauPrior, SENSITIVITY_PRIORS};
 use livemeta_core::model::{AnalysisOptions, CiMethod, I2From, Model, PredictionCritical, QCentre};
 use livemeta_core::model::{Convention, Preset};
@@ -88,6 +88,15 @@ pub struct ViewOptions {
     pub control_risk: ControlRisk,
     /// The effect the user judges clinically important, if any.
     pub threshold: Option<Threshold>,
+    /// The user's own GRADE ratings, each for one outcome and domain.
+    pub grade: Vec<GradeOverride>,
+}
+
+/// The user's rating of one GRADE domain for one outcome, in place of the suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeOverride {
+    pub outcome: String,
+    pub user: Override,
 }
 
 impl Default for ViewOptions {
@@ -105,6 +114,7 @@ impl Default for ViewOptions {
             lens: LENS_DEFAULT,
             control_risk: ControlRisk::Pooled,
             threshold: None,
+            grade: Vec::new(),
         }
     }
 }
@@ -273,6 +283,20 @@ impl Selection {
             trial: trial.to_string(),
             counts,
         });
+    }
+
+    /// The user's ratings for `outcome`.
+    pub fn grade_overrides(&self, outcome: &str) -> Vec<Override> {
+        self.views.grade.iter().filter(|g| g.outcome == outcome).map(|g| g.user.clone()).collect()
+    }
+
+    /// Rates `domain` of `outcome` as the user judges it, or (`None`) goes back to the suggestion.
+    pub fn rate(&mut self, outcome: &str, domain: Domain, rating: Option<(Concern, String)>) {
+        self.views.grade.retain(|g| !(g.outcome == outcome && g.user.domain == domain));
+        if let Some((concern, reason)) = rating {
+            let user = Override { domain, concern, reason };
+            self.views.grade.push(GradeOverride { outcome: outcome.to_string(), user });
+        }
     }
 
     pub fn forget_entered(&mut self, trial: &str) {

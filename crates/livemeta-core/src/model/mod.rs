@@ -11,6 +11,7 @@ mod options;
 mod tau2;
 
 pub use analysis::{analyze, q_profile_tau2, study_effects, Analysis, Heterogeneity, Interval, Pooled, StudyResult};
+pub(crate) use coded::impl_coded;
 pub use coded::Coded;
 pub use common_effect::{mantel_haenszel, peto, PooledCounts};
 pub use conventions::{compare, Comparison, Convention, Followed, Preset, Rule, RuleStep};

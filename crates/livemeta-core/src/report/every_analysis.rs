@@ -2,7 +2,8 @@
 //! --sensitivity` prints, and what the metafor cross-check reads back.
 use crate::bias::{begg, egger, egger_mixed, trim_and_fill, TrimFillEstimator};
 use crate::data::StudyCounts;
-use crate::interpret::{AbsoluteEffect, ControlRisk};
+use crate::interpret::{finding, AbsoluteEffect, Choices, ControlRisk};
+use crate::sensitivity::TsaAssumptions;
 use crate::sensitivity::{baujat, cumulative, gosh, influence, leave_one_out};
 use crate::{Analysis, AnalysisOptions, EngineError};
 use serde_json::Value;
@@ -66,6 +67,11 @@ pub fn every_analysis(studies: &[StudyCounts], analysis: &Analysis, options: &An
         })
         .collect::<serde_json::Map<_, _>>()
         .into();
+    // The CLI's data carries no risk-of-bias judgments and no threshold: GRADE's defaults.
+    let choices =
+        Choices { control_risk: ControlRisk::Pooled, threshold: None, information: TsaAssumptions::default() };
+    out["summary_of_findings"] =
+        serde_json::to_value(finding(studies, analysis, &[], &choices, &[])).expect("serialises");
     out["bayes"] = crate::likelihood::sensitivity_priors(options.measure)
         .into_iter()
         .map(|p| result_json(crate::likelihood::bayes_for(analysis, p, options.level)))

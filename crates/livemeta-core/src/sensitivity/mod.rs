@@ -22,6 +22,6 @@ pub use multiverse::{
 pub use refits::{compare_estimators, cumulative, leave_one_out, Refit};
 pub use subgroups::{subgroups, SubgroupAnalysis};
 pub use trial_sequential::{
-    diversity, lan_demets_boundaries, obrien_fleming_spent, required_information_size, trial_sequential, Look,
-    TrialSequential, TsaAssumption, TsaAssumptions, LOOK_MIN_INCREMENT,
+    diversity, information_size, lan_demets_boundaries, obrien_fleming_spent, required_information_size,
+    trial_sequential, InformationSize, Look, TrialSequential, TsaAssumption, TsaAssumptions, LOOK_MIN_INCREMENT,
 };

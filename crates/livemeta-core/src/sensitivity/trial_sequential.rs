@@ -304,6 +304,38 @@ fn outward(weights: impl Iterator<Item = f64>, peak: f64, mut factor: f64, shrin
     sum
 }
 
+/// The required information size of a pool and what it was read at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InformationSize {
+    pub control_risk: f64,
+    pub diversity: f64,
+    pub required: f64,
+}
+
+/// The required information size for `studies` pooled as `full`: the assumptions, with the
+/// pooled control-arm risk and the analysis's D² where they leave them to the data.
+pub fn information_size(
+    studies: &[StudyCounts],
+    full: &Analysis,
+    assumptions: TsaAssumptions,
+) -> Result<InformationSize, EngineError> {
+    let (events, total) =
+        studies.iter().fold((0u64, 0u64), |(e, n), s| (e + s.events_control as u64, n + s.total_control as u64));
+    let control_risk = assumptions.control_risk.unwrap_or(events as f64 / total.max(1) as f64);
+    let diversity = assumptions.diversity.unwrap_or_else(|| diversity(full));
+    let required = required_information_size(
+        control_risk,
+        assumptions.relative_risk_reduction,
+        assumptions.alpha,
+        assumptions.power,
+        diversity,
+    );
+    if !(required.is_finite() && required > 0.0) {
+        return Err(EngineError::Unsupported("the required information size cannot be computed: the control risk must be above 0 and the risk reduction between 0 and 100%".into()));
+    }
+    Ok(InformationSize { control_risk, diversity, required })
+}
+
 /// One trial of the cumulative meta-analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Look {
@@ -351,20 +383,7 @@ pub fn trial_sequential(
     assumptions: TsaAssumptions,
 ) -> Result<TrialSequential, EngineError> {
     let full = analyze(studies, options)?;
-    let (events, total) =
-        studies.iter().fold((0u64, 0u64), |(e, n), s| (e + s.events_control as u64, n + s.total_control as u64));
-    let control_risk = assumptions.control_risk.unwrap_or(events as f64 / total.max(1) as f64);
-    let diversity = assumptions.diversity.unwrap_or_else(|| diversity(&full));
-    let ris = required_information_size(
-        control_risk,
-        assumptions.relative_risk_reduction,
-        assumptions.alpha,
-        assumptions.power,
-        diversity,
-    );
-    if !(ris.is_finite() && ris > 0.0) {
-        return Err(EngineError::Unsupported("the required information size cannot be computed: the control risk must be above 0 and the risk reduction between 0 and 100%".into()));
-    }
+    let InformationSize { control_risk, diversity, required: ris } = information_size(studies, &full, assumptions)?;
     let mut participants = 0u64;
     let mut looks: Vec<Look> = studies
         .iter()

@@ -1,0 +1,191 @@
+//! The summary-of-findings table in the Cochrane layout, one row per outcome, with the
+//! certainty of the evidence suggested from each analysis (GRADE). Each row opens onto its five
+//! domains: the suggestion, its rule and numbers, and the user's own rating with a reason.
+use crate::state::{findings, AppState, OutcomeFinding};
+use leptos::prelude::*;
+use livemeta_core::interpret::{Concern, Domain, Finding, Rating};
+use livemeta_core::report::{count, effect_with_ci, per_thousand};
+use livemeta_core::Coded;
+
+fn absolute_cells(finding: &Finding) -> (String, String) {
+    match finding.absolute {
+        Some(a) => (
+            format!("{} per 1,000", per_thousand(a.control_risk)),
+            format!(
+                "{} per 1,000 ({} to {})",
+                per_thousand(a.risk),
+                per_thousand(a.risk_lower),
+                per_thousand(a.risk_upper)
+            ),
+        ),
+        None => ("—".into(), "—".into()),
+    }
+}
+
+fn comments(row: &OutcomeFinding) -> String {
+    let mut notes = Vec::new();
+    if row.not_reported > 0 {
+        let trials = if row.not_reported == 1 { "trial has" } else { "trials have" };
+        notes.push(format!("{} listed {trials} no public counts for this outcome.", row.not_reported));
+    }
+    if row.entered > 0 {
+        notes.push(format!("Counts of {} pooled trials typed in by you.", row.entered));
+    }
+    if let Ok(f) = &row.finding {
+        if f.ratings.iter().any(|r| r.user.is_some()) {
+            notes.push("Certainty includes your own ratings.".into());
+        }
+    }
+    notes.join(" ")
+}
+
+#[component]
+pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
+    let selection = state.selection;
+    let table = Memo::new(move |_| {
+        state.source.with(|source| selection.with(|s| state.analysis.with(|shown| findings(s, source, shown))))
+    });
+    let open = RwSignal::new(None::<String>);
+    let (treatment, control) = {
+        let dataset = state.dataset();
+        (dataset.treatment_label.clone(), dataset.control_label.clone())
+    };
+    let row_view = move |row: OutcomeFinding| {
+        let outcome = row.outcome.clone();
+        let is_open = {
+            let outcome = outcome.clone();
+            Memo::new(move |_| open.with(|o| o.as_deref() == Some(outcome.as_str())))
+        };
+        let toggle = {
+            let outcome = outcome.clone();
+            move |_| {
+                open.update(|o| *o = if o.as_deref() == Some(outcome.as_str()) { None } else { Some(outcome.clone()) })
+            }
+        };
+        let notes = comments(&row);
+        let cells = match &row.finding {
+            Ok(f) => {
+                let (with_control, with_treatment) = absolute_cells(f);
+                let (e, l, u) = f.relative;
+                let relative = format!("{} {}", f.measure.code(), effect_with_ci(e, l, u, f.measure));
+                let certainty = f.certainty;
+                view! {
+                    <td data-label="With the control">{with_control}</td>
+                    <td data-label="With the intervention">{with_treatment}</td>
+                    <td data-label="Relative effect" data-testid="sof-relative" data-value=format!("{e:e},{l:e},{u:e}")>{relative}</td>
+                    <td data-label="Participants (trials)">{format!("{} ({})", count(f.participants as usize), f.trials)}</td>
+                    <td data-label="Certainty" data-testid="sof-certainty" data-value=certainty.label()>
+                        <span class="grade-symbols" aria-hidden="true">{certainty.symbols()}</span>" "{certainty.label()}
+                        " "<button type="button" class="link-button" data-testid="sof-why" aria-expanded=move || is_open.get().to_string() on:click=toggle>
+                            {move || if is_open.get() { "Hide why" } else { "Why?" }}
+                        </button>
+                    </td>
+                }
+                .into_any()
+            }
+            Err(e) => view! { <td colspan="5">{format!("Not pooled: {e}.")}</td> }.into_any(),
+        };
+        let domains = row.finding.as_ref().ok().map(|f| f.ratings.clone()).unwrap_or_default();
+        view! {
+            <tr data-testid="sof-row" data-outcome=outcome.clone() class:shown=row.shown>
+                <th scope="row">{row.label.clone()}</th>
+                {cells}
+                <td class="sof-comments">{notes}</td>
+            </tr>
+            <Show when=move || is_open.get()>
+                <tr class="grade-detail">
+                    <td colspan="7">
+                        <ul class="grade-domains">
+                            {domains.clone().into_iter().map(|r| view! { <DomainRating state=state outcome=outcome.clone() rating=r /> }).collect_view()}
+                        </ul>
+                    </td>
+                </tr>
+            </Show>
+        }
+    };
+    view! {
+        <Show when=move || !state.pooled_hidden()>
+            <section class="summary-of-findings" data-testid="summary-of-findings" aria-labelledby="sof-heading">
+                <h2 id="sof-heading">"Summary of findings"</h2>
+                <div class="table-scroll">
+                    <table class="study-table sof-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Outcome"</th>
+                                <th scope="col">{format!("Risk with {control}")}</th>
+                                <th scope="col">{format!("Risk with {treatment} (95% CI)")}</th>
+                                <th scope="col">"Relative effect (95% CI)"</th>
+                                <th scope="col">"Participants (trials)"</th>
+                                <th scope="col">"Certainty of the evidence (GRADE)"</th>
+                                <th scope="col">"Comments"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || table.get().into_iter().map(row_view).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="note">
+                    "Each outcome is pooled as the outcome on screen would be, with the same trials and rules. Certainty starts high for randomised trials; each domain's rating is suggested from the analysis, with its rule, until you give your own. The control risk, threshold and assumed risk you set apply to the outcome on screen; the others use their pooled control-arm risk."
+                </p>
+            </section>
+        </Show>
+    }
+}
+
+/// One GRADE domain of one outcome: the suggestion and why, and the user's rating.
+#[component]
+fn DomainRating(state: AppState, outcome: String, rating: Rating) -> impl IntoView {
+    let Rating { suggestion, user } = rating;
+    let domain: Domain = suggestion.domain;
+    let suggested = if suggestion.assessable {
+        format!("suggested: {}", suggestion.concern.label())
+    } else {
+        format!("suggested: {} (not assessable from the data)", suggestion.concern.label())
+    };
+    let current = user.as_ref().map_or("suggested".to_string(), |u| u.concern.code().to_string());
+    let reason = user.as_ref().map(|u| u.reason.clone());
+    let set = {
+        let outcome = outcome.clone();
+        move |rating: Option<(Concern, String)>| state.selection.update(|s| s.rate(&outcome, domain, rating))
+    };
+    let on_pick = {
+        let set = set.clone();
+        let reason = reason.clone().unwrap_or_default();
+        move |ev: web_sys::Event| {
+            let picked = Concern::from_code(&event_target_value(&ev));
+            set(picked.map(|c| (c, reason.clone())));
+        }
+    };
+    let on_reason = {
+        let concern = user.as_ref().map(|u| u.concern);
+        move |ev: web_sys::Event| {
+            if let Some(c) = concern {
+                set(Some((c, event_target_value(&ev).trim().to_string())));
+            }
+        }
+    };
+    let overridden = user.is_some();
+    let no_reason = reason.as_deref().is_some_and(str::is_empty);
+    view! {
+        <li data-testid="grade-domain" data-domain=domain.code() data-concern=user.as_ref().map_or(suggestion.concern, |u| u.concern).code()>
+            <strong>{domain.label()}</strong>" "
+            <span data-testid="grade-suggestion">{suggested}</span>
+            <p class="grade-why">{suggestion.why.clone()}</p>
+            <label>"Your rating "
+                <select data-testid="grade-override" on:change=on_pick>
+                    <option value="suggested" selected=current == "suggested">"as suggested"</option>
+                    {Concern::ALL.iter().map(|c| view! { <option value=c.code() selected=current == c.code()>{c.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || overridden>
+                <label>" Reason "
+                    <input type="text" size="40" data-testid="grade-reason" prop:value=reason.clone().unwrap_or_default() on:change=on_reason.clone() />
+                </label>
+                <span class="user-mark" data-testid="grade-user">
+                    {if no_reason { "your judgment; give a reason so readers can follow it" } else { "your judgment" }}
+                </span>
+            </Show>
+        </li>
+    }
+}
