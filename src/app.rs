@@ -94,8 +94,8 @@ pub fn App() -> impl IntoView {
                     <StoryBar state=state />
                     <ExplainPanel state=state />
                     <ForestPlotCanvas state=state />
-                    <SummaryOfFindings state=state />
                     <ExportPanel state=state />
+                    <SummaryOfFindings state=state />
                     <Show when=all_methods>
                         <StoryTools state=state />
                         <SensitivityPanel state=state />

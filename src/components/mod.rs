@@ -5,6 +5,7 @@ mod choice;
 mod clinical_threshold;
 mod data_editor;
 mod data_import;
+mod defined_term;
 mod enter_counts;
 mod explain_panel;
 mod export_panel;

@@ -1,5 +1,6 @@
 use crate::components::absolute_effect::AbsoluteEffectLine;
 use crate::components::clinical_threshold::ClinicalThreshold;
+use crate::components::defined_term::DefinedTerm;
 use crate::components::explain_panel::ExplainableNumber;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -155,9 +156,9 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 } else {
                     view! {
                         <p class="heterogeneity" data-testid="heterogeneity">
-                            "Heterogeneity: I² = " <ExplainableNumber state=state testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) quantity=Quantity::I2 />
-                            ", τ² = " <ExplainableNumber state=state testid="heterogeneity-tau2" value=Some(h.tau2) text=livemeta_core::report::tau2_text(h.tau2, a.measure, 3) quantity=Quantity::Tau2 />
-                            ", Q = " <ExplainableNumber state=state testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) quantity=Quantity::Q />
+                            "Heterogeneity: " <DefinedTerm text="I²" />" = " <ExplainableNumber state=state testid="heterogeneity-i2" value=h.i2 text=h.i2.map_or("–".into(), |i| format!("{i:.0}%")) quantity=Quantity::I2 />
+                            ", " <DefinedTerm text="τ²" />" = " <ExplainableNumber state=state testid="heterogeneity-tau2" value=Some(h.tau2) text=livemeta_core::report::tau2_text(h.tau2, a.measure, 3) quantity=Quantity::Tau2 />
+                            ", " <DefinedTerm text="Q" />" = " <ExplainableNumber state=state testid="heterogeneity-q" value=Some(h.q) text=format!("{:.2}", h.q) quantity=Quantity::Q />
                             {format!(" (df = {}), ", h.df)}
                             <Number testid="heterogeneity-p" value=h.p_value text=h.p_value.map_or("P not available".into(), p_value) />
                         </p>
@@ -166,14 +167,14 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 };
                 view! {
                     <p class="pooled" aria-live="polite">
-                        <span class="pooled-label">{format!("Pooled {} ", measure_heading(m))}</span>
+                        <span class="pooled-label">"Pooled " <DefinedTerm text=measure_heading(m) />" "</span>
                         {explained_effect(state, "pooled-estimate", p.estimate, m, Quantity::Estimate)}
-                        " (95% CI "
+                        " (" <DefinedTerm text="95% CI" />" "
                         {explained_effect(state, "pooled-ci-lower", p.ci_lower, m, Quantity::CiLower)}
                         " to "
                         {explained_effect(state, "pooled-ci-upper", p.ci_upper, m, Quantity::CiUpper)}
                         ")"
-                        <span class="model" data-testid="pooled-model">{format!(" · {} · {} {}", a.model_label, a.k, plural(a.k))}</span>
+                        <span class="model" data-testid="pooled-model">" · " <DefinedTerm text=a.model_label.clone() />{format!(" · {} {}", a.k, plural(a.k))}</span>
                     </p>
                     {heterogeneity}
                 }

@@ -1,6 +1,7 @@
 //! The summary-of-findings table in the Cochrane layout, one row per outcome, with the
 //! certainty of the evidence suggested from each analysis (GRADE). Each row opens onto its five
 //! domains: the suggestion, its rule and numbers, and the user's own rating with a reason.
+use crate::components::defined_term::DefinedTerm;
 use crate::state::{findings, AppState, OutcomeFinding};
 use leptos::prelude::*;
 use livemeta_core::interpret::{Concern, Domain, Finding, Rating};
@@ -116,7 +117,7 @@ pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
                                 <th scope="col">{format!("Risk with {treatment} (95% CI)")}</th>
                                 <th scope="col">"Relative effect (95% CI)"</th>
                                 <th scope="col">"Participants (trials)"</th>
-                                <th scope="col">"Certainty of the evidence (GRADE)"</th>
+                                <th scope="col">"Certainty of the evidence (" <DefinedTerm text="GRADE" />")"</th>
                                 <th scope="col">"Comments"</th>
                             </tr>
                         </thead>

@@ -15,6 +15,7 @@ fn usage() -> String {
     format!(
         "usage: livemeta export DATASET.json --outcome ID [--dose all|ARM] [--exclude ID,ID] [--definition ID]
        livemeta synthetic K [SEED]   (deterministic test data as CSV)
+       livemeta glossary   (the plain definitions the page shows on hover, one per line: term<TAB>definition)
        livemeta multiverse FILE.csv [FILE.csv ...]   (every specification; each file a data variant, such as a dose)
        livemeta analyze FILE.csv [--measure {}] [--method {}]
                         [--knha | --adhoc] [--pi {}] [--add 0.5] [--to {}] [--drop00 true|false]
@@ -61,6 +62,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
         Some("analyze") => {}
         Some("export") => return export(args.collect()),
         Some("multiverse") => return multiverse(args.collect()),
+        Some("glossary") => {
+            let lines: Vec<String> =
+                livemeta_core::report::GLOSSARY.iter().map(|t| format!("{}\t{}", t.term, t.definition)).collect();
+            return Ok(lines.join("\n"));
+        }
         Some("synthetic") => {
             let k: usize = args.next().and_then(|k| k.parse().ok()).ok_or_else(usage)?;
             let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);

@@ -1,6 +1,13 @@
 // What a newcomer stumbles on: every control that cannot act says why, and numbers read plainly.
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { openApp } from './helpers.mjs';
+
+/** The engine's glossary, as the command line prints it: term -> definition. */
+function glossary() {
+  const cli = new URL('../../../target/native/livemeta', import.meta.url).pathname;
+  return Object.fromEntries(execFileSync(cli, ['glossary'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t')));
+}
 
 test('controls that do not apply say so beside them', async ({ page }) => {
   await openApp(page, '?model=MH');
@@ -51,4 +58,25 @@ test('numbers read plainly: risk differences in percentage points, one trial has
   await expect(page.getByTestId('coverage')).toContainText('1 of 8 trials reported this outcome; 1 pooled.');
   await expect(page.locator('body')).not.toContainText('P = <');
   await expect(page.locator('body')).not.toContainText('1 trials');
+});
+
+test('terms on the main screen explain themselves on focus, from the engine\'s glossary', async ({ page }) => {
+  const defined = glossary();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openApp(page, '', { clinician: true });
+  const model = page.locator('[data-testid="pooled-model"] [data-testid="term"]');
+  await expect(model).toHaveText('Random effects, M-H (RevMan 5)');
+  const definition = await model.getAttribute('data-definition');
+  for (const term of ['Random effects', 'M-H', 'RevMan 5']) expect(definition).toContain(defined[term]);
+  const i2 = page.locator('[data-testid="term"][data-term="I²"]');
+  await i2.focus();
+  await expect(i2).toHaveAttribute('aria-description', defined['I²']);
+  // The note is drawn while the term has focus, and only then.
+  const shown = () => i2.evaluate((el) => getComputedStyle(el, '::after').content);
+  expect(await shown()).toBe(JSON.stringify(defined['I²']));
+  await page.screenshot({ path: test.info().outputPath('term-focused.png') });
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.getByTestId('undo').focus();
+  expect(await shown()).toBe('none');
+  await expect(page.locator('[data-testid="term"][data-term="GRADE"]')).toHaveAttribute('data-definition', defined.GRADE);
 });

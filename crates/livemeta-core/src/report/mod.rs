@@ -4,6 +4,7 @@ mod absolute;
 mod every_analysis;
 mod explain;
 mod format;
+mod glossary;
 mod rcode;
 
 pub use absolute::{
@@ -15,4 +16,5 @@ pub use explain::{explain, Explanation, Quantity};
 pub use format::{
     count, effect, effect_with_ci, in_sentence, measure_heading, p_value, tau2_on_display_scale, tau2_text, tau_text,
 };
+pub use glossary::{define, define_all_in, Term, GLOSSARY};
 pub use rcode::{absolute_effect_script, metafor_script, r_string, view_script, ViewCode};
