@@ -15,7 +15,7 @@ pub fn threshold_on_measure(state: AppState) -> Option<f64> {
 }
 
 /// "87%", or "> 99.9%" and "< 0.1%" at the ends, where whole percents would say 100 or 0.
-fn percent(p: f64) -> String {
+pub fn percent(p: f64) -> String {
     match p {
         p if p > 0.999 => "> 99.9%".into(),
         p if p < 0.001 => "< 0.1%".into(),

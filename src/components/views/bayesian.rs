@@ -4,11 +4,12 @@
 //! the probability that it favours treatment, tau, a new trial's effect, the posterior density
 //! as a figure, and the same under each prior of the sensitivity table.
 use crate::components::choice::Choice;
+use crate::components::clinical_threshold::{percent, threshold_on_measure};
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::likelihood::{bayes_for, mu_density, sensitivity_priors, BayesResult, TauPrior};
-use livemeta_core::report::{effect_with_ci, tau_text};
+use livemeta_core::likelihood::{bayes_for, mu_density, posterior_below, sensitivity_priors, BayesResult, TauPrior};
+use livemeta_core::report::{effect, effect_with_ci, tau_text};
 use livemeta_core::Measure;
 use livemeta_plot::{Scatter, ScatterPoint};
 
@@ -97,13 +98,37 @@ pub fn BayesianView(state: AppState) -> impl IntoView {
             _ => Scatter::default(),
         })
     });
+    // The posterior probabilities beyond the threshold of clinical importance, on the side away
+    // from no effect, as the summary gives the frequentist ones.
+    let beyond = Memo::new(move |_| {
+        let (at, prior) = (threshold_on_measure(state)?, selection.with(|s| s.views.tau_prior));
+        state.analysis.with(|a| {
+            let a = a.as_ref().ok()?;
+            let below = at < a.measure.null_value();
+            let (mean, new_trial) = posterior_below(a, prior, a.measure.to_analysis(at)).ok()?;
+            let side = |p: f64| if below { p } else { 1.0 - p };
+            Some((at, below, side(mean), side(new_trial), a.measure))
+        })
+    });
     let presenter = state.presenter();
+    let beyond_line = move || {
+        beyond.get().map(|(at, below, mean, new_trial, measure)| {
+            let word = if below { "below" } else { "above" };
+            view! {
+                <li data-testid="bayes-threshold" data-value=format!("{at:e},{mean:e},{new_trial:e}")>{format!(
+                    "Posterior probability that the {} is {word} your threshold of {}: {}; that a new trial's is: {}.",
+                    measure.label(), effect(at, measure), percent(mean), percent(new_trial)
+                )}</li>
+            }
+        })
+    };
     let answer = move || {
         let measure = selection.with(|s| s.method.measure);
         fit.with(|r| match r {
             Ok(fit) => view! {
                 <ul class="readings">
                     <li data-testid="bayes-mu" data-value=format!("{:e}", fit.mu.median)>{posterior_sentence(fit, measure)}</li>
+                    {beyond_line}
                     <li data-testid="bayes-tau" data-value=format!("{:e}", fit.tau.median)>{format!("Between-trial SD τ: median {} (95% credible interval {} to {})", tau_text(fit.tau.median, measure, 3), tau_text(fit.tau.lower, measure, 3), tau_text(fit.tau.upper, measure, 3))}</li>
                     <li class="desk-only" data-testid="bayes-prediction" data-value=format!("{:e}", fit.prediction.lower)>{format!(
                         "A new trial's {}: 95% predictive interval {:.2} to {:.2}",

@@ -592,6 +592,21 @@ test('Bayesian random effects: the posterior as the engine gives it, under the p
   await expect(page.getByTestId('bayes-view')).toContainText('so they are not offered for this measure');
 });
 
+test('Bayesian view: the posterior probabilities beyond a threshold of clinical importance, as the engine (held to an R quadrature) gives them', async ({ page }) => {
+  for (const [threshold, side] of [['0.8', 'below'], ['1.25', 'above']]) {
+    await openApp(page, `?outcome=serious_adverse_events&view=bayes&mcid=effect:${threshold}`);
+    const [below] = sensitivity('serious_adverse_events', 'REVMAN').bayes_below;
+    const [mean, newTrial] = below[threshold];
+    const expected = side === 'below' ? [mean, newTrial] : [1 - mean, 1 - newTrial];
+    await expect(page.getByTestId('bayes-threshold')).toHaveAttribute('data-value', /.+/);
+    const [at, shownMean, shownNew] = (await page.getByTestId('bayes-threshold').getAttribute('data-value')).split(',').map(Number);
+    expect(at).toBe(Number(threshold));
+    expect(shownMean).toBeCloseTo(expected[0], 9);
+    expect(shownNew).toBeCloseTo(expected[1], 9);
+    await expect(page.getByTestId('bayes-threshold')).toContainText(`is ${side} your threshold of ${Number(threshold).toFixed(2)}`);
+  }
+});
+
 test('the selection model on the BCG trials: the adjusted estimate, the publication probability and the direction as the engine gives them', async ({ page }) => {
   await openApp(page, '?set=bcg-colditz1994&model=REML&view=smallstudy');
   const bcg = JSON.parse(readFileSync(join(root, 'assets/bcg.json'), 'utf8'));

@@ -253,16 +253,21 @@ fn quantile(cdf: impl Fn(f64) -> f64, density: impl Fn(f64) -> f64, q: f64, star
     x
 }
 
-/// The Bayesian random-effects fit of effects `y` with variances `v` under `prior`; intervals
-/// are equal-tailed at `level`.
-#[doc(alias = "bayesmeta")]
-pub fn bayes_random_effects(y: &[f64], v: &[f64], prior: TauPrior, level: f64) -> Result<BayesResult, EngineError> {
+fn validate(y: &[f64], v: &[f64]) -> Result<(), EngineError> {
     if y.is_empty() {
         return Err(EngineError::NoStudies);
     }
     if y.iter().chain(v).any(|x| !x.is_finite()) || v.iter().any(|vi| *vi <= 0.0) {
         return Err(EngineError::Unsupported("every trial needs a finite effect and a positive variance".into()));
     }
+    Ok(())
+}
+
+/// The Bayesian random-effects fit of effects `y` with variances `v` under `prior`; intervals
+/// are equal-tailed at `level`.
+#[doc(alias = "bayesmeta")]
+pub fn bayes_random_effects(y: &[f64], v: &[f64], prior: TauPrior, level: f64) -> Result<BayesResult, EngineError> {
+    validate(y, v)?;
     let post = TauPosterior::new(y, v, prior)?;
     let tails = ((1.0 - level) / 2.0, 1.0 - (1.0 - level) / 2.0);
     // mu and a new trial's effect are normal mixtures over tau.
@@ -339,6 +344,22 @@ pub fn mu_density(analysis: &crate::Analysis, prior: TauPrior, xs: &[f64]) -> Re
             post.expect(|n| (-0.5 * (x - n.mu).powi(2) / n.var).exp() / (2.0 * std::f64::consts::PI * n.var).sqrt())
         })
         .collect())
+}
+
+/// The posterior probabilities that mu, and a new trial's effect (posterior predictive), lie
+/// below `at` (analysis scale): for a threshold of clinical importance.
+pub fn posterior_below(analysis: &crate::Analysis, prior: TauPrior, at: f64) -> Result<(f64, f64), EngineError> {
+    let (y, v): (Vec<f64>, Vec<f64>) = analysis.studies.iter().filter_map(|s| s.effect).map(|e| (e.yi, e.vi)).unzip();
+    validate(&y, &v)?;
+    let post = TauPosterior::new(&y, &v, prior)?;
+    let normal = Normal::new(0.0, 1.0).expect("valid");
+    let below = |predictive: bool| {
+        post.expect(|n| {
+            let var = if predictive { n.var + n.tau * n.tau } else { n.var };
+            normal.cdf((at - n.mu) / var.sqrt())
+        })
+    };
+    Ok((below(false), below(true)))
 }
 
 /// Turner et al. (Stat Med 2015;34:984-998), Table IV: predictive log-normal distributions of

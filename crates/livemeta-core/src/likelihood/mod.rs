@@ -6,7 +6,7 @@ mod glmm;
 mod profile;
 
 pub use bayes::{
-    bayes_for, bayes_random_effects, mu_density, sensitivity_priors, BayesResult, Posterior, TauPrior,
+    bayes_for, bayes_random_effects, mu_density, posterior_below, sensitivity_priors, BayesResult, Posterior, TauPrior,
     SENSITIVITY_PRIORS, TURNER_PRIORS,
 };
 pub use glmer::{approximate_conditional_random_effects, random_study_effects};

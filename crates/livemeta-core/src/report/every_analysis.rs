@@ -76,6 +76,16 @@ pub fn every_analysis(studies: &[StudyCounts], analysis: &Analysis, options: &An
         .into_iter()
         .map(|p| result_json(crate::likelihood::bayes_for(analysis, p, options.level)))
         .collect();
+    // The posterior probabilities below ratios of 0.8 and 1.25 (mu, a new trial), per prior.
+    if options.measure.is_ratio() {
+        out["bayes_below"] = crate::likelihood::sensitivity_priors(options.measure)
+            .into_iter()
+            .map(|p| {
+                let at = |ratio: f64| crate::likelihood::posterior_below(analysis, p, ratio.ln());
+                serde_json::json!({ "0.8": result_json(at(0.8)), "1.25": result_json(at(1.25)) })
+            })
+            .collect();
+    }
 }
 
 /// A result as JSON, or `{"error": "..."}` when that analysis does not apply.

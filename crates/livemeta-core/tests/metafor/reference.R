@@ -465,7 +465,10 @@ bayes_summaries <- function(y, v, logprior, scale) {
   tau_q <- function(q) uniroot(function(t) tau_cdf(t) - q, c(0, split), extendInt = "upX", tol = 1e-13)$root
   c(mu_mean = mu_mean, mu_median = mu_q(0.5, FALSE), mu_lower = mu_q(0.025, FALSE), mu_upper = mu_q(0.975, FALSE),
     pred_lower = mu_q(0.025, TRUE), pred_upper = mu_q(0.975, TRUE),
-    tau_median = tau_q(0.5), tau_lower = tau_q(0.025), tau_upper = tau_q(0.975), p_below0 = mix_cdf(0, FALSE))
+    tau_median = tau_q(0.5), tau_lower = tau_q(0.025), tau_upper = tau_q(0.975), p_below0 = mix_cdf(0, FALSE),
+    # Beyond thresholds of clinical importance (ratios of 0.8 and 1.25), for mu and a new trial.
+    p_below_0.8 = mix_cdf(log(0.8), FALSE), p_pred_below_0.8 = mix_cdf(log(0.8), TRUE),
+    p_below_1.25 = mix_cdf(log(1.25), FALSE), p_pred_below_1.25 = mix_cdf(log(1.25), TRUE))
 }
 # Named by livemeta's prior codes (TauPrior::code); `a` is a typical tau, to size the grid.
 # Log-normal tau^2 (Turner et al. 2015): log tau^2 ~ N(m, s^2), so p(tau) is proportional to

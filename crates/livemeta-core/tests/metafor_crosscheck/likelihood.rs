@@ -3,7 +3,7 @@
 use super::common::{cases_by_key, metafor_output, Tally, TOLERANCE};
 use livemeta_core::data::parse_studies;
 use livemeta_core::likelihood::{approximate_conditional_random_effects, random_study_effects};
-use livemeta_core::likelihood::{bayes_for, TauPrior};
+use livemeta_core::likelihood::{bayes_for, posterior_below, TauPrior};
 use livemeta_core::likelihood::{conditional_random_effects, likelihood_fit, LikelihoodModel, MixedFit};
 use livemeta_core::likelihood::{mu_profile_interval, tau2_profile_interval};
 use livemeta_core::model::{analyze, AnalysisOptions};
@@ -12,7 +12,8 @@ use livemeta_core::Measure;
 
 /// The Bayesian random-effects model against a quadrature written separately in R
 /// (integrate() and uniroot()), half-normal and half-Cauchy priors on tau at two scales and
-/// Turner et al.'s log-normal priors on tau².
+/// Turner et al.'s log-normal priors on tau², with the posterior probabilities beyond ratios of
+/// 0.8 and 1.25 (a threshold of clinical importance) for mu and a new trial.
 #[test]
 fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
     let out = metafor_output();
@@ -24,8 +25,8 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
                 .unwrap();
         let options = AnalysisOptions { measure: Measure::from_code(&case[1]).unwrap(), ..AnalysisOptions::default() };
         let prior = TauPrior::from_code(&case[2]).unwrap_or_else(|| panic!("{case:?}: unknown prior"));
-        let fit =
-            bayes_for(&analyze(&studies, &options).unwrap(), prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        let analysis = analyze(&studies, &options).unwrap();
+        let fit = bayes_for(&analysis, prior, 0.95).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         for (quantity, want) in expected {
             let got = match quantity.as_str() {
                 "mu_mean" => fit.mu.mean,
@@ -38,7 +39,20 @@ fn bayesian_random_effects_match_a_separate_quadrature_in_r() {
                 "tau_lower" => fit.tau.lower,
                 "tau_upper" => fit.tau.upper,
                 "p_below0" => fit.prob_mu_below_zero,
-                q => panic!("unknown quantity {q}"),
+                q => {
+                    let (predictive, at) = match (q.strip_prefix("p_pred_below_"), q.strip_prefix("p_below_")) {
+                        (Some(at), _) => (true, at),
+                        (None, Some(at)) => (false, at),
+                        _ => panic!("unknown quantity {q}"),
+                    };
+                    let at: f64 = at.parse().unwrap_or_else(|_| panic!("unknown quantity {q}"));
+                    let (mean, new_trial) = posterior_below(&analysis, prior, at.ln()).unwrap();
+                    if predictive {
+                        new_trial
+                    } else {
+                        mean
+                    }
+                }
             };
             tally.check(|| format!("{case:?} {quantity}"), got, *want, TOLERANCE);
         }
