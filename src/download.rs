@@ -17,6 +17,18 @@ pub fn download(filename: &str, mime: &str, contents: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Bytes (a Word document) offered as a file.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(filename, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
 fn download_url(filename: &str, url: &str) {
     let document = window().document().expect("document");
     if let Ok(anchor) = document.create_element("a").map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>()) {
@@ -31,18 +43,29 @@ pub fn download_svg(name: &str, figure: &impl Figure) {
     download(&format!("{name}.svg"), "image/svg+xml", &figure_svg(&figure.exported(), EXPORT_WIDTH as u32));
 }
 
-/// The figure as exported, as `name.png`: drawn afresh off screen at twice the screen's
-/// resolution or more, so it stays sharp on a slide whatever screen it came from.
-pub fn download_png(name: &str, figure: &impl Figure) {
+/// The figure as exported, drawn afresh off screen at twice the screen's resolution or more,
+/// so it stays sharp on a slide whatever screen it came from: a PNG data URL and its size.
+fn png_data_url(figure: &impl Figure) -> Option<(String, u32, u32)> {
     let scale = window().device_pixel_ratio().max(1.0) * 2.0;
     let canvas = window()
         .document()
         .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-    if let Some(canvas) = canvas {
-        crate::components::paint(&canvas, &figure.exported(), EXPORT_WIDTH, scale);
-        if let Ok(url) = canvas.to_data_url() {
-            download_url(&format!("{name}.png"), &url);
-        }
+        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())?;
+    crate::components::paint(&canvas, &figure.exported(), EXPORT_WIDTH, scale);
+    Some((canvas.to_data_url().ok()?, canvas.width(), canvas.height()))
+}
+
+/// The figure as exported, as `name.png`.
+pub fn download_png(name: &str, figure: &impl Figure) {
+    if let Some((url, _, _)) = png_data_url(figure) {
+        download_url(&format!("{name}.png"), &url);
     }
+}
+
+/// The figure as exported, as PNG bytes with their size in pixels (for the Word report).
+pub fn figure_png(figure: &impl Figure) -> Option<(Vec<u8>, u32, u32)> {
+    use base64::Engine;
+    let (url, width, height) = png_data_url(figure)?;
+    let body = url.strip_prefix("data:image/png;base64,")?;
+    Some((base64::engine::general_purpose::STANDARD.decode(body).ok()?, width, height))
 }

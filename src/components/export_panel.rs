@@ -1,4 +1,5 @@
 use crate::components::forest_plot_canvas::current_plot;
+use crate::components::report_export::ReportExport;
 use crate::download::{download, download_png, download_svg};
 use crate::state::{entered_note, pooled_trials, AppState};
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ pub fn ExportPanel(state: AppState) -> impl IntoView {
             <button type="button" data-testid="export-svg" on:click=move |_| download_svg("forest-plot", &current_plot(&state))>"Plot as SVG"</button>
             <button type="button" data-testid="export-png" on:click=move |_| download_png("forest-plot", &current_plot(&state))>"Plot as PNG"</button>
             <button type="button" data-testid="export-csv" on:click=move |_| download("livemeta-table.csv", "text/csv", &forest_csv(&current_plot(&state)))>"Table as CSV"</button>
+            <ReportExport state=state r_code=r_code />
             <button type="button" data-testid="copy-r-code" on:click=move |_| {
                 let _ = window().navigator().clipboard().write_text(&r_code.get());
                 copied.set(true);

@@ -16,6 +16,7 @@ mod model_options;
 mod plot_canvas;
 mod pooled_summary;
 mod predict_reveal;
+mod report_export;
 mod results_panel;
 mod row_pager;
 mod story;

@@ -1,6 +1,7 @@
 //! What is shown and exported: number formatting, "explain this number" and the R code that
 //! reproduces an analysis.
 mod absolute;
+mod document;
 mod every_analysis;
 mod explain;
 mod format;
@@ -11,6 +12,7 @@ pub use absolute::{
     absolute_sentence, control_risk_spread, difference_per_thousand, follow_up_spread, number_needed_text,
     per_thousand, result_in_words,
 };
+pub use document::{to_docx, to_html, Block, Document};
 pub use every_analysis::{every_analysis, result_json};
 pub use explain::{explain, Explanation, Quantity};
 pub use format::{
