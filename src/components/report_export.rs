@@ -3,6 +3,7 @@
 //! analysis open below the plot and the R code, as one HTML file or a Word document. Both are
 //! written from one `Document`, built from the same analysis as the page.
 use crate::components::forest_plot_canvas::current_plot;
+use crate::components::summary_of_findings::absolute_cells;
 use crate::download::{download, download_bytes, figure_png, EXPORT_WIDTH};
 use crate::state::{findings, AppState, DataSource, OutcomeFinding, Selection, SensitivityView};
 use leptos::prelude::*;
@@ -10,8 +11,8 @@ use livemeta_core::data::{TrialData, TrialRow};
 use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::model::{Analysis, Rule};
 use livemeta_core::report::{
-    absolute_sentence, define_all_in, effect_with_ci, p_value, per_thousand, result_in_words, tau2_text, to_docx,
-    to_html, Block, Document,
+    absolute_sentence, define_all_in, effect_with_ci, p_value, result_in_words, tau2_text, to_docx, to_html, Block,
+    Document,
 };
 use livemeta_core::{Coded, EngineError};
 use livemeta_plot::figure_svg;
@@ -168,17 +169,7 @@ pub fn report_document(inputs: ReportInputs) -> Document {
             .map(|row| match &row.finding {
                 Ok(f) => {
                     let (e, l, u) = f.relative;
-                    let (with_control, with_treatment) = f.absolute.map_or(("–".into(), "–".into()), |a| {
-                        (
-                            format!("{} per 1,000", per_thousand(a.control_risk)),
-                            format!(
-                                "{} per 1,000 ({} to {})",
-                                per_thousand(a.risk),
-                                per_thousand(a.risk_lower),
-                                per_thousand(a.risk_upper)
-                            ),
-                        )
-                    });
+                    let (with_control, with_treatment) = absolute_cells(f);
                     let user = if f.ratings.iter().any(|r| r.user.is_some()) { " (with your ratings)" } else { "" };
                     vec![
                         row.label.clone(),

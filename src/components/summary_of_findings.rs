@@ -8,7 +8,9 @@ use livemeta_core::interpret::{Concern, Domain, Finding, Rating};
 use livemeta_core::report::{count, effect_with_ci, per_thousand};
 use livemeta_core::Coded;
 
-fn absolute_cells(finding: &Finding) -> (String, String) {
+/// The risks with the control and with the intervention per 1,000, as the table and the report
+/// write them.
+pub fn absolute_cells(finding: &Finding) -> (String, String) {
     match finding.absolute {
         Some(a) => (
             format!("{} per 1,000", per_thousand(a.control_risk)),
