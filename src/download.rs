@@ -8,22 +8,20 @@ use wasm_bindgen::JsCast;
 pub const EXPORT_WIDTH: f64 = 960.0;
 
 pub fn download(filename: &str, mime: &str, contents: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    download_url(filename, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
+    download_part(filename, mime, &wasm_bindgen::JsValue::from_str(contents));
 }
 
 /// Bytes (a Word document) offered as a file.
 pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
+    download_part(filename, mime, &js_sys::Uint8Array::from(bytes));
+}
+
+/// One blob part (text or bytes: the Blob constructor takes either) offered as a file.
+fn download_part(filename: &str, mime: &str, part: &wasm_bindgen::JsValue) {
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     download_url(filename, &url);
     let _ = web_sys::Url::revoke_object_url(&url);

@@ -2,7 +2,7 @@
 //! certainty of the evidence suggested from each analysis (GRADE). Each row opens onto its five
 //! domains: the suggestion, its rule and numbers, and the user's own rating with a reason.
 use crate::components::defined_term::DefinedTerm;
-use crate::state::{findings, AppState, OutcomeFinding};
+use crate::state::{findings, AppState, Display, OutcomeFinding, Selection};
 use leptos::prelude::*;
 use livemeta_core::interpret::{Concern, Domain, Finding, Rating};
 use livemeta_core::report::{count, effect_with_ci, per_thousand};
@@ -45,8 +45,11 @@ fn comments(row: &OutcomeFinding) -> String {
 #[component]
 pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
     let selection = state.selection;
+    // Where the results are shown (presenter mode, the open view) changes no row: the rows are
+    // refitted only when the rest of the selection changes.
+    let pooled_as = Memo::new(move |_| selection.with(|s| Selection { display: Display::default(), ..s.clone() }));
     let table = Memo::new(move |_| {
-        state.source.with(|source| selection.with(|s| state.analysis.with(|shown| findings(s, source, shown))))
+        state.source.with(|source| pooled_as.with(|s| state.analysis.with(|shown| findings(s, source, shown))))
     });
     let open = RwSignal::new(None::<String>);
     let (treatment, control) = {
