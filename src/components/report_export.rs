@@ -175,7 +175,7 @@ pub fn report_document(inputs: ReportInputs) -> Document {
                         row.label.clone(),
                         with_control,
                         with_treatment,
-                        format!("{} {}", f.measure.code(), effect_with_ci(e, l, u, f.measure)),
+                        format!("{} {}", f.measure.label(), effect_with_ci(e, l, u, f.measure)),
                         format!("{} ({})", livemeta_core::report::count(f.participants as usize), f.trials),
                         format!("{} {}{user}", f.certainty.symbols(), f.certainty.label()),
                     ]

@@ -73,7 +73,7 @@ pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
             Ok(f) => {
                 let (with_control, with_treatment) = absolute_cells(f);
                 let (e, l, u) = f.relative;
-                let relative = format!("{} {}", f.measure.code(), effect_with_ci(e, l, u, f.measure));
+                let relative = format!("{} {}", f.measure.label(), effect_with_ci(e, l, u, f.measure));
                 let certainty = f.certainty;
                 view! {
                     <td data-label="With the control">{with_control}</td>
