@@ -1,8 +1,8 @@
 use crate::components::keyboard::install_shortcuts;
 use crate::components::{
-    open_import, AnalysisControls, DataEditor, DataImport, ExplainPanel, ExportPanel, ForestPlotCanvas, ImportProblems,
-    ModelOptions, PooledSummary, PredictReveal, PredictToggle, ResultsPanel, SensitivityPanel, StoryBar, StoryTools,
-    StudyTable, SummaryOfFindings, TrialToggles, UnreadableSets,
+    open_import, AnalysisControls, CompletePaper, DataEditor, DataImport, ExplainPanel, ExportPanel, ForestOptions,
+    ForestPlotCanvas, ImportProblems, ModelOptions, PooledSummary, PredictReveal, PredictToggle, ResultsPanel,
+    SensitivityPanel, StoryBar, StoryTools, StudyTable, SummaryOfFindings, TrialToggles, UnreadableSets,
 };
 use crate::link::{initial_state, story_from_link, sync_with_url};
 use crate::state::{AppState, DataSource, Origin};
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <AnalysisControls state=state />
                     <TrialToggles state=state />
                     <Show when=all_methods><ModelOptions state=state /></Show>
+                    <ForestOptions state=state />
                     <DataImport state=state />
                 </aside>
                 <section class="results" id="results" tabindex="-1" class:import-failed=move || state.import_problems.with(|p| !p.is_empty())>
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <ForestPlotCanvas state=state />
                     <ExportPanel state=state />
                     <SummaryOfFindings state=state />
+                    <CompletePaper state=state />
                     <Show when=all_methods>
                         <StoryTools state=state />
                         <SensitivityPanel state=state />

@@ -49,7 +49,8 @@ fn png_data_url(figure: &impl Figure) -> Option<(String, u32, u32)> {
         .document()
         .and_then(|d| d.create_element("canvas").ok())
         .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())?;
-    crate::components::paint(&canvas, &figure.exported(), EXPORT_WIDTH, scale);
+    let exported = figure.exported();
+    crate::components::paint(&canvas, &exported, exported.export_width(EXPORT_WIDTH), scale);
     Some((canvas.to_data_url().ok()?, canvas.width(), canvas.height()))
 }
 

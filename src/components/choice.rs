@@ -51,3 +51,21 @@ pub fn CodedChoice<T: Labelled>(
             } />
     }
 }
+
+/// A labelled checkbox bound to one flag of the selection.
+#[component]
+pub fn Toggle(
+    label: &'static str,
+    testid: &'static str,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+    on_toggle: impl Fn(bool) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" data-testid=testid prop:checked=move || checked.get() prop:disabled=move || disabled.get()
+                on:change=move |ev| on_toggle(event_target_checked(&ev)) />
+            {label}
+        </label>
+    }
+}

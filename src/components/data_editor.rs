@@ -3,6 +3,7 @@
 //! arrow keys move between rows, Tab between cells; a block copied from a spreadsheet pastes
 //! into several cells at once. Each edit is one undo step. A bundled set is edited as the
 //! user's copy; "Reset to the original" brings the bundled set back, never overwritten.
+use crate::components::paste::{is_block, spread_block};
 use crate::state::{AppState, DataSource, BUNDLED};
 use leptos::prelude::*;
 use livemeta_core::data::Dataset;
@@ -124,7 +125,7 @@ pub fn DataEditor(state: AppState) -> impl IntoView {
                                     }
                                     on:paste=move |ev: web_sys::ClipboardEvent| {
                                         let text = ev.clipboard_data().and_then(|d| d.get_data("text").ok()).unwrap_or_default();
-                                        if !text.contains(['\t', '\n']) {
+                                        if !is_block(&text) {
                                             return;
                                         }
                                         ev.prevent_default();
@@ -244,10 +245,10 @@ fn paste_block(
     apply: impl Fn(Vec<(String, Column, String)>),
 ) {
     let Some(first_row) = ids.iter().position(|id| id == trial) else { return };
-    let lines: Vec<&str> = text.trim_end_matches(['\n', '\r']).lines().collect();
+    let block = spread_block(text, first_row, col);
     let mut ids = ids.to_vec();
     // New rows first (one edit), then the cells (applied to the data with those rows).
-    let missing = (first_row + lines.len()).saturating_sub(ids.len());
+    let missing = block.iter().map(|(r, ..)| r + 1).max().unwrap_or(0).saturating_sub(ids.len());
     if missing > 0 {
         let mut dataset = state.source.get_untracked().dataset.as_ref().clone();
         let outcome = outcome_now(state);
@@ -258,13 +259,9 @@ fn paste_block(
         }
         state.edit_data(dataset);
     }
-    let mut cells = Vec::new();
-    for (r, line) in lines.iter().enumerate() {
-        for (c, value) in line.split('\t').enumerate() {
-            if let Some(column) = columns.get(col + c) {
-                cells.push((ids[first_row + r].clone(), column.clone(), value.trim_end_matches('\r').to_string()));
-            }
-        }
-    }
+    let cells = block
+        .into_iter()
+        .filter_map(|(r, c, value)| columns.get(c).map(|column| (ids[r].clone(), column.clone(), value)))
+        .collect();
     apply(cells);
 }

@@ -7,13 +7,13 @@ use livemeta_core::data::Dataset;
 use livemeta_core::StudyCounts;
 
 /// The four cells, in the order of `EnteredCounts::counts`.
-fn cell_names(dataset: &Dataset) -> [String; 4] {
+pub(crate) fn cell_names(dataset: &Dataset) -> [String; 4] {
     let (t, c) = (&dataset.treatment_label, &dataset.control_label);
     [format!("{t} events"), format!("{t} total"), format!("{c} events"), format!("{c} total")]
 }
 
 /// Parses and checks the typed cells; the error names the cell.
-fn checked(cells: &[String; 4], label: &str, names: &[String; 4]) -> Result<[i64; 4], String> {
+pub(crate) fn checked(cells: &[String; 4], label: &str, names: &[String; 4]) -> Result<[i64; 4], String> {
     let mut counts = [0i64; 4];
     for ((slot, text), name) in counts.iter_mut().zip(cells).zip(names) {
         *slot = text.trim().parse().map_err(|_| {
@@ -66,7 +66,7 @@ pub fn EnterCounts(
     let save = move |_| match cells.with(|c| checked(c, &label_for_check, &names)) {
         Ok(counts) => {
             error.set(None);
-            state.selection.update(|s| s.enter(&trial_id, counts));
+            state.selection.update(|s| s.enter(&trial_id, counts, ""));
             on_close.run(());
         }
         Err(why) => error.set(Some(why)),

@@ -5,7 +5,9 @@ use crate::state::{AppState, DataSource, Selection, PAGE_ROWS};
 use leptos::prelude::*;
 use livemeta_core::data::TrialRow;
 use livemeta_core::{Analysis, EngineError};
-use livemeta_plot::{forest_axis_value, forest_plot, window_rows, ForestPlot, Guess, PooledRow};
+use livemeta_plot::{
+    forest_axis_value, forest_plot, in_layout, window_rows, with_trial_columns, ForestPlot, Guess, PooledRow,
+};
 
 /// (outcome, treatment arm, control arm) as plots name them.
 pub fn plot_labels(selection: &Selection, source: &DataSource) -> (String, String, String) {
@@ -26,11 +28,14 @@ pub fn plot_of(
     analysis: &Result<Analysis, EngineError>,
 ) -> ForestPlot {
     let (outcome, treatment, control) = plot_labels(selection, source);
-    let mut plot = forest_plot(rows, analysis, &selection.method.options(), &outcome, &treatment, &control);
+    let style = &selection.views.forest;
+    let plot = forest_plot(rows, analysis, &selection.method.options(), &outcome, &treatment, &control);
+    let mut plot = with_trial_columns(plot, rows, &source.dataset, style.follow_up, &style.attributes, style.rob);
     if selection.method.prediction.is_none() {
         plot.prediction = None;
     }
-    plot
+    plot.reference_line = style.reference_line;
+    in_layout(plot, style.layout, analysis)
 }
 
 /// What the plot shows now: the main analysis, the comparison diamond, the prediction

@@ -1,28 +1,10 @@
-use crate::components::choice::Choice;
+use crate::components::choice::{Choice, Toggle};
 use crate::link::OFFERED_ADD;
 use crate::state::AppState;
 use leptos::prelude::*;
 use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::Coded;
 use livemeta_core::{CorrectionScope, Measure, Model};
-
-/// A labelled checkbox bound to one flag of the selection.
-#[component]
-fn Toggle(
-    label: &'static str,
-    testid: &'static str,
-    #[prop(into)] checked: Signal<bool>,
-    #[prop(into, optional)] disabled: Signal<bool>,
-    on_toggle: impl Fn(bool) + 'static,
-) -> impl IntoView {
-    view! {
-        <label class="check">
-            <input type="checkbox" data-testid=testid prop:checked=move || checked.get() prop:disabled=move || disabled.get()
-                on:change=move |ev| on_toggle(event_target_checked(&ev)) />
-            {label}
-        </label>
-    }
-}
 
 fn q_centre_label(centre: QCentre) -> &'static str {
     match centre {

@@ -2,7 +2,7 @@ use crate::components::absolute_effect::AbsoluteEffectLine;
 use crate::components::clinical_threshold::ClinicalThreshold;
 use crate::components::defined_term::DefinedTerm;
 use crate::components::explain_panel::ExplainableNumber;
-use crate::state::AppState;
+use crate::state::{reproduces, AppState};
 use leptos::prelude::*;
 use livemeta_core::data::TrialData;
 use livemeta_core::report::Quantity;
@@ -96,8 +96,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
                 // The difference is stated, never hidden: the live pool rarely has all eight trials.
                 let difference = state.analysis.with(|a| match a {
                     Ok(a) if a.measure.label() == label => {
-                        let live = format!("{:.2} ({:.2}-{:.2})", a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper);
-                        let same = live == format!("{:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+                        let same = reproduces(a, p);
                         // With every missing cell typed in, say plainly whether the typed counts
                         // give the paper's pooled result.
                         let (entered, missing) = state.rows.with(|rows| {

@@ -64,7 +64,9 @@ fn source_text(row: &TrialRow) -> String {
                 read.join("; ")
             }
         }
-        TrialData::Entered { .. } => "entered by you (no public source)".into(),
+        TrialData::Entered { .. } => {
+            format!("entered by you, {} (no public source)", row.entered_origin().unwrap_or_default())
+        }
         TrialData::NotReported => "no public counts".into(),
         _ => "left out: the row has problems".into(),
     }

@@ -126,11 +126,12 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
         let id = row.id.clone();
         let open = move |_| editing.set(Some(id.clone()));
         let (treatment, control, definition) = match &row.data {
-            TrialData::Entered { counts } => {
+            TrialData::Entered { counts, label } => {
+                let origin = livemeta_core::data::entered_origin(label);
                 let shown = |e: i64, n: i64, arm: &str| view! {
                     <span class="count entered" tabindex="0" data-testid=format!("count-{}-{arm}", row.id)>
                         {format!("{e}/{n}")}
-                        <span class="provenance" role="tooltip">"Entered by you from the paper; livemeta has no source for this number."</span>
+                        <span class="provenance" role="tooltip">{format!("Entered by you {origin}; livemeta has no source for this number.")}</span>
                     </span>
                 };
                 let id = row.id.clone();
@@ -202,7 +203,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
         let (form_id, form_label) = (row.id.clone(), row.label.clone());
         let explained_id = row.id.clone();
         let current = match &row.data {
-            TrialData::Entered { counts } => {
+            TrialData::Entered { counts, .. } => {
                 Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control])
             }
             _ => None,

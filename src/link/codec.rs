@@ -13,6 +13,7 @@ use livemeta_core::model::Preset;
 use livemeta_core::model::{CiMethod, I2From, PredictionCritical, QCentre};
 use livemeta_core::sensitivity::TsaAssumptions;
 use livemeta_core::{Coded, CorrectionScope, Measure, Model, StudyCounts};
+use livemeta_plot::ForestLayout;
 
 pub fn encode(s: &Selection) -> String {
     let mut q = format!(
@@ -105,6 +106,23 @@ pub fn encode(s: &Selection) -> String {
             .collect();
         q.push_str(&format!("&grade={}", cells.join(",")));
     }
+    let forest = &s.views.forest;
+    if forest.layout != ForestLayout::default() {
+        q.push_str(&format!("&layout={}", forest.layout.code()));
+    }
+    // The forest plot's columns: rob, weeks and each attribute's name, encoded.
+    let columns: Vec<String> = [(forest.rob, "rob"), (forest.follow_up, "weeks")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, code)| code.to_string())
+        .chain(forest.attributes.iter().map(|a| format!("a.{}", encode_component(a))))
+        .collect();
+    if !columns.is_empty() {
+        q.push_str(&format!("&fcols={}", columns.join(",")));
+    }
+    if forest.reference_line {
+        q.push_str("&refline=1");
+    }
     // The trial sequential analysis's assumptions, where they differ from the defaults.
     for a in TsaAssumptions::ALL {
         let value = (a.get)(&s.views.tsa);
@@ -112,14 +130,17 @@ pub fn encode(s: &Selection) -> String {
             q.push_str(&format!("&{}={v}", a.key));
         }
     }
-    // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2.
+    // Counts typed in from the paper travel with the link: outcome:dose:trial:a:n1:c:n2, then
+    // the user's label for them, encoded, if they gave one.
     if !s.entered.cells.is_empty() {
         let cells: Vec<String> = s
             .entered
             .cells
             .iter()
             .map(|e| {
-                format!("{}:{}:{}:{}", e.outcome, e.dose.code(), e.trial, e.counts.map(|c| c.to_string()).join(":"))
+                let counts = e.counts.map(|c| c.to_string()).join(":");
+                let label = if e.label.is_empty() { String::new() } else { format!(":{}", encode_component(&e.label)) };
+                format!("{}:{}:{}:{counts}{label}", e.outcome, e.dose.code(), e.trial)
             })
             .collect();
         q.push_str(&format!("&typed={}", cells.join(",")));
@@ -133,13 +154,24 @@ pub fn encode(s: &Selection) -> String {
 /// One cell of `typed=`, if it names a known outcome, dose and trial and holds a valid table.
 fn entered_cell(cell: &str, dataset: &Dataset) -> Option<EnteredCounts> {
     let parts: Vec<&str> = cell.split(':').collect();
-    let [outcome, dose, trial, rest @ ..] = parts.as_slice() else { return None };
-    let counts: Vec<i64> = rest.iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
+    let [outcome, dose, trial, a, n1, c, n2, label @ ..] = parts.as_slice() else { return None };
+    let counts: Vec<i64> = [a, n1, c, n2].iter().map(|n| n.parse().ok()).collect::<Option<_>>()?;
     let counts: [i64; 4] = counts.try_into().ok()?;
+    let label = match label {
+        [] => String::new(),
+        [label] => decode_component(label)?,
+        _ => return None,
+    };
     let dose = known_dose(dose, dataset)?;
     let known = dataset.outcome(outcome).is_some() && dataset.trial(trial).is_some();
     let valid = StudyCounts::new(*trial, counts[0], counts[1], counts[2], counts[3]).validate().is_ok();
-    (known && valid).then(|| EnteredCounts { outcome: outcome.to_string(), dose, trial: trial.to_string(), counts })
+    (known && valid).then(|| EnteredCounts {
+        outcome: outcome.to_string(),
+        dose,
+        trial: trial.to_string(),
+        counts,
+        label,
+    })
 }
 
 /// One rating of `grade=`, if it names a known outcome and domain and 0, 1 or 2 levels down.
@@ -301,8 +333,8 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
     if let Some(moderator) = q.parse("mod", known_moderator, "not an attribute of these trials") {
         s.views.moderator = Some(moderator);
     }
-    let columns = dataset.attribute_names();
-    let known_column = |c: &str| decode_component(c).filter(|c| columns.contains(c));
+    let attributes = dataset.attribute_names();
+    let known_column = |c: &str| decode_component(c).filter(|c| attributes.contains(c));
     if let Some(column) = q.parse("col", known_column, "not an attribute of these trials") {
         s.views.subgroup_column = Some(column);
     }
@@ -348,11 +380,26 @@ pub fn decode(query: &str, dataset: &Dataset) -> (Selection, Vec<String>) {
             match entered_cell(cell, dataset) {
                 Some(e) if !s.entered.cells.iter().any(|x| x.same_cell(&e)) => s.entered.cells.push(e),
                 Some(_) => q.ignore("typed", cell, "the same cell twice; the first kept"),
-                None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total of a known trial, with events between 0 and the total"),
+                None => q.ignore("typed", cell, "not outcome:dose:trial:events:total:events:total (and a label) of a known trial, with events between 0 and the total"),
             }
         }
     }
     s.entered.used = !q.flag("typedoff");
+    if let Some(layout) = q.coded::<ForestLayout>("layout") {
+        s.views.forest.layout = layout;
+    }
+    if let Some(columns) = q.get("fcols") {
+        for column in columns.split(',').filter(|c| !c.is_empty()) {
+            let attribute = column.strip_prefix("a.").and_then(decode_component).filter(|a| attributes.contains(a));
+            match (column, attribute) {
+                ("rob", _) => s.views.forest.rob = true,
+                ("weeks", _) => s.views.forest.follow_up = true,
+                (_, Some(a)) if !s.views.forest.attributes.contains(&a) => s.views.forest.attributes.push(a),
+                _ => q.ignore("fcols", column, "not rob, weeks or a. and an attribute of these trials"),
+            }
+        }
+    }
+    s.views.forest.reference_line = q.flag("refline");
     s.views.compare_models = q.flag("both");
     s.display.presenter = q.flag("presenter");
     s.display.predict = q.flag("predict");
@@ -390,7 +437,7 @@ pub(super) fn data_param(source: &DataSource) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::DataSource;
+    use crate::state::{DataSource, ForestStyle};
 
     #[test]
     fn a_link_reads_back_as_the_selection_it_was_written_from() {
@@ -412,6 +459,13 @@ mod tests {
             Some((Concern::Serious, "adults only: 50%, not 5,0; ok?".into())),
         );
         s.rate("skin_infections", Domain::Imprecision, Some((Concern::NotSerious, String::new())));
+        s.views.forest = ForestStyle {
+            layout: ForestLayout::Jama,
+            rob: true,
+            follow_up: true,
+            attributes: data.dataset.attribute_names().into_iter().take(1).collect(),
+            reference_line: true,
+        };
         let (back, notes) = decode(&encode(&s), &data.dataset);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, s);

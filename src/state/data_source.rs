@@ -110,21 +110,30 @@ pub fn rows_for(selection: &Selection, source: &DataSource) -> Vec<TrialRow> {
     for row in rows.iter_mut().filter(|r| r.data == TrialData::NotReported && selection.entered.used) {
         if let Some(e) = selection.entered_for(&row.trial_id) {
             let [a, b, c, d] = e.counts;
-            row.data = TrialData::Entered { counts: StudyCounts::new(row.label.clone(), a, b, c, d) };
+            let counts = StudyCounts::new(row.label.clone(), a, b, c, d);
+            row.data = TrialData::Entered { counts, label: e.label.clone() };
         }
     }
     rows
 }
 
-/// An R comment naming the pooled trials whose counts the user entered, so a script never
-/// passes them off as sourced; empty when there are none.
+/// An R comment naming the pooled trials whose counts the user entered, a line for each place
+/// they came from, so a script never passes them off as sourced; empty when there are none.
 pub fn entered_note(rows: &[TrialRow]) -> String {
-    let entered: Vec<&str> = rows.iter().filter(|r| r.is_entered() && r.enabled).map(|r| r.label.as_str()).collect();
-    if entered.is_empty() {
-        String::new()
-    } else {
-        format!("# Counts entered by you from the paper (livemeta has no source for them): {}\n", entered.join(", "))
+    let mut by_origin: Vec<(String, Vec<&str>)> = Vec::new();
+    for row in rows.iter().filter(|r| r.enabled) {
+        let Some(origin) = row.entered_origin() else { continue };
+        match by_origin.iter_mut().find(|(o, _)| *o == origin) {
+            Some((_, trials)) => trials.push(&row.label),
+            None => by_origin.push((origin, vec![&row.label])),
+        }
     }
+    by_origin
+        .into_iter()
+        .map(|(origin, trials)| {
+            format!("# Counts entered by you {origin} (livemeta has no source for them): {}\n", trials.join(", "))
+        })
+        .collect()
 }
 
 /// The trials in the pool (reported rows that are switched on): their ids and tables, in screen
@@ -147,5 +156,32 @@ impl Unreadable {
             "A set kept in this browser could not be read ({}). It is kept as it was and nothing will overwrite it: save it as a file to recover what it holds.",
             self.why
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::EnteredCounts;
+
+    #[test]
+    fn the_r_comment_names_where_entered_counts_came_from_on_one_line_each() {
+        let source = DataSource::flagship();
+        let mut selection = Selection::for_outcome(&source.dataset, "skin_infections");
+        let missing: Vec<String> = rows_for(&selection, &source)
+            .into_iter()
+            .filter(|r| r.data == TrialData::NotReported)
+            .map(|r| r.trial_id)
+            .collect();
+        let (outcome, dose) = (selection.scope.outcome.clone(), selection.scope.dose.clone());
+        for (trial, label) in missing.iter().zip(["", "test\nvalues\nres <- 1"]) {
+            let (outcome, dose, trial, label) = (outcome.clone(), dose.clone(), trial.clone(), label.to_string());
+            selection.enter_at(EnteredCounts { outcome, dose, trial, counts: [1, 10, 2, 10], label });
+        }
+        let note = entered_note(&rows_for(&selection, &source));
+        let lines: Vec<&str> = note.lines().collect();
+        assert_eq!(lines.len(), 2, "{note}");
+        assert!(lines.iter().all(|l| l.starts_with("# Counts entered by you ")), "{note}");
+        assert!(lines[0].contains("from the paper") && lines[1].contains("labelled “test values res <- 1”"), "{note}");
     }
 }

@@ -5,6 +5,7 @@ mod changes;
 mod data_source;
 mod findings;
 mod history;
+mod paper_cells;
 mod selection;
 
 use changes::track_changes;
@@ -19,6 +20,7 @@ use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::model::{analyze, Analysis};
 use livemeta_core::report::{explain, Explanation, Quantity};
 use livemeta_core::EngineError;
+pub use paper_cells::{paper_outcomes, reproduces, PaperCell, PaperOutcome};
 pub use selection::*;
 use std::sync::Arc;
 

@@ -7,6 +7,7 @@ use livemeta_core::model::{AnalysisOptions, CiMethod, I2From, Model, PredictionC
 use livemeta_core::model::{Convention, Preset};
 use livemeta_core::sensitivity::TsaAssumptions;
 use livemeta_core::{Coded, Measure, ZeroCellPolicy};
+use livemeta_plot::ForestLayout;
 
 /// The user's choices: the whole analysis is a function of these (and of the data source).
 /// Each kind is a type of its own, so what undo, the link and a data switch do with a kind
@@ -90,6 +91,21 @@ pub struct ViewOptions {
     pub threshold: Option<Threshold>,
     /// The user's own GRADE ratings, each for one outcome and domain.
     pub grade: Vec<GradeOverride>,
+    pub forest: ForestStyle,
+}
+
+/// How the forest plot is drawn: a journal's layout and the columns beside the trials.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForestStyle {
+    pub layout: ForestLayout,
+    /// Each trial's RoB 2 judgments as dots.
+    pub rob: bool,
+    /// Each trial's follow-up in weeks.
+    pub follow_up: bool,
+    /// Trial attributes shown as columns, in the order chosen.
+    pub attributes: Vec<String>,
+    /// A dashed line at the pooled estimate.
+    pub reference_line: bool,
 }
 
 /// The user's rating of one GRADE domain for one outcome, in place of the suggestion.
@@ -115,6 +131,7 @@ impl Default for ViewOptions {
             control_risk: ControlRisk::Pooled,
             threshold: None,
             grade: Vec::new(),
+            forest: ForestStyle::default(),
         }
     }
 }
@@ -142,6 +159,8 @@ pub struct EnteredCounts {
     pub trial: String,
     /// Events and total, treatment then control.
     pub counts: [i64; 4],
+    /// What the user called these counts ("test values"); empty: typed in from the paper.
+    pub label: String,
 }
 
 impl EnteredCounts {
@@ -213,6 +232,12 @@ pub const VIEW_QUESTIONS: [(&str, &[SensitivityView]); 5] = {
 /// RevMan 5 against the methods Cochrane brought into RevMan in 2025.
 pub const LENS_DEFAULT: [Option<Preset>; 2] = [Some(Preset::RevMan5), Some(Preset::RevMan2025)];
 
+impl Labelled for ForestLayout {
+    fn label(self) -> &'static str {
+        ForestLayout::label(self)
+    }
+}
+
 choice!(
     /// The trial attribute that forms subgroups.
     SubgroupBy {
@@ -275,14 +300,20 @@ impl Selection {
     }
 
     /// Records (or replaces) the user's counts for a trial under the current outcome and dose.
-    pub fn enter(&mut self, trial: &str, counts: [i64; 4]) {
-        self.forget_entered(trial);
-        self.entered.cells.push(EnteredCounts {
-            outcome: self.scope.outcome.clone(),
-            dose: self.scope.dose.clone(),
-            trial: trial.to_string(),
-            counts,
-        });
+    pub fn enter(&mut self, trial: &str, counts: [i64; 4], label: &str) {
+        let (outcome, dose) = (self.scope.outcome.clone(), self.scope.dose.clone());
+        self.enter_at(EnteredCounts { outcome, dose, trial: trial.to_string(), counts, label: label.to_string() });
+    }
+
+    /// Records (or replaces) the user's counts for the cell they name.
+    pub fn enter_at(&mut self, cell: EnteredCounts) {
+        self.entered.cells.retain(|e| !e.same_cell(&cell));
+        self.entered.cells.push(cell);
+    }
+
+    /// Forgets the user's counts for the cell of `outcome`, `dose` and `trial`.
+    pub fn forget_entered_at(&mut self, outcome: &str, dose: &DoseSelection, trial: &str) {
+        self.entered.cells.retain(|e| !e.is_at(outcome, dose, trial));
     }
 
     /// The user's ratings for `outcome`.
@@ -300,8 +331,8 @@ impl Selection {
     }
 
     pub fn forget_entered(&mut self, trial: &str) {
-        let Scope { outcome, dose, .. } = &self.scope;
-        self.entered.cells.retain(|e| !e.is_at(outcome, dose, trial));
+        let (outcome, dose) = (self.scope.outcome.clone(), self.scope.dose.clone());
+        self.forget_entered_at(&outcome, &dose, trial);
     }
 
     /// This selection shown as `shown` is: undo, redo and a story's steps keep the display.

@@ -1,8 +1,8 @@
-use crate::{ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
-use livemeta_core::data::{TrialData, TrialRow};
+use crate::{ForestLayout, ForestPlot, ForestRow, PooledRow, RowKind, RowStatus, ENTERED_MARK};
+use livemeta_core::data::{judgments, Dataset, TrialData, TrialRow};
 use livemeta_core::model::{study_effects, Analysis, AnalysisOptions};
 use livemeta_core::numerics::z_crit;
-use livemeta_core::report::{count, p_value};
+use livemeta_core::report::{count, p_value, p_value_jama};
 use livemeta_core::EngineError;
 
 /// Builds the plot description from the rows and the analysis; pure, so tests and the SVG
@@ -34,6 +34,8 @@ pub fn forest_plot(
                 },
                 emphasis: false,
                 entered: row.is_entered(),
+                extra: vec![],
+                rob: [None; 6],
             };
             if let Some(counts) = row.counts() {
                 out.treatment = Some((counts.events_treatment, counts.total_treatment));
@@ -59,14 +61,13 @@ pub fn forest_plot(
             out
         })
         .collect();
-    let (pooled, mut footer) = pooled_and_footer(ok);
-    if plot_rows.iter().any(|r| r.entered) {
-        footer.push(format!("{ENTERED_MARK} Counts entered by you from the paper; livemeta has no source for them."));
-    }
+    let entered_note = entered_note(rows);
+    let (pooled, footer) = pooled_and_footer(ok, ForestLayout::RevMan, entered_note.as_deref());
     ForestPlot {
         rows: plot_rows,
         pooled,
         footer,
+        entered_note,
         prediction: ok.and_then(|a| a.prediction).map(|p| (p.lower, p.upper)),
         ..empty_plot(options, outcome_label, treatment_label, control_label)
     }
@@ -106,9 +107,11 @@ pub fn refit_plot(
             status: if estimate.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
             estimate,
             entered: false,
+            extra: vec![],
+            rob: [None; 6],
         })
         .collect();
-    let (mut pooled, footer) = pooled_and_footer(full_ok);
+    let (mut pooled, footer) = pooled_and_footer(full_ok, ForestLayout::RevMan, None);
     for diamond in &mut pooled {
         diamond.label = "All trials in the pool".into();
     }
@@ -146,37 +149,112 @@ fn empty_plot(
         guess: None,
         threshold: None,
         absolute: None,
+        layout: ForestLayout::RevMan,
+        extra_headings: vec![],
+        rob: false,
+        reference_line: false,
+        entered_note: None,
     }
 }
 
-/// RevMan's heterogeneity line for an analysis.
-fn heterogeneity_line(a: &Analysis) -> String {
+/// The footnote on counts the user entered among `rows`, saying where they came from.
+fn entered_note(rows: &[TrialRow]) -> Option<String> {
+    let mut origins: Vec<String> = Vec::new();
+    for origin in rows.iter().filter_map(TrialRow::entered_origin) {
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    (!origins.is_empty()).then(|| {
+        format!("{ENTERED_MARK} Counts entered by you {}; livemeta has no source for them.", origins.join(" and "))
+    })
+}
+
+/// The plot in `layout`, its summary lines written as that layout writes them. `analysis` is
+/// the one the plot was built from.
+pub fn in_layout(mut plot: ForestPlot, layout: ForestLayout, analysis: &Result<Analysis, EngineError>) -> ForestPlot {
+    plot.layout = layout;
+    plot.footer = pooled_and_footer(analysis.as_ref().ok(), layout, plot.entered_note.as_deref()).1;
+    plot
+}
+
+/// The columns the user asked for beside the trials, from the dataset: follow-up in weeks,
+/// trial attributes, and the RoB 2 judgments as dots. `rows` are the ones the plot was built
+/// from, in its order.
+pub fn with_trial_columns(
+    mut plot: ForestPlot,
+    rows: &[TrialRow],
+    dataset: &Dataset,
+    follow_up: bool,
+    attributes: &[String],
+    rob: bool,
+) -> ForestPlot {
+    let ids: Vec<String> = rows.iter().map(|r| r.trial_id.clone()).collect();
+    let judgments = judgments(dataset, &ids);
+    plot.extra_headings =
+        follow_up.then(|| "Weeks".to_string()).into_iter().chain(attributes.iter().cloned()).collect();
+    plot.rob = rob;
+    for ((row, id), judgments) in plot.rows.iter_mut().zip(&ids).zip(judgments) {
+        let trial = dataset.trial(id);
+        let weeks = trial.and_then(|t| t.weeks).map_or("–".to_string(), |w| w.to_string());
+        row.extra = follow_up
+            .then_some(weeks)
+            .into_iter()
+            .chain(attributes.iter().map(|a| trial.and_then(|t| t.attribute(a)).unwrap_or("–").to_string()))
+            .collect();
+        row.rob = if rob { judgments } else { [None; 6] };
+    }
+    plot
+}
+
+/// The key to the risk-of-bias dots, printed under a plot that draws them.
+pub const ROB_KEY: &str = "Risk of bias (RoB 2): D1 randomisation process; D2 deviations from intended interventions; D3 missing outcome data; D4 measurement of the outcome; D5 selection of the reported result; O overall. + low, − some concerns, × high; no dot: not assessed.";
+
+/// A P value as the layout writes it: JAMA's without a leading zero.
+fn layout_p(p: f64, layout: ForestLayout) -> String {
+    if layout == ForestLayout::Jama {
+        p_value_jama(p)
+    } else {
+        p_value(p)
+    }
+}
+
+/// The heterogeneity line for an analysis: RevMan's, or without τ² (JAMA).
+fn heterogeneity_line(a: &Analysis, layout: ForestLayout) -> String {
     let h = a.heterogeneity;
     if a.k < 2 {
         return "Heterogeneity: not applicable with one trial".to_string();
     }
+    let tau2 = match layout {
+        ForestLayout::Jama => String::new(),
+        _ => format!("Tau² = {}; ", livemeta_core::report::tau2_text(h.tau2, a.measure, 3)),
+    };
     format!(
-        "Heterogeneity: Tau² = {}; Q = {:.2}, df = {} ({}); I² = {}",
-        livemeta_core::report::tau2_text(h.tau2, a.measure, 3),
+        "Heterogeneity: {tau2}Q = {:.2}, df = {} ({}); I² = {}",
         h.q,
         h.df,
-        h.p_value.map_or("P not available".into(), p_value),
+        h.p_value.map_or("P not available".into(), |p| layout_p(p, layout)),
         h.i2.map_or("n/a".into(), |i| format!("{i:.0}%"))
     )
 }
 
-fn overall_effect_line(a: &Analysis) -> String {
+fn overall_effect_line(a: &Analysis, layout: ForestLayout) -> String {
     format!(
         "Test for overall effect: {} = {:.2} ({})",
         if a.pooled.df.is_some() { "t" } else { "Z" },
         a.pooled.statistic,
-        p_value(a.pooled.p_value)
+        layout_p(a.pooled.p_value, layout)
     )
 }
 
-/// The diamond of an analysis and the summary lines under the plot.
-fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String>) {
-    match analysis {
+/// The diamond of an analysis and the summary lines under the plot, then the note on counts
+/// the user entered.
+fn pooled_and_footer(
+    analysis: Option<&Analysis>,
+    layout: ForestLayout,
+    entered_note: Option<&str>,
+) -> (Vec<PooledRow>, Vec<String>) {
+    let (pooled, mut footer) = match analysis {
         Some(a) => {
             let diamond = PooledRow {
                 label: format!("Total ({})", a.model_label),
@@ -184,10 +262,12 @@ fn pooled_and_footer(analysis: Option<&Analysis>) -> (Vec<PooledRow>, Vec<String
                 lower: a.pooled.ci_lower,
                 upper: a.pooled.ci_upper,
             };
-            (vec![diamond], vec![heterogeneity_line(a), overall_effect_line(a)])
+            (vec![diamond], vec![heterogeneity_line(a, layout), overall_effect_line(a, layout)])
         }
         None => (vec![], vec![]),
-    }
+    };
+    footer.extend(entered_note.map(String::from));
+    (pooled, footer)
 }
 
 /// RevMan's subgroup forest plot, made from the main plot of the same analysis: under each
@@ -228,10 +308,12 @@ pub fn subgroup_forest_plot(
             status: if fit.is_some() { RowStatus::Included } else { RowStatus::NotEstimable },
             emphasis: false,
             entered: pooled.iter().any(|r| r.entered),
+            extra: vec![],
+            rob: [None; 6],
         });
         if let Some(a) = fit {
-            plot.rows.push(text_row(RowKind::Note, heterogeneity_line(a)));
-            plot.rows.push(text_row(RowKind::Note, overall_effect_line(a)));
+            plot.rows.push(text_row(RowKind::Note, heterogeneity_line(a, plot.layout)));
+            plot.rows.push(text_row(RowKind::Note, overall_effect_line(a, plot.layout)));
         }
     }
     plot.footer.extend(difference_line);
@@ -251,6 +333,8 @@ fn text_row(kind: RowKind, label: String) -> ForestRow {
         status: RowStatus::Included,
         emphasis: false,
         entered: false,
+        extra: vec![],
+        rob: [None; 6],
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{AxisScale, ForestPlot, ForestRow, RowKind, RowStatus};
+use super::{AxisScale, ForestLayout, ForestPlot, ForestRow, RowKind, RowStatus};
 use livemeta_core::report::{effect, measure_heading};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,6 +34,8 @@ const GUESS: RGBColor = RGBColor(0x00, 0x7a, 0x4d);
 /// The band of clinically important effects.
 const THRESHOLD: RGBColor = RGBColor(0x00, 0x9e, 0x73);
 const ENTERED: RGBColor = RGBColor(0x88, 0x2e, 0x72);
+/// JAMA's study squares: dark blue.
+const JAMA_SQUARE: RGBColor = RGBColor(0x00, 0x2d, 0x72);
 
 /// Advance width of `text` in a sans-serif font of `size` px, from DejaVu Sans metrics (the
 /// widest common sans-serif, and the one Debian's Chromium uses), so columns laid out with it
@@ -154,21 +156,32 @@ fn printable(label: &str) -> String {
 }
 
 /// Where each column sits, measured from the text it has to hold. Wide plots show every
-/// column in full; narrower ones first drop registry numbers from trial names, then the
-/// weight column, and only then cut names short.
+/// column in full; narrower ones first drop registry numbers from trial names, then the extra
+/// columns and risk-of-bias dots, then the weight column, and only then cut names short.
 struct Columns {
     /// Each row's name as drawn, and the width they may take.
     labels: Vec<String>,
     label_width: f64,
     short_heads: bool,
     counts: bool,
+    /// The left edge and width of each extra column; empty when they gave way.
+    extras: Vec<(f64, f64)>,
     treatment_right: f64,
     control_right: f64,
     weight_right: Option<f64>,
     plot_left: f64,
     plot_right: f64,
     estimate_left: f64,
+    /// The centre of the first risk-of-bias dot, when they are drawn.
+    rob_first: Option<f64>,
 }
+
+/// The width of a risk-of-bias dot's column.
+const ROB_CELL: f64 = 20.0;
+/// The widest an extra column's cell may be before it is cut.
+const MAX_EXTRA: f64 = 160.0;
+/// The risk-of-bias columns' headings, in `DOMAINS` order.
+const ROB_HEADS: [&str; 6] = ["D1", "D2", "D3", "D4", "D5", "O"];
 
 /// Names without their parenthesised detail ("Beck 2014 M12 (NCT01548404)" → "Beck 2014
 /// M12"), except where two rows would then read alike.
@@ -224,9 +237,20 @@ fn estimate_text(plot: &ForestPlot, estimate: Option<(f64, f64, f64)>, status: &
             status.label().to_string()
         }
         (_, Some((e, l, u))) => {
-            format!("{} [{}, {}]", effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure))
+            let (e, l, u) = (effect(e, plot.measure), effect(l, plot.measure), effect(u, plot.measure));
+            match plot.layout {
+                ForestLayout::RevMan => format!("{e} [{l}, {u}]"),
+                // JAMA's hyphen reads as a minus beside a negative bound.
+                ForestLayout::Jama if !l.starts_with('−') && !u.starts_with('−') => format!("{e} ({l}-{u})"),
+                _ => format!("{e} ({l} to {u})"),
+            }
         }
     }
+}
+
+/// Whether the layout shows a column: JAMA's has neither counts nor weights.
+fn layout_shows_counts(plot: &ForestPlot) -> bool {
+    plot.layout != ForestLayout::Jama
 }
 
 fn columns(plot: &ForestPlot, width: f64) -> Columns {
@@ -245,23 +269,42 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
             text_width(&estimate_text(plot, Some((p.estimate, p.lower, p.upper)), &RowStatus::Included), TEXT, true)
         }))
         .fold(text_width(&heading, TEXT, true), f64::max);
-    let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width("Weight", TEXT, true));
+    let weight_width = text_width("excluded", SMALL_TEXT, false).max(text_width(weight_heading(plot), TEXT, true));
+    let extra_widths: Vec<f64> = plot
+        .extra_headings
+        .iter()
+        .enumerate()
+        .map(|(i, heading)| {
+            plot.rows
+                .iter()
+                .filter_map(|r| r.extra.get(i))
+                .map(|c| text_width(c, TEXT, false))
+                .fold(text_width(heading, TEXT, true), f64::max)
+                .min(MAX_EXTRA)
+        })
+        .collect();
     let full_labels: Vec<String> = plot.rows.iter().map(|r| printable(&r.label)).collect();
     let short_labels = short_labels(plot);
     let min_plot = (width * 0.22).max(90.0);
-    // (short labels, weight column, small arm headings, count columns), from the most room to
-    // the least: a phone shows names, plot and estimates, and the counts stay in the table.
+    // (short labels, weight column, small arm headings, count columns, extra columns), from the
+    // most room to the least: a phone shows names, plot and estimates, and the counts stay in
+    // the table.
     let stages = [
-        (false, true, false, true),
-        (true, true, false, true),
-        (true, true, true, true),
-        (true, false, true, true),
-        (true, false, true, false),
+        (false, true, false, true, true),
+        (true, true, false, true, true),
+        (true, true, false, true, false),
+        (true, true, true, true, false),
+        (true, false, true, true, false),
+        (true, false, true, false, false),
     ];
     // A plot of refits has neither counts nor weights: their columns are never drawn.
-    let has_counts = plot.rows.iter().any(|r| r.treatment.is_some() || r.control.is_some());
-    let has_weights = plot.rows.iter().any(|r| r.weight_percent.is_some() || r.status == RowStatus::Excluded);
-    for (stage, (short, with_weight, short_heads, with_counts)) in stages.into_iter().enumerate() {
+    let has_counts =
+        layout_shows_counts(plot) && plot.rows.iter().any(|r| r.treatment.is_some() || r.control.is_some());
+    let has_weights = layout_shows_counts(plot)
+        && plot.rows.iter().any(|r| r.weight_percent.is_some() || r.status == RowStatus::Excluded);
+    let (estimate_before_plot, weight_after_plot) =
+        (plot.layout == ForestLayout::Jama, plot.layout == ForestLayout::Bmj);
+    for (stage, (short, with_weight, short_heads, with_counts, with_extras)) in stages.into_iter().enumerate() {
         let (with_weight, with_counts) = (with_weight && has_weights, with_counts && has_counts);
         let labels = if short { &short_labels } else { &full_labels };
         // Headings and notes run across the count columns, like the pooled rows' labels.
@@ -270,7 +313,7 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
             .zip(&plot.rows)
             .filter(|(_, r)| has_columns(r))
             .map(|(l, _)| text_width(l, TEXT, false))
-            .fold(text_width("Study", TEXT, true), f64::max);
+            .fold(text_width(&row_heading(plot), TEXT, true), f64::max);
         let head = |label: &str| {
             if short_heads {
                 text_width(label, SMALL_TEXT, true).max(text_width("n/N", SMALL_TEXT, false))
@@ -288,33 +331,97 @@ fn columns(plot: &ForestPlot, width: f64) -> Columns {
             (0.0, 0.0)
         };
         let weight = if with_weight { GAP + weight_width } else { 0.0 };
-        let fixed = MARGIN + treatment + control + weight + GAP + GAP + estimate_width + MARGIN;
+        let extras: f64 = if with_extras { extra_widths.iter().map(|w| GAP + w).sum() } else { 0.0 };
+        let rob = if with_extras && plot.rob { GAP + 6.0 * ROB_CELL } else { 0.0 };
+        // The estimate sits between two gaps; a plot with nothing to its right keeps one more
+        // for its last tick label.
+        let tail = if estimate_before_plot { GAP } else { 0.0 };
+        let fixed = MARGIN + extras + treatment + control + weight + GAP + GAP + estimate_width + tail + rob + MARGIN;
         // The last two stages may cut names short, to a readable minimum, before the counts
         // (which show the zero cells) give way.
         let (last, cuts) = (stage == stages.len() - 1, stage >= stages.len() - 2);
         let needed = if cuts { wanted.min(MIN_LABEL) } else { wanted };
         if fixed + needed + min_plot <= width || last {
             let label = wanted.min((width - fixed - min_plot).max(if last { 50.0 } else { needed }));
-            let treatment_right = MARGIN + label + treatment;
+            let mut x = MARGIN + label;
+            let mut extra_columns = Vec::new();
+            for w in extra_widths.iter().filter(|_| with_extras) {
+                extra_columns.push((x + GAP, *w));
+                x += GAP + w;
+            }
+            let treatment_right = x + treatment;
             let control_right = treatment_right + control;
-            let weight_right = with_weight.then_some(control_right + weight);
-            let plot_left = control_right + weight + GAP;
-            let estimate_left = (width - MARGIN - estimate_width).max(plot_left + 40.0);
+            x = control_right;
+            let mut weight_right = None;
+            if !weight_after_plot && with_weight {
+                x += weight;
+                weight_right = Some(x);
+            }
+            let mut estimate_left = x + GAP;
+            if estimate_before_plot {
+                x = estimate_left + estimate_width;
+            }
+            let plot_left = x + GAP;
+            // The right-hand columns, from the edge in; on the narrowest screens the plot keeps
+            // 28 px and the rest runs on.
+            let right_columns = rob
+                + if estimate_before_plot { tail } else { GAP + estimate_width }
+                + if weight_after_plot { weight } else { 0.0 };
+            let edge = (width - MARGIN).max(plot_left + 28.0 + right_columns);
+            let rob_first = (rob > 0.0).then(|| edge - 6.0 * ROB_CELL + ROB_CELL / 2.0);
+            let mut right = edge - rob;
+            if !estimate_before_plot {
+                estimate_left = right - estimate_width;
+                right = estimate_left - GAP;
+            } else {
+                right -= tail;
+            }
+            if weight_after_plot && with_weight {
+                weight_right = Some(right);
+                right -= weight;
+            }
             return Columns {
                 labels: labels.clone(),
                 label_width: label,
                 short_heads,
                 counts: with_counts,
+                extras: extra_columns,
                 treatment_right,
                 control_right,
                 weight_right,
                 plot_left,
-                plot_right: estimate_left - GAP,
+                plot_right: right,
                 estimate_left,
+                rob_first,
             };
         }
     }
     unreachable!("the last stage always returns")
+}
+
+/// A weight as printed: BMJ's heading carries the "%".
+fn weight_text(plot: &ForestPlot, weight: f64) -> String {
+    if plot.layout == ForestLayout::Bmj {
+        format!("{weight:.1}")
+    } else {
+        format!("{weight:.1}%")
+    }
+}
+
+/// The heading over the study names: JAMA's "Source" for studies.
+fn row_heading(plot: &ForestPlot) -> String {
+    match plot.layout {
+        ForestLayout::Jama if plot.row_heading == "Study" => "Source".into(),
+        _ => plot.row_heading.clone(),
+    }
+}
+
+fn weight_heading(plot: &ForestPlot) -> &'static str {
+    if plot.layout == ForestLayout::Bmj {
+        "Weight (%)"
+    } else {
+        "Weight"
+    }
 }
 
 fn title_lines(plot: &ForestPlot, width: f64) -> Vec<String> {
@@ -327,7 +434,8 @@ fn footer_lines(plot: &ForestPlot, width: f64) -> Vec<(String, bool)> {
     let max = width - 2.0 * MARGIN;
     let note = plot.change_note.iter().flat_map(|n| wrap(n, max, SMALL_TEXT, true)).map(|l| (l, true));
     let footer: &[String] = if pooled_hidden(plot) { &[] } else { &plot.footer };
-    note.chain(footer.iter().flat_map(|l| wrap(l, max, SMALL_TEXT, false)).map(|l| (l, false))).collect()
+    let key = (plot.rob && columns(plot, width).rob_first.is_some()).then_some(super::ROB_KEY.to_string());
+    note.chain(footer.iter().chain(&key).flat_map(|l| wrap(l, max, SMALL_TEXT, false)).map(|l| (l, false))).collect()
 }
 
 fn pooled_hidden(plot: &ForestPlot) -> bool {
@@ -350,6 +458,20 @@ pub fn forest_axis_value(plot: &ForestPlot, width: f64, x: f64) -> Option<f64> {
     let cols = columns(plot, width);
     let fraction = (x - cols.plot_left) / (cols.plot_right - cols.plot_left);
     (0.0..=1.0).contains(&fraction).then(|| forest_scale(plot).value_at(fraction))
+}
+
+/// The narrowest width from `base` up (in steps of 160 px, to twice `base`) at which the plot
+/// keeps every column it asks for: an export keeps what a narrow screen drops.
+pub fn forest_export_width(plot: &ForestPlot, base: f64) -> f64 {
+    let keeps_all = |width: f64| {
+        let cols = columns(plot, width);
+        cols.extras.len() == plot.extra_headings.len() && (cols.rob_first.is_some() || !plot.rob)
+    };
+    (0..)
+        .map(|step| base + 160.0 * step as f64)
+        .take_while(|w| *w <= 2.0 * base)
+        .find(|w| keeps_all(*w))
+        .unwrap_or(2.0 * base)
 }
 
 /// Height in CSS pixels that `draw_forest` needs for this plot at this width.
@@ -388,23 +510,6 @@ pub fn draw_forest<DB: DrawingBackend>(
         top += TITLE_LINE;
     }
 
-    // Header.
-    let head_y = top + 13.0;
-    root.draw_text(&plot.row_heading, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(head_y)))?;
-    if cols.counts {
-        let arm_head = if cols.short_heads { bold(SMALL_TEXT, INK, HPos::Right) } else { bold(TEXT, INK, HPos::Right) };
-        root.draw_text(&plot.treatment_label, &arm_head, (p(cols.treatment_right), p(head_y)))?;
-        root.draw_text(&plot.control_label, &arm_head, (p(cols.control_right), p(head_y)))?;
-        let hint = if cols.short_heads { "n/N" } else { "events/total" };
-        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.treatment_right), p(head_y + 15.0)))?;
-        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.control_right), p(head_y + 15.0)))?;
-    }
-    if let Some(x) = cols.weight_right {
-        root.draw_text("Weight", &bold(TEXT, INK, HPos::Right), (p(x), p(head_y)))?;
-    }
-    let heading = format!("{} (95% CI)", measure_heading(plot.measure));
-    root.draw_text(&heading, &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(head_y)))?;
-
     // The axis holds every point estimate and the pooled intervals; study intervals that run
     // past it end in arrows.
     let scale = forest_scale(plot);
@@ -415,10 +520,62 @@ pub fn draw_forest<DB: DrawingBackend>(
         Polygon::new(vec![(p(tip), p(y)), (p(back), p(y - 4.0)), (p(back), p(y + 4.0))], color.filled())
     };
     let max_weight = plot.rows.iter().filter_map(|r| r.weight_percent).fold(0.0, f64::max);
+    let null_x = x_of(scale.null_value());
+    let jama = plot.layout == ForestLayout::Jama;
+    // JAMA's squares are dark blue and its diamonds light blue; RevMan and BMJ keep the page's.
+    let (study_mark, pooled_fill, second_fill) =
+        if jama { (JAMA_SQUARE, SECOND, MUTED) } else { (STUDY, POOLED_FILL, SECOND) };
+    // RevMan sets the pooled rows in bold; the journals in plain type.
+    let pooled_font = |size: f64, color: RGBColor, h: HPos| {
+        if plot.layout == ForestLayout::RevMan {
+            bold(size, color, h)
+        } else {
+            font(size, color, h)
+        }
+    };
+
+    // Header.
+    let head_y = top + 13.0;
+    root.draw_text(&row_heading(plot), &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(head_y)))?;
+    for ((x, w), heading) in cols.extras.iter().zip(&plot.extra_headings) {
+        root.draw_text(&fit_text(heading, *w, TEXT, true), &bold(TEXT, INK, HPos::Left), (p(*x), p(head_y)))?;
+    }
+    if cols.counts {
+        let arm_head = if cols.short_heads { bold(SMALL_TEXT, INK, HPos::Right) } else { bold(TEXT, INK, HPos::Right) };
+        root.draw_text(&plot.treatment_label, &arm_head, (p(cols.treatment_right), p(head_y)))?;
+        root.draw_text(&plot.control_label, &arm_head, (p(cols.control_right), p(head_y)))?;
+        let hint = if cols.short_heads { "n/N" } else { "events/total" };
+        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.treatment_right), p(head_y + 15.0)))?;
+        root.draw_text(hint, &font(SMALL_TEXT, MUTED, HPos::Right), (p(cols.control_right), p(head_y + 15.0)))?;
+    }
+    if let Some(x) = cols.weight_right {
+        root.draw_text(weight_heading(plot), &bold(TEXT, INK, HPos::Right), (p(x), p(head_y)))?;
+    }
+    let heading = format!("{} (95% CI)", measure_heading(plot.measure));
+    root.draw_text(&heading, &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(head_y)))?;
+    if let Some(first) = cols.rob_first {
+        for (j, code) in ROB_HEADS.iter().enumerate() {
+            let x = first + ROB_CELL * j as f64;
+            root.draw_text(code, &bold(SMALL_TEXT, INK, HPos::Center), (p(x), p(head_y)))?;
+        }
+    }
+    // JAMA's side labels sit in bold above the plot, in its spelling.
+    let favours = |label: &str, room: f64| {
+        let word = if jama { "Favors" } else { "Favours" };
+        fit_text(&format!("{word} {}", crate::in_sentence(label)), room, SMALL_TEXT, jama)
+    };
+    if jama {
+        let label_y = head_y + 15.0;
+        let left = favours(&plot.treatment_label, null_x - 4.0 - plot_left);
+        let right = favours(&plot.control_label, plot_right - null_x - 4.0);
+        root.draw_text(&left, &bold(SMALL_TEXT, INK, HPos::Right), (p(null_x - 4.0), p(label_y)))?;
+        root.draw_text(&right, &bold(SMALL_TEXT, INK, HPos::Left), (p(null_x + 4.0), p(label_y)))?;
+    }
 
     let header_bottom = top + HEADER;
     let mut y = header_bottom + ROW / 2.0;
-    let text_room = plot_left - GAP - MARGIN;
+    // Text rows and pooled labels run up to the first column they share a row with.
+    let text_room = plot_left.min(cols.estimate_left) - GAP - MARGIN;
     // Study names cut to their column stay distinguishable from one another.
     let study_labels = fit_distinct(&cols.labels, cols.label_width, TEXT, false);
     for ((row, label), study_label) in plot.rows.iter().zip(&cols.labels).zip(&study_labels) {
@@ -459,7 +616,7 @@ pub fn draw_forest<DB: DrawingBackend>(
                     )?;
                 }
                 if let (Some(x), Some(w)) = (cols.weight_right, row.weight_percent) {
-                    root.draw_text(&format!("{w:.1}%"), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
+                    root.draw_text(&weight_text(plot, w), &bold(TEXT, INK, HPos::Right), (p(x), p(y)))?;
                 }
                 root.draw_text(
                     &row_estimate_text(plot, row),
@@ -470,7 +627,7 @@ pub fn draw_forest<DB: DrawingBackend>(
                     let (xl, xe, xh) = (clamp(x_of(lo)), clamp(x_of(est)), clamp(x_of(hi)));
                     root.draw(&Polygon::new(
                         vec![(p(xl), p(y)), (p(xe), p(y - 5.0)), (p(xh), p(y)), (p(xe), p(y + 5.0))],
-                        STUDY.filled(),
+                        study_mark.filled(),
                     ))?;
                 }
                 y += ROW;
@@ -480,10 +637,22 @@ pub fn draw_forest<DB: DrawingBackend>(
         }
         let (ink, mark) = match row.status {
             RowStatus::Included if row.emphasis => (POOLED_FILL, POOLED_FILL),
-            RowStatus::Included => (INK, STUDY),
+            RowStatus::Included => (INK, study_mark),
             _ => (MUTED, MUTED),
         };
         root.draw_text(study_label, &font(TEXT, ink, HPos::Left), (p(MARGIN), p(y)))?;
+        for ((x, w), cell) in cols.extras.iter().zip(&row.extra) {
+            root.draw_text(&fit_text(&printable(cell), *w, TEXT, false), &font(TEXT, ink, HPos::Left), (p(*x), p(y)))?;
+        }
+        if let Some(first) = cols.rob_first {
+            for (j, judgment) in row.rob.iter().enumerate() {
+                if let Some(judgment) = judgment {
+                    let x = first + ROB_CELL * j as f64;
+                    root.draw(&Circle::new((p(x), p(y)), p(7.0), crate::traffic_light::colour(*judgment).filled()))?;
+                    root.draw_text(judgment.symbol(), &bold(SMALL_TEXT, INK, HPos::Center), (p(x), p(y)))?;
+                }
+            }
+        }
         // Entered counts and their estimate keep their own colour, even switched off.
         let numbers_ink = if row.entered { ENTERED } else { ink };
         if cols.counts {
@@ -501,7 +670,7 @@ pub fn draw_forest<DB: DrawingBackend>(
         let mut estimate = row_estimate_text(plot, row);
         match (cols.weight_right, row.weight_percent, &row.status) {
             (Some(x), Some(w), _) => {
-                root.draw_text(&format!("{w:.1}%"), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?
+                root.draw_text(&weight_text(plot, w), &font(TEXT, ink, HPos::Right), (p(x), p(y)))?
             }
             (Some(x), None, RowStatus::Excluded) => {
                 root.draw_text("excluded", &font(SMALL_TEXT, MUTED, HPos::Right), (p(x), p(y)))?
@@ -569,9 +738,9 @@ pub fn draw_forest<DB: DrawingBackend>(
         root.draw_text(&label, &bold(SMALL_TEXT, GUESS, anchor), (p(x + dx), p(top_y + 2.0)))?;
     }
     for (i, row) in plot.pooled.iter().enumerate() {
-        let fill = if i == 0 { POOLED_FILL } else { SECOND };
+        let fill = if i == 0 { pooled_fill } else { second_fill };
         if pooled_hidden(plot) {
-            let label = fit_text(&printable(&row.label), plot_left - GAP - MARGIN, TEXT, true);
+            let label = fit_text(&printable(&row.label), text_room, TEXT, true);
             root.draw_text(&label, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(pooled_y)))?;
             root.draw_text("? (make a guess)", &bold(TEXT, MUTED, HPos::Left), (p(cols.estimate_left), p(pooled_y)))?;
             pooled_y += POOLED;
@@ -586,10 +755,10 @@ pub fn draw_forest<DB: DrawingBackend>(
             }
         }
         // A pooled row has no counts, so its label may run across the count columns.
-        let label = fit_text(&printable(&row.label), plot_left - GAP - MARGIN, TEXT, true);
-        root.draw_text(&label, &bold(TEXT, INK, HPos::Left), (p(MARGIN), p(pooled_y)))?;
+        let label = fit_text(&printable(&row.label), text_room, TEXT, true);
+        root.draw_text(&label, &pooled_font(TEXT, INK, HPos::Left), (p(MARGIN), p(pooled_y)))?;
         let text = estimate_text(plot, Some((row.estimate, row.lower, row.upper)), &RowStatus::Included);
-        root.draw_text(&text, &bold(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(pooled_y)))?;
+        root.draw_text(&text, &pooled_font(TEXT, INK, HPos::Left), (p(cols.estimate_left), p(pooled_y)))?;
         root.draw(&Polygon::new(diamond(row.lower, row.estimate, row.upper, pooled_y), fill.filled()))?;
         if x_of(row.lower) < plot_left {
             root.draw(&arrow(plot_left - 1.0, -1.0, pooled_y, fill))?;
@@ -604,11 +773,21 @@ pub fn draw_forest<DB: DrawingBackend>(
     // Axis, null line and ticks; a tick whose label would touch its neighbour's is left out.
     let axis_y = y + POOLED;
     root.draw(&PathElement::new(vec![(p(plot_left), p(axis_y)), (p(plot_right), p(axis_y))], INK.stroke_width(1)))?;
-    let null_x = x_of(scale.null_value());
     root.draw(&PathElement::new(
         vec![(p(null_x), p(header_bottom - 4.0)), (p(null_x), p(axis_y))],
         INK.stroke_width(1),
     ))?;
+    if let Some(pooled) = plot.pooled.first().filter(|_| plot.reference_line && !pooled_hidden(plot)) {
+        let x = x_of(pooled.estimate);
+        if (plot_left..=plot_right).contains(&x) {
+            let mut dash = header_bottom - 4.0;
+            while dash < axis_y {
+                let end = (dash + 4.0).min(axis_y);
+                root.draw(&PathElement::new(vec![(p(x), p(dash)), (p(x), p(end))], pooled_fill.stroke_width(1)))?;
+                dash += 7.0;
+            }
+        }
+    }
     let tick_label = |t: f64| if plot.measure.is_ratio() { format!("{t}") } else { effect(t, plot.measure) };
     let mut ticks = scale.ticks();
     // The null first, then powers of ten, then the rest, nearest the null first: what is left
@@ -641,18 +820,27 @@ pub fn draw_forest<DB: DrawingBackend>(
             THRESHOLD.stroke_width(1),
         ))?;
     }
-    let favours =
-        |label: &str, room: f64| fit_text(&format!("Favours {}", crate::in_sentence(label)), room, SMALL_TEXT, false);
-    root.draw_text(
-        &favours(&plot.treatment_label, null_x - 4.0 - MARGIN),
-        &font(SMALL_TEXT, INK, HPos::Right),
-        (p(null_x - 4.0), p(axis_y + 30.0)),
-    )?;
-    root.draw_text(
-        &favours(&plot.control_label, width - MARGIN - null_x - 4.0),
-        &font(SMALL_TEXT, INK, HPos::Left),
-        (p(null_x + 4.0), p(axis_y + 30.0)),
-    )?;
+    if jama {
+        // JAMA names the measure and interval under the axis; its side labels are above.
+        let centre = (plot_left + plot_right) / 2.0;
+        let room = 2.0 * (centre - MARGIN).min(width - MARGIN - centre);
+        root.draw_text(
+            &fit_text(&heading, room, SMALL_TEXT, false),
+            &font(SMALL_TEXT, INK, HPos::Center),
+            (p(centre), p(axis_y + 30.0)),
+        )?;
+    } else {
+        root.draw_text(
+            &favours(&plot.treatment_label, null_x - 4.0 - MARGIN),
+            &font(SMALL_TEXT, INK, HPos::Right),
+            (p(null_x - 4.0), p(axis_y + 30.0)),
+        )?;
+        root.draw_text(
+            &favours(&plot.control_label, width - MARGIN - null_x - 4.0),
+            &font(SMALL_TEXT, INK, HPos::Left),
+            (p(null_x + 4.0), p(axis_y + 30.0)),
+        )?;
+    }
 
     let mut fy = axis_y + AXIS;
     for (line, is_note) in footer_lines(plot, width) {

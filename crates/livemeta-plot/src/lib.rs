@@ -9,12 +9,13 @@ mod spec_curve;
 mod traffic_light;
 mod tsa_plot;
 
-pub use build::{forest_plot, refit_plot, subgroup_forest_plot, window_rows};
-pub use draw::{draw_forest, forest_axis_value, forest_height, text_width, SMALL_TEXT};
+pub use build::{forest_plot, in_layout, refit_plot, subgroup_forest_plot, window_rows, with_trial_columns, ROB_KEY};
+pub use draw::{draw_forest, forest_axis_value, forest_export_width, forest_height, text_width, SMALL_TEXT};
 pub use export::forest_csv;
+use livemeta_core::data::Judgment;
 use livemeta_core::interpret::AbsoluteEffect;
 pub use livemeta_core::report::in_sentence;
-use livemeta_core::Measure;
+use livemeta_core::{Coded, Measure};
 pub use scale::AxisScale;
 pub use scatter::{
     baujat_plot, bubble_plot, draw_scatter, funnel, gosh_plot, labbe_plot, nearest_point, scatter_height, Scatter,
@@ -75,6 +76,40 @@ impl RowKind {
     }
 }
 
+/// The forest plot's layout, after the conventions R meta's `forest(layout = ...)` follows.
+/// RevMan: counts, weight, the plot, then the estimate. JAMA: "Source", the estimate left of the
+/// plot, no counts or weights, "Favors" labels above the plot, no τ², P values without a leading
+/// zero. BMJ: counts on the left; weight (%) and the estimate right of the plot, intervals
+/// written "to".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ForestLayout {
+    #[default]
+    RevMan,
+    Jama,
+    Bmj,
+}
+
+impl Coded for ForestLayout {
+    const ALL: &'static [ForestLayout] = &[ForestLayout::RevMan, ForestLayout::Jama, ForestLayout::Bmj];
+    fn code(self) -> &'static str {
+        match self {
+            ForestLayout::RevMan => "revman",
+            ForestLayout::Jama => "jama",
+            ForestLayout::Bmj => "bmj",
+        }
+    }
+}
+
+impl ForestLayout {
+    pub fn label(self) -> &'static str {
+        match self {
+            ForestLayout::RevMan => "RevMan",
+            ForestLayout::Jama => "JAMA",
+            ForestLayout::Bmj => "BMJ",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestRow {
     pub kind: RowKind,
@@ -91,6 +126,10 @@ pub struct ForestRow {
     pub emphasis: bool,
     /// Counts entered by the user, not from a source: drawn in their own colour with a mark.
     pub entered: bool,
+    /// The cells of the plot's extra columns, in `ForestPlot::extra_headings` order.
+    pub extra: Vec<String>,
+    /// The study's RoB 2 judgments in `DOMAINS` order, drawn as dots when the plot asks.
+    pub rob: [Option<Judgment>; 6],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +172,15 @@ pub struct ForestPlot {
     /// The absolute effect of the main analysis, and where its control risk comes from; the
     /// CSV lists it per 1,000.
     pub absolute: Option<(String, AbsoluteEffect)>,
+    pub layout: ForestLayout,
+    /// Text columns after the study name (follow-up, the user's attributes).
+    pub extra_headings: Vec<String>,
+    /// Each study's risk-of-bias judgments as dots at the right, with their key under the plot.
+    pub rob: bool,
+    /// A dashed line down the plot at the main pooled estimate.
+    pub reference_line: bool,
+    /// The footnote on counts the user entered, kept for a change of layout.
+    pub entered_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -163,6 +211,11 @@ pub trait Figure: Clone {
     fn exported(&self) -> Self {
         self.clone()
     }
+    /// The width to export at, from the page's usual `base`: wider where the figure's columns
+    /// would otherwise give way.
+    fn export_width(&self, base: f64) -> f64 {
+        base
+    }
     /// The index of the element at (x, y) in CSS pixels on a figure `width` wide, for figures
     /// whose elements can be clicked.
     fn pick(&self, _width: f64, _x: f64, _y: f64) -> Option<usize> {
@@ -186,6 +239,9 @@ impl Figure for ForestPlot {
     }
     fn exported(&self) -> Self {
         self.for_export()
+    }
+    fn export_width(&self, base: f64) -> f64 {
+        forest_export_width(self, base)
     }
     /// A refit plot with no refit and no pool; a plot of trials that are all unreported still
     /// says which trials they are.
@@ -222,6 +278,7 @@ impl Figure for Scatter {
 
 /// A figure as an SVG document: the same drawing code as the canvas, for export.
 pub fn figure_svg(figure: &impl Figure, width: u32) -> String {
+    let width = figure.export_width(width as f64).ceil() as u32;
     use plotters::prelude::{IntoDrawingArea, SVGBackend};
     let height = figure.height(width as f64).ceil() as u32;
     let mut svg = String::new();

@@ -21,7 +21,7 @@ const HEADER: f64 = 34.0;
 const KEY: f64 = 80.0;
 
 /// robvis's colours for RoB 2.
-fn colour(j: Judgment) -> RGBColor {
+pub(crate) fn colour(j: Judgment) -> RGBColor {
     match j {
         Judgment::Low => RGBColor(0x02, 0xc1, 0x00),
         Judgment::SomeConcerns => RGBColor(0xe2, 0xdf, 0x07),

@@ -8,8 +8,8 @@ use livemeta_core::sensitivity::subgroups;
 use livemeta_core::StudyCounts;
 use livemeta_plot::{
     baujat_plot, bubble_plot, draw_forest, forest_height, forest_plot, funnel, gosh_plot, labbe_plot, refit_plot,
-    subgroup_forest_plot, text_width, CurveSpec, Figure, ForestPlot, PooledRow, RowKind, Scatter, ScatterPoint,
-    SequentialChart, SequentialPoint, SpecificationCurve, TrafficLight, SMALL_TEXT,
+    subgroup_forest_plot, text_width, CurveSpec, Figure, ForestLayout, ForestPlot, PooledRow, RowKind, Scatter,
+    ScatterPoint, SequentialChart, SequentialPoint, SpecificationCurve, TrafficLight, SMALL_TEXT,
 };
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
@@ -159,6 +159,21 @@ fn sample_subgroup_plot() -> ForestPlot {
     subgroup_forest_plot(studies_plot, &groups, &fit.groups, difference).for_export()
 }
 
+/// `plot` in `layout` with every optional column: follow-up, a long attribute, risk-of-bias
+/// dots (some not assessed), and the reference line.
+fn with_columns(mut plot: ForestPlot, layout: ForestLayout) -> ForestPlot {
+    plot.layout = layout;
+    plot.extra_headings = vec!["Weeks".into(), "Background therapy".into()];
+    plot.rob = true;
+    plot.reference_line = true;
+    let judgments = [Some(Judgment::Low), Some(Judgment::SomeConcerns), Some(Judgment::High), None];
+    for (i, row) in plot.rows.iter_mut().filter(|r| r.kind == RowKind::Study).enumerate() {
+        row.extra = vec![format!("{}", 4 + 12 * i), "with topical corticosteroids as needed".into()];
+        row.rob = std::array::from_fn(|j| judgments[(i + j) % 4]);
+    }
+    plot
+}
+
 /// Whether `text` is `name`, or `name` with a stretch cut out and marked "…".
 fn abbreviates(text: &str, name: &str) -> bool {
     match text.split_once('…') {
@@ -176,7 +191,14 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
         (Model::CommonPeto, sample_plot(Model::CommonPeto)),
         (Model::CommonInverseVariance, sample_refit_plot()),
         (AnalysisOptions::default().model, sample_subgroup_plot()),
-    ];
+    ]
+    .into_iter()
+    .flat_map(|(model, plot)| {
+        [ForestLayout::Jama, ForestLayout::Bmj]
+            .map(|layout| (model, with_columns(plot.clone(), layout)))
+            .into_iter()
+            .chain([(model, plot)])
+    });
     for (model, plot) in plots {
         // A phone, a tablet, presenter mode at 1280 px (22 px text), a slide export, desktops.
         for width in [320u32, 359, 480, 664, 700, 960, 1280, 1400] {
@@ -185,12 +207,25 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
             draw_forest(&Recorder { size: (width, height), boxes: boxes.clone() }.into_drawing_area(), &plot, 1.0)
                 .unwrap();
             let boxes = boxes.borrow();
+            // Wide plots draw each layout's own columns.
+            if width >= 1280 && plot.rob && plot.rows.iter().any(|r| r.kind == RowKind::Subtotal) {
+                let expected: &[&str] = match plot.layout {
+                    ForestLayout::Jama => {
+                        &["Source", "Favors dupilumab", "Favors placebo", "Weeks", "D1", "O", "+", "×"]
+                    }
+                    _ => &["Study", "Weight (%)", "Favours dupilumab", "Background therapy", "D5", "−"],
+                };
+                for text in expected {
+                    assert!(boxes.iter().any(|b| b.0 == *text), "{:?} at {width}px lacks {text:?}", plot.layout);
+                }
+            }
             for (text, left, right, top, bottom) in boxes.iter() {
                 // Presenter mode scales SMALL_TEXT to 22 px; nothing may be drawn smaller.
                 assert!(bottom - top >= SMALL_TEXT - 1e-9, "{text:?} drawn at {} px", bottom - top);
                 assert!(
                     *left >= 0.0 && *right <= width as f64 + 0.5,
-                    "{model:?} at {width}px: {text:?} spans {left:.0}..{right:.0}"
+                    "{model:?} {:?} at {width}px: {text:?} spans {left:.0}..{right:.0}",
+                    plot.layout
                 );
                 assert!(
                     *top >= 0.0 && *bottom <= height as f64 + 0.5,
@@ -226,7 +261,13 @@ fn no_text_overlaps_or_leaves_the_plot_at_any_width() {
                 for b in &boxes[i + 1..] {
                     let horizontal = a.1 < b.2 - 0.5 && b.1 < a.2 - 0.5;
                     let vertical = a.3 < b.4 - 0.5 && b.3 < a.4 - 0.5;
-                    assert!(!(horizontal && vertical), "{model:?} at {width}px: {:?} overlaps {:?}", a.0, b.0);
+                    assert!(
+                        !(horizontal && vertical),
+                        "{model:?} {:?} at {width}px: {:?} overlaps {:?}",
+                        plot.layout,
+                        a.0,
+                        b.0
+                    );
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! Cumulative meta-analysis: the pool as trials are added one by one, by default in
 //! publication order, so the audience sees how the evidence grew.
-use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
+use super::shared::{per_thousand_at_summary_risk, refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::components::choice::CodedChoice;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
@@ -77,7 +77,10 @@ pub fn CumulativeView(state: AppState) -> impl IntoView {
                     let measure = selection.with(|s| s.method.measure);
                     refits.get().into_iter().map(|(id, label, interval)| {
                         let value = interval.map_or(String::new(), |(e, ..)| format!("{e:e}"));
-                        let result = interval.map_or("nothing to pool yet".to_string(), |(e, l, u)| format!("{} {}", measure.label(), effect_with_ci(e, l, u, measure)));
+                        let result = interval.map_or("nothing to pool yet".to_string(), |(e, l, u)| {
+                            let absolute = per_thousand_at_summary_risk(state, e).map_or(String::new(), |d| format!("; {d} per 1,000"));
+                            format!("{} {}{absolute}", measure.label(), effect_with_ci(e, l, u, measure))
+                        });
                         view! { <li data-testid=format!("cumulative-row-{id}") data-value=value>{format!("{label}: {result}")}</li> }
                     }).collect_view()
                 }}

@@ -1,13 +1,12 @@
 //! Leave-one-out: the pool refitted without each trial in turn. Each row says in words how far
 //! leaving that trial out moves the result, and a button applies that exclusion.
-use super::shared::{refit_interval, refit_plot_memo, view_code, ViewRCode};
+use super::shared::{per_thousand_at_summary_risk, refit_interval, refit_plot_memo, view_code, ViewRCode};
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::AppState;
 use leptos::prelude::*;
-use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::report::ViewCode;
-use livemeta_core::report::{difference_per_thousand, effect, effect_with_ci};
+use livemeta_core::report::{effect, effect_with_ci};
 use livemeta_core::sensitivity::leave_one_out;
 
 #[component]
@@ -27,13 +26,7 @@ pub fn LeaveOneOutView(state: AppState) -> impl IntoView {
         let measure = state.selection.with(|s| s.method.measure);
         let full = state.analysis.with(|a| a.as_ref().ok().map(|a| a.pooled.estimate));
         let label = measure.label();
-        // Per 1,000 at the control risk the summary uses, held fixed, so only the relative
-        // effect moves.
-        let control_risk = state.control_risk.get();
-        let per_thousand = |estimate: f64| {
-            let effect = AbsoluteEffect::at(measure, control_risk?, estimate, estimate, estimate)?;
-            Some(difference_per_thousand(effect.difference().0))
-        };
+        let per_thousand = |estimate: f64| per_thousand_at_summary_risk(state, estimate);
         refits
             .get()
             .into_iter()

@@ -2,9 +2,18 @@
 use crate::components::forest_plot_canvas::plot_labels;
 use crate::state::{entered_note, pooled_trials, AppState};
 use leptos::prelude::*;
-use livemeta_core::report::{view_script, ViewCode};
+use livemeta_core::interpret::AbsoluteEffect;
+use livemeta_core::report::{difference_per_thousand, view_script, ViewCode};
 use livemeta_core::sensitivity::Refit;
 use livemeta_plot::{refit_plot, ForestPlot};
+
+/// A refit's estimate as a difference per 1,000 ("60 fewer"), at the control risk the summary
+/// uses, held fixed so that only the relative effect moves; None where there is no risk scale.
+pub fn per_thousand_at_summary_risk(state: AppState, estimate: f64) -> Option<String> {
+    let measure = state.selection.with(|s| s.method.measure);
+    let effect = AbsoluteEffect::at(measure, state.control_risk.get()?, estimate, estimate, estimate)?;
+    Some(difference_per_thousand(effect.difference().0))
+}
 
 /// A refit's pooled estimate and interval on the display scale, if it could be pooled.
 pub fn refit_interval(refit: &Refit) -> Option<(f64, f64, f64)> {

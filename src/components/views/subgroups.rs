@@ -1,9 +1,9 @@
 //! Subgroups: separate pools per value of a trial attribute (background therapy, duration,
 //! phase, publication, or a column of the user's CSV) in RevMan's subgroup forest layout, and
 //! the test for subgroup differences.
-use super::shared::{view_code, ViewRCode};
+use super::shared::{per_thousand_at_summary_risk, view_code, ViewRCode};
 use crate::components::choice::{Choice, CodedChoice};
-use crate::components::forest_plot_canvas::plot_labels;
+use crate::components::forest_plot_canvas::plot_of;
 use crate::components::plot_canvas::PlotCanvas;
 use crate::state::pooled_trials;
 use crate::state::{AppState, SubgroupBy};
@@ -12,7 +12,7 @@ use livemeta_core::data::Trial;
 use livemeta_core::report::ViewCode;
 use livemeta_core::report::{effect_with_ci, p_value};
 use livemeta_core::sensitivity::subgroups;
-use livemeta_plot::{forest_plot, subgroup_forest_plot};
+use livemeta_plot::subgroup_forest_plot;
 
 /// A trial's subgroup under an attribute, in words.
 fn subgroup_of(t: &Trial, by: SubgroupBy) -> String {
@@ -95,12 +95,12 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
     // RevMan's layout: every trial under its subgroup's heading, switched off or not.
     let plot = Memo::new(move |_| {
         let s = selection.get();
-        let (outcome, treatment, control) = state.source.with(|source| plot_labels(&s, source));
         result.with(|r| {
             let (fits, test) = r.as_ref().map_or((&[][..], None), |(fits, test, _)| (&fits[..], Some(test.clone())));
-            let studies = state.rows.with(|rows| {
-                state.analysis.with(|full| forest_plot(rows, full, &s.method.options(), &outcome, &treatment, &control))
-            });
+            // The main plot's layout and columns, regrouped.
+            let studies = state
+                .source
+                .with(|source| state.rows.with(|rows| state.analysis.with(|full| plot_of(&s, source, rows, full))));
             groups.with(|g| subgroup_forest_plot(studies, g, fits, test))
         })
     });
@@ -112,7 +112,8 @@ pub fn SubgroupsView(state: AppState) -> impl IntoView {
                 <ul class="readings in-plot">
                     {fits.iter().enumerate().map(|(i, (name, a))| {
                         let trials = if a.k == 1 { "trial" } else { "trials" };
-                        let text = format!("{name} ({} {trials}): {} {}", a.k, measure.label(), effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure));
+                        let absolute = per_thousand_at_summary_risk(state, a.pooled.estimate).map_or(String::new(), |d| format!("; {d} per 1,000"));
+                        let text = format!("{name} ({} {trials}): {} {}{absolute}", a.k, measure.label(), effect_with_ci(a.pooled.estimate, a.pooled.ci_lower, a.pooled.ci_upper, measure));
                         view! { <li data-testid=format!("subgroup-row-{i}") data-value=format!("{:e}", a.pooled.estimate)>{text}</li> }
                     }).collect_view()}
                     <li data-testid="subgroup-test" data-value=format!("{q:e}")>{test.clone()}</li>

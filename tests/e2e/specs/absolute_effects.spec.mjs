@@ -104,6 +104,10 @@ test("the clinician's view at 1280x720: the result in words, the absolute effect
   await expect(page.getByTestId('loo-row-chronos')).toContainText(/per 1,000, from \d+ fewer to \d+ fewer/);
   await page.reload();
   await expect(page.getByTestId('view-loo')).toHaveAttribute('aria-selected', 'true');
+  // The cumulative refits read per 1,000 too; the last one is the whole pool.
+  const whole = (await page.getByTestId('absolute-effect').textContent()).match(/(\d+) fewer per 1,000/)?.[1];
+  await page.getByTestId('view-cumulative').click();
+  await expect(page.locator('[data-testid^=cumulative-row-]').last()).toContainText(`; ${whole} fewer per 1,000`);
   await page.getByTestId('methods-toggle').uncheck();
   await expect(page.getByTestId('sensitivity')).toHaveCount(0);
   await expect(page).not.toHaveURL(/view=/);

@@ -224,9 +224,11 @@ pub enum TrialData {
         sources: Vec<ArmSource>,
     },
     /// Counts the user typed in (from the paper's figures) where no source gave them: analysed
-    /// like reported counts, and marked "entered by you" wherever they appear.
+    /// like reported counts, and marked "entered by you" wherever they appear. `label` is what
+    /// the user called them ("test values"); empty means typed in from the paper.
     Entered {
         counts: StudyCounts,
+        label: String,
     },
     /// A row of the user's file that could not be read: kept and shown with its problems, left
     /// out of the analysis.
@@ -405,7 +407,7 @@ pub struct TrialRow {
 impl TrialRow {
     pub fn pooled_counts(&self) -> Option<&StudyCounts> {
         match (&self.data, self.enabled) {
-            (TrialData::Reported { counts, .. } | TrialData::Entered { counts }, true) => Some(counts),
+            (TrialData::Reported { counts, .. } | TrialData::Entered { counts, .. }, true) => Some(counts),
             _ => None,
         }
     }
@@ -413,13 +415,32 @@ impl TrialRow {
     /// The counts shown for the row, pooled or switched off.
     pub fn counts(&self) -> Option<&StudyCounts> {
         match &self.data {
-            TrialData::Reported { counts, .. } | TrialData::Entered { counts } => Some(counts),
+            TrialData::Reported { counts, .. } | TrialData::Entered { counts, .. } => Some(counts),
             _ => None,
         }
     }
 
     pub fn is_entered(&self) -> bool {
         matches!(self.data, TrialData::Entered { .. })
+    }
+
+    /// Where the counts the user entered came from (`entered_origin`); None for other rows.
+    pub fn entered_origin(&self) -> Option<String> {
+        match &self.data {
+            TrialData::Entered { label, .. } => Some(entered_origin(label)),
+            _ => None,
+        }
+    }
+}
+
+/// Where counts the user entered came from, as the page and exports say it: "from the paper",
+/// or the label they gave them ("labelled “test values”"), on one line whatever was typed, so
+/// that it stays inside an R comment or a CSV cell.
+pub fn entered_origin(label: &str) -> String {
+    let label: String = label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    match label.trim() {
+        "" => "from the paper".into(),
+        label => format!("labelled “{label}”"),
     }
 }
 

@@ -38,7 +38,9 @@ pub fn editable_copy(dataset: &Dataset, dose: &DoseSelection) -> Dataset {
                     copy.trials.len() - 1
                 }
             };
-            if let TrialData::Reported { counts, .. } | TrialData::Entered { counts } = trial.data_for(outcome, dose) {
+            if let TrialData::Reported { counts, .. } | TrialData::Entered { counts, .. } =
+                trial.data_for(outcome, dose)
+            {
                 copy.trials[index].add_user_counts(&outcome.id, &counts, &format!("copied from {}", dataset.title));
             }
             listed.push(trial.id.clone());
@@ -54,7 +56,7 @@ pub fn editable_copy(dataset: &Dataset, dose: &DoseSelection) -> Dataset {
 pub fn table_of(dataset: &Dataset, outcome: &str, trial: &str) -> Option<[i64; 4]> {
     let outcome = dataset.outcome(outcome)?;
     match dataset.trial(trial)?.data_for(outcome, &DoseSelection::AllCombined) {
-        TrialData::Reported { counts, .. } | TrialData::Entered { counts } => {
+        TrialData::Reported { counts, .. } | TrialData::Entered { counts, .. } => {
             Some([counts.events_treatment, counts.total_treatment, counts.events_control, counts.total_control])
         }
         _ => None,

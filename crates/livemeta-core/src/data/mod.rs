@@ -17,8 +17,8 @@ pub use csv_input::{
     parse_subgroups, to_csv, ParsedRow, RowError, COLUMNS,
 };
 pub use dataset::{
-    dose_label, trial_rows, Arm, ArmSource, Count, Dataset, Definition, DoseSelection, Missing, Outcome, Publication,
-    PublishedResult, Sourced, Trial, TrialData, TrialRow, FORMAT, VERSION,
+    dose_label, entered_origin, trial_rows, Arm, ArmSource, Count, Dataset, Definition, DoseSelection, Missing,
+    Outcome, Publication, PublishedResult, Sourced, Trial, TrialData, TrialRow, FORMAT, VERSION,
 };
 pub use edit::{
     add_attribute, add_trial, apply_cells, editable_copy, is_editable, move_trial, remove_trial, rename, set_attribute,

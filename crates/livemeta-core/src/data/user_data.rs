@@ -273,7 +273,7 @@ pub fn dataset_to_csv(dataset: &Dataset) -> String {
     let mut out = header.join(",") + "\n";
     for outcome in &dataset.outcomes {
         for trial in dataset.trials_of(outcome) {
-            let (TrialData::Reported { counts, .. } | TrialData::Entered { counts }) =
+            let (TrialData::Reported { counts, .. } | TrialData::Entered { counts, .. }) =
                 trial.data_for(outcome, &DoseSelection::AllCombined)
             else {
                 continue;

@@ -28,6 +28,21 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// A P value as JAMA's instructions write it: no leading zero, three decimals from .001 to
+/// .01, two above ("P = .03", "P = .004", "P < .001", "P > .99").
+pub fn p_value_jama(p: f64) -> String {
+    let decimals = if p <= 0.01 { 3 } else { 2 };
+    if !p.is_finite() {
+        "P not available".into()
+    } else if p < 0.001 {
+        "P < .001".into()
+    } else if p > 0.99 {
+        "P > .99".into()
+    } else {
+        format!("P = {}", format!("{p:.decimals$}").trim_start_matches('0'))
+    }
+}
+
 /// An effect on its display scale: ratios with two decimals (none from 100 up), risk
 /// differences in percentage points with one decimal, since "RD −0.00" says nothing, and
 /// arcsine differences (radians, rarely beyond ±0.3) with three.
@@ -128,5 +143,15 @@ mod tests {
         assert_eq!(effect(0.5412, Measure::RR), "0.54");
         assert_eq!(effect(153.2, Measure::OR), "153");
         assert_eq!(effect_with_ci(0.54, 0.42, 0.7, Measure::RR), "0.54 (0.42 to 0.70)");
+        for (p, text) in [
+            (0.0009, "P < .001"),
+            (0.001, "P = .001"),
+            (0.0043, "P = .004"),
+            (0.01, "P = .010"),
+            (0.0312, "P = .03"),
+            (0.995, "P > .99"),
+        ] {
+            assert_eq!(p_value_jama(p), text, "{p}");
+        }
     }
 }

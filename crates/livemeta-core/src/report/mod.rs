@@ -16,7 +16,8 @@ pub use document::{to_docx, to_html, Block, Document};
 pub use every_analysis::{every_analysis, result_json};
 pub use explain::{explain, Explanation, Quantity};
 pub use format::{
-    count, effect, effect_with_ci, in_sentence, measure_heading, p_value, tau2_on_display_scale, tau2_text, tau_text,
+    count, effect, effect_with_ci, in_sentence, measure_heading, p_value, p_value_jama, tau2_on_display_scale,
+    tau2_text, tau_text,
 };
 pub use glossary::{define, define_all_in, Term, GLOSSARY};
 pub use rcode::{absolute_effect_script, metafor_script, r_string, view_script, ViewCode};
