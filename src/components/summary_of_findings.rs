@@ -56,59 +56,8 @@ pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
         let dataset = state.dataset();
         (dataset.treatment_label.clone(), dataset.control_label.clone())
     };
-    let row_view = move |row: OutcomeFinding| {
-        let outcome = row.outcome.clone();
-        let is_open = {
-            let outcome = outcome.clone();
-            Memo::new(move |_| open.with(|o| o.as_deref() == Some(outcome.as_str())))
-        };
-        let toggle = {
-            let outcome = outcome.clone();
-            move |_| {
-                open.update(|o| *o = if o.as_deref() == Some(outcome.as_str()) { None } else { Some(outcome.clone()) })
-            }
-        };
-        let notes = comments(&row);
-        let cells = match &row.finding {
-            Ok(f) => {
-                let (with_control, with_treatment) = absolute_cells(f);
-                let (e, l, u) = f.relative;
-                let relative = format!("{} {}", f.measure.label(), effect_with_ci(e, l, u, f.measure));
-                let certainty = f.certainty;
-                view! {
-                    <td data-label="With the control">{with_control}</td>
-                    <td data-label="With the intervention">{with_treatment}</td>
-                    <td data-label="Relative effect" data-testid="sof-relative" data-value=format!("{e:e},{l:e},{u:e}")>{relative}</td>
-                    <td data-label="Participants (trials)">{format!("{} ({})", count(f.participants as usize), f.trials)}</td>
-                    <td data-label="Certainty" data-testid="sof-certainty" data-value=certainty.label()>
-                        <span class="grade-symbols" aria-hidden="true">{certainty.symbols()}</span>" "{certainty.label()}
-                        " "<button type="button" class="link-button" data-testid="sof-why" aria-expanded=move || is_open.get().to_string() on:click=toggle>
-                            {move || if is_open.get() { "Hide why" } else { "Why?" }}
-                        </button>
-                    </td>
-                }
-                .into_any()
-            }
-            Err(e) => view! { <td colspan="5">{format!("Not pooled: {e}.")}</td> }.into_any(),
-        };
-        let domains = row.finding.as_ref().ok().map(|f| f.ratings.clone()).unwrap_or_default();
-        view! {
-            <tr data-testid="sof-row" data-outcome=outcome.clone() class:shown=row.shown>
-                <th scope="row">{row.label.clone()}</th>
-                {cells}
-                <td class="sof-comments">{notes}</td>
-            </tr>
-            <Show when=move || is_open.get()>
-                <tr class="grade-detail">
-                    <td colspan="7">
-                        <ul class="grade-domains">
-                            {domains.clone().into_iter().map(|r| view! { <DomainRating state=state outcome=outcome.clone() rating=r /> }).collect_view()}
-                        </ul>
-                    </td>
-                </tr>
-            </Show>
-        }
-    };
+    // A row per outcome, kept across changes: a toggle rewrites the numbers, not the table.
+    let outcomes = Memo::new(move |_| table.with(|t| t.iter().map(|r| r.outcome.clone()).collect::<Vec<_>>()));
     view! {
         <Show when=move || !state.pooled_hidden()>
             <section class="summary-of-findings" data-testid="summary-of-findings" aria-labelledby="sof-heading">
@@ -127,7 +76,9 @@ pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {move || table.get().into_iter().map(row_view).collect_view()}
+                            <For each=move || outcomes.get() key=|outcome| outcome.clone() let:outcome>
+                                <FindingRow state=state table=table open=open outcome=outcome />
+                            </For>
                         </tbody>
                     </table>
                 </div>
@@ -135,6 +86,72 @@ pub fn SummaryOfFindings(state: AppState) -> impl IntoView {
                     "Each outcome is pooled as the outcome on screen would be, with the same trials and rules. Certainty starts high for randomised trials; each domain's rating is suggested from the analysis, with its rule, until you give your own. The control risk, threshold and assumed risk you set apply to the outcome on screen; the others use their pooled control-arm risk."
                 </p>
             </section>
+        </Show>
+    }
+}
+
+/// One outcome's row and, opened, its five domains. Each cell reads the row from the table, so
+/// a change rewrites the text of the cells and keeps the elements.
+#[component]
+fn FindingRow(
+    state: AppState,
+    table: Memo<Vec<OutcomeFinding>>,
+    open: RwSignal<Option<String>>,
+    outcome: String,
+) -> impl IntoView {
+    let row = {
+        let outcome = outcome.clone();
+        Memo::new(move |_| table.with(|t| t.iter().find(|r| r.outcome == outcome).cloned()))
+    };
+    let finding = move || row.with(|r| r.as_ref().and_then(|r| r.finding.as_ref().ok().cloned()));
+    let is_open = {
+        let outcome = outcome.clone();
+        Memo::new(move |_| open.with(|o| o.as_deref() == Some(outcome.as_str())))
+    };
+    let toggle = {
+        let outcome = outcome.clone();
+        move |_| open.update(|o| *o = if o.as_deref() == Some(outcome.as_str()) { None } else { Some(outcome.clone()) })
+    };
+    let relative = move || match row.with(|r| r.as_ref().map(|r| r.finding.clone())) {
+        Some(Ok(f)) => {
+            let (e, l, u) = f.relative;
+            format!("{} {}", f.measure.label(), effect_with_ci(e, l, u, f.measure))
+        }
+        Some(Err(e)) => format!("Not pooled: {e}."),
+        None => String::new(),
+    };
+    let relative_value = move || finding().map(|f| format!("{:e},{:e},{:e}", f.relative.0, f.relative.1, f.relative.2));
+    let certainty = move || finding().map(|f| f.certainty);
+    let domains = move || finding().map(|f| f.ratings).unwrap_or_default();
+    let outcome_for_domains = outcome.clone();
+    view! {
+        <tr data-testid="sof-row" data-outcome=outcome.clone() class:shown=move || row.with(|r| r.as_ref().is_some_and(|r| r.shown))>
+            <th scope="row">{move || row.with(|r| r.as_ref().map(|r| r.label.clone()))}</th>
+            <td data-label="With the control">{move || finding().map_or("—".into(), |f| absolute_cells(&f).0)}</td>
+            <td data-label="With the intervention">{move || finding().map_or("—".into(), |f| absolute_cells(&f).1)}</td>
+            <td data-label="Relative effect" data-testid="sof-relative" data-value=relative_value>{relative}</td>
+            <td data-label="Participants (trials)">{move || finding().map(|f| format!("{} ({})", count(f.participants as usize), f.trials))}</td>
+            <td data-label="Certainty" data-testid="sof-certainty" data-value=move || certainty().map(|c| c.label())>
+                <span class="grade-symbols" aria-hidden="true">{move || certainty().map(|c| c.symbols())}</span>" "{move || certainty().map(|c| c.label())}
+                <Show when=move || certainty().is_some()>
+                    " "<button type="button" class="link-button" data-testid="sof-why" aria-expanded=move || is_open.get().to_string() on:click=toggle.clone()>
+                        {move || if is_open.get() { "Hide why" } else { "Why?" }}
+                    </button>
+                </Show>
+            </td>
+            <td class="sof-comments">{move || row.with(|r| r.as_ref().map(comments))}</td>
+        </tr>
+        <Show when=move || is_open.get()>
+            <tr class="grade-detail">
+                <td colspan="7">
+                    <ul class="grade-domains">
+                        {
+                            let outcome = outcome_for_domains.clone();
+                            move || domains().into_iter().map(|r| view! { <DomainRating state=state outcome=outcome.clone() rating=r /> }).collect_view()
+                        }
+                    </ul>
+                </td>
+            </tr>
         </Show>
     }
 }

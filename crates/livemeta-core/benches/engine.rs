@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine: `cargo bench -p livemeta-core` (or `./x bench`).
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use livemeta_core::data::synthetic_studies;
+use livemeta_core::interpret::{finding, Choices, ControlRisk};
 use livemeta_core::likelihood::conditional_random_effects;
 use livemeta_core::likelihood::{approximate_conditional_random_effects, random_study_effects};
 use livemeta_core::model::{analyze, AnalysisOptions, Model};
@@ -70,5 +71,24 @@ fn mixed_models(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fits, sensitivity, trial_sequential_analysis, mixed_models);
+/// A summary-of-findings row (the absolute effect, the five GRADE suggestions with the
+/// small-study test and the information size) from a fitted pool: what a trial toggle adds
+/// per outcome.
+fn summary_of_findings(c: &mut Criterion) {
+    let mut group = c.benchmark_group("summary_of_findings");
+    let options = AnalysisOptions::default();
+    let choices =
+        Choices { control_risk: ControlRisk::Pooled, threshold: None, information: TsaAssumptions::default() };
+    for k in [8usize, 200] {
+        let studies = synthetic_studies(k, 42);
+        let analysis = analyze(&studies, &options).unwrap();
+        let risk_of_bias = vec![None; k];
+        group.bench_with_input(BenchmarkId::new("row", k), &studies, |b, s| {
+            b.iter(|| finding(black_box(s), &analysis, &risk_of_bias, &choices, &[]))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, fits, sensitivity, trial_sequential_analysis, mixed_models, summary_of_findings);
 criterion_main!(benches);

@@ -30,10 +30,14 @@ try {
   await page.waitForSelector('[data-testid=pooled-estimate]');
   await toggles(page, '[data-testid=trial-toggle-chronos]', 20); // warm-up
   report('8 trials (bundled)', await toggles(page, '[data-testid=trial-toggle-chronos]', 200));
+  // The clinician's view recomputes the absolute effect and the summary of findings for all
+  // seven outcomes, with their GRADE suggestions, on each toggle.
+  const busy8 = await busyClicks(page, '[data-testid=trial-toggle-chronos]', 300);
+  console.log(`8 trials (bundled, summary of findings of 7 outcomes): main-thread work from click to painted frame p50 ${pct(busy8, 0.5).toFixed(2)} ms, p95 ${pct(busy8, 0.95).toFixed(2)} ms (n = ${busy8.length})`);
 
   // Switching sensitivity views (k = 3 pooled of 8 listed, serious adverse events, DL): click
   // to the next animation frame, over every view in turn.
-  await page.goto('http://127.0.0.1:8183/index.html?outcome=serious_adverse_events&model=DL');
+  await page.goto('http://127.0.0.1:8183/index.html?outcome=serious_adverse_events&model=DL&methods=1');
   await page.waitForSelector('[data-testid=pooled-estimate]');
   // "Ready to paint": the click, the app's reactive updates (microtasks), the canvas drawn and a
   // forced style and layout, timed without waiting for vsync: under 16 ms, the next frame shows
@@ -59,7 +63,7 @@ try {
   console.log(`switching sensitivity views: click -> ready to paint p50 ${pct(ready, 0.5).toFixed(2)} ms, p95 ${pct(ready, 0.95).toFixed(2)} ms; ` +
     `click -> next frame p50 ${pct(frame, 0.5).toFixed(2)} ms, p95 ${pct(frame, 0.95).toFixed(2)} ms (n = ${switches.length})`);
 
-  await page.goto('http://127.0.0.1:8183/index.html');
+  await page.goto('http://127.0.0.1:8183/index.html?methods=1');
   await page.waitForSelector('[data-testid=pooled-estimate]');
   const csv = execFileSync(`${root}target/native/livemeta`, ['synthetic', '200', '42'], { encoding: 'utf8' });
   await page.getByText('Use your own data').click();
