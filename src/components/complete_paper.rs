@@ -243,11 +243,10 @@ pub fn CompletePaper(state: AppState) -> impl IntoView {
                 <p class="note">"With a label, every footnote and export says “entered by you, labelled …” instead of “from the paper”."</p>
                 <div class="table-scroll">
                     <table class="paper-cells">
-                        <thead><tr>
-                            <th>"Trial"</th>
-                            <th>{format!("{t_head} events")}</th><th>{format!("{t_head} total")}</th>
-                            <th>{format!("{c_head} events")}</th><th>{format!("{c_head} total")}</th>
-                        </tr></thead>
+                        <thead>
+                            <tr><th rowspan="2" scope="col">"Trial"</th><th colspan="2" scope="colgroup">{t_head.clone()}</th><th colspan="2" scope="colgroup">{c_head.clone()}</th></tr>
+                            <tr><th scope="col">"events"</th><th scope="col">"total"</th><th scope="col">"events"</th><th scope="col">"total"</th></tr>
+                        </thead>
                         <tbody>{body.clone()}</tbody>
                     </table>
                 </div>
