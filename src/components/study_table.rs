@@ -237,7 +237,7 @@ pub fn StudyTable(state: AppState) -> impl IntoView {
             </label>
         </Show>
         <RowPager state=state testid="pager-table" />
-        <div class="table-scroll">
+        <div class="table-scroll study-table-section">
         // Paged data lays its columns out at fixed widths, so restyling one row does not lay
         // out the whole table again (README, speed: the 200-study toggle).
         <table class="study-table" class:fixed-columns=move || { state.trials.with(Vec::len) > PAGE_ROWS } data-testid="study-table">
