@@ -242,3 +242,28 @@ pub fn listen_to_other_tabs(on_change: impl Fn(OtherTab) + 'static) {
         });
     });
 }
+
+/// Cells of the complete-the-paper table typed but not yet a valid table, per dataset: kept in
+/// this tab's session storage, so a reload finds them and another tab's never mix in.
+const UNFINISHED_PREFIX: &str = "livemeta.unfinished.";
+
+/// An unfinished row: (outcome, trial, the four cells as typed).
+pub type UnfinishedRow = (String, String, [String; 4]);
+
+pub fn unfinished_rows(dataset: &str) -> Vec<UnfinishedRow> {
+    let session = window().session_storage().ok().flatten();
+    session
+        .and_then(|s| s.get_item(&format!("{UNFINISHED_PREFIX}{dataset}")).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+pub fn keep_unfinished_rows(dataset: &str, rows: &[UnfinishedRow]) {
+    let Some(session) = window().session_storage().ok().flatten() else { return };
+    let key = format!("{UNFINISHED_PREFIX}{dataset}");
+    let _ = if rows.is_empty() {
+        session.remove_item(&key)
+    } else {
+        session.set_item(&key, &serde_json::to_string(rows).unwrap_or_default())
+    };
+}

@@ -6,6 +6,7 @@
 use crate::components::enter_counts::{cell_names, checked};
 use crate::components::paste::{is_block, spread_block};
 use crate::state::{paper_outcomes, reproduces, AppState, EnteredCounts, PaperOutcome};
+use crate::storage::{keep_unfinished_rows, unfinished_rows, UnfinishedRow};
 use leptos::prelude::*;
 use livemeta_core::data::DoseSelection;
 use livemeta_core::report::effect_with_ci;
@@ -63,8 +64,17 @@ pub fn CompletePaper(state: AppState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // What is typed and not yet a valid table, by (outcome, trial): kept until it is.
-    let drafts = RwSignal::new(HashMap::<(String, String), [String; 4]>::new());
+    // What is typed and not yet a valid table, by (outcome, trial): kept until it is, across a
+    // reload too.
+    let dataset_id = state.dataset().id.clone();
+    let drafts = RwSignal::new(
+        unfinished_rows(&dataset_id).into_iter().map(|(o, t, cells)| ((o, t), cells)).collect::<HashMap<_, _>>(),
+    );
+    Effect::new(move |_| {
+        let rows: Vec<UnfinishedRow> =
+            drafts.with(|d| d.iter().map(|((o, t), cells)| (o.clone(), t.clone(), cells.clone())).collect());
+        keep_unfinished_rows(&dataset_id, &rows);
+    });
     let error = RwSignal::new(None::<String>);
     let label = RwSignal::new(selection.with_untracked(|s| {
         s.entered.cells.iter().map(|e| e.label.clone()).find(|l| !l.is_empty()).unwrap_or_default()

@@ -59,12 +59,20 @@ test('complete the paper: an outcome filled by paste, labelled, checked against 
   }
   await expect(page.getByTestId('paper-error')).toBeEmpty();
   await expect(herpesRows.first()).toHaveClass(/filled/);
+  // A row typed only in part is not yet a table: it is named, and kept.
+  const partTrial = await herpesRows.nth(1).getAttribute('data-trial');
+  const part = page.getByTestId(`paper-herpes_infections-${partTrial}-0`);
+  await part.fill('5');
+  await part.press('Tab');
+  await expect(page.getByTestId('paper-error')).toContainText('empty; type a whole number');
 
-  // A reload keeps every count and the label.
+  // A reload keeps every count, the label, and the row typed in part.
   await page.reload();
   await page.getByTestId('complete-paper').locator('summary').click();
   await expect(page.getByTestId('paper-label')).toHaveValue('test values');
   await expect(cell(1)).toHaveValue('100');
+  await expect(page.getByTestId(`paper-herpes_infections-${partTrial}-0`)).toHaveValue('5');
+  await expect(herpesRows.nth(1)).not.toHaveClass(/filled/);
   await expect(page.getByTestId('complete-paper-summary')).toContainText(`(${n + 1} typed in)`);
   expect(problems).toEqual([]);
 });
