@@ -5,7 +5,7 @@
 //! may carry a label ("test values") in place of "from the paper".
 use crate::components::enter_counts::{cell_names, checked};
 use crate::components::paste::{is_block, spread_block};
-use crate::state::{paper_outcomes, reproduces, AppState, EnteredCounts, PaperOutcome};
+use crate::state::{paper_outcomes, reproduces, two_decimals, AppState, EnteredCounts, PaperOutcome};
 use crate::storage::{keep_unfinished_rows, unfinished_rows, UnfinishedRow};
 use leptos::prelude::*;
 use livemeta_core::data::DoseSelection;
@@ -26,7 +26,7 @@ struct Cell {
 /// the paper.
 fn status(o: &PaperOutcome) -> String {
     let p = &o.published;
-    let published = format!("{:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+    let published = two_decimals(p.estimate, p.ci_lower, p.ci_upper);
     match &o.complete {
         None => format!("{}: {} of {} cells typed in.", o.label, o.filled(), o.cells.len()),
         Some(Err(why)) => format!("{}: every cell is in, but the trials cannot be pooled: {why}", o.label),

@@ -2,7 +2,7 @@ use crate::components::absolute_effect::AbsoluteEffectLine;
 use crate::components::clinical_threshold::ClinicalThreshold;
 use crate::components::defined_term::DefinedTerm;
 use crate::components::explain_panel::ExplainableNumber;
-use crate::state::{reproduces, AppState};
+use crate::state::{reproduces, two_decimals, AppState};
 use leptos::prelude::*;
 use livemeta_core::data::TrialData;
 use livemeta_core::report::Quantity;
@@ -91,7 +91,7 @@ pub fn PooledSummary(state: AppState) -> impl IntoView {
         state.selection.with(|s| {
             dataset.published.iter().find(|p| p.outcome == s.scope.outcome).map(|p| {
                 let label = if p.measure == "PETO" { "Peto OR" } else { p.measure.as_str() };
-                let published = format!("{label} {:.2} ({:.2}-{:.2})", p.estimate, p.ci_lower, p.ci_upper);
+                let published = format!("{label} {}", two_decimals(p.estimate, p.ci_lower, p.ci_upper));
                 let article = dataset.publication.clone();
                 // The difference is stated, never hidden: the live pool rarely has all eight trials.
                 let difference = state.analysis.with(|a| match a {

@@ -20,7 +20,7 @@ use livemeta_core::interpret::AbsoluteEffect;
 use livemeta_core::model::{analyze, Analysis};
 use livemeta_core::report::{explain, Explanation, Quantity};
 use livemeta_core::EngineError;
-pub use paper_cells::{paper_outcomes, reproduces, PaperCell, PaperOutcome};
+pub use paper_cells::{paper_outcomes, reproduces, two_decimals, PaperCell, PaperOutcome};
 pub use selection::*;
 use std::sync::Arc;
 

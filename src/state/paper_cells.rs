@@ -36,12 +36,16 @@ impl PaperOutcome {
     }
 }
 
+/// An estimate and interval to two decimals, as the paper prints them: "0.54 (0.42-0.70)".
+pub fn two_decimals(estimate: f64, lower: f64, upper: f64) -> String {
+    format!("{estimate:.2} ({lower:.2}-{upper:.2})")
+}
+
 /// Whether `analysis` gives the published result to two decimals, on the same measure.
 pub fn reproduces(analysis: &Analysis, p: &PublishedResult) -> bool {
-    let two = |e: f64, l: f64, u: f64| format!("{e:.2} ({l:.2}-{u:.2})");
     Measure::from_code(&p.measure) == Some(analysis.measure)
-        && two(analysis.pooled.estimate, analysis.pooled.ci_lower, analysis.pooled.ci_upper)
-            == two(p.estimate, p.ci_lower, p.ci_upper)
+        && two_decimals(analysis.pooled.estimate, analysis.pooled.ci_lower, analysis.pooled.ci_upper)
+            == two_decimals(p.estimate, p.ci_lower, p.ci_upper)
 }
 
 /// Every published outcome with at least one cell to complete, in the dataset's order, with

@@ -190,7 +190,8 @@ pub fn with_trial_columns(
     rob: bool,
 ) -> ForestPlot {
     let ids: Vec<String> = rows.iter().map(|r| r.trial_id.clone()).collect();
-    let judgments = judgments(dataset, &ids);
+    // Read only when drawn: the plot is rebuilt on every change.
+    let judgments = if rob { judgments(dataset, &ids) } else { vec![[None; 6]; ids.len()] };
     plot.extra_headings =
         follow_up.then(|| "Weeks".to_string()).into_iter().chain(attributes.iter().cloned()).collect();
     plot.rob = rob;
@@ -202,7 +203,7 @@ pub fn with_trial_columns(
             .into_iter()
             .chain(attributes.iter().map(|a| trial.and_then(|t| t.attribute(a)).unwrap_or("–").to_string()))
             .collect();
-        row.rob = if rob { judgments } else { [None; 6] };
+        row.rob = judgments;
     }
     plot
 }
