@@ -103,7 +103,9 @@ fn FindingRow(
         let outcome = outcome.clone();
         Memo::new(move |_| table.with(|t| t.iter().find(|r| r.outcome == outcome).cloned()))
     };
-    let finding = move || row.with(|r| r.as_ref().and_then(|r| r.finding.as_ref().ok().cloned()));
+    // The cells read one copy of the finding per change, not one each.
+    let finding = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|r| r.finding.as_ref().ok().cloned())));
+    let finding = move || finding.get();
     let is_open = {
         let outcome = outcome.clone();
         Memo::new(move |_| open.with(|o| o.as_deref() == Some(outcome.as_str())))
@@ -130,9 +132,9 @@ fn FindingRow(
             <td data-label="With the control">{move || finding().map_or("—".into(), |f| absolute_cells(&f).0)}</td>
             <td data-label="With the intervention">{move || finding().map_or("—".into(), |f| absolute_cells(&f).1)}</td>
             <td data-label="Relative effect" data-testid="sof-relative" data-value=relative_value>{relative}</td>
-            <td data-label="Participants (trials)">{move || finding().map(|f| format!("{} ({})", count(f.participants as usize), f.trials))}</td>
+            <td data-label="Participants (trials)">{move || finding().map_or("—".into(), |f| format!("{} ({})", count(f.participants as usize), f.trials))}</td>
             <td data-label="Certainty" data-testid="sof-certainty" data-value=move || certainty().map(|c| c.label())>
-                <span class="grade-symbols" aria-hidden="true">{move || certainty().map(|c| c.symbols())}</span>" "{move || certainty().map(|c| c.label())}
+                <span class="grade-symbols" aria-hidden="true">{move || certainty().map(|c| c.symbols())}</span>" "{move || certainty().map_or("—", |c| c.label())}
                 <Show when=move || certainty().is_some()>
                     " "<button type="button" class="link-button" data-testid="sof-why" aria-expanded=move || is_open.get().to_string() on:click=toggle.clone()>
                         {move || if is_open.get() { "Hide why" } else { "Why?" }}
